@@ -1,0 +1,24 @@
+// Parses the command line and dispatches to one module per subcommand; no logic lives here.
+import { Command, CommanderError } from 'commander';
+import { registerPlan } from './commands/plan';
+
+/** Errors whose message is the whole story for the user (no stack trace). */
+const KNOWN_ERRORS = ['ModelError', 'PlanError', 'UsageError', 'BoardError', 'LinkError', 'ImageError', 'DatasetError', 'BuildError'];
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('mcubench')
+    .description('Hardware-in-the-loop bench for int8 CNNs on STM32: plan, build, run, evaluate, report')
+    .exitOverride()
+    .showHelpAfterError();
+  registerPlan(program);
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    // Known failures carry a message meant for the user; anything else is a bug and keeps its stack.
+    const known = err instanceof Error && KNOWN_ERRORS.includes(err.name);
+    process.stderr.write(`mcubench: ${known ? (err as Error).message : (err instanceof Error ? err.stack : String(err))}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,2 @@
+// Public entry to model loading: `.tflite` bytes → normalised graph IR.
+export * from './graph';

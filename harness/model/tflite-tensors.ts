@@ -1,0 +1,119 @@
+// Reads the tensor table of a TFLite subgraph into IR tensors: shape, dtype, quantization and constant data.
+import { Model } from './tflite-schema/generated/tflite/model';
+import { SubGraph } from './tflite-schema/generated/tflite/sub-graph';
+import { Tensor as FbTensor } from './tflite-schema/generated/tflite/tensor';
+import { TensorType } from './tflite-schema/generated/tflite/tensor-type';
+import { QuantizationParameters } from './tflite-schema/generated/tflite/quantization-parameters';
+import { CheckedByteBuffer } from './checked-byte-buffer';
+import { DType, DTYPE_BYTES, ModelError, Quantization, Tensor } from './graph';
+
+const DTYPES: Partial<Record<TensorType, DType>> = {
+  [TensorType.FLOAT32]: 'float32', [TensorType.FLOAT16]: 'float16', [TensorType.INT32]: 'int32',
+  [TensorType.UINT8]: 'uint8', [TensorType.INT64]: 'int64', [TensorType.BOOL]: 'bool',
+  [TensorType.INT16]: 'int16', [TensorType.INT8]: 'int8',
+};
+
+/** Larger than any tensor an MCU model can hold; anything above is a corrupt shape, not a model. */
+export const MAX_TENSOR_BYTES = 1 << 30;
+
+// Field slots in the generated readers' vtables (4 + 2 * field id), needed to locate vectors for bulk reads.
+const BUFFER_DATA_SLOT = 4;
+
+export function tensorDType(type: number, source: string, what: string): DType {
+  const dtype = DTYPES[type as TensorType];
+  if (dtype === undefined) {
+    const name = TensorType[type] ?? `type code ${type}`;
+    throw new ModelError(source, `${what} has unsupported element type ${name}; supported: ${Object.values(DTYPES).join(', ')}`);
+  }
+  return dtype;
+}
+
+function readShape(t: FbTensor, source: string, what: string): number[] {
+  const rank = t.shapeLength();
+  if (rank > 8) throw new ModelError(source, `${what} has rank ${rank}; at most 8 dimensions are supported`);
+  const shape: number[] = [];
+  for (let i = 0; i < rank; i++) {
+    const dim = t.shape(i) ?? -1;
+    if (dim < 0) throw new ModelError(source, `${what} has invalid dimension ${dim} in shape [${shape.join(',')},${dim}...]`);
+    shape.push(dim);
+  }
+  return shape;
+}
+
+function readQuantization(q: QuantizationParameters | null, shape: number[], source: string, what: string): Quantization | undefined {
+  if (q === null) return undefined;
+  const n = q.scaleLength();
+  if (n === 0) return undefined;
+  if (q.zeroPointLength() !== n) {
+    throw new ModelError(source, `${what} has ${n} quantization scales but ${q.zeroPointLength()} zero points`);
+  }
+  const axis = q.quantizedDimension();
+  if (n > 1 && (axis < 0 || axis >= shape.length || shape[axis] !== n)) {
+    throw new ModelError(source, `${what} has ${n} per-channel scales on axis ${axis}, which does not match shape [${shape.join(',')}]`);
+  }
+  const scale: number[] = [];
+  const zeroPoint: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = q.scale(i) ?? NaN;
+    const zp = q.zeroPoint(i) ?? 0n;
+    if (!Number.isFinite(s) || s < 0) throw new ModelError(source, `${what} has invalid quantization scale ${s}`);
+    if (zp < -(2n ** 31n) || zp >= 2n ** 31n) throw new ModelError(source, `${what} has out-of-range zero point ${zp}`);
+    scale.push(s);
+    zeroPoint.push(Number(zp));
+  }
+  return { scale, zeroPoint, axis: n > 1 ? axis : 0 };
+}
+
+/** Bytes of buffer `index`, inline in the flatbuffer or (for >2 GB exports) at offset/size in the file. */
+function readBuffer(model: Model, bb: CheckedByteBuffer, index: number, source: string, what: string): Uint8Array | undefined {
+  if (index < 0 || index >= model.buffersLength()) {
+    throw new ModelError(source, `${what} refers to buffer ${index}, but the model has ${model.buffersLength()} buffers`);
+  }
+  const buffer = model.buffers(index);
+  if (buffer === null) throw new ModelError(source, `buffer ${index} is missing`);
+  const offset = buffer.offset();
+  if (offset > 1n) {
+    // Offset 1 is TFLite's "no data" marker; larger offsets are relative to the start of the file.
+    const size = buffer.size();
+    if (offset + size > BigInt(bb.capacity())) {
+      throw new ModelError(source, `buffer ${index} lies at bytes ${offset}..${offset + size}, past the end of the ${bb.capacity()}-byte file`);
+    }
+    return size === 0n ? undefined : bb.bytes().slice(Number(offset), Number(offset + size));
+  }
+  const field = bb.__offset(buffer.bb_pos, BUFFER_DATA_SLOT);
+  if (field === 0) return undefined;
+  const { start, length } = bb.checkedVector(buffer.bb_pos + field, 1);
+  return length === 0 ? undefined : bb.bytes().slice(start, start + length);
+}
+
+export function readTensors(model: Model, graph: SubGraph, bb: CheckedByteBuffer, source: string): Tensor[] {
+  const count = graph.tensorsLength();
+  const tensors: Tensor[] = [];
+  for (let index = 0; index < count; index++) {
+    const fb = graph.tensors(index);
+    const what = `tensor ${index}`;
+    if (fb === null) throw new ModelError(source, `${what} is missing`);
+    if (fb.sparsity() !== null) throw new ModelError(source, `${what} is sparse; sparse tensors are not supported`);
+    const name = fb.name() ?? '';
+    const label = `tensor ${index} '${name}'`;
+    const shape = readShape(fb, source, label);
+    const dtype = tensorDType(fb.type(), source, label);
+    const elements = shape.reduce((a, b) => a * b, 1);
+    if (elements * DTYPE_BYTES[dtype] > MAX_TENSOR_BYTES) {
+      throw new ModelError(source, `${label} has shape [${shape.join(',')}] of ${elements} elements, larger than any supported model`);
+    }
+    const tensor: Tensor = { index, name, shape, dtype };
+    const quantization = readQuantization(fb.quantization(), shape, source, label);
+    if (quantization) tensor.quantization = quantization;
+    const data = readBuffer(model, bb, fb.buffer(), source, label);
+    if (data) {
+      const needed = elements * DTYPE_BYTES[dtype];
+      if (data.length !== needed) {
+        throw new ModelError(source, `${label} needs ${needed} bytes for shape [${shape.join(',')}] ${dtype}, but its buffer ${fb.buffer()} holds ${data.length}`);
+      }
+      tensor.data = data;
+    }
+    tensors.push(tensor);
+  }
+  return tensors;
+}
