@@ -1,6 +1,11 @@
 // Parses the command line and dispatches to one module per subcommand; no logic lives here.
 import { Command, CommanderError } from 'commander';
 import { registerPlan } from './commands/plan';
+import { registerInspect } from './commands/inspect';
+import { registerReport } from './commands/report';
+import { registerCompare } from './commands/compare';
+import { registerBoards } from './commands/boards';
+import { registerBuild } from './commands/build';
 
 /** Errors whose message is the whole story for the user (no stack trace). */
 const KNOWN_ERRORS = ['ModelError', 'PlanError', 'UsageError', 'BoardError', 'LinkError', 'ImageError', 'DatasetError', 'BuildError'];
@@ -11,6 +16,11 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError();
   registerPlan(program);
+  registerInspect(program);
+  registerReport(program);
+  registerCompare(program);
+  registerBoards(program);
+  registerBuild(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -6,7 +6,9 @@ import { ByteBuffer, Encoding } from 'flatbuffers';
 /** Thrown by CheckedByteBuffer; the reader translates it into a ModelError with file and operator. */
 export class OutOfBoundsRead extends Error {
   constructor(readonly offset: number, readonly size: number, readonly fileSize: number) {
-    super(`read of ${size} byte(s) at offset ${offset} is outside the ${fileSize}-byte file`);
+    super(size < 0
+      ? `length ${size} at offset ${offset} is negative`
+      : `read of ${size} byte(s) at offset ${offset} is outside the ${fileSize}-byte file`);
     this.name = 'OutOfBoundsRead';
   }
 }
@@ -21,7 +23,8 @@ export class CheckedByteBuffer extends ByteBuffer {
 
   /** Throws unless [offset, offset + size) lies inside the file. */
   check(offset: number, size: number): void {
-    if (!Number.isSafeInteger(offset) || offset < 0 || size < 0 || offset + size > this.data.length) {
+    // Written so that NaN fails too; offsets come from int32 arithmetic, so they are always integers.
+    if (!(offset >= 0 && size >= 0 && offset + size <= this.data.length)) {
       throw new OutOfBoundsRead(offset, size, this.data.length);
     }
   }

@@ -8,8 +8,12 @@ import { Graph, ModelError, Operator, OpType, SUPPORTED_OPS, Tensor } from './gr
 import { readTensors } from './tflite-tensors';
 import { readOptions } from './tflite-options';
 
-/** Builtin codes below this fit the old int8 `deprecated_builtin_code`; newer files store the real code apart. */
-const PLACEHOLDER_FOR_GREATER_OP_CODES = 127;
+/** Inputs each operator needs at least (later stages index them without checking). */
+const MIN_INPUTS: Partial<Record<OpType, number>> = {
+  CONV_2D: 2, DEPTHWISE_CONV_2D: 2, FULLY_CONNECTED: 2, ADD: 2, MUL: 2, PAD: 2, TRANSPOSE: 2, MEAN: 2,
+  STRIDED_SLICE: 4, TILE: 2, RESIZE_NEAREST_NEIGHBOR: 2, RESIZE_BILINEAR: 2,
+};
+
 /** Root offset (4) + "TFL3" identifier (4): nothing shorter can be a model. */
 const MIN_FILE_BYTES = 8;
 
@@ -20,10 +24,9 @@ function opTypeOf(model: Model, opcodeIndex: number, source: string, index: numb
   }
   const code = model.operatorCodes(opcodeIndex);
   if (code === null) throw new ModelError(source, `operator code ${opcodeIndex} is missing`, index);
-  // Files written before the schema widened the code keep it only in the int8 field; newer ones keep both,
-  // with the int8 field saturated at 127 for codes that do not fit. The larger of the two is the real one.
-  const deprecated = code.deprecatedBuiltinCode();
-  const builtin = deprecated < PLACEHOLDER_FOR_GREATER_OP_CODES ? Math.max(deprecated, code.builtinCode()) : code.builtinCode();
+  // Files written before the schema widened the code keep it only in the int8 field (builtin_code reads 0);
+  // newer ones keep both, with the int8 field at 127 for codes that do not fit. As in TFLite, the larger wins.
+  const builtin = Math.max(code.deprecatedBuiltinCode(), code.builtinCode());
   const name = BuiltinOperator[builtin] ?? `builtin code ${builtin}`;
   if (builtin === BuiltinOperator.CUSTOM) {
     throw new ModelError(source, `unsupported custom operator '${code.customCode() ?? ''}'; supported: ${SUPPORTED_OPS.join(', ')}`, index);
@@ -48,19 +51,53 @@ function tensorList(read: (i: number) => number | null, length: number, tensorCo
   return ids;
 }
 
-function readOperators(model: Model, graph: SubGraph, tensors: Tensor[], source: string): Operator[] {
+/**
+ * Operators in file order, which must be an execution order: each reads only constants, graph inputs and
+ * earlier outputs, and writes tensors nothing else writes. Later stages rely on this without checking.
+ */
+function readOperators(model: Model, graph: SubGraph, tensors: Tensor[], graphInputs: number[], source: string): Operator[] {
   const operators: Operator[] = [];
-  for (let index = 0; index < graph.operatorsLength(); index++) {
-    const op = graph.operators(index);
-    if (op === null) throw new ModelError(source, 'operator table is missing', index);
-    const type = opTypeOf(model, op.opcodeIndex(), source, index);
-    const inputs = tensorList((i) => op.inputs(i), op.inputsLength(), tensors.length, true, source, 'input', index);
-    const outputs = tensorList((i) => op.outputs(i), op.outputsLength(), tensors.length, false, source, 'output', index);
-    if (inputs.length === 0 || outputs.length === 0) throw new ModelError(source, `${type} has ${inputs.length} inputs and ${outputs.length} outputs`, index);
-    const options = readOptions({ source, index, type, op, inputs, outputs, tensors });
-    operators.push({ index, type, inputs, outputs, options });
-  }
+  const written = new Set(graphInputs);
+  const count = graph.operatorsLength();
+  for (let index = 0; index < count; index++) operators.push(atOperator(source, index, () => readOperator(model, graph, tensors, written, source, index)));
   return operators;
+}
+
+function checkOrder(source: string, index: number, type: OpType, tensors: Tensor[], written: Set<number>, inputs: number[], outputs: number[]): void {
+  for (const t of inputs) {
+    if (t >= 0 && !tensors[t].data && !written.has(t)) {
+      throw new ModelError(source, `${type} reads tensor ${t} '${tensors[t].name}' before any operator produces it`, index);
+    }
+  }
+  for (const t of outputs) {
+    if (written.has(t) || tensors[t].data) throw new ModelError(source, `${type} writes tensor ${t} '${tensors[t].name}', which already has a value`, index);
+    written.add(t);
+  }
+}
+
+/** Runs `read` for one operator so that a read outside the file is reported against that operator. */
+function atOperator<T>(source: string, index: number, read: () => T): T {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof OutOfBoundsRead) throw new ModelError(source, `corrupt or truncated file: ${err.message}`, index);
+    throw err;
+  }
+}
+
+function readOperator(model: Model, graph: SubGraph, tensors: Tensor[], written: Set<number>, source: string, index: number): Operator {
+  const op = graph.operators(index);
+  if (op === null) throw new ModelError(source, 'operator table is missing', index);
+  const type = opTypeOf(model, op.opcodeIndex(), source, index);
+  const inputs = tensorList((i) => op.inputs(i), op.inputsLength(), tensors.length, true, source, 'input', index);
+  const outputs = tensorList((i) => op.outputs(i), op.outputsLength(), tensors.length, false, source, 'output', index);
+  const needed = MIN_INPUTS[type] ?? 1;
+  if (inputs.length < needed || inputs.slice(0, needed).some((t) => t < 0) || outputs.length === 0) {
+    throw new ModelError(source, `${type} has ${inputs.length} inputs and ${outputs.length} outputs; it needs at least ${needed} inputs and 1 output`, index);
+  }
+  checkOrder(source, index, type, tensors, written, inputs, outputs);
+  const options = readOptions({ source, index, type, op, inputs, outputs, tensors });
+  return { index, type, inputs, outputs, options };
 }
 
 function parseChecked(bytes: Uint8Array, source: string): Graph {
@@ -78,10 +115,13 @@ function parseChecked(bytes: Uint8Array, source: string): Graph {
   const graph = model.subgraphs(0);
   if (graph === null) throw new ModelError(source, 'subgraph 0 is missing');
   const tensors = readTensors(model, graph, bb, source);
-  const operators = readOperators(model, graph, tensors, source);
   const inputs = tensorList((i) => graph.inputs(i), graph.inputsLength(), tensors.length, false, source, 'model input');
   const outputs = tensorList((i) => graph.outputs(i), graph.outputsLength(), tensors.length, false, source, 'model output');
   if (inputs.length === 0 || outputs.length === 0) throw new ModelError(source, `model has ${inputs.length} inputs and ${outputs.length} outputs`);
+  const operators = readOperators(model, graph, tensors, inputs, source);
+  const produced = new Set([...inputs, ...operators.flatMap((op) => op.outputs)]);
+  const missing = outputs.find((t) => !produced.has(t) && !tensors[t].data);
+  if (missing !== undefined) throw new ModelError(source, `model output tensor ${missing} '${tensors[missing].name}' is never produced`);
   return { source, tensors, operators, inputs, outputs };
 }
 
@@ -90,13 +130,12 @@ function parseChecked(bytes: Uint8Array, source: string): Graph {
  * readers might throw on corrupt input, so that callers only ever see ModelError for a bad file.
  */
 export function parseTflite(bytes: Uint8Array, source: string): Graph {
-  let operatorIndex: number | undefined;
   try {
     return parseChecked(bytes, source);
   } catch (err) {
     if (err instanceof ModelError) throw err;
     if (err instanceof OutOfBoundsRead) {
-      throw new ModelError(source, `corrupt or truncated file: ${err.message}`, operatorIndex);
+      throw new ModelError(source, `corrupt or truncated file: ${err.message}`);
     }
     throw new ModelError(source, `corrupt file: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -18,6 +18,8 @@ export const MAX_TENSOR_BYTES = 1 << 30;
 
 // Field slots in the generated readers' vtables (4 + 2 * field id), needed to locate vectors for bulk reads.
 const BUFFER_DATA_SLOT = 4;
+const QUANT_SCALE_SLOT = 8;
+const QUANT_ZERO_POINT_SLOT = 10;
 
 export function tensorDType(type: number, source: string, what: string): DType {
   const dtype = DTYPES[type as TensorType];
@@ -40,28 +42,47 @@ function readShape(t: FbTensor, source: string, what: string): number[] {
   return shape;
 }
 
-function readQuantization(q: QuantizationParameters | null, shape: number[], source: string, what: string): Quantization | undefined {
+/** Absolute position and length of a vector field, checked to fit the file at `elementSize` bytes each. */
+function vectorAt(bb: CheckedByteBuffer, table: number, slot: number, elementSize: number): { start: number; length: number } {
+  const field = bb.__offset(table, slot);
+  return field === 0 ? { start: 0, length: 0 } : bb.checkedVector(table + field, elementSize);
+}
+
+function readQuantization(q: QuantizationParameters | null, bb: CheckedByteBuffer, shape: number[], source: string, what: string): Quantization | undefined {
   if (q === null) return undefined;
-  const n = q.scaleLength();
+  // Read scale (float32) and zero_point (int64) vectors directly: per-channel models have thousands of
+  // entries, and the generated int64 accessor goes through BigInt for each.
+  const scales = vectorAt(bb, q.bb_pos, QUANT_SCALE_SLOT, 4);
+  const zeroPoints = vectorAt(bb, q.bb_pos, QUANT_ZERO_POINT_SLOT, 8);
+  const n = scales.length;
   if (n === 0) return undefined;
-  if (q.zeroPointLength() !== n) {
-    throw new ModelError(source, `${what} has ${n} quantization scales but ${q.zeroPointLength()} zero points`);
+  if (zeroPoints.length !== n) {
+    throw new ModelError(source, `${what} has ${n} quantization scales but ${zeroPoints.length} zero points`);
   }
-  const axis = q.quantizedDimension();
-  if (n > 1 && (axis < 0 || axis >= shape.length || shape[axis] !== n)) {
-    throw new ModelError(source, `${what} has ${n} per-channel scales on axis ${axis}, which does not match shape [${shape.join(',')}]`);
+  let axis = q.quantizedDimension();
+  if (n > 1 && !(axis >= 0 && axis < shape.length && shape[axis] === n)) {
+    // Some converters leave the filter's axis (3) on rank-1 biases; like TFLM, read that as axis 0.
+    if (shape.length === 1 && shape[0] === n) axis = 0;
+    else throw new ModelError(source, `${what} has ${n} per-channel scales on axis ${axis}, which does not match shape [${shape.join(',')}]`);
   }
   const scale: number[] = [];
   const zeroPoint: number[] = [];
   for (let i = 0; i < n; i++) {
-    const s = q.scale(i) ?? NaN;
-    const zp = q.zeroPoint(i) ?? 0n;
-    if (!Number.isFinite(s) || s < 0) throw new ModelError(source, `${what} has invalid quantization scale ${s}`);
-    if (zp < -(2n ** 31n) || zp >= 2n ** 31n) throw new ModelError(source, `${what} has out-of-range zero point ${zp}`);
+    const s = bb.readFloat32(scales.start + 4 * i);
+    const low = bb.readInt32(zeroPoints.start + 8 * i);
+    const high = bb.readInt32(zeroPoints.start + 8 * i + 4);
+    // Only finiteness is checked: real converters write negative scales on int32 biases, which kernels never read.
+    if (!Number.isFinite(s)) throw new ModelError(source, `${what} has invalid quantization scale ${s}`);
+    if (high !== low >> 31) throw new ModelError(source, `${what} has zero point ${(BigInt(high) << 32n) | BigInt(low >>> 0)} outside the int32 range`);
     scale.push(s);
-    zeroPoint.push(Number(zp));
+    zeroPoint.push(low);
   }
   return { scale, zeroPoint, axis: n > 1 ? axis : 0 };
+}
+
+/** A plain Uint8Array copy (Buffer#slice would return a view into the whole file). */
+function copyOf(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  return new Uint8Array(bytes.subarray(start, end));
 }
 
 /** Bytes of buffer `index`, inline in the flatbuffer or (for >2 GB exports) at offset/size in the file. */
@@ -78,12 +99,10 @@ function readBuffer(model: Model, bb: CheckedByteBuffer, index: number, source: 
     if (offset + size > BigInt(bb.capacity())) {
       throw new ModelError(source, `buffer ${index} lies at bytes ${offset}..${offset + size}, past the end of the ${bb.capacity()}-byte file`);
     }
-    return size === 0n ? undefined : bb.bytes().slice(Number(offset), Number(offset + size));
+    return size === 0n ? undefined : copyOf(bb.bytes(), Number(offset), Number(offset + size));
   }
-  const field = bb.__offset(buffer.bb_pos, BUFFER_DATA_SLOT);
-  if (field === 0) return undefined;
-  const { start, length } = bb.checkedVector(buffer.bb_pos + field, 1);
-  return length === 0 ? undefined : bb.bytes().slice(start, start + length);
+  const { start, length } = vectorAt(bb, buffer.bb_pos, BUFFER_DATA_SLOT, 1);
+  return length === 0 ? undefined : copyOf(bb.bytes(), start, start + length);
 }
 
 export function readTensors(model: Model, graph: SubGraph, bb: CheckedByteBuffer, source: string): Tensor[] {
@@ -103,7 +122,7 @@ export function readTensors(model: Model, graph: SubGraph, bb: CheckedByteBuffer
       throw new ModelError(source, `${label} has shape [${shape.join(',')}] of ${elements} elements, larger than any supported model`);
     }
     const tensor: Tensor = { index, name, shape, dtype };
-    const quantization = readQuantization(fb.quantization(), shape, source, label);
+    const quantization = readQuantization(fb.quantization(), bb, shape, source, label);
     if (quantization) tensor.quantization = quantization;
     const data = readBuffer(model, bb, fb.buffer(), source, label);
     if (data) {

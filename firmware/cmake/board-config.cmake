@@ -1,0 +1,117 @@
+# Reads boards/<MCB_BOARD>.json and the chip it names, then generates the board header and the linker script.
+# The harness validates these files against boards/*.schema.json first; the checks here only keep a plain
+# `cmake -DMCB_BOARD=...` build from producing a broken image when a field is missing.
+#
+# In:  MCB_BOARD, MCB_BOARDS_DIR, MCB_STACK_SIZE, MCB_ARENA_SIZE
+# Out: MCB_CPU, MCB_FPU, MCB_UART_DRIVER, MCB_TIMER, MCB_BOARD_IS_QEMU, MCB_GENERATED_DIR,
+#      ${MCB_GENERATED_DIR}/mcb_board.h and ${MCB_GENERATED_DIR}/mcb_board.ld
+
+set(_board_file "${MCB_BOARDS_DIR}/${MCB_BOARD}.json")
+if(NOT EXISTS "${_board_file}")
+  file(GLOB _known RELATIVE "${MCB_BOARDS_DIR}" "${MCB_BOARDS_DIR}/*.json")
+  list(FILTER _known EXCLUDE REGEX "schema")
+  message(FATAL_ERROR "MCB_BOARD='${MCB_BOARD}': no ${_board_file}. Known: ${_known}")
+endif()
+file(READ "${_board_file}" _board_json)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${_board_file}")
+
+# mcb_json(<out> <json> <file> <field path...>): one field, or a fatal error naming file and field.
+function(mcb_json out json file)
+  string(JSON _value ERROR_VARIABLE _error GET "${json}" ${ARGN})
+  if(_error)
+    string(REPLACE ";" "." _field "${ARGN}")
+    message(FATAL_ERROR "${file}: field '${_field}': ${_error}")
+  endif()
+  set(${out} "${_value}" PARENT_SCOPE)
+endfunction()
+
+# mcb_json_optional(<out> <json> <field path...>): the field, or empty when absent.
+function(mcb_json_optional out json)
+  string(JSON _value ERROR_VARIABLE _error GET "${json}" ${ARGN})
+  if(_error)
+    set(_value "")
+  endif()
+  set(${out} "${_value}" PARENT_SCOPE)
+endfunction()
+
+mcb_json(MCB_CHIP "${_board_json}" "${_board_file}" chip)
+mcb_json(_board_type "${_board_json}" "${_board_file}" type)
+mcb_json(_board_name "${_board_json}" "${_board_file}" name)
+mcb_json(MCB_CPU_CLOCK_HZ "${_board_json}" "${_board_file}" clockHz)
+mcb_json(MCB_TIMER "${_board_json}" "${_board_file}" timer)
+mcb_json(MCB_UART_DRIVER "${_board_json}" "${_board_file}" uart driver)
+mcb_json(MCB_UART_BASE "${_board_json}" "${_board_file}" uart base)
+mcb_json(MCB_UART_IRQ "${_board_json}" "${_board_file}" uart irq)
+mcb_json(MCB_UART_BAUD "${_board_json}" "${_board_file}" uart baud)
+mcb_json(MCB_UART_CLOCK_HZ "${_board_json}" "${_board_file}" uart clockHz)
+mcb_json(MCB_UART_PERIPHERAL "${_board_json}" "${_board_file}" uart peripheral)
+
+set(_chip_file "${MCB_BOARDS_DIR}/chips/${MCB_CHIP}.json")
+if(NOT EXISTS "${_chip_file}")
+  message(FATAL_ERROR "${_board_file}: field 'chip': no chip file ${_chip_file}")
+endif()
+file(READ "${_chip_file}" _chip_json)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS "${_chip_file}")
+mcb_json(MCB_CPU "${_chip_json}" "${_chip_file}" core)
+mcb_json(MCB_FPU "${_chip_json}" "${_chip_file}" fpu)
+mcb_json(_irq_count "${_chip_json}" "${_chip_file}" irqCount)
+mcb_json(_usart_layout "${_chip_json}" "${_chip_file}" usartLayout)
+mcb_json(_flash_origin "${_chip_json}" "${_chip_file}" flash base)
+mcb_json(MCB_FLASH_SIZE "${_chip_json}" "${_chip_file}" flash size)
+mcb_json(_sram_origin "${_chip_json}" "${_chip_file}" sram base)
+mcb_json(MCB_SRAM_SIZE "${_chip_json}" "${_chip_file}" sram size)
+mcb_json_optional(_ccm_origin "${_chip_json}" ccm base)
+mcb_json_optional(MCB_CCM_SIZE "${_chip_json}" ccm size)
+
+# An emulated board links the chip's regions (chip sizes = the limits it enforces) where its machine has memory.
+if(_board_type STREQUAL "qemu")
+  set(MCB_BOARD_IS_QEMU 1)
+  mcb_json(_flash_origin "${_board_json}" "${_board_file}" qemu linkAddresses flash)
+  mcb_json(_sram_origin "${_board_json}" "${_board_file}" qemu linkAddresses sram)
+  if(MCB_CCM_SIZE)
+    mcb_json(_ccm_origin "${_board_json}" "${_board_file}" qemu linkAddresses ccm)
+  endif()
+else()
+  set(MCB_BOARD_IS_QEMU 0)
+endif()
+
+math(EXPR MCB_FLASH_ORIGIN "${_flash_origin}" OUTPUT_FORMAT HEXADECIMAL)
+math(EXPR MCB_SRAM_ORIGIN "${_sram_origin}" OUTPUT_FORMAT HEXADECIMAL)
+math(EXPR MCB_UART_BASE "${MCB_UART_BASE}" OUTPUT_FORMAT HEXADECIMAL)
+# The vector table must reach the UART's interrupt even on machines whose IRQ numbering differs from the chip's.
+if(MCB_UART_IRQ GREATER_EQUAL _irq_count)
+  math(EXPR _irq_count "${MCB_UART_IRQ} + 1")
+endif()
+set(MCB_IRQ_COUNT ${_irq_count})
+
+if(MCB_CCM_SIZE)
+  math(EXPR MCB_CCM_ORIGIN "${_ccm_origin}" OUTPUT_FORMAT HEXADECIMAL)
+  set(MCB_LD_CCM_MEMORY "CCM   (rw)  : ORIGIN = ${MCB_CCM_ORIGIN}, LENGTH = ${MCB_CCM_SIZE}")
+  # CCM is CPU-only (no DMA), which suits the stack; the arena stays in the larger main SRAM.
+  set(MCB_STACK_REGION CCM)
+else()
+  set(MCB_CCM_ORIGIN 0)
+  set(MCB_CCM_SIZE 0)
+  set(MCB_LD_CCM_MEMORY "/* no CCM on this chip */")
+  set(MCB_STACK_REGION SRAM)
+endif()
+
+set(MCB_USART_LAYOUT_V2 0)
+if(_usart_layout STREQUAL "stm32-usart-v2")
+  set(MCB_USART_LAYOUT_V2 1)
+endif()
+set(MCB_TIMER_DWT 0)
+if(MCB_TIMER STREQUAL "dwt")
+  set(MCB_TIMER_DWT 1)
+endif()
+set(MCB_UART_DRIVER_CMSDK 0)
+if(MCB_UART_DRIVER STREQUAL "cmsdk-uart")
+  set(MCB_UART_DRIVER_CMSDK 1)
+endif()
+
+file(RELATIVE_PATH MCB_BOARD_FILE_REL "${MCB_BOARDS_DIR}/.." "${_board_file}")
+file(RELATIVE_PATH MCB_CHIP_FILE_REL "${MCB_BOARDS_DIR}/.." "${_chip_file}")
+set(MCB_BOARD_NAME "${_board_name}")
+set(MCB_GENERATED_DIR "${CMAKE_BINARY_DIR}/generated")
+configure_file("${CMAKE_CURRENT_LIST_DIR}/templates/mcb_board.h.in" "${MCB_GENERATED_DIR}/mcb_board.h" @ONLY)
+configure_file("${CMAKE_CURRENT_LIST_DIR}/templates/mcb_board.ld.in" "${MCB_GENERATED_DIR}/mcb_board.ld" @ONLY)

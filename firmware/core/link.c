@@ -1,0 +1,275 @@
+/* Board side of the host<->board link; see link.h and docs/protocol.md. */
+#include "link.h"
+
+#include <string.h>
+
+/* Payload offset inside tx: answers are built in place, then framed. */
+#define TXP(link) ((link)->tx + MCB_PROTO_HEADER_SIZE)
+#define CHUNK_HEADER 8u /* sample + offset in INPUT_CHUNK / OUTPUT_CHUNK */
+
+static size_t put_name(uint8_t *p, const char *s)
+{
+    size_t n = 0;
+    if (s != NULL)
+        while (n < MCB_PROTO_MAX_NAME_LEN && s[n] != '\0') n++;
+    p[0] = (uint8_t)n;
+    if (n > 0) memcpy(p + 1, s, n);
+    return 1 + n;
+}
+
+static int send_answer(mcb_link *link, uint8_t type, uint16_t seq, size_t len)
+{
+    link->tx_len = mcb_frame_encode(link->tx, sizeof link->tx, type, seq, TXP(link), len);
+    return link->cfg.io.write(link->cfg.io.ctx, link->tx, link->tx_len);
+}
+
+static int send_ack(mcb_link *link, const mcb_frame *req)
+{
+    TXP(link)[0] = req->type;
+    return send_answer(link, MCB_FRAME_ACK, req->seq, 1);
+}
+
+static int send_nack(mcb_link *link, const mcb_frame *req, mcb_link_error code, uint32_t detail)
+{
+    uint8_t *p = TXP(link);
+    p[0] = req->type;
+    mcb_wr16(p + 1, (uint16_t)code);
+    mcb_wr32(p + 3, detail);
+    return send_answer(link, MCB_FRAME_NACK, req->seq, 7);
+}
+
+static int send_error(mcb_link *link, const mcb_frame *req, mcb_link_error code, uint32_t detail, const char *msg)
+{
+    uint8_t *p = TXP(link);
+    size_t n = strlen(msg);
+    if (n > MCB_PROTO_MAX_MESSAGE_LEN) n = MCB_PROTO_MAX_MESSAGE_LEN;
+    mcb_wr16(p, (uint16_t)code);
+    mcb_wr32(p + 2, detail);
+    p[6] = (uint8_t)n;
+    memcpy(p + 7, msg, n);
+    return send_answer(link, MCB_FRAME_ERROR, req->seq, 7 + n);
+}
+
+static int on_hello(mcb_link *link, const mcb_frame *req)
+{
+    const mcb_link_board_info *info = link->cfg.info;
+    uint8_t *p = TXP(link);
+    size_t n = 0;
+    uint16_t version = mcb_rd16(req->payload);
+    uint16_t rx_buffer = info->rx_buffer_size ? info->rx_buffer_size : (uint16_t)MCB_FRAME_MAX;
+    if (version != MCB_PROTO_PROTOCOL_VERSION)
+        return send_nack(link, req, MCB_LINK_E_VERSION_MISMATCH, MCB_PROTO_PROTOCOL_VERSION);
+    link->has_session = 1;
+    link->run_id = mcb_rd32(req->payload + 2);
+    link->input_state = MCB_INPUT_NONE;
+    link->has_output = 0;
+    mcb_wr16(p + n, MCB_PROTO_PROTOCOL_VERSION); n += 2;
+    mcb_wr32(p + n, link->run_id); n += 4;
+    mcb_wr32(p + n, info->core_clock_hz); n += 4;
+    memcpy(p + n, info->model_hash, MCB_PROTO_MODEL_HASH_SIZE); n += MCB_PROTO_MODEL_HASH_SIZE;
+    mcb_wr32(p + n, info->arena_size); n += 4;
+    p[n++] = info->schedule;
+    mcb_wr16(p + n, info->split); n += 2;
+    mcb_wr16(p + n, info->patches); n += 2;
+    mcb_wr16(p + n, rx_buffer); n += 2;
+    mcb_wr16(p + n, (uint16_t)MCB_LINK_MAX_PAYLOAD); n += 2;
+    p[n++] = info->time_unit;
+    mcb_wr32(p + n, (uint32_t)link->cfg.input_cap); n += 4;
+    mcb_wr32(p + n, (uint32_t)link->cfg.output_cap); n += 4;
+    mcb_wr16(p + n, (uint16_t)MCB_LINK_MAX_OPS); n += 2;
+    n += put_name(p + n, info->firmware_version);
+    n += put_name(p + n, info->board_id);
+    return send_answer(link, MCB_FRAME_HELLO_ACK, req->seq, n);
+}
+
+/* Common check of the sample index of an input-phase request. Returns 1 when the request may proceed. */
+static int input_sample_ok(mcb_link *link, const mcb_frame *req, uint32_t sample, int *rc)
+{
+    if (link->input_state == MCB_INPUT_NONE) {
+        *rc = send_nack(link, req, MCB_LINK_E_NOT_READY, 0);
+        return 0;
+    }
+    if (sample != link->sample) {
+        *rc = send_nack(link, req, MCB_LINK_E_BAD_SAMPLE, link->sample);
+        return 0;
+    }
+    return 1;
+}
+
+static int on_input_begin(mcb_link *link, const mcb_frame *req)
+{
+    uint32_t total = mcb_rd32(req->payload + 4);
+    if (total > link->cfg.input_cap) return send_nack(link, req, MCB_LINK_E_TOO_LARGE, (uint32_t)link->cfg.input_cap);
+    link->sample = mcb_rd32(req->payload);
+    link->input_total = total;
+    link->input_received = 0;
+    link->input_state = MCB_INPUT_RECEIVING;
+    link->has_output = 0;
+    return send_ack(link, req);
+}
+
+static int on_input_chunk(mcb_link *link, const mcb_frame *req)
+{
+    int rc = 0;
+    uint32_t offset = mcb_rd32(req->payload + 4);
+    uint32_t n = (uint32_t)req->len - CHUNK_HEADER;
+    if (!input_sample_ok(link, req, mcb_rd32(req->payload), &rc)) return rc;
+    if (link->input_state != MCB_INPUT_RECEIVING) return send_nack(link, req, MCB_LINK_E_NOT_READY, 0);
+    /* Contiguous only: with stop-and-wait any other offset is a host bug or a hostile frame. */
+    if (offset != link->input_received || n > link->input_total - link->input_received)
+        return send_nack(link, req, MCB_LINK_E_BAD_OFFSET, link->input_received);
+    memcpy(link->cfg.input + offset, req->payload + CHUNK_HEADER, n);
+    link->input_received += n;
+    return send_ack(link, req);
+}
+
+static int on_input_end(mcb_link *link, const mcb_frame *req)
+{
+    int rc = 0;
+    uint32_t crc;
+    if (!input_sample_ok(link, req, mcb_rd32(req->payload), &rc)) return rc;
+    if (link->input_received != link->input_total)
+        return send_nack(link, req, MCB_LINK_E_INCOMPLETE, link->input_received);
+    crc = mcb_crc32(0, link->cfg.input, link->input_total);
+    if (crc != mcb_rd32(req->payload + 4)) return send_nack(link, req, MCB_LINK_E_INPUT_CRC, crc);
+    link->input_state = MCB_INPUT_COMPLETE;
+    return send_ack(link, req);
+}
+
+static int on_run(mcb_link *link, const mcb_frame *req)
+{
+    int rc = 0, status;
+    size_t out_len = 0;
+    uint16_t reported, i;
+    uint8_t *p = TXP(link);
+    mcb_link_stats *st = &link->stats;
+    uint32_t sample = mcb_rd32(req->payload);
+    if (!input_sample_ok(link, req, sample, &rc)) return rc;
+    if (link->input_state != MCB_INPUT_COMPLETE) return send_nack(link, req, MCB_LINK_E_NOT_READY, 0);
+    memset(st, 0, sizeof *st);
+    link->input_state = MCB_INPUT_NONE; /* an input is consumed by exactly one run */
+    link->runs++;
+    status = link->cfg.run(link->cfg.run_ctx, link->cfg.input, link->input_total, link->cfg.output,
+                           link->cfg.output_cap, &out_len, st);
+    if (status != 0) return send_error(link, req, MCB_LINK_E_RUN_FAILED, (uint32_t)status, "inference callback failed");
+    if (out_len > link->cfg.output_cap)
+        return send_error(link, req, MCB_LINK_E_OUTPUT_OVERFLOW, (uint32_t)out_len, "inference output exceeds the output buffer");
+    link->has_output = 1;
+    link->output_sample = sample;
+    link->output_len = (uint32_t)out_len;
+    reported = st->op_count < MCB_LINK_MAX_OPS ? st->op_count : (uint16_t)MCB_LINK_MAX_OPS;
+    mcb_wr32(p + 0, sample);
+    mcb_wr32(p + 4, (uint32_t)out_len);
+    mcb_wr32(p + 8, mcb_crc32(0, link->cfg.output, out_len));
+    mcb_wr32(p + 12, (uint32_t)st->latency_total);
+    mcb_wr32(p + 16, (uint32_t)(st->latency_total >> 32));
+    p[20] = link->cfg.info->time_unit;
+    mcb_wr32(p + 21, st->stack_high_water);
+    mcb_wr32(p + 25, st->arena_high_water);
+    mcb_wr16(p + 29, st->op_count);
+    mcb_wr16(p + 31, reported);
+    for (i = 0; i < reported; i++) mcb_wr32(p + MCB_STATS_FIXED_SIZE + 4u * i, st->op_latency[i]);
+    return send_answer(link, MCB_FRAME_STATS, req->seq, MCB_STATS_FIXED_SIZE + 4u * reported);
+}
+
+static int on_output_read(mcb_link *link, const mcb_frame *req)
+{
+    uint32_t sample = mcb_rd32(req->payload);
+    uint32_t offset = mcb_rd32(req->payload + 4);
+    uint32_t n = mcb_rd16(req->payload + 8);
+    uint8_t *p = TXP(link);
+    if (!link->has_output) return send_nack(link, req, MCB_LINK_E_NOT_READY, 0);
+    if (sample != link->output_sample) return send_nack(link, req, MCB_LINK_E_BAD_SAMPLE, link->output_sample);
+    if (offset > link->output_len || n == 0) return send_nack(link, req, MCB_LINK_E_BAD_ARGUMENT, link->output_len);
+    if (n > link->output_len - offset) n = link->output_len - offset;
+    if (n > MCB_LINK_MAX_PAYLOAD - CHUNK_HEADER) n = MCB_LINK_MAX_PAYLOAD - CHUNK_HEADER;
+    mcb_wr32(p, sample);
+    mcb_wr32(p + 4, offset);
+    memcpy(p + CHUNK_HEADER, link->cfg.output + offset, n);
+    return send_answer(link, MCB_FRAME_OUTPUT_CHUNK, req->seq, CHUNK_HEADER + n);
+}
+
+/* Payload size each request must have (INPUT_CHUNK: at least, with one data byte). */
+static int length_ok(const mcb_frame *req)
+{
+    switch (req->type) {
+    case MCB_FRAME_HELLO: return req->len == 6;
+    case MCB_FRAME_PING: return req->len == 4;
+    case MCB_FRAME_INPUT_BEGIN: return req->len == 8;
+    case MCB_FRAME_INPUT_CHUNK: return req->len > CHUNK_HEADER;
+    case MCB_FRAME_INPUT_END: return req->len == 8;
+    case MCB_FRAME_RUN: return req->len == 4;
+    case MCB_FRAME_OUTPUT_READ: return req->len == 10;
+    default: return 1;
+    }
+}
+
+static int dispatch(mcb_link *link, const mcb_frame *req)
+{
+    if (!length_ok(req)) return send_nack(link, req, MCB_LINK_E_BAD_LENGTH, req->len);
+    switch (req->type) {
+    case MCB_FRAME_HELLO: return on_hello(link, req);
+    case MCB_FRAME_PING:
+        memcpy(TXP(link), req->payload, 4);
+        return send_answer(link, MCB_FRAME_PONG, req->seq, 4);
+    case MCB_FRAME_INPUT_BEGIN:
+    case MCB_FRAME_INPUT_CHUNK:
+    case MCB_FRAME_INPUT_END:
+    case MCB_FRAME_RUN:
+    case MCB_FRAME_OUTPUT_READ:
+        if (!link->has_session) return send_nack(link, req, MCB_LINK_E_NO_SESSION, 0);
+        if (req->type == MCB_FRAME_INPUT_BEGIN) return on_input_begin(link, req);
+        if (req->type == MCB_FRAME_INPUT_CHUNK) return on_input_chunk(link, req);
+        if (req->type == MCB_FRAME_INPUT_END) return on_input_end(link, req);
+        if (req->type == MCB_FRAME_RUN) return on_run(link, req);
+        return on_output_read(link, req);
+    default: return send_nack(link, req, MCB_LINK_E_UNKNOWN_TYPE, req->type);
+    }
+}
+
+static int handle(mcb_link *link, const mcb_frame *req)
+{
+    if (link->has_last && req->seq == link->last_seq && req->crc == link->last_crc) {
+        /* Retransmission: our answer was lost or late. Re-send it; never process the request twice. */
+        link->duplicates++;
+        return link->cfg.io.write(link->cfg.io.ctx, link->tx, link->tx_len);
+    }
+    link->has_last = 1;
+    link->last_seq = req->seq;
+    link->last_crc = req->crc;
+    link->requests++;
+    return dispatch(link, req);
+}
+
+int mcb_link_init(mcb_link *link, const mcb_link_config *cfg)
+{
+    memset(link, 0, sizeof *link);
+    link->cfg = *cfg;
+    mcb_frame_decoder_init(&link->rx);
+    mcb_wr16(TXP(link), MCB_PROTO_PROTOCOL_VERSION);
+    mcb_wr32(TXP(link) + 2, cfg->info->reset_cause);
+    return send_answer(link, MCB_FRAME_RESET, 0, 6);
+}
+
+int mcb_link_feed(mcb_link *link, const uint8_t *data, size_t n)
+{
+    size_t used = 0;
+    for (;;) {
+        mcb_frame frame;
+        int got = 0, rc;
+        used += mcb_frame_decoder_push(&link->rx, n > used ? data + used : NULL, n - used, &frame, &got);
+        if (!got) return 0;
+        rc = handle(link, &frame);
+        if (rc < 0) return rc;
+    }
+}
+
+int mcb_link_poll(mcb_link *link, uint32_t timeout_ms)
+{
+    uint8_t buf[64];
+    int n = link->cfg.io.read(link->cfg.io.ctx, buf, sizeof buf, timeout_ms);
+    int rc;
+    if (n <= 0) return n;
+    rc = mcb_link_feed(link, buf, (size_t)n);
+    return rc < 0 ? rc : n;
+}

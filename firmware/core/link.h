@@ -1,0 +1,121 @@
+/*
+ * Board side of the host<->board link (docs/protocol.md): answers HELLO/PING, receives one input into a
+ * caller-provided buffer, runs the caller's inference callback, and serves STATS and output chunks.
+ * Stop-and-wait: the board only ever answers the host's latest request (plus one RESET notice at boot), and a
+ * retransmitted request (same seq and CRC) gets the cached answer again without being processed twice.
+ *
+ * Portable C99, no allocation, board-independent: the UART is reached only through mcb_link_io.
+ * Typical main loop:
+ *     static mcb_link link;
+ *     mcb_link_init(&link, &config);          // sends RESET
+ *     for (;;) mcb_link_poll(&link, 100);    // or call mcb_link_feed() with bytes from an RX ring buffer
+ */
+#ifndef MCB_LINK_H
+#define MCB_LINK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "protocol.h"
+
+/* Most per-op latencies one STATS frame carries (the rest are counted in op_count but not reported). */
+#ifndef MCB_LINK_MAX_OPS
+#define MCB_LINK_MAX_OPS 128
+#endif
+#define MCB_STATS_FIXED_SIZE 33u
+#if MCB_STATS_FIXED_SIZE + 4 * MCB_LINK_MAX_OPS > MCB_LINK_MAX_PAYLOAD
+#error "MCB_LINK_MAX_OPS per-op latencies do not fit one STATS payload"
+#endif
+
+typedef struct mcb_link_io {
+    void *ctx;
+    /* Reads up to max bytes, waiting at most timeout_ms for the first one. Returns the count (0 on timeout),
+     * or a negative value when the link is gone. */
+    int (*read)(void *ctx, uint8_t *buf, size_t max, uint32_t timeout_ms);
+    /* Writes all len bytes (may block until sent). Returns 0, or a negative value on failure. */
+    int (*write)(void *ctx, const uint8_t *buf, size_t len);
+} mcb_link_io;
+
+/* Facts reported in HELLO_ACK. Strings longer than MCB_PROTO_MAX_NAME_LEN are truncated. */
+typedef struct mcb_link_board_info {
+    const char *firmware_version;
+    const char *board_id;
+    uint32_t core_clock_hz;
+    uint8_t model_hash[MCB_PROTO_MODEL_HASH_SIZE]; /* first bytes of SHA-256 of the model image */
+    uint32_t arena_size;
+    uint8_t schedule;        /* mcb_schedule */
+    uint16_t split;          /* patch-stage split point (0 for layer schedules) */
+    uint16_t patches;        /* patch count of the patch stage (0 for layer schedules) */
+    uint8_t time_unit;       /* mcb_time_unit of every latency in STATS */
+    uint16_t rx_buffer_size; /* bytes the UART receive path can hold; 0 means "a whole frame" (MCB_FRAME_MAX) */
+    uint32_t reset_cause;    /* board-specific reset reason sent in the RESET notice (e.g. RCC_CSR) */
+} mcb_link_board_info;
+
+/* Filled by the inference callback; latencies in board_info.time_unit. */
+typedef struct mcb_link_stats {
+    uint64_t latency_total;
+    uint32_t stack_high_water; /* bytes */
+    uint32_t arena_high_water; /* bytes */
+    uint16_t op_count;         /* ops executed; only the first MCB_LINK_MAX_OPS latencies are reported */
+    uint32_t op_latency[MCB_LINK_MAX_OPS];
+} mcb_link_stats;
+
+/* Runs one inference. Writes at most output_cap bytes and sets *output_len. Returns 0, or a nonzero status that
+ * the host sees as ERROR RUN_FAILED with that status as detail. stats arrives zeroed. */
+typedef int (*mcb_link_run_fn)(void *ctx, const uint8_t *input, size_t input_len, uint8_t *output,
+                               size_t output_cap, size_t *output_len, mcb_link_stats *stats);
+
+typedef struct mcb_link_config {
+    mcb_link_io io;
+    const mcb_link_board_info *info;
+    uint8_t *input;       /* receives INPUT_CHUNK bytes; never written past input_cap */
+    size_t input_cap;
+    uint8_t *output;      /* filled by run, read back by OUTPUT_READ */
+    size_t output_cap;
+    mcb_link_run_fn run;
+    void *run_ctx;
+} mcb_link_config;
+
+typedef enum mcb_link_input_state {
+    MCB_INPUT_NONE = 0, /* no input since HELLO or since the last RUN */
+    MCB_INPUT_RECEIVING,
+    MCB_INPUT_COMPLETE  /* INPUT_END verified, RUN may proceed */
+} mcb_link_input_state;
+
+/* All state lives here; declare it static. Fields are read-only for callers (counters are handy in tests). */
+typedef struct mcb_link {
+    mcb_link_config cfg;
+    mcb_frame_decoder rx;
+    mcb_link_stats stats;
+    uint8_t tx[MCB_FRAME_MAX]; /* the last answer, kept for retransmission */
+    size_t tx_len;
+    int has_session;
+    int has_last;
+    uint16_t last_seq;
+    uint32_t last_crc;
+    uint32_t run_id;
+    mcb_link_input_state input_state;
+    uint32_t sample;
+    uint32_t input_total;
+    uint32_t input_received;
+    int has_output;
+    uint32_t output_sample;
+    uint32_t output_len;
+    uint32_t runs;       /* inference callbacks made since init */
+    uint32_t requests;   /* requests processed (duplicates excluded) */
+    uint32_t duplicates; /* retransmitted requests answered from the cache */
+} mcb_link;
+
+/* Stores cfg (copied; buffers and info must outlive the link) and sends the RESET notice.
+ * Returns 0, or the negative io.write result. */
+int mcb_link_init(mcb_link *link, const mcb_link_config *cfg);
+
+/* Processes bytes already received (e.g. drained from an RX ring buffer). Returns 0, or a negative io.write
+ * result. */
+int mcb_link_feed(mcb_link *link, const uint8_t *data, size_t n);
+
+/* One io.read with the given timeout, then mcb_link_feed. Returns bytes read (0 on timeout) or a negative io
+ * result. */
+int mcb_link_poll(mcb_link *link, uint32_t timeout_ms);
+
+#endif /* MCB_LINK_H */

@@ -1,0 +1,7 @@
+/** A board or chip file is missing, malformed or inconsistent; the message names the file and the field. */
+export class BoardError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BoardError';
+  }
+}

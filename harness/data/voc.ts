@@ -1,0 +1,104 @@
+// Pascal VOC devkit: `JPEGImages/*.jpg`, `Annotations/*.xml`, optional `ImageSets/Main/<set>.txt`.
+// Annotations are parsed lazily, one XML per yielded sample.
+import * as path from 'path';
+import { XMLParser } from 'fast-xml-parser';
+import { DatasetError } from './errors';
+import { isDir, isFile, listDir, readLines, readText, subdirs } from './files';
+import { Dataset, GroundTruthBox, Sample, SkippedSample } from './types';
+
+/** The 20 VOC classes in the devkit's (alphabetical) order, which is also shared/models/labels/voc20.names. */
+export const VOC_CLASSES = [
+  'aeroplane', 'bicycle', 'bird', 'boat', 'bottle', 'bus', 'car', 'cat', 'chair', 'cow',
+  'diningtable', 'dog', 'horse', 'motorbike', 'person', 'pottedplant', 'sheep', 'sofa', 'train', 'tvmonitor',
+] as const;
+
+/** Accepts the devkit year folder itself or a VOCdevkit folder holding exactly one VOC20xx. */
+export function resolveVocRoot(dir: string): string | undefined {
+  if (isDir(path.join(dir, 'Annotations')) && isDir(path.join(dir, 'JPEGImages'))) return dir;
+  const years = subdirs(dir).filter((d) => /^VOC\d{4}$/.test(d) && isDir(path.join(dir, d, 'Annotations')));
+  if (years.length === 1) return path.join(dir, years[0]);
+  if (years.length > 1) throw new DatasetError(dir, `holds several VOC years (${years.join(', ')}); pass one of them`);
+  return undefined;
+}
+
+const parser = new XMLParser({
+  ignoreAttributes: true,
+  parseTagValue: false, // numbers are converted explicitly, so a bad value is reported, not silently NaN
+  isArray: (name, jpath) => name === 'object' && jpath === 'annotation.object',
+});
+
+type XmlNode = Record<string, unknown>;
+
+function num(value: unknown, what: string, file: string): number {
+  const n = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(n)) throw new Error(`${what} is '${String(value)}', not a number`);
+  return n;
+}
+
+/** Parses one VOC annotation; throws plain Error with the problem, which the loader records as a skip. */
+export function parseVocAnnotation(xml: string, file: string, classNames: readonly string[]): { filename?: string; width?: number; height?: number; boxes: GroundTruthBox[] } {
+  const doc = parser.parse(xml) as XmlNode;
+  const ann = doc.annotation as XmlNode | undefined;
+  if (!ann || typeof ann !== 'object') throw new Error('no <annotation> root element');
+  const size = ann.size as XmlNode | undefined;
+  const boxes: GroundTruthBox[] = [];
+  for (const obj of (ann.object as XmlNode[] | undefined) ?? []) {
+    const className = String(obj.name ?? '').trim();
+    const classIndex = classNames.indexOf(className);
+    if (classIndex < 0) throw new Error(`object class '${className}' is not one of the ${classNames.length} known classes`);
+    const bb = obj.bndbox as XmlNode | undefined;
+    if (!bb) throw new Error(`object '${className}' has no <bndbox>`);
+    boxes.push({
+      className, classIndex,
+      xmin: num(bb.xmin, 'xmin', file), ymin: num(bb.ymin, 'ymin', file),
+      xmax: num(bb.xmax, 'xmax', file), ymax: num(bb.ymax, 'ymax', file),
+      difficult: String(obj.difficult ?? '0').trim() === '1',
+      truncated: String(obj.truncated ?? '0').trim() === '1',
+    });
+  }
+  return {
+    filename: typeof ann.filename === 'string' ? ann.filename.trim() : undefined,
+    width: size ? num(size.width, 'width', file) : undefined,
+    height: size ? num(size.height, 'height', file) : undefined,
+    boxes,
+  };
+}
+
+export interface VocOptions {
+  /** Name of an `ImageSets/Main/<imageSet>.txt` list (e.g. 'val'); default: every annotation file. */
+  imageSet?: string;
+  classNames?: readonly string[];
+}
+
+export function loadVoc(dir: string, options: VocOptions = {}): Dataset {
+  const root = resolveVocRoot(dir);
+  if (!root) throw new DatasetError(dir, 'not a VOC devkit folder; expected Annotations/ and JPEGImages/ (or VOCdevkit/VOC20xx/)');
+  const classNames = options.classNames ?? VOC_CLASSES;
+  const annDir = path.join(root, 'Annotations');
+  let ids: string[];
+  if (options.imageSet) {
+    const list = path.join(root, 'ImageSets', 'Main', `${options.imageSet}.txt`);
+    if (!isFile(list)) throw new DatasetError(list, `image set '${options.imageSet}' not found; look in ImageSets/Main/ for the set names`);
+    ids = readLines(list).map((l) => l.split(/\s+/)[0]);
+  } else {
+    ids = listDir(annDir).filter((d) => d.isFile() && d.name.endsWith('.xml')).map((d) => d.name.slice(0, -4));
+  }
+  const skipped: SkippedSample[] = [];
+  function* samples(): Generator<Sample> {
+    for (const id of ids) {
+      const xmlFile = path.join(annDir, `${id}.xml`);
+      let ann: ReturnType<typeof parseVocAnnotation>;
+      try {
+        ann = parseVocAnnotation(readText(xmlFile), xmlFile, classNames);
+      } catch (e) {
+        skipped.push({ file: xmlFile, reason: `annotation unreadable: ${(e as Error).message}` });
+        continue;
+      }
+      const candidates = [ann.filename, `${id}.jpg`, `${id}.jpeg`, `${id}.png`].filter((f): f is string => !!f);
+      const image = candidates.map((f) => path.join(root!, 'JPEGImages', f)).find(isFile);
+      if (!image) { skipped.push({ file: path.join(root!, 'JPEGImages', `${id}.jpg`), reason: 'image missing for annotation' }); continue; }
+      yield { name: id, file: image, boxes: ann.boxes, width: ann.width, height: ann.height };
+    }
+  }
+  return { layout: 'voc', root, classNames: [...classNames], samples, skipped };
+}

@@ -1,0 +1,108 @@
+// Packs buffers with lifetimes into one arena. Alias classes (in-place chains) move as one block: every
+// member at the same offset, each member only blocking bytes during its own lifetime.
+import { aliasClasses, ArenaItem } from './arena';
+import { AliasLink, BufferPlacement } from './types';
+
+type Ban = [number, number];
+interface Placed { item: ArenaItem; offset: number }
+
+function timesOverlap(a: ArenaItem, b: ArenaItem): boolean {
+  return a.firstStep <= b.lastStep && b.firstStep <= a.lastStep;
+}
+
+/** Open intervals of offsets a class may not start at, given what is already placed. */
+function forbidden(members: ArenaItem[], placed: Placed[]): Ban[] {
+  const out: Ban[] = [];
+  for (const m of members) {
+    for (const p of placed) if (timesOverlap(m, p.item)) out.push([p.offset - m.bytes, p.offset + p.item.bytes]);
+  }
+  return out;
+}
+
+function fits(offset: number, bans: Ban[]): boolean {
+  return bans.every(([lo, hi]) => offset <= lo || offset >= hi);
+}
+
+function lowestOffset(bans: Ban[]): number {
+  const candidates = [0, ...bans.map(([, hi]) => hi)].filter((o) => o >= 0).sort((a, b) => a - b);
+  return candidates.find((o) => fits(o, bans))!;
+}
+
+function highestOffset(bans: Ban[], limit: number): number | undefined {
+  const candidates = [limit, ...bans.map(([lo]) => lo)].filter((o) => o >= 0 && o <= limit).sort((a, b) => b - a);
+  return candidates.find((o) => fits(o, bans));
+}
+
+const maxBytes = (c: ArenaItem[]) => Math.max(...c.map((m) => m.bytes));
+const firstStep = (c: ArenaItem[]) => Math.min(...c.map((m) => m.firstStep));
+const span = (c: ArenaItem[]) => Math.max(...c.map((m) => m.lastStep)) - firstStep(c);
+const area = (c: ArenaItem[]) => c.reduce((s, m) => s + m.bytes * (m.lastStep - m.firstStep + 1), 0);
+
+/** Class orders tried by the first-fit packer; each is a well-known heuristic for some graph shape. */
+const ORDERS: { name: string; order: (classes: ArenaItem[][]) => ArenaItem[][] }[] = [
+  { name: 'greedy-by-size', order: (c) => [...c].sort((a, b) => maxBytes(b) - maxBytes(a) || firstStep(a) - firstStep(b)) },
+  { name: 'in-order', order: (c) => [...c].sort((a, b) => firstStep(a) - firstStep(b) || maxBytes(b) - maxBytes(a)) },
+  { name: 'greedy-by-area', order: (c) => [...c].sort((a, b) => area(b) - area(a) || firstStep(a) - firstStep(b)) },
+  // A long-lived buffer (patch-stage output, residual trunk) settled first, short-lived ones packed around it.
+  { name: 'longest-lived-then-in-order', order: (c) => {
+    const pinned = [...c].sort((a, b) => span(b) - span(a) || maxBytes(b) - maxBytes(a))[0];
+    return [pinned, ...c.filter((x) => x !== pinned).sort((a, b) => firstStep(a) - firstStep(b) || maxBytes(b) - maxBytes(a))];
+  } },
+];
+
+/**
+ * Places classes in `order`: lowest free offset, except at the positions in `flipped`, which take the highest
+ * free offset below `limit` (the two-ended move); a class that would cross `limit` is also tried high.
+ * Returns undefined when a bounded placement fails.
+ */
+function place(order: ArenaItem[][], limit: number, flipped: Set<number>, bounded: boolean): Map<number, number> | undefined {
+  const placed: Placed[] = [];
+  const offsets = new Map<number, number>();
+  for (let i = 0; i < order.length; i++) {
+    const cls = order[i];
+    const bans = forbidden(cls, placed);
+    const top = limit - maxBytes(cls);
+    let offset: number | undefined = flipped.has(i) ? highestOffset(bans, top) : lowestOffset(bans);
+    if (offset === undefined || offset > top) offset = highestOffset(bans, top);
+    if (offset === undefined) {
+      if (bounded) return undefined;
+      offset = lowestOffset(bans);
+    }
+    for (const m of cls) {
+      placed.push({ item: m, offset });
+      offsets.set(m.tensor, offset);
+    }
+  }
+  return offsets;
+}
+
+export interface Packing { placements: BufferPlacement[]; arenaBytes: number; strategy: string }
+
+function packingOf(items: ArenaItem[], offsets: Map<number, number>, strategy: string): Packing {
+  const placements = items.map((it) => ({ ...it, offset: offsets.get(it.tensor)! }));
+  return { placements, arenaBytes: placements.reduce((m, p) => Math.max(m, p.offset + p.bytes), 0), strategy };
+}
+
+/**
+ * Smallest arena found: each order packed first-fit (unbounded); if none reaches the live-set peak, a
+ * limited-discrepancy search over "this class goes to the top end instead" (one flip per order) within
+ * an arena of exactly `peakBytes`.
+ */
+export function packArena(items: ArenaItem[], links: AliasLink[], peakBytes: number): Packing {
+  const byTensor = new Map(items.map((it) => [it.tensor, it]));
+  const classes = aliasClasses(items, links).map((c) => c.map((t) => byTensor.get(t)!));
+  let best: Packing | undefined;
+  for (const o of ORDERS) {
+    const p = packingOf(items, place(o.order(classes), Infinity, new Set(), false)!, o.name);
+    if (!best || p.arenaBytes < best.arenaBytes) best = p;
+    if (best.arenaBytes === peakBytes) return best;
+  }
+  for (const o of ORDERS) {
+    const order = o.order(classes);
+    for (let i = 0; i < order.length; i++) {
+      const offsets = place(order, peakBytes, new Set([i]), true);
+      if (offsets) return packingOf(items, offsets, `${o.name}+two-ended`);
+    }
+  }
+  return best!;
+}

@@ -1,0 +1,40 @@
+// Live-set accounting and arena packing for buffers with lifetimes, where in-place aliases share an offset.
+import { AliasLink, BufferPlacement } from './types';
+
+/** A buffer to place: `tensor` is its key, live over steps [firstStep, lastStep]. */
+export type ArenaItem = Omit<BufferPlacement, 'offset'>;
+
+/** Groups of tensors that must share one offset (the transitive closure of the alias links). */
+export function aliasClasses(items: ArenaItem[], links: AliasLink[]): number[][] {
+  const parent = new Map<number, number>();
+  for (const it of items) parent.set(it.tensor, it.tensor);
+  const find = (t: number): number => {
+    let r = t;
+    while (parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(t, r);
+    return r;
+  };
+  for (const l of links) parent.set(find(l.output), find(l.input));
+  const groups = new Map<number, number[]>();
+  for (const it of items) {
+    const r = find(it.tensor);
+    if (!groups.has(r)) groups.set(r, []);
+    groups.get(r)!.push(it.tensor);
+  }
+  return [...groups.values()];
+}
+
+/** Bytes live at each step: per alias class, the largest member live then (they overlap from one offset). */
+export function liveProfile(items: ArenaItem[], links: AliasLink[], steps: number): number[] {
+  const byTensor = new Map(items.map((it) => [it.tensor, it]));
+  const live = new Array<number>(steps).fill(0);
+  for (const cls of aliasClasses(items, links)) {
+    const footprint = new Array<number>(steps).fill(0);
+    for (const t of cls) {
+      const it = byTensor.get(t)!;
+      for (let s = it.firstStep; s <= it.lastStep; s++) footprint[s] = Math.max(footprint[s], it.bytes);
+    }
+    for (let s = 0; s < steps; s++) live[s] += footprint[s];
+  }
+  return live;
+}

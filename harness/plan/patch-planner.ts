@@ -1,0 +1,135 @@
+// MCUNetV2 patch-based plan: ops [0, split) run patch by patch on a p×p grid over the stage output,
+// the rest layer by layer. Buffers, in-place links, live sets, packing and MACs for the whole schedule.
+import { DTYPE_BYTES, Graph } from '../model/graph';
+import { aliasClasses, ArenaItem, liveProfile } from './arena';
+import { packArena } from './arena-packer';
+import { validateArena } from './arena-validator';
+import { inPlaceCandidates, inPlaceScratch } from './in-place';
+import { lastUse, layerAliases, layerItems, scratchFor } from './layer-planner';
+import { activationBytes, dataFlow, DataFlow, macsPerOutputPixel, opMacs } from './op-analysis';
+import { analyseStage, StageInfo } from './patch-stage';
+import { patchSchedule } from './patch-regions';
+import { PlanError } from './plan-error';
+import { regionArea, regionsEqual } from './regions';
+import { AliasLink, Patch, PatchPlan, Region } from './types';
+
+export interface PatchPlanOptions {
+  /** Skip arena packing (the search only needs live sets); buffers then carry offset -1. */
+  pack?: boolean;
+}
+
+function regionBytes(graph: Graph, tensor: number, r: Region): number {
+  const t = graph.tensors[tensor];
+  return regionArea(r) * t.shape[3] * DTYPE_BYTES[t.dtype];
+}
+
+/** Region a tensor's buffer holds in a patch (all steps of a patch agree, so the first reader tells). */
+function heldRegion(patch: Patch, graph: Graph, tensor: number): Region {
+  for (const s of patch.steps) {
+    const i = graph.operators[s.op].inputs.indexOf(tensor);
+    if (i >= 0) return s.inRegions[i]!;
+  }
+  throw new Error(`internal: tensor ${tensor} has no reader in the patch stage`);
+}
+
+/** Arena items of the stage: the input patch, one max-size buffer per internal tensor, the full stage output. */
+function stageItems(graph: Graph, flow: DataFlow, stage: StageInfo, patches: Patch[]): ArenaItem[] {
+  const lastInStage = (t: number) => flow.consumers[t].filter((c) => c < stage.split).pop()!;
+  const maxBytes = (t: number) => Math.max(...patches.map((pt) => regionBytes(graph, t, heldRegion(pt, graph, t))));
+  const items: ArenaItem[] = [{ tensor: stage.input, bytes: maxBytes(stage.input), firstStep: 0, lastStep: lastInStage(stage.input) }];
+  for (const t of stage.internal) {
+    items.push({ tensor: t, bytes: maxBytes(t), firstStep: flow.producer[t], lastStep: lastInStage(t) });
+  }
+  items.push({ tensor: stage.output, bytes: activationBytes(graph, stage.output), firstStep: 0, lastStep: lastUse(graph, flow, stage.output, stage.split - 1) });
+  return items;
+}
+
+/** In-place inside the stage: the layer rules, plus the region conditions holding in every patch. */
+function stageAliases(graph: Graph, flow: DataFlow, stage: StageInfo, patches: Patch[], items: ArenaItem[]): AliasLink[] {
+  const links: AliasLink[] = [];
+  const byTensor = new Map(items.map((it) => [it.tensor, it]));
+  for (const op of graph.operators.slice(0, stage.split)) {
+    if (op.outputs[0] === stage.output) continue;
+    for (const cand of inPlaceCandidates(graph, op, flow)) {
+      const cls = aliasClasses(items, links).find((c) => c.includes(cand.input))!;
+      if (!cls.every((t) => byTensor.get(t)!.lastStep <= op.index)) continue;
+      const inputIndex = op.inputs.indexOf(cand.input);
+      const legal = patches.every((pt) => {
+        const step = pt.steps[op.index];
+        const held = step.inRegions[inputIndex]!;
+        if (cand.kind === 'depthwise') return regionArea(step.outRegion) <= regionArea(held);
+        return regionsEqual(step.outRegion, held);
+      });
+      if (!legal) continue;
+      links.push({ op: op.index, input: cand.input, output: op.outputs[0], kind: cand.kind });
+      break;
+    }
+  }
+  return links;
+}
+
+function stageScratch(graph: Graph, stageLinks: AliasLink[], patches: Patch[]): number {
+  let scratch = 0;
+  for (const l of stageLinks) {
+    const cout = graph.tensors[l.output].shape[3];
+    for (const pt of patches) scratch = Math.max(scratch, inPlaceScratch(l.kind, regionArea(pt.steps[l.op].outRegion), cout));
+  }
+  return scratch;
+}
+
+export function planPatches(graph: Graph, split: number, p: number, options: PatchPlanOptions = {}): PatchPlan {
+  const flow = dataFlow(graph);
+  const stage = analyseStage(graph, flow, split);
+  const [, height, width] = graph.tensors[stage.output].shape;
+  if (!Number.isInteger(p) || p < 1 || p > Math.min(height, width)) {
+    throw new PlanError(`${graph.source}: ${p}×${p} patches do not fit the ${height}×${width} stage output of split ${split}; use 1..${Math.min(height, width)}`);
+  }
+  const patches = patchSchedule(graph, flow, stage, p);
+  const items = stageItems(graph, flow, stage, patches);
+  for (const t of graph.inputs) {
+    if (t !== stage.input) items.push({ tensor: t, bytes: activationBytes(graph, t), firstStep: 0, lastStep: lastUse(graph, flow, t, 0) });
+  }
+  items.push(...layerItems(graph, flow, split));
+  const stageLinks = stageAliases(graph, flow, stage, patches, items);
+  const links = layerAliases(graph, flow, items, split, [...stageLinks]);
+  const liveBytes = liveProfile(items, links, graph.operators.length);
+  const peakBytes = Math.max(...liveBytes);
+
+  let buffers = items.map((it) => ({ ...it, offset: -1 }));
+  let arenaBytes = -1;
+  let packing = 'none';
+  if (options.pack !== false) {
+    const packed = packArena(items, links, peakBytes);
+    const problems = validateArena(packed.placements, links, packed.arenaBytes);
+    if (problems.length) throw new Error(`internal planner error for ${graph.source}: ${problems[0]}`);
+    ({ placements: buffers, arenaBytes, strategy: packing } = packed);
+  }
+
+  const stageMacs = patches.reduce((sum, pt) => sum + pt.steps.reduce(
+    (s, st) => s + regionArea(st.outRegion) * macsPerOutputPixel(graph, graph.operators[st.op]), 0), 0);
+  const stageLayerMacs = graph.operators.slice(0, split).reduce((s, op) => s + opMacs(graph, op), 0);
+  const restMacs = graph.operators.slice(split).reduce((s, op) => s + opMacs(graph, op), 0);
+  const layerMacs = stageLayerMacs + restMacs;
+  const inputRegions = patches.map((pt) => heldRegion(pt, graph, stage.input));
+  return {
+    split,
+    patches: p,
+    stageInput: stage.input,
+    stageOutput: stage.output,
+    inputPatch: [Math.max(...inputRegions.map((r) => r.y1 - r.y0)), Math.max(...inputRegions.map((r) => r.x1 - r.x0))],
+    peakBytes,
+    peakStep: liveBytes.indexOf(peakBytes),
+    arenaBytes,
+    inputImageBytes: activationBytes(graph, stage.input),
+    scratchBytes: Math.max(stageScratch(graph, stageLinks, patches), scratchFor(graph, links.slice(stageLinks.length))),
+    macs: stageMacs + restMacs,
+    stageMacs,
+    stageLayerMacs,
+    macOverhead: layerMacs === 0 ? 0 : (stageMacs + restMacs) / layerMacs - 1,
+    buffers,
+    aliases: links,
+    patchList: patches,
+    liveBytes,
+    packing,
+  };
+}

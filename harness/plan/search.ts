@@ -1,0 +1,52 @@
+// Joint choice of split and patch grid: evaluate every legal (split, p), keep the Pareto front of
+// (peak bytes, MAC overhead) and pick the lowest peak within the overhead budget.
+import { Graph } from '../model/graph';
+import { planLayers } from './layer-planner';
+import { dataFlow } from './op-analysis';
+import { planPatches } from './patch-planner';
+import { analyseStage } from './patch-stage';
+import { PlanError } from './plan-error';
+import { ParetoPoint, SearchResult } from './types';
+
+export const MAX_SEARCH_PATCHES = 8;
+
+/** Splits whose prefix is a legal patch stage. */
+export function legalSplits(graph: Graph): number[] {
+  const flow = dataFlow(graph);
+  const splits: number[] = [];
+  for (let n = 1; n < graph.operators.length; n++) {
+    try {
+      analyseStage(graph, flow, n);
+      splits.push(n);
+    } catch (err) {
+      if (!(err instanceof PlanError)) throw err;
+    }
+  }
+  return splits;
+}
+
+/** Points not dominated in (peakBytes, macOverhead), both lower-is-better; sorted by peak. */
+export function paretoFront(points: ParetoPoint[]): ParetoPoint[] {
+  const sorted = [...points].sort((a, b) => a.peakBytes - b.peakBytes || a.macOverhead - b.macOverhead);
+  const front: ParetoPoint[] = [];
+  for (const pt of sorted) {
+    if (front.length === 0 || pt.macOverhead < front[front.length - 1].macOverhead) front.push(pt);
+  }
+  return front;
+}
+
+export function searchPatchPlans(graph: Graph, maxMacOverhead: number, layerPeak = planLayers(graph).peakBytes): SearchResult {
+  const candidates: ParetoPoint[] = [{ split: 0, patches: 1, peakBytes: layerPeak, macOverhead: 0 }];
+  for (const split of legalSplits(graph)) {
+    const [, h, w] = graph.tensors[graph.operators[split - 1].outputs[0]].shape;
+    for (let p = 1; p <= Math.min(MAX_SEARCH_PATCHES, h, w); p++) {
+      const plan = planPatches(graph, split, p, { pack: false });
+      candidates.push({ split, patches: p, peakBytes: plan.peakBytes, macOverhead: plan.macOverhead });
+    }
+  }
+  // Ties on peak go to the cheaper, then the shorter stage, then fewer patches.
+  const affordable = candidates
+    .filter((c) => c.macOverhead <= maxMacOverhead)
+    .sort((a, b) => a.peakBytes - b.peakBytes || a.macOverhead - b.macOverhead || a.split - b.split || a.patches - b.patches);
+  return { candidates, pareto: paretoFront(candidates), chosen: affordable[0], maxMacOverhead };
+}

@@ -1,0 +1,137 @@
+// The report's content as plain tables, rendered by both the markdown and the HTML writer so the two
+// never disagree on a figure.
+import { evaluateChecks } from './checks';
+import { formatByteDelta, formatBytes, formatDecimal, formatInteger, formatMs, formatPercent } from './format';
+import { predictionAgreement } from './predictions';
+import { flashTotalBytes, type Results } from './results';
+
+export interface ReportTable {
+  /** Section heading. */
+  title: string;
+  header: string[];
+  rows: string[][];
+  /** One line shown under the table. */
+  note?: string;
+  /** Rows that should stand out (failed checks); indices into `rows`. */
+  alertRows?: number[];
+}
+
+export function describeSchedule(results: Results): string {
+  const s = results.schedule;
+  if (s.kind === 'layer') return 'layer-based';
+  return `patch-based (${s.patches}×${s.patches} patches, split before op ${s.split})`;
+}
+
+export function summaryTable(r: Results): ReportTable {
+  const rows: string[][] = [['model', r.model]];
+  if (r.board) rows.push(['board', r.board]);
+  if (r.dataset) rows.push(['dataset', r.dataset]);
+  rows.push(['schedule', describeSchedule(r)], ['samples', formatInteger(r.count)], ['skipped inputs', formatInteger(r.skipped.length)]);
+  if (r.agreement !== undefined) rows.push(['bit-exact with host', formatPercent(r.agreement)]);
+  rows.push(['created', r.createdAt], ['tool', `${r.tool.name} ${r.tool.version}`]);
+  return { title: 'Summary', header: ['', ''], rows };
+}
+
+export function accuracyTables(r: Results): ReportTable[] {
+  const tables: ReportTable[] = [];
+  if (r.accuracy) {
+    tables.push({ title: 'Accuracy', header: ['metric', 'value'], rows: [['top-1', formatPercent(r.accuracy.top1)], ['top-5', formatPercent(r.accuracy.top5)]] });
+  }
+  if (r.detection) {
+    const d = r.detection;
+    tables.push({ title: 'Detection', header: ['metric', 'value'], rows: [['mAP (VOC07 11-point)', formatPercent(d.map07)], ['mAP (VOC12 all-point)', formatPercent(d.map12)]] });
+    const classes = Object.keys(d.perClass).sort();
+    if (classes.length) tables.push({ title: 'Average precision per class', header: ['class', 'AP'], rows: classes.map((c) => [c, formatPercent(d.perClass[c])]) });
+  }
+  const agreement = predictionAgreement(r);
+  if (agreement) {
+    tables.push({
+      title: 'Device vs host predictions', header: ['compared', 'same class', 'different class', 'agreement'],
+      rows: [[formatInteger(agreement.compared), formatInteger(agreement.agree), formatInteger(agreement.compared - agreement.agree), formatPercent(agreement.agree / agreement.compared)]],
+    });
+  }
+  return tables;
+}
+
+export function fidelityTable(r: Results): ReportTable | undefined {
+  const f = r.fidelity;
+  if (!f) return undefined;
+  return {
+    title: 'Fidelity (device vs host reference)', header: ['metric', 'value'], rows: [
+      ['bit-exact rate', formatPercent(f.bitExactRate)], ['max abs error', formatDecimal(f.maxAbsError)], ['RMSE', formatDecimal(f.rmse)],
+      ['cosine similarity', formatDecimal(f.cosine)], ['relative L2 error', formatDecimal(f.l2Relative)]],
+  };
+}
+
+export function latencyTable(r: Results): ReportTable | undefined {
+  const l = r.latency;
+  if (!l) return undefined;
+  const stats = ['mean', 'p50', 'p90', 'p99', 'min', 'max'] as const;
+  return {
+    title: 'Latency',
+    header: ['statistic', l.unit, ...(l.ms ? ['ms'] : [])],
+    rows: stats.map((s) => [s, formatInteger(l[s]), ...(l.ms ? [formatMs(l.ms[s])] : [])]),
+    note: l.clockHz ? `Clock: ${formatDecimal(l.clockHz / 1e6)} MHz.` : undefined,
+  };
+}
+
+function headroom(board: number, used: number): string {
+  const left = board - used;
+  return left >= 0 ? `${formatBytes(left)}, ${formatPercent(left / board, 1)} free` : `over by ${formatBytes(-left)}`;
+}
+
+export function sramTable(r: Results): ReportTable | undefined {
+  const s = r.sram;
+  const plan = r.plan;
+  if (!s && !plan) return undefined;
+  const rows: string[][] = [];
+  if (plan) {
+    rows.push(['planned peak, layer-based', formatBytes(plan.layerBased.peakBytes)]);
+    if (plan.patchBased) {
+      const p = plan.patchBased;
+      rows.push([`planned peak, patch-based (${p.patches}×${p.patches}, split ${p.split})`, formatBytes(p.peakBytes)],
+        ['patch-based reduction', `${(plan.layerBased.peakBytes / p.peakBytes).toFixed(2)}×`]);
+    }
+  }
+  let alertRows: number[] | undefined;
+  if (s) {
+    rows.push(['planned arena peak (this schedule)', formatBytes(s.plannedPeakBytes)]);
+    if (s.arenaPeakBytes !== undefined) rows.push(['measured arena peak', `${formatBytes(s.arenaPeakBytes)}, ${formatByteDelta(s.arenaPeakBytes - s.plannedPeakBytes)} vs plan`]);
+    if (s.staticBytes !== undefined) rows.push(['static (.data + .bss)', formatBytes(s.staticBytes)]);
+    if (s.stackPeakBytes !== undefined) rows.push(['stack peak', formatBytes(s.stackPeakBytes)]);
+    if (s.measuredPeakBytes !== undefined) rows.push(['measured total peak', formatBytes(s.measuredPeakBytes)]);
+    if (s.boardBytes !== undefined) {
+      const used = s.measuredPeakBytes ?? s.plannedPeakBytes;
+      rows.push(['board SRAM', formatBytes(s.boardBytes)],
+        [`headroom (board − ${s.measuredPeakBytes !== undefined ? 'measured' : 'planned'} peak)`, headroom(s.boardBytes, used)]);
+      if (used > s.boardBytes) alertRows = [rows.length - 1];
+    }
+  }
+  return { title: 'SRAM', header: ['item', 'bytes'], rows, alertRows };
+}
+
+export function flashTable(r: Results): ReportTable | undefined {
+  const f = r.flash;
+  if (!f) return undefined;
+  const total = flashTotalBytes(f);
+  const rows = [['code', formatBytes(f.codeBytes)], ['model', formatBytes(f.modelBytes)], ['total', formatBytes(total)]];
+  if (f.boardBytes !== undefined) rows.push(['board flash', formatBytes(f.boardBytes)], ['headroom', headroom(f.boardBytes, total)]);
+  return { title: 'Flash', header: ['item', 'bytes'], rows, alertRows: f.boardBytes !== undefined && total > f.boardBytes ? [rows.length - 1] : undefined };
+}
+
+export function checksTable(r: Results): ReportTable | undefined {
+  const list = evaluateChecks(r);
+  if (!list.length) return undefined;
+  const failed = list.filter((c) => !c.passed).length;
+  return {
+    title: `Checks (${list.length - failed} passed, ${failed} failed)`,
+    header: ['check', 'result', 'details'],
+    rows: list.map((c) => [c.title, c.passed ? 'pass' : 'FAIL', c.message]),
+    alertRows: list.flatMap((c, i) => (c.passed ? [] : [i])),
+  };
+}
+
+export function skippedTable(r: Results): ReportTable | undefined {
+  if (!r.skipped.length) return undefined;
+  return { title: `Skipped inputs (${r.skipped.length})`, header: ['file', 'reason'], rows: r.skipped.map((s) => [s.file, s.reason]) };
+}

@@ -1,0 +1,91 @@
+/*
+ * mcb/runtime.h — load a model image and run it in one caller-provided arena.
+ *
+ *   mcb_model model;  mcb_diag diag;
+ *   if (mcb_model_load(&model, image, image_size, &diag) != MCB_OK) ...   // validates everything, no malloc
+ *   mcb_run_config cfg = { arena, arena_bytes, NULL, NULL };            // arena >= mcb_model_arena_bytes()
+ *   mcb_model_run(&model, &cfg, input, input_size, output, output_size, &diag);
+ *
+ * The image is read in place and must stay alive and unchanged while the model is used. mcb_model holds
+ * only pointers into it, so a model can be shared by threads that each pass their own arena.
+ */
+#ifndef MCB_RUNTIME_H
+#define MCB_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "mcb/image.h"
+#include "mcb/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Where and why loading or running failed; index is the tensor, op, section or I/O record (-1 if none). */
+typedef struct mcb_diag {
+  mcb_image_error error;
+  int32_t index;
+  mcb_status kernel_status; /* the kernel's own status when error == MCB_IMAGE_ERR_KERNEL_FAILED */
+} mcb_diag;
+
+typedef struct mcb_model {
+  const uint8_t *base;
+  const mcb_img_header *header;
+  const mcb_img_tensor *tensors;
+  uint32_t n_tensors;
+  const mcb_img_op *ops;
+  uint32_t n_ops;
+  const int32_t *indices;
+  uint32_t n_indices;
+  const uint8_t *params;
+  uint32_t params_size;
+  const uint8_t *constants;
+  uint32_t constants_size;
+  const mcb_img_io *io;
+  uint32_t n_io;
+  uint32_t n_inputs, n_outputs;          /* I/O records of each direction */
+  uint32_t input_bytes, output_bytes;    /* external bytes of all inputs / outputs, concatenated */
+  const uint32_t *layer_ops;
+  uint32_t n_layer_ops;
+  const mcb_img_patch_header *patch;     /* NULL for a purely layer-based schedule */
+  const uint32_t *stage_ops;
+  const mcb_img_patch_step *steps;
+} mcb_model;
+
+/* Validates the image completely (see docs/model-image.md, "Validation") and fills *model.
+ * image must be 16-byte aligned; size may exceed the image's total_size (e.g. a flash region). */
+mcb_status mcb_model_load(mcb_model *model, const void *image, size_t size, mcb_diag *diag);
+
+/* Bytes the caller's arena buffer must have: the plan's arena, then the kernel scratch (16-aligned). */
+uint32_t mcb_model_arena_bytes(const mcb_model *model);
+/* Offset of the scratch area inside that buffer. */
+uint32_t mcb_model_scratch_offset(const mcb_model *model);
+
+/* Called after each operator whose outputs are complete in the arena (in patch mode: the last stage op, once
+ * every patch is done). cycles: mcb_port_cycles() spent in the op (for the stage: in the whole stage). */
+typedef void (*mcb_op_callback)(void *user, const mcb_model *model, uint32_t op_index, const uint8_t *arena,
+                                uint32_t cycles);
+
+typedef struct mcb_run_config {
+  uint8_t *arena;          /* 16-byte aligned, arena_size >= mcb_model_arena_bytes() */
+  uint32_t arena_size;
+  mcb_op_callback on_op;   /* may be NULL */
+  void *user;
+} mcb_run_config;
+
+/* input: every model input in I/O order, external dtype, concatenated (model->input_bytes);
+ * output: every model output likewise (model->output_bytes). */
+mcb_status mcb_model_run(const mcb_model *model, const mcb_run_config *config, const void *input,
+                         size_t input_size, void *output, size_t output_size, mcb_diag *diag);
+
+/* Bytes of one element of a dtype code, 0 for an unknown code. */
+uint32_t mcb_dtype_size(uint32_t dtype);
+
+/* Name of a loader/interpreter error ("BAD_CRC"). */
+const char *mcb_image_error_name(mcb_image_error error);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* MCB_RUNTIME_H */

@@ -1,0 +1,49 @@
+/*
+ * int8 MAX_POOL_2D: TFLM reference_integer_ops::MaxPool. Maximum over the taps
+ * inside the full input, starting from -128, then clamped to the activation range.
+ */
+#include "kernel_common.h"
+#include "mcb/quant.h"
+#include "pooling_common.h"
+
+mcb_status mcb_max_pool_2d_s8(const mcb_pool_params *params, const mcb_view_s8 *input,
+                              mcb_view_s8 *output, const mcb_region *region) {
+  mcb_region r;
+  int32_t oy;
+  int32_t ox;
+  const mcb_status st = mcb__pool_prepare(params, input, output, region, &r);
+  if (st != MCB_OK) {
+    return st;
+  }
+  for (oy = r.y0; oy < r.y1; ++oy) {
+    const int32_t iy_origin = oy * params->stride_h - params->pad_top;
+    const int32_t ky0 = iy_origin < 0 ? -iy_origin : 0;
+    const int32_t ky1 = params->filter_h < input->full_h - iy_origin ? params->filter_h
+                                                                      : input->full_h - iy_origin;
+    for (ox = r.x0; ox < r.x1; ++ox) {
+      const int32_t ix_origin = ox * params->stride_w - params->pad_left;
+      const int32_t kx0 = ix_origin < 0 ? -ix_origin : 0;
+      const int32_t kx1 = params->filter_w < input->full_w - ix_origin
+                              ? params->filter_w
+                              : input->full_w - ix_origin;
+      int8_t *dst = output->data +
+                    ((oy - output->y0) * output->w + (ox - output->x0)) * output->c;
+      int32_t ch;
+      for (ch = 0; ch < output->c; ++ch) {
+        int32_t best = -128;
+        int32_t ky;
+        for (ky = ky0; ky < ky1; ++ky) {
+          const int32_t row = iy_origin + ky - input->y0;
+          int32_t kx;
+          for (kx = kx0; kx < kx1; ++kx) {
+            const int32_t v = input->data[(row * input->w + ix_origin + kx - input->x0) *
+                                              input->c + ch];
+            best = v > best ? v : best;
+          }
+        }
+        dst[ch] = (int8_t)mcb_clamp(best, params->act_min, params->act_max);
+      }
+    }
+  }
+  return MCB_OK;
+}

@@ -1,0 +1,26 @@
+/* Walks the schedule the packer wrote: boundary copy-in, the patch stage (if any), the layer-based ops in
+ * order, boundary copy-out. Every buffer is where the plan put it inside the caller's one arena. */
+#include "mcb/port.h"
+#include "runtime_internal.h"
+
+mcb_status mcb_model_run(const mcb_model *model, const mcb_run_config *config, const void *input,
+                         size_t input_size, void *output, size_t output_size, mcb_diag *diag) {
+  mcb_arena arena;
+  mcb_status st;
+  uint32_t i;
+  if (diag) { diag->error = MCB_IMAGE_ERR_NONE; diag->index = -1; diag->kernel_status = MCB_OK; }
+  if (!model || !model->header || !input || !output) return mcb_fail(diag, MCB_ERR_ARG, MCB_IMAGE_ERR_NONE, -1);
+  if (input_size != model->input_bytes) return mcb_fail(diag, MCB_ERR_ARG, MCB_IMAGE_ERR_BAD_INPUT_SIZE, 0);
+  if (output_size != model->output_bytes) return mcb_fail(diag, MCB_ERR_ARG, MCB_IMAGE_ERR_BAD_INPUT_SIZE, 1);
+  if ((st = mcb_arena_init(&arena, model, config, diag)) != MCB_OK) return st;
+
+  if ((st = mcb_io_copy_in(model, &arena, (const uint8_t *)input, diag)) != MCB_OK) return st;
+  if (model->patch && (st = mcb_patch_run(model, &arena, (const uint8_t *)input, config, diag)) != MCB_OK) return st;
+  for (i = 0; i < model->n_layer_ops; ++i) {
+    uint32_t op = model->layer_ops[i];
+    uint32_t start = mcb_port_cycles();
+    if ((st = mcb_op_eval(model, &arena, op, diag)) != MCB_OK) return st;
+    if (config->on_op) config->on_op(config->user, model, op, arena.base, mcb_port_cycles() - start);
+  }
+  return mcb_io_copy_out(model, &arena, (uint8_t *)output, diag);
+}

@@ -1,0 +1,56 @@
+/* What every operator adapter (ops_*.c) shares: its view of one op of a loaded model, the checks that make
+ * kernel calls safe, and the table entry op_table.c dispatches through. */
+#ifndef MCB_OP_INTERNAL_H
+#define MCB_OP_INTERNAL_H
+
+#include "mcb/kernels.h"
+#include "runtime_internal.h"
+
+typedef struct mcb_op_ctx {
+  const mcb_model *m;
+  const mcb_img_op *op;
+  uint32_t index;
+  const int32_t *p;   /* parameter block as int32 words */
+  uint32_t np;        /* words in it */
+} mcb_op_ctx;
+
+/* One patch step turned into kernel views: in[j] is operand j's tile, out the output tile or full tensor. */
+typedef struct mcb_step_views {
+  mcb_view_s8 in[MCB_IMAGE_MAX_STEP_INPUTS];
+  mcb_view_s8 out;
+  mcb_region region;
+} mcb_step_views;
+
+typedef struct mcb_op_def {
+  uint16_t code;
+  /* Load time: parameter block size and operand shapes/dtypes consistent, so eval cannot go out of bounds. */
+  mcb_status (*check)(const mcb_op_ctx *c, mcb_diag *diag);
+  /* Whole tensors in the arena. */
+  mcb_status (*eval)(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag);
+  /* One patch step on windowed views; NULL if the op cannot run inside a patch stage. */
+  mcb_status (*eval_window)(const mcb_op_ctx *c, const mcb_arena *arena, mcb_step_views *v, mcb_diag *diag);
+} mcb_op_def;
+
+const mcb_op_def *mcb_op_find(uint32_t code);
+void mcb_op_context(const mcb_model *m, uint32_t index, mcb_op_ctx *c);
+
+/* Operand j (inputs first) as a tensor descriptor; NULL for an omitted optional input. */
+const mcb_img_tensor *mcb_operand(const mcb_op_ctx *c, uint32_t j);
+/* Total elements of a validated tensor. */
+uint32_t mcb_elements(const mcb_img_tensor *t);
+mcb_shape mcb_shape_of(const mcb_img_tensor *t);
+/* View of a whole rank-4, batch-1 NHWC tensor. */
+mcb_view_s8 mcb_full_view(const mcb_img_tensor *t, uint8_t *data);
+int mcb_is_nhwc1(const mcb_img_tensor *t, uint32_t dtype);
+
+mcb_status mcb_bad_params(const mcb_op_ctx *c, mcb_diag *diag);
+mcb_status mcb_kernel_status(const mcb_op_ctx *c, mcb_status st, mcb_diag *diag);
+
+extern const mcb_op_def mcb_ops_spatial[];
+extern const uint32_t mcb_ops_spatial_count;
+extern const mcb_op_def mcb_ops_elementwise[];
+extern const uint32_t mcb_ops_elementwise_count;
+extern const mcb_op_def mcb_ops_layout[];
+extern const uint32_t mcb_ops_layout_count;
+
+#endif

@@ -1,0 +1,204 @@
+/* Adapters for the element-wise and reducing ops: ADD, MUL, SOFTMAX, MEAN, QUANTIZE, DEQUANTIZE, LEAKY_RELU.
+ * Parameter blocks are the kernels.h structs word for word. */
+#include <string.h>
+#include "op_internal.h"
+
+static uint8_t *operand_data(const mcb_op_ctx *c, const mcb_arena *arena, uint32_t j) {
+  return mcb_tensor_data(c->m, arena, (uint32_t)mcb_op_tensor(c->m, c->op, j));
+}
+
+static mcb_status missing(const mcb_op_ctx *c, mcb_diag *diag) {
+  return mcb_fail(diag, MCB_ERR_FORMAT, MCB_IMAGE_ERR_BAD_OP, (int32_t)c->index);
+}
+
+/* One input, one output of the same element count, with the given dtypes and parameter words. */
+static int unary_ok(const mcb_op_ctx *c, uint32_t in_dtype, uint32_t out_dtype, uint32_t words) {
+  const mcb_img_tensor *in = mcb_operand(c, 0), *out = mcb_operand(c, 1);
+  return c->op->n_inputs == 1 && c->op->n_outputs == 1 && in && in->dtype == in_dtype && out->dtype == out_dtype &&
+         mcb_elements(in) == mcb_elements(out) && c->np == words;
+}
+
+/* ---------------------------------------------------------------- ADD / MUL */
+
+/* Both inputs int8 of rank <= 6 broadcastable to the output (the kernel re-checks the broadcast rule). */
+static int binary_ok(const mcb_op_ctx *c, uint32_t words) {
+  const mcb_img_tensor *a = mcb_operand(c, 0), *b = mcb_operand(c, 1), *out = mcb_operand(c, 2);
+  return c->op->n_inputs == 2 && c->op->n_outputs == 1 && a && b && a->dtype == MCB_DTYPE_INT8 &&
+         b->dtype == MCB_DTYPE_INT8 && out->dtype == MCB_DTYPE_INT8 && c->np == words;
+}
+
+static mcb_status add_check(const mcb_op_ctx *c, mcb_diag *diag) {
+  return binary_ok(c, sizeof(mcb_add_params) / 4u) ? MCB_OK : mcb_bad_params(c, diag);
+}
+
+static mcb_status mul_check(const mcb_op_ctx *c, mcb_diag *diag) {
+  return binary_ok(c, sizeof(mcb_mul_params) / 4u) ? MCB_OK : mcb_bad_params(c, diag);
+}
+
+static mcb_status binary_kernel(const mcb_op_ctx *c, const mcb_shape *s1, const int8_t *a, const mcb_shape *s2,
+                                const int8_t *b, const mcb_shape *so, int8_t *out) {
+  if (c->op->code == MCB_OP_ADD) {
+    mcb_add_params params;
+    memcpy(&params, c->p, sizeof(params));
+    return mcb_add_s8(&params, s1, a, s2, b, so, out);
+  } else {
+    mcb_mul_params params;
+    memcpy(&params, c->p, sizeof(params));
+    return mcb_mul_s8(&params, s1, a, s2, b, so, out);
+  }
+}
+
+static mcb_status binary_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag) {
+  mcb_shape s1 = mcb_shape_of(mcb_operand(c, 0)), s2 = mcb_shape_of(mcb_operand(c, 1));
+  mcb_shape so = mcb_shape_of(mcb_operand(c, 2));
+  uint8_t *a = operand_data(c, arena, 0), *b = operand_data(c, arena, 1), *out = operand_data(c, arena, 2);
+  if (!a || !b || !out) return missing(c, diag);
+  return mcb_kernel_status(c, binary_kernel(c, &s1, (const int8_t *)a, &s2, (const int8_t *)b, &so, (int8_t *)out), diag);
+}
+
+/* Address of full-tensor pixel (y, x) inside a view, NULL when the view does not hold it. */
+static int8_t *view_at(const mcb_view_s8 *v, int32_t y, int32_t x) {
+  if (y < v->y0 || y >= v->y0 + v->h || x < v->x0 || x >= v->x0 + v->w) return NULL;
+  return v->data + ((int64_t)(y - v->y0) * v->w + (x - v->x0)) * v->c;
+}
+
+/* Patch step: same-shape operands only; the region is processed row by row because each operand's tile may
+ * hold a larger window than the output. */
+static mcb_status binary_window(const mcb_op_ctx *c, const mcb_arena *arena, mcb_step_views *v, mcb_diag *diag) {
+  int32_t y, w = v->region.x1 - v->region.x0;
+  mcb_shape row;
+  (void)arena;
+  if (v->in[0].c != v->out.c || v->in[1].c != v->out.c || w <= 0)
+    return mcb_kernel_status(c, MCB_ERR_SHAPE, diag);
+  memset(&row, 0, sizeof(row));
+  row.rank = 2;
+  row.dims[0] = w;
+  row.dims[1] = v->out.c;
+  for (y = v->region.y0; y < v->region.y1; ++y) {
+    int8_t *a = view_at(&v->in[0], y, v->region.x0), *b = view_at(&v->in[1], y, v->region.x0);
+    int8_t *o = view_at(&v->out, y, v->region.x0);
+    mcb_status st;
+    if (!a || !b || !o || !view_at(&v->in[0], y, v->region.x1 - 1) || !view_at(&v->in[1], y, v->region.x1 - 1) ||
+        !view_at(&v->out, y, v->region.x1 - 1))
+      return mcb_kernel_status(c, MCB_ERR_WINDOW, diag);
+    st = binary_kernel(c, &row, a, &row, b, &row, o);
+    if (st != MCB_OK) return mcb_kernel_status(c, st, diag);
+  }
+  return MCB_OK;
+}
+
+/* ---------------------------------------------------------------- SOFTMAX */
+
+static mcb_status softmax_check(const mcb_op_ctx *c, mcb_diag *diag) {
+  const mcb_img_tensor *in = mcb_operand(c, 0);
+  if (!unary_ok(c, MCB_DTYPE_INT8, MCB_DTYPE_INT8, 3) || in->rank < 1 || in->shape[in->rank - 1] <= 0)
+    return mcb_bad_params(c, diag);
+  return MCB_OK;
+}
+
+static mcb_status softmax_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag) {
+  mcb_softmax_params params;
+  const mcb_img_tensor *in = mcb_operand(c, 0);
+  uint8_t *src = operand_data(c, arena, 0), *dst = operand_data(c, arena, 1);
+  int32_t depth = in->shape[in->rank - 1];
+  if (!src || !dst) return missing(c, diag);
+  memcpy(&params, c->p, sizeof(params));
+  return mcb_kernel_status(c, mcb_softmax_s8(&params, (int32_t)(mcb_elements(in) / (uint32_t)depth), depth,
+                                             (const int8_t *)src, (int8_t *)dst), diag);
+}
+
+/* ------------------------------------------------------------------- MEAN */
+
+static mcb_status mean_check(const mcb_op_ctx *c, mcb_diag *diag) {
+  const mcb_img_tensor *in = mcb_operand(c, 0), *out;
+  uint32_t d, kept = 1, mask;
+  /* The axes operand (a constant) may still be listed as input 1; the mask in the block is what counts. */
+  if (c->op->n_inputs < 1 || c->op->n_inputs > 2 || c->op->n_outputs != 1 || c->np != 5) return mcb_bad_params(c, diag);
+  out = mcb_operand(c, c->op->n_inputs);
+  if (!in || in->dtype != MCB_DTYPE_INT8 || out->dtype != MCB_DTYPE_INT8) return mcb_bad_params(c, diag);
+  mask = (uint32_t)c->p[4];
+  if (mask == 0 || (mask >> in->rank) != 0) return mcb_bad_params(c, diag);
+  for (d = 0; d < in->rank; ++d)
+    if (!(mask & (1u << d))) kept *= (uint32_t)in->shape[d];
+  return kept == mcb_elements(out) ? MCB_OK : mcb_bad_params(c, diag);
+}
+
+static mcb_status mean_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag) {
+  mcb_mean_params params;
+  mcb_shape s = mcb_shape_of(mcb_operand(c, 0));
+  uint8_t *src = operand_data(c, arena, 0), *dst = operand_data(c, arena, c->op->n_inputs);
+  if (!src || !dst) return missing(c, diag);
+  memcpy(&params, c->p, sizeof(params));
+  return mcb_kernel_status(c, mcb_mean_s8(&params, &s, (const int8_t *)src, (int8_t *)dst), diag);
+}
+
+/* ------------------------------------------------------ QUANTIZE / DEQUANTIZE */
+
+static mcb_status quantize_check(const mcb_op_ctx *c, mcb_diag *diag) {
+  if (unary_ok(c, MCB_DTYPE_FLOAT32, MCB_DTYPE_INT8, 2) || unary_ok(c, MCB_DTYPE_INT8, MCB_DTYPE_INT8, 4) ||
+      unary_ok(c, MCB_DTYPE_INT8, MCB_DTYPE_UINT8, 4) || unary_ok(c, MCB_DTYPE_UINT8, MCB_DTYPE_INT8, 4))
+    return MCB_OK;
+  return mcb_bad_params(c, diag);
+}
+
+static mcb_status quantize_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag) {
+  const mcb_img_tensor *in = mcb_operand(c, 0), *out = mcb_operand(c, 1);
+  uint8_t *src = operand_data(c, arena, 0), *dst = operand_data(c, arena, 1);
+  int32_t n = (int32_t)mcb_elements(in);
+  mcb_requantize_params rq;
+  mcb_status st;
+  if (!src || !dst) return missing(c, diag);
+  if (in->dtype == MCB_DTYPE_FLOAT32) {
+    mcb_affine_quant q;
+    memcpy(&q, c->p, sizeof(q));
+    return mcb_kernel_status(c, mcb_quantize_f32_s8(&q, (const float *)src, (int8_t *)dst, n), diag);
+  }
+  memcpy(&rq, c->p, sizeof(rq));
+  if (in->dtype == MCB_DTYPE_UINT8) st = mcb_quantize_u8_s8(&rq, src, (int8_t *)dst, n);
+  else if (out->dtype == MCB_DTYPE_UINT8) st = mcb_quantize_s8_u8(&rq, (const int8_t *)src, dst, n);
+  else st = mcb_quantize_s8_s8(&rq, (const int8_t *)src, (int8_t *)dst, n);
+  return mcb_kernel_status(c, st, diag);
+}
+
+static mcb_status dequantize_check(const mcb_op_ctx *c, mcb_diag *diag) {
+  if (unary_ok(c, MCB_DTYPE_INT8, MCB_DTYPE_FLOAT32, 2) || unary_ok(c, MCB_DTYPE_UINT8, MCB_DTYPE_FLOAT32, 2))
+    return MCB_OK;
+  return mcb_bad_params(c, diag);
+}
+
+static mcb_status dequantize_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag) {
+  const mcb_img_tensor *in = mcb_operand(c, 0);
+  uint8_t *src = operand_data(c, arena, 0), *dst = operand_data(c, arena, 1);
+  mcb_affine_quant q;
+  if (!src || !dst) return missing(c, diag);
+  memcpy(&q, c->p, sizeof(q));
+  if (in->dtype == MCB_DTYPE_UINT8)
+    return mcb_kernel_status(c, mcb_dequantize_u8_f32(&q, src, (float *)dst, (int32_t)mcb_elements(in)), diag);
+  return mcb_kernel_status(c, mcb_dequantize_s8_f32(&q, (const int8_t *)src, (float *)dst, (int32_t)mcb_elements(in)), diag);
+}
+
+/* ------------------------------------------------------------- LEAKY_RELU */
+
+static mcb_status leaky_check(const mcb_op_ctx *c, mcb_diag *diag) {
+  return unary_ok(c, MCB_DTYPE_INT8, MCB_DTYPE_INT8, sizeof(mcb_leaky_relu_params) / 4u) ? MCB_OK : mcb_bad_params(c, diag);
+}
+
+static mcb_status leaky_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag) {
+  mcb_leaky_relu_params params;
+  uint8_t *src = operand_data(c, arena, 0), *dst = operand_data(c, arena, 1);
+  if (!src || !dst) return missing(c, diag);
+  memcpy(&params, c->p, sizeof(params));
+  return mcb_kernel_status(c, mcb_leaky_relu_s8(&params, (const int8_t *)src, (int8_t *)dst,
+                                                (int32_t)mcb_elements(mcb_operand(c, 0))), diag);
+}
+
+const mcb_op_def mcb_ops_elementwise[] = {
+  {MCB_OP_ADD, add_check, binary_eval, binary_window},
+  {MCB_OP_MUL, mul_check, binary_eval, binary_window},
+  {MCB_OP_SOFTMAX, softmax_check, softmax_eval, NULL},
+  {MCB_OP_MEAN, mean_check, mean_eval, NULL},
+  {MCB_OP_QUANTIZE, quantize_check, quantize_eval, NULL},
+  {MCB_OP_DEQUANTIZE, dequantize_check, dequantize_eval, NULL},
+  {MCB_OP_LEAKY_RELU, leaky_check, leaky_eval, NULL},
+};
+const uint32_t mcb_ops_elementwise_count = sizeof(mcb_ops_elementwise) / sizeof(mcb_ops_elementwise[0]);

@@ -1,0 +1,50 @@
+/* Declarations shared by the runtime's source files; not part of the public API. */
+#ifndef MCB_RUNTIME_INTERNAL_H
+#define MCB_RUNTIME_INTERNAL_H
+
+#include "mcb/runtime.h"
+
+/* Records a failure in diag (which may be NULL) and returns status. */
+mcb_status mcb_fail(mcb_diag *diag, mcb_status status, mcb_image_error error, int32_t index);
+
+uint32_t mcb_crc32(const uint8_t *data, uint32_t size);
+
+/* Product of dims times elem_size into *bytes; 0 on overflow past UINT32_MAX or a negative dim. */
+int mcb_checked_bytes(const int32_t *dims, uint32_t rank, uint32_t elem_size, uint32_t *bytes);
+
+/* Tensor i's operand j of op (inputs first, then outputs); -1 for an omitted optional input. */
+int32_t mcb_op_tensor(const mcb_model *m, const mcb_img_op *op, uint32_t j);
+
+/* Per-op checks and dispatch (op_table.c). */
+mcb_status mcb_op_check(const mcb_model *m, uint32_t op_index, mcb_diag *diag);
+int mcb_op_supported(uint32_t code);
+
+/* Bounds-checked carving of the caller's arena (arena.c). */
+typedef struct mcb_arena {
+  uint8_t *base;
+  uint32_t size;
+  uint8_t *scratch;
+  uint32_t scratch_size;
+} mcb_arena;
+mcb_status mcb_arena_init(mcb_arena *arena, const mcb_model *m, const mcb_run_config *config, mcb_diag *diag);
+/* Pointer to [offset, offset+size) of the plan's arena, NULL when outside it. */
+uint8_t *mcb_arena_at(const mcb_arena *arena, uint32_t offset, uint32_t size);
+/* Data of a tensor: the arena or the image's constants; NULL for other storage. */
+uint8_t *mcb_tensor_data(const mcb_model *m, const mcb_arena *arena, uint32_t tensor);
+
+/* Runs one op on whole tensors (op_table.c). */
+mcb_status mcb_op_eval(const mcb_model *m, const mcb_arena *arena, uint32_t op_index, mcb_diag *diag);
+
+/* Boundary conversion (io_boundary.c). */
+mcb_status mcb_io_copy_in(const mcb_model *m, const mcb_arena *arena, const uint8_t *input, mcb_diag *diag);
+mcb_status mcb_io_copy_out(const mcb_model *m, const mcb_arena *arena, uint8_t *output, mcb_diag *diag);
+/* Converts `count` external elements starting at element `first` of input record io into int8/dtype bytes. */
+void mcb_io_convert_in(const mcb_img_io *io, const mcb_img_tensor *t, const uint8_t *src, uint8_t *dst,
+                       uint32_t count);
+
+/* Patch-based stage (patch_executor.c). */
+mcb_status mcb_patch_run(const mcb_model *m, const mcb_arena *arena, const uint8_t *input,
+                         const mcb_run_config *config, mcb_diag *diag);
+mcb_status mcb_patch_check(const mcb_model *m, mcb_diag *diag);
+
+#endif

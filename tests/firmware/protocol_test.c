@@ -1,0 +1,256 @@
+/*
+ * Checks the C link endpoint (firmware/core/protocol.c, link.c) against the shared vectors in
+ * tests/fixtures/protocol/vectors.json. The jest test tests/firmware/protocol-c.test.ts flattens the JSON into
+ * the line format below, builds this file with -fsanitize=address,undefined and runs it:
+ *   crc <hex|-> <crc32 hex>
+ *   encode <type> <seq> <payload hex|-> <frame hex>
+ *   stream <hex|-> <frame count>, followed by that many "frame <type> <seq> <payload hex|->" lines
+ *   board <fw> <board id> <clock> <hash hex> <arena> <schedule> <split> <patches> <time unit> <rx buf>
+ *         <reset cause> <input cap> <output cap>
+ *   reset <hex>            (expected RESET notice from mcb_link_init)
+ *   send <hex> / expect <hex> ... / endstep
+ *   runs <n> / dups <n>
+ * Prints one line per failure and exits 1 if any check failed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "link.h"
+#include "protocol.h"
+
+static int failures;
+static int checks;
+
+#define CHECK(cond, ...)                                                                   \
+    do {                                                                                   \
+        checks++;                                                                          \
+        if (!(cond)) {                                                                     \
+            failures++;                                                                    \
+            printf("FAIL line %d: ", line_no);                                             \
+            printf(__VA_ARGS__);                                                           \
+            printf("\n");                                                                  \
+        }                                                                                  \
+    } while (0)
+
+static int line_no;
+
+static size_t unhex(const char *s, uint8_t *out, size_t cap)
+{
+    size_t n = 0;
+    if (strcmp(s, "-") == 0) return 0;
+    while (s[0] && s[1] && n < cap) {
+        unsigned v;
+        if (sscanf(s, "%2x", &v) != 1) break;
+        out[n++] = (uint8_t)v;
+        s += 2;
+    }
+    return n;
+}
+
+/* ---- fake inference, the rule documented in vectors.json "fakeRun" ---- */
+static int fake_run(void *ctx, const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap, size_t *out_len,
+                    mcb_link_stats *st)
+{
+    size_t i, n = in_len / 2 + 4;
+    (void)ctx;
+    if (n > out_cap) return 99;
+    for (i = 0; i < n; i++) out[i] = (uint8_t)(in_len ? (7u * in[i % in_len] + i) : i);
+    *out_len = n;
+    st->latency_total = 0x100000000ull + in_len;
+    st->stack_high_water = 512;
+    st->arena_high_water = (uint32_t)in_len;
+    st->op_count = 3;
+    st->op_latency[0] = (uint32_t)in_len;
+    st->op_latency[1] = (uint32_t)(2 * in_len);
+    st->op_latency[2] = (uint32_t)(3 * in_len);
+    return 0;
+}
+
+static uint8_t captured[8192];
+static size_t captured_len;
+
+static int capture_write(void *ctx, const uint8_t *buf, size_t len)
+{
+    (void)ctx;
+    if (captured_len + len > sizeof captured) return -1;
+    memcpy(captured + captured_len, buf, len);
+    captured_len += len;
+    return 0;
+}
+
+static int no_read(void *ctx, uint8_t *buf, size_t max, uint32_t timeout_ms)
+{
+    (void)ctx; (void)buf; (void)max; (void)timeout_ms;
+    return -1;
+}
+
+/* ---- state shared across lines ---- */
+static char line[65536];
+static uint8_t bytes_a[16384], bytes_b[16384];
+static mcb_frame_decoder decoder;
+static mcb_link link_whole, link_bytewise;
+static mcb_link_board_info info;
+static char fw_name[64], board_name[64];
+static uint8_t input_whole[1024], output_whole[1024], input_bytewise[1024], output_bytewise[1024];
+static uint8_t expect_buf[8192];
+static size_t expect_len;
+static uint8_t got_whole[8192];
+static size_t got_whole_len;
+
+/* Decodes a stream fed in pieces of `piece` bytes; stores up to 8 frames (type, seq, payload copy). */
+typedef struct { uint8_t type; uint16_t seq; uint16_t len; uint8_t payload[MCB_PROTO_MAX_PAYLOAD]; } frame_copy;
+static frame_copy decoded[8];
+
+static int decode_stream(const uint8_t *data, size_t n, size_t piece)
+{
+    size_t pos = 0;
+    int count = 0;
+    mcb_frame_decoder_init(&decoder);
+    for (;;) {
+        size_t end = pos + piece < n ? pos + piece : n;
+        int got = 1;
+        while (got) {
+            mcb_frame f;
+            pos += mcb_frame_decoder_push(&decoder, data + pos, end - pos, &f, &got);
+            if (got && count < 8) {
+                decoded[count].type = f.type;
+                decoded[count].seq = f.seq;
+                decoded[count].len = f.len;
+                memcpy(decoded[count].payload, f.payload, f.len);
+                count++;
+            }
+        }
+        if (pos >= n) return count;
+    }
+}
+
+static void start_links(size_t input_cap, size_t output_cap)
+{
+    mcb_link_config cfg;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.io.read = no_read;
+    cfg.io.write = capture_write;
+    cfg.info = &info;
+    cfg.run = fake_run;
+    cfg.input_cap = input_cap;
+    cfg.output_cap = output_cap;
+    cfg.input = input_whole;
+    cfg.output = output_whole;
+    captured_len = 0;
+    mcb_link_init(&link_whole, &cfg);
+    memcpy(got_whole, captured, captured_len);
+    got_whole_len = captured_len;
+    cfg.input = input_bytewise;
+    cfg.output = output_bytewise;
+    captured_len = 0;
+    mcb_link_init(&link_bytewise, &cfg);
+}
+
+int main(int argc, char **argv)
+{
+    FILE *in = argc > 1 ? fopen(argv[1], "r") : NULL;
+    size_t input_cap = 0, output_cap = 0;
+    if (in == NULL) {
+        fprintf(stderr, "usage: protocol_test <flattened vectors file>\n");
+        return 2;
+    }
+    while (fgets(line, sizeof line, in)) {
+        char kind[16], a[32768], b[32768], c[16384];
+        unsigned long u1 = 0, u2 = 0;
+        line_no++;
+        if (sscanf(line, "%15s", kind) != 1) continue;
+        if (strcmp(kind, "crc") == 0 && sscanf(line, "crc %32767s %lx", a, &u1) == 2) {
+            size_t n = unhex(a, bytes_a, sizeof bytes_a);
+            uint32_t whole = mcb_crc32(0, bytes_a, n);
+            uint32_t split = mcb_crc32(mcb_crc32(0, bytes_a, n / 3), bytes_a + n / 3, n - n / 3);
+            CHECK(whole == u1, "crc32 = %08lx, expected %08lx", (unsigned long)whole, u1);
+            CHECK(split == u1, "chained crc32 = %08lx, expected %08lx", (unsigned long)split, u1);
+        } else if (strcmp(kind, "encode") == 0 && sscanf(line, "encode %lu %lu %32767s %32767s", &u1, &u2, a, b) == 4) {
+            size_t plen = unhex(a, bytes_a, sizeof bytes_a);
+            size_t flen = unhex(b, bytes_b, sizeof bytes_b);
+            static uint8_t out[MCB_FRAME_MAX];
+            size_t n = mcb_frame_encode(out, sizeof out, (uint8_t)u1, (uint16_t)u2, bytes_a, plen);
+            CHECK(n == flen && memcmp(out, bytes_b, n) == 0, "encoding of type %lu seq %lu differs", u1, u2);
+            CHECK(mcb_frame_encode(out, flen - 1, (uint8_t)u1, (uint16_t)u2, bytes_a, plen) == 0,
+                  "encode must refuse a buffer one byte short");
+        } else if (strcmp(kind, "stream") == 0 && sscanf(line, "stream %32767s %lu", a, &u1) == 2) {
+            size_t n = unhex(a, bytes_a, sizeof bytes_a), pieces[] = {1, 7, 64, 100000}, p, k;
+            frame_copy expected[8];
+            for (k = 0; k < u1 && k < 8; k++) {
+                unsigned long t, s;
+                if (!fgets(line, sizeof line, in) || sscanf(line, "frame %lu %lu %16383s", &t, &s, c) != 3) {
+                    CHECK(0, "malformed frame line");
+                    break;
+                }
+                line_no++;
+                expected[k].type = (uint8_t)t;
+                expected[k].seq = (uint16_t)s;
+                expected[k].len = (uint16_t)unhex(c, expected[k].payload, sizeof expected[k].payload);
+            }
+            for (p = 0; p < sizeof pieces / sizeof pieces[0]; p++) {
+                int count = decode_stream(bytes_a, n, pieces[p]);
+                CHECK((unsigned long)count == u1, "stream fed in %zu-byte pieces gave %d frames, expected %lu", pieces[p], count, u1);
+                for (k = 0; k < u1 && (int)k < count; k++)
+                    CHECK(decoded[k].type == expected[k].type && decoded[k].seq == expected[k].seq &&
+                              decoded[k].len == expected[k].len &&
+                              memcmp(decoded[k].payload, expected[k].payload, decoded[k].len) == 0,
+                          "frame %zu of the stream differs (pieces of %zu)", k, pieces[p]);
+            }
+        } else if (strcmp(kind, "board") == 0) {
+            unsigned long clock, arena, sched, split, patches, tu, rxb, cause;
+            char hash[64];
+            if (sscanf(line, "board %63s %63s %lu %63s %lu %lu %lu %lu %lu %lu %lu %zu %zu", fw_name, board_name, &clock, hash,
+                       &arena, &sched, &split, &patches, &tu, &rxb, &cause, &input_cap, &output_cap) != 13) {
+                CHECK(0, "malformed board line");
+                continue;
+            }
+            info.firmware_version = fw_name;
+            info.board_id = board_name;
+            info.core_clock_hz = (uint32_t)clock;
+            unhex(hash, info.model_hash, sizeof info.model_hash);
+            info.arena_size = (uint32_t)arena;
+            info.schedule = (uint8_t)sched;
+            info.split = (uint16_t)split;
+            info.patches = (uint16_t)patches;
+            info.time_unit = (uint8_t)tu;
+            info.rx_buffer_size = (uint16_t)rxb;
+            info.reset_cause = (uint32_t)cause;
+            if (input_cap > sizeof input_whole || output_cap > sizeof output_whole) {
+                CHECK(0, "board buffers larger than the test's");
+                continue;
+            }
+        } else if (strcmp(kind, "reset") == 0 && sscanf(line, "reset %32767s", a) == 1) {
+            size_t n = unhex(a, bytes_a, sizeof bytes_a);
+            start_links(input_cap, output_cap);
+            CHECK(got_whole_len == n && memcmp(got_whole, bytes_a, n) == 0, "RESET notice differs");
+            CHECK(captured_len == n && memcmp(captured, bytes_a, n) == 0, "RESET notice differs (second link)");
+        } else if (strcmp(kind, "send") == 0 && sscanf(line, "send %32767s", a) == 1) {
+            size_t n = unhex(a, bytes_a, sizeof bytes_a), i;
+            expect_len = 0;
+            captured_len = 0;
+            CHECK(mcb_link_feed(&link_whole, bytes_a, n) == 0, "feed failed");
+            got_whole_len = captured_len;
+            memcpy(got_whole, captured, captured_len);
+            captured_len = 0;
+            for (i = 0; i < n; i++) mcb_link_feed(&link_bytewise, bytes_a + i, 1);
+        } else if (strcmp(kind, "expect") == 0 && sscanf(line, "expect %32767s", a) == 1) {
+            expect_len += unhex(a, expect_buf + expect_len, sizeof expect_buf - expect_len);
+        } else if (strcmp(kind, "endstep") == 0) {
+            CHECK(got_whole_len == expect_len && memcmp(got_whole, expect_buf, expect_len) == 0,
+                  "answer differs (%zu bytes, expected %zu)", got_whole_len, expect_len);
+            CHECK(captured_len == expect_len && memcmp(captured, expect_buf, expect_len) == 0,
+                  "answer differs when fed byte by byte (%zu bytes, expected %zu)", captured_len, expect_len);
+        } else if (strcmp(kind, "runs") == 0 && sscanf(line, "runs %lu", &u1) == 1) {
+            CHECK(link_whole.runs == u1 && link_bytewise.runs == u1, "runs %lu/%lu, expected %lu",
+                  (unsigned long)link_whole.runs, (unsigned long)link_bytewise.runs, u1);
+        } else if (strcmp(kind, "dups") == 0 && sscanf(line, "dups %lu", &u1) == 1) {
+            CHECK(link_whole.duplicates == u1, "duplicates %lu, expected %lu", (unsigned long)link_whole.duplicates, u1);
+        } else {
+            CHECK(0, "unrecognised line: %.40s", line);
+        }
+    }
+    fclose(in);
+    printf("%d checks, %d failures\n", checks, failures);
+    return failures ? 1 : 0;
+}

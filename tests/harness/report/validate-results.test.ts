@@ -1,0 +1,75 @@
+import * as fs from 'fs';
+import { loadResults, parseResults } from '../../../harness/report/load-results';
+import { ResultsError, validateResults } from '../../../harness/report/results';
+import { BOARD_RUN, BOARD_RUN_DIR, HOST_EVAL, readFixture, tempDir } from './fixtures';
+
+function errorOf(value: unknown): string {
+  try {
+    validateResults(value, 'runs/x/results.json');
+  } catch (err) {
+    expect(err).toBeInstanceOf(ResultsError);
+    return (err as Error).message;
+  }
+  throw new Error('expected a ResultsError');
+}
+
+describe('validateResults', () => {
+  it('accepts the board-run and host-eval fixtures, from a file or from the output directory', () => {
+    expect(loadResults(BOARD_RUN_DIR).samples).toHaveLength(10);
+    expect(loadResults(BOARD_RUN).board).toBe('stm32f746g-disco');
+    const host = loadResults(HOST_EVAL);
+    expect(host.board).toBeUndefined();
+    expect(host.latency).toBeUndefined();
+    expect(host.count).toBe(12);
+  });
+
+  it('names the file and every bad field', () => {
+    const r = readFixture(BOARD_RUN) as unknown as Record<string, any>;
+    r.accuracy.top1 = 70; // a percentage where a fraction belongs
+    r.samples[3].outputSha256 = 'abc';
+    delete r.model;
+    const message = errorOf(r);
+    expect(message).toContain('runs/x/results.json');
+    expect(message).toContain('field "accuracy.top1" must be a fraction between 0 and 1 (got 70)');
+    expect(message).toContain('field "samples[3].outputSha256" must be 64 lower-case hex digits (got "abc")');
+    expect(message).toContain('field "model" is missing');
+  });
+
+  it('rejects a count that disagrees with the samples', () => {
+    const r = readFixture(HOST_EVAL);
+    r.count = 13;
+    expect(errorOf(r)).toContain('field "count" is 13 but "samples" has 12 entries');
+  });
+
+  it('rejects latency statistics out of order and per-sample latency in the other unit', () => {
+    const r = readFixture(BOARD_RUN);
+    r.latency!.p90 = r.latency!.p50 - 1;
+    const sample = r.samples[0] as Record<string, unknown>;
+    sample.instructions = sample.cycles;
+    delete sample.cycles;
+    const message = errorOf(r);
+    expect(message).toContain('field "latency" must satisfy min <= p50 <= p90 <= p99 <= max');
+    expect(message).toContain('field "samples[0].instructions" disagrees with latency.unit \'cycles\'');
+  });
+
+  it('requires split and patches for a patch schedule, and a plan peak no lower than any op', () => {
+    const r = readFixture(BOARD_RUN);
+    delete r.schedule.split;
+    r.plan!.layerBased.peakBytes = 1000;
+    const message = errorOf(r);
+    expect(message).toContain('field "schedule.split" is missing');
+    expect(message).toContain('field "plan.layerBased.peakBytes" is 1000 but an op has 55296 live bytes');
+  });
+
+  it('explains unreadable input: bad JSON, missing path, directory without results.json', () => {
+    expect(() => parseResults('{"model": "m",', 'out/results.json')).toThrow(/out\/results\.json: not valid JSON/);
+    expect(() => loadResults('/no/such/results.json')).toThrow(/\/no\/such\/results\.json: no such file or directory/);
+    const dir = tempDir('empty-out');
+    expect(() => loadResults(dir)).toThrow(new RegExp(`${dir}: directory has no results.json`));
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  it('rejects a non-object document', () => {
+    expect(errorOf([1, 2])).toContain('field "(top level)" must be an object');
+  });
+});
