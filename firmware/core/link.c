@@ -146,6 +146,10 @@ static int on_run(mcb_link *link, const mcb_frame *req)
     uint32_t sample = mcb_rd32(req->payload);
     if (!input_sample_ok(link, req, sample, &rc)) return rc;
     if (link->input_state != MCB_INPUT_COMPLETE) return send_nack(link, req, MCB_LINK_E_NOT_READY, 0);
+    /* ACK first: the host then knows the RUN arrived and waits for the inference instead of retransmitting.
+     * The final answer (STATS or ERROR) replaces the ACK in tx, so a retransmitted RUN gets the result. */
+    rc = send_ack(link, req);
+    if (rc < 0) return rc;
     memset(st, 0, sizeof *st);
     link->input_state = MCB_INPUT_NONE; /* an input is consumed by exactly one run */
     link->runs++;

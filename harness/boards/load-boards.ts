@@ -6,6 +6,9 @@ import type { Board, Chip, LinkRegion, ResolvedBoard } from './board-types';
 import { validateAgainstSchema } from './schema-validator';
 
 export const DEFAULT_BOARDS_DIR = path.resolve(__dirname, '..', '..', 'boards');
+/** The schemas are part of the code: always the repository's, whichever boards folder is read. */
+const BOARD_SCHEMA = path.join(DEFAULT_BOARDS_DIR, 'board.schema.json');
+const CHIP_SCHEMA = path.join(DEFAULT_BOARDS_DIR, 'chip.schema.json');
 
 export function listBoardIds(boardsDir = DEFAULT_BOARDS_DIR): string[] {
   return fs.readdirSync(boardsDir)
@@ -22,12 +25,18 @@ export function loadBoard(id: string, boardsDir = DEFAULT_BOARDS_DIR): ResolvedB
   if (!fs.existsSync(boardFile)) {
     throw new BoardError(`unknown board '${id}' (no ${boardFile}); known boards: ${listBoardIds(boardsDir).join(', ')}`);
   }
-  const board = parseBoard(readValidated(boardFile, path.join(boardsDir, 'board.schema.json')), boardFile);
+  const board = parseBoard(readValidated(boardFile, BOARD_SCHEMA), boardFile);
   const chipFile = path.join(boardsDir, 'chips', `${board.chip}.json`);
   if (!fs.existsSync(chipFile)) throw new BoardError(`${boardFile}: field 'chip': no chip file ${chipFile}`);
-  const chip = parseChip(readValidated(chipFile, path.join(boardsDir, 'chip.schema.json')), chipFile);
+  const chip = loadChip(board.chip, boardsDir);
   const linkRegions = checkBoardAgainstChip(board, chip, boardFile);
   return { board, chip, linkRegions, boardFile, chipFile };
+}
+
+export function loadChip(id: string, boardsDir = DEFAULT_BOARDS_DIR): Chip {
+  const chipFile = path.join(boardsDir, 'chips', `${id}.json`);
+  if (!/^[a-z0-9]+$/.test(id) || !fs.existsSync(chipFile)) throw new BoardError(`unknown chip '${id}' (no ${chipFile})`);
+  return parseChip(readValidated(chipFile, CHIP_SCHEMA), chipFile);
 }
 
 export function loadAllBoards(boardsDir = DEFAULT_BOARDS_DIR): ResolvedBoard[] {

@@ -6,6 +6,7 @@ import { registerReport } from './commands/report';
 import { registerCompare } from './commands/compare';
 import { registerBoards } from './commands/boards';
 import { registerBuild } from './commands/build';
+import { registerInfer } from './commands/infer';
 
 /** Errors whose message is the whole story for the user (no stack trace). */
 const KNOWN_ERRORS = ['ModelError', 'PlanError', 'UsageError', 'BoardError', 'LinkError', 'ImageError', 'DatasetError', 'BuildError'];
@@ -21,6 +22,7 @@ export async function main(argv: string[]): Promise<number> {
   registerCompare(program);
   registerBoards(program);
   registerBuild(program);
+  registerInfer(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -3,7 +3,7 @@
 import * as path from 'path';
 import { DatasetError } from './errors';
 import { listDir, subdirs } from './files';
-import { Dataset, Sample, SkippedSample, isImageFile } from './types';
+import { Dataset, Sample, SkippedSample, isImageFile, recordSkip } from './types';
 
 export interface ClassFolderOptions { classNames?: readonly string[]; }
 
@@ -20,7 +20,7 @@ export function loadClassFolders(root: string, options: ClassFolderOptions = {})
       for (const entry of listDir(path.join(root, cls))) {
         const file = path.join(root, cls, entry.name);
         if (!entry.isFile()) continue;
-        if (!isImageFile(entry.name)) { skipped.push({ file, reason: 'not an image file (by extension)' }); continue; }
+        if (!isImageFile(entry.name)) { recordSkip(skipped, { file, reason: 'not an image file (by extension)' }); continue; }
         yield { name: `${cls}/${path.basename(entry.name, path.extname(entry.name))}`, file, label: classNames.indexOf(cls) };
       }
     }

@@ -4,7 +4,7 @@
 import * as path from 'path';
 import { DatasetError } from './errors';
 import { listDir, readLines, subdirs } from './files';
-import { Dataset, Sample, SkippedSample, isImageFile } from './types';
+import { Dataset, Sample, SkippedSample, isImageFile, recordSkip } from './types';
 
 export const SYNSET_RE = /^n\d{8}$/;
 
@@ -61,7 +61,7 @@ export function loadImagenetFolders(root: string, options: ImagenetFolderOptions
       for (const entry of listDir(dir)) {
         const file = path.join(dir, entry.name);
         if (!entry.isFile()) continue;
-        if (!isImageFile(entry.name)) { skipped.push({ file, reason: 'not an image file (by extension)' }); continue; }
+        if (!isImageFile(entry.name)) { recordSkip(skipped, { file, reason: 'not an image file (by extension)' }); continue; }
         yield { name: `${synset}/${path.basename(entry.name, path.extname(entry.name))}`, file, label: synsets.indexOf.get(synset)! };
       }
     }

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { column, readCsv } from './csv';
 import { DatasetError } from './errors';
 import { isFile, listDir } from './files';
-import { Dataset, Sample, SkippedSample } from './types';
+import { Dataset, Sample, SkippedSample, recordSkip } from './types';
 
 const FILE_COLUMNS = ['filename', 'file', 'image', 'path'];
 const LABEL_COLUMNS = ['class_index', 'label_index', 'label', 'class'];
@@ -33,7 +33,7 @@ export function loadLabelledCsv(root: string, options: LabelledCsvOptions = {}):
   if (fileCol < 0 || labelCol < 0) {
     throw new DatasetError(csvFile, `header [${table.header.join(', ')}] lacks a file column (${FILE_COLUMNS.join('/')}) or a class index column (${LABEL_COLUMNS.join('/')})`);
   }
-  const nameCol = column({ header: table.header.map((h, i) => (i === labelCol || i === fileCol ? '' : h)), rows: [] }, NAME_COLUMNS);
+  const nameCol = column({ header: table.header.map((h, i) => (i === fileCol || i === labelCol ? '' : h)), rows: [] }, NAME_COLUMNS); // by name priority
   const base = path.dirname(csvFile);
   const classNames: string[] = [];
   const skipped: SkippedSample[] = [];
@@ -47,9 +47,9 @@ export function loadLabelledCsv(root: string, options: LabelledCsvOptions = {}):
     const seen = new Set<string>();
     for (const { rel, label } of rows) {
       const file = [path.join(base, rel), path.join(base, 'images', rel)].find(isFile);
-      if (!file) { skipped.push({ file: path.join(base, rel), reason: `listed in ${path.basename(csvFile!)} but missing` }); continue; }
+      if (!file) { recordSkip(skipped, { file: path.join(base, rel), reason: `listed in ${path.basename(csvFile!)} but missing` }); continue; }
       const name = rel.replace(/\.[^./]+$/, '');
-      if (seen.has(name)) { skipped.push({ file, reason: `duplicate entry in ${path.basename(csvFile!)}` }); continue; }
+      if (seen.has(name)) { recordSkip(skipped, { file, reason: `duplicate entry in ${path.basename(csvFile!)}` }); continue; }
       seen.add(name);
       yield { name, file, label };
     }

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import { DTYPE_BYTES } from '../model/graph';
 import { DecodeOptions, ImageDecodeError } from './image';
 import { InputSpec, Preset, preprocessImage } from './preprocess';
-import { Dataset, Sample } from './types';
+import { Dataset, Sample, recordSkip } from './types';
 
 export interface PreparedSample { sample: Sample; tensor: Uint8Array; }
 
@@ -23,11 +23,11 @@ export async function* prepareSamples(dataset: Dataset, preset: Preset | undefin
       try {
         tensor = await fs.promises.readFile(sample.file);
       } catch (e) {
-        dataset.skipped.push({ file: sample.file, reason: `unreadable: ${(e as Error).message}` });
+        recordSkip(dataset.skipped, { file: sample.file, reason: `unreadable: ${(e as Error).message}` });
         continue;
       }
       if (tensor.length !== expected) {
-        dataset.skipped.push({ file: sample.file, reason: `${tensor.length} bytes, the model input needs ${expected}` });
+        recordSkip(dataset.skipped, { file: sample.file, reason: `${tensor.length} bytes, the model input needs ${expected}` });
         continue;
       }
       yield { sample, tensor: new Uint8Array(tensor.buffer, tensor.byteOffset, tensor.length) };
@@ -38,7 +38,7 @@ export async function* prepareSamples(dataset: Dataset, preset: Preset | undefin
       yield { sample, tensor: await preprocessImage(sample.file, preset, spec, decodeOptions) };
     } catch (e) {
       if (!(e instanceof ImageDecodeError)) throw e; // a preset/spec mismatch is a usage error, not a bad sample
-      dataset.skipped.push({ file: sample.file, reason: `cannot decode image: ${e.message.slice(sample.file.length + 2)}` });
+      recordSkip(dataset.skipped, { file: sample.file, reason: `cannot decode image: ${e.message.slice(sample.file.length + 2)}` });
     }
   }
 }

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { readCsv } from './csv';
 import { DatasetError } from './errors';
 import { listDir } from './files';
-import { Dataset, Sample, SkippedSample } from './types';
+import { Dataset, Sample, SkippedSample, recordSkip } from './types';
 
 export interface TensorFolderOptions { labelsFile?: string; }
 
@@ -23,7 +23,7 @@ export function loadTensorFolder(root: string, options: TensorFolderOptions = {}
   function* samples(): Generator<Sample> {
     for (const bin of bins) {
       const file = path.join(root, bin);
-      if (options.labelsFile && !labels.has(bin)) { skipped.push({ file, reason: `not listed in ${path.basename(options.labelsFile)}` }); continue; }
+      if (options.labelsFile && !labels.has(bin)) { recordSkip(skipped, { file, reason: `not listed in ${path.basename(options.labelsFile)}` }); continue; }
       yield { name: bin.slice(0, -4), file, label: labels.get(bin) };
     }
   }

@@ -47,3 +47,8 @@ export function isImageFile(name: string): boolean {
   const lower = name.toLowerCase();
   return IMAGE_EXTENSIONS.some((ext) => lower.endsWith(ext));
 }
+
+/** Records a skip once per file, so iterating a dataset twice does not double its skip list. */
+export function recordSkip(skipped: SkippedSample[], entry: SkippedSample): void {
+  if (!skipped.some((s) => s.file === entry.file)) skipped.push(entry);
+}

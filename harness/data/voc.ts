@@ -4,7 +4,7 @@ import * as path from 'path';
 import { XMLParser } from 'fast-xml-parser';
 import { DatasetError } from './errors';
 import { isDir, isFile, listDir, readLines, readText, subdirs } from './files';
-import { Dataset, GroundTruthBox, Sample, SkippedSample } from './types';
+import { Dataset, GroundTruthBox, Sample, SkippedSample, recordSkip } from './types';
 
 /** The 20 VOC classes in the devkit's (alphabetical) order, which is also shared/models/labels/voc20.names. */
 export const VOC_CLASSES = [
@@ -29,14 +29,14 @@ const parser = new XMLParser({
 
 type XmlNode = Record<string, unknown>;
 
-function num(value: unknown, what: string, file: string): number {
+function num(value: unknown, what: string): number {
   const n = Number(value);
   if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(n)) throw new Error(`${what} is '${String(value)}', not a number`);
   return n;
 }
 
 /** Parses one VOC annotation; throws plain Error with the problem, which the loader records as a skip. */
-export function parseVocAnnotation(xml: string, file: string, classNames: readonly string[]): { filename?: string; width?: number; height?: number; boxes: GroundTruthBox[] } {
+export function parseVocAnnotation(xml: string, classNames: readonly string[]): { filename?: string; width?: number; height?: number; boxes: GroundTruthBox[] } {
   const doc = parser.parse(xml) as XmlNode;
   const ann = doc.annotation as XmlNode | undefined;
   if (!ann || typeof ann !== 'object') throw new Error('no <annotation> root element');
@@ -50,16 +50,16 @@ export function parseVocAnnotation(xml: string, file: string, classNames: readon
     if (!bb) throw new Error(`object '${className}' has no <bndbox>`);
     boxes.push({
       className, classIndex,
-      xmin: num(bb.xmin, 'xmin', file), ymin: num(bb.ymin, 'ymin', file),
-      xmax: num(bb.xmax, 'xmax', file), ymax: num(bb.ymax, 'ymax', file),
+      xmin: num(bb.xmin, 'xmin'), ymin: num(bb.ymin, 'ymin'),
+      xmax: num(bb.xmax, 'xmax'), ymax: num(bb.ymax, 'ymax'),
       difficult: String(obj.difficult ?? '0').trim() === '1',
       truncated: String(obj.truncated ?? '0').trim() === '1',
     });
   }
   return {
     filename: typeof ann.filename === 'string' ? ann.filename.trim() : undefined,
-    width: size ? num(size.width, 'width', file) : undefined,
-    height: size ? num(size.height, 'height', file) : undefined,
+    width: size ? num(size.width, 'width') : undefined,
+    height: size ? num(size.height, 'height') : undefined,
     boxes,
   };
 }
@@ -89,14 +89,14 @@ export function loadVoc(dir: string, options: VocOptions = {}): Dataset {
       const xmlFile = path.join(annDir, `${id}.xml`);
       let ann: ReturnType<typeof parseVocAnnotation>;
       try {
-        ann = parseVocAnnotation(readText(xmlFile), xmlFile, classNames);
+        ann = parseVocAnnotation(readText(xmlFile), classNames);
       } catch (e) {
-        skipped.push({ file: xmlFile, reason: `annotation unreadable: ${(e as Error).message}` });
+        recordSkip(skipped, { file: xmlFile, reason: `annotation unreadable: ${(e as Error).message}` });
         continue;
       }
       const candidates = [ann.filename, `${id}.jpg`, `${id}.jpeg`, `${id}.png`].filter((f): f is string => !!f);
       const image = candidates.map((f) => path.join(root!, 'JPEGImages', f)).find(isFile);
-      if (!image) { skipped.push({ file: path.join(root!, 'JPEGImages', `${id}.jpg`), reason: 'image missing for annotation' }); continue; }
+      if (!image) { recordSkip(skipped, { file: path.join(root!, 'JPEGImages', `${id}.jpg`), reason: 'image missing for annotation' }); continue; }
       yield { name: id, file: image, boxes: ann.boxes, width: ann.width, height: ann.height };
     }
   }

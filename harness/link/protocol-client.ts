@@ -16,7 +16,7 @@ export interface BoardClientOptions {
   replyTimeoutMs?: number;
   /** Wire time per byte, so slow UARTs get proportionally longer timeouts (see perByteMsForBaud). Default 0.2. */
   perByteMs?: number;
-  /** Extra wait for RUN's answer: the inference itself. Scale it per board. Default 30 s. */
+  /** Extra wait for RUN's result once the board has ACKed the RUN: the inference itself. Scale it per board. Default 30 s. */
   runTimeoutMs?: number;
   /** Retransmissions of one request before giving up with a LinkError. Default 5. */
   retries?: number;
@@ -150,7 +150,7 @@ export class BoardClient {
         await this.exchange(at('INPUT_CHUNK'), FRAME_TYPE.INPUT_CHUNK, encodeInputChunk(index, offset, data), 0, acked(FRAME_TYPE.INPUT_CHUNK));
       }
       await this.exchange(at('INPUT_END'), FRAME_TYPE.INPUT_END, encodeInputEnd(index, crc32Of(input)), 0, acked(FRAME_TYPE.INPUT_END));
-      const stats = await this.exchange(at('RUN'), FRAME_TYPE.RUN, encodeRun(index), this.options.runTimeoutMs, (f) => {
+      const stats = await this.exchange(at('RUN'), FRAME_TYPE.RUN, encodeRun(index), Math.max(this.options.runTimeoutMs, 1), (f) => {
         if (f.type !== FRAME_TYPE.STATS) return undefined;
         const s = decodeStats(f.payload);
         return s.sample === index ? s : undefined;
@@ -187,8 +187,11 @@ export class BoardClient {
     return output;
   }
 
-  /** Sends one request and retransmits it (same seq, same bytes) until an accepted answer or the retry limit. */
-  private exchange<T>(where: LinkErrorContext, type: number, payload: Uint8Array, extraMs: number, accept: Accept<T>): Promise<T> {
+  /**
+   * Sends one request and retransmits it (same seq, same bytes) until an accepted answer or the retry limit.
+   * workMs > 0 marks a request the board ACKs before working on it (RUN): after that ACK the wait grows by workMs.
+   */
+  private exchange<T>(where: LinkErrorContext, type: number, payload: Uint8Array, workMs: number, accept: Accept<T>): Promise<T> {
     const seq = this.seq;
     this.seq = (this.seq + 1) & 0xffff;
     const context = { ...where, seq };
@@ -198,10 +201,11 @@ export class BoardClient {
     if (this.resetPending) return Promise.reject(this.resetError(context));
     const frame = encodeFrame(type, seq, payload);
     const { replyTimeoutMs, perByteMs, retries } = this.options;
-    const timeoutMs = replyTimeoutMs + perByteMs * (frame.length + MAX_FRAME) + extraMs;
+    let timeoutMs = replyTimeoutMs + perByteMs * (frame.length + MAX_FRAME);
     this.counters.requests++;
     return new Promise<T>((resolve, reject) => {
       let attempts = 0;
+      let working = false;
       let timer: NodeJS.Timeout | undefined;
       const finish = (error: Error | undefined, value?: T) => {
         clearTimeout(timer);
@@ -230,6 +234,13 @@ export class BoardClient {
         fail: (error) => finish(error),
         handle: (f) => {
           try {
+            if (workMs > 0 && f.type === FRAME_TYPE.ACK && decodeAck(f.payload) === type) {
+              if (!working) timeoutMs += workMs; // the board is working on it: wait for the result
+              working = true;
+              clearTimeout(timer);
+              timer = setTimeout(onTimeout, timeoutMs);
+              return;
+            }
             const value = this.interpret(f, context, accept);
             if (value === undefined) this.counters.staleFrames++;
             else finish(undefined, value);

@@ -14,6 +14,9 @@ const MIN_INPUTS: Partial<Record<OpType, number>> = {
   STRIDED_SLICE: 4, TILE: 2, RESIZE_NEAREST_NEIGHBOR: 2, RESIZE_BILINEAR: 2,
 };
 
+/** More inputs or outputs than any real operator or model has; refusing them bounds the work per operator. */
+const MAX_OPERANDS = 4096;
+
 /** Root offset (4) + "TFL3" identifier (4): nothing shorter can be a model. */
 const MIN_FILE_BYTES = 8;
 
@@ -39,6 +42,7 @@ function opTypeOf(model: Model, opcodeIndex: number, source: string, index: numb
 
 /** An int32 index vector (operator or subgraph inputs/outputs), each entry checked against the tensor count. */
 function tensorList(read: (i: number) => number | null, length: number, tensorCount: number, allowOmitted: boolean, source: string, what: string, index?: number): number[] {
+  if (length > MAX_OPERANDS) throw new ModelError(source, `${what} list has ${length} entries; at most ${MAX_OPERANDS} are supported`, index);
   const ids: number[] = [];
   for (let i = 0; i < length; i++) {
     const id = read(i) ?? -2;
@@ -80,7 +84,7 @@ function atOperator<T>(source: string, index: number, read: () => T): T {
   try {
     return read();
   } catch (err) {
-    if (err instanceof OutOfBoundsRead) throw new ModelError(source, `corrupt or truncated file: ${err.message}`, index);
+    if (err instanceof OutOfBoundsRead) throw new ModelError(source, `corrupt or truncated file: ${err.message}; re-export or re-copy the model`, index);
     throw err;
   }
 }
@@ -135,8 +139,8 @@ export function parseTflite(bytes: Uint8Array, source: string): Graph {
   } catch (err) {
     if (err instanceof ModelError) throw err;
     if (err instanceof OutOfBoundsRead) {
-      throw new ModelError(source, `corrupt or truncated file: ${err.message}`);
+      throw new ModelError(source, `corrupt or truncated file: ${err.message}; re-export or re-copy the model`);
     }
-    throw new ModelError(source, `corrupt file: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ModelError(source, `corrupt file (${err instanceof Error ? err.message : String(err)}); re-export or re-copy the model`);
   }
 }

@@ -4,6 +4,7 @@ import { SubGraph } from './tflite-schema/generated/tflite/sub-graph';
 import { Tensor as FbTensor } from './tflite-schema/generated/tflite/tensor';
 import { TensorType } from './tflite-schema/generated/tflite/tensor-type';
 import { QuantizationParameters } from './tflite-schema/generated/tflite/quantization-parameters';
+import { Encoding } from 'flatbuffers';
 import { CheckedByteBuffer } from './checked-byte-buffer';
 import { DType, DTYPE_BYTES, ModelError, Quantization, Tensor } from './graph';
 
@@ -36,7 +37,7 @@ function readShape(t: FbTensor, source: string, what: string): number[] {
   const shape: number[] = [];
   for (let i = 0; i < rank; i++) {
     const dim = t.shape(i) ?? -1;
-    if (dim < 0) throw new ModelError(source, `${what} has invalid dimension ${dim} in shape [${shape.join(',')},${dim}...]`);
+    if (dim < 0) throw new ModelError(source, `${what} has invalid dimension ${dim} at axis ${i}`);
     shape.push(dim);
   }
   return shape;
@@ -48,8 +49,9 @@ function vectorAt(bb: CheckedByteBuffer, table: number, slot: number, elementSiz
   return field === 0 ? { start: 0, length: 0 } : bb.checkedVector(table + field, elementSize);
 }
 
-function readQuantization(q: QuantizationParameters | null, bb: CheckedByteBuffer, shape: number[], source: string, what: string): Quantization | undefined {
-  if (q === null) return undefined;
+interface RawQuantization { scale: number[]; zeroPoint: number[]; storedAxis: number }
+
+function readRawQuantization(q: QuantizationParameters, bb: CheckedByteBuffer, source: string, what: string): RawQuantization | undefined {
   // Read scale (float32) and zero_point (int64) vectors directly: per-channel models have thousands of
   // entries, and the generated int64 accessor goes through BigInt for each.
   const scales = vectorAt(bb, q.bb_pos, QUANT_SCALE_SLOT, 4);
@@ -58,12 +60,6 @@ function readQuantization(q: QuantizationParameters | null, bb: CheckedByteBuffe
   if (n === 0) return undefined;
   if (zeroPoints.length !== n) {
     throw new ModelError(source, `${what} has ${n} quantization scales but ${zeroPoints.length} zero points`);
-  }
-  let axis = q.quantizedDimension();
-  if (n > 1 && !(axis >= 0 && axis < shape.length && shape[axis] === n)) {
-    // Some converters leave the filter's axis (3) on rank-1 biases; like TFLM, read that as axis 0.
-    if (shape.length === 1 && shape[0] === n) axis = 0;
-    else throw new ModelError(source, `${what} has ${n} per-channel scales on axis ${axis}, which does not match shape [${shape.join(',')}]`);
   }
   const scale: number[] = [];
   const zeroPoint: number[] = [];
@@ -77,7 +73,19 @@ function readQuantization(q: QuantizationParameters | null, bb: CheckedByteBuffe
     scale.push(s);
     zeroPoint.push(low);
   }
-  return { scale, zeroPoint, axis: n > 1 ? axis : 0 };
+  return { scale, zeroPoint, storedAxis: q.quantizedDimension() };
+}
+
+function checkQuantization(raw: RawQuantization, shape: number[], source: string, what: string): Quantization {
+  const n = raw.scale.length;
+  let axis = raw.storedAxis;
+  if (n > 1 && !(axis >= 0 && axis < shape.length && shape[axis] === n)) {
+    // Some converters leave the filter's axis (3) on rank-1 biases; like TFLM, read that as axis 0.
+    if (shape.length === 1 && shape[0] === n) axis = 0;
+    else throw new ModelError(source, `${what} has ${n} per-channel scales on axis ${axis}, which does not match shape [${shape.join(',')}]`);
+  }
+  // Tensors may share one table (and so these arrays): treat them as read-only, like `data`.
+  return { scale: raw.scale, zeroPoint: raw.zeroPoint, axis: n > 1 ? axis : 0 };
 }
 
 /** A plain Uint8Array copy (Buffer#slice would return a view into the whole file). */
@@ -105,15 +113,33 @@ function readBuffer(model: Model, bb: CheckedByteBuffer, index: number, source: 
   return length === 0 ? undefined : copyOf(bb.bytes(), start, start + length);
 }
 
+/** A tensor's name; `budget.bytes` (the file size) is spent by each, since real names never overlap. */
+function readName(fb: FbTensor, budget: { bytes: number }, source: string, what: string): string {
+  const bytes = fb.name(Encoding.UTF8_BYTES) as Uint8Array | null;
+  if (bytes === null) return '';
+  budget.bytes -= bytes.length;
+  // Overlapping names can only come from a corrupt file, and decoding them could take unbounded time.
+  if (budget.bytes < 0) throw new ModelError(source, `${what}: tensor names add up to more than the file size (corrupt string offsets)`);
+  return new TextDecoder().decode(bytes);
+}
+
+/**
+ * Reads every tensor. Quantization tables and buffers are parsed once each, however many tensors refer to
+ * them, and names may not add up to more than the file: a corrupt file whose tensors all point at one large
+ * table or string costs no more than reading the file once.
+ */
 export function readTensors(model: Model, graph: SubGraph, bb: CheckedByteBuffer, source: string): Tensor[] {
   const count = graph.tensorsLength();
   const tensors: Tensor[] = [];
+  const quantizations = new Map<number, RawQuantization | undefined>();
+  const buffers = new Map<number, Uint8Array | undefined>();
+  const nameBudget = { bytes: bb.capacity() };
   for (let index = 0; index < count; index++) {
     const fb = graph.tensors(index);
     const what = `tensor ${index}`;
     if (fb === null) throw new ModelError(source, `${what} is missing`);
     if (fb.sparsity() !== null) throw new ModelError(source, `${what} is sparse; sparse tensors are not supported`);
-    const name = fb.name() ?? '';
+    const name = readName(fb, nameBudget, source, what);
     const label = `tensor ${index} '${name}'`;
     const shape = readShape(fb, source, label);
     const dtype = tensorDType(fb.type(), source, label);
@@ -122,13 +148,19 @@ export function readTensors(model: Model, graph: SubGraph, bb: CheckedByteBuffer
       throw new ModelError(source, `${label} has shape [${shape.join(',')}] of ${elements} elements, larger than any supported model`);
     }
     const tensor: Tensor = { index, name, shape, dtype };
-    const quantization = readQuantization(fb.quantization(), bb, shape, source, label);
-    if (quantization) tensor.quantization = quantization;
-    const data = readBuffer(model, bb, fb.buffer(), source, label);
+    const q = fb.quantization();
+    if (q !== null) {
+      if (!quantizations.has(q.bb_pos)) quantizations.set(q.bb_pos, readRawQuantization(q, bb, source, label));
+      const raw = quantizations.get(q.bb_pos);
+      if (raw) tensor.quantization = checkQuantization(raw, shape, source, label);
+    }
+    const bufferIndex = fb.buffer();
+    if (!buffers.has(bufferIndex)) buffers.set(bufferIndex, readBuffer(model, bb, bufferIndex, source, label));
+    const data = buffers.get(bufferIndex);
     if (data) {
       const needed = elements * DTYPE_BYTES[dtype];
       if (data.length !== needed) {
-        throw new ModelError(source, `${label} needs ${needed} bytes for shape [${shape.join(',')}] ${dtype}, but its buffer ${fb.buffer()} holds ${data.length}`);
+        throw new ModelError(source, `${label} needs ${needed} bytes for shape [${shape.join(',')}] ${dtype}, but its buffer ${bufferIndex} holds ${data.length}`);
       }
       tensor.data = data;
     }

@@ -62,7 +62,7 @@ export function packImage(graph: Graph, schedule: Schedule): PackedImage {
   const hash = createHash('sha256').update(bytes.subarray(tableEnd)).digest();
   bytes.set(hash, HEADER_FIELDS.modelHash);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  view.setUint32(HEADER_FIELDS.crc32, crc32(bytes.subarray(CRC_START)) >>> 0, true);
+  view.setUint32(HEADER_FIELDS.crc32, crc32(Buffer.from(bytes.buffer, bytes.byteOffset + CRC_START, bytes.byteLength - CRC_START)) >>> 0, true);
   return {
     bytes,
     arenaBytes: schedule.plan.arenaBytes,

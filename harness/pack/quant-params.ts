@@ -61,11 +61,22 @@ export function quantizeMultiplier(real: number): QuantizedMultiplier {
   return { multiplier: qFixed, shift };
 }
 
-function requireScale(t: Tensor, index = 0): number {
+/** Activation tensors need one positive per-tensor scale. */
+function requireScale(t: Tensor): number {
   const q = t.quantization;
-  const s = q?.scale[q.scale.length === 1 ? 0 : index];
+  const s = q?.scale[0];
   if (q === undefined || s === undefined || !(s > 0) || !Number.isFinite(s)) {
     throw new QuantParamsError(t.name, 'has no positive quantization scale; re-export the model fully int8-quantized');
+  }
+  return s;
+}
+
+/** Filter scales may be zero or even negative in real models; TFLM uses them as they are. */
+function filterScale(t: Tensor, index: number): number {
+  const scales = t.quantization?.scale ?? [];
+  const s = scales[scales.length === 1 ? 0 : index];
+  if (s === undefined || !Number.isFinite(s)) {
+    throw new QuantParamsError(t.name, `has no quantization scale for channel ${index}; re-export the model fully int8-quantized`);
   }
   return s;
 }
@@ -124,7 +135,7 @@ function perChannel(input: Tensor, filter: Tensor, output: Tensor, channels: num
   const shift: number[] = [];
   for (let c = 0; c < channels; c++) {
     // PopulateConvolutionQuantizationParams: (double)in * (double)filter / (double)out, left to right.
-    const q = quantizeMultiplier((inScale * requireScale(filter, c)) / outScale);
+    const q = quantizeMultiplier((inScale * filterScale(filter, c)) / outScale);
     multiplier.push(q.multiplier);
     shift.push(q.shift);
   }
@@ -154,7 +165,7 @@ export function fullyConnectedQuantParams(input: Tensor, filter: Tensor, output:
     return { ...base, ...perChannel(input, filter, output, outDepth) };
   }
   // GetQuantizedConvolutionMultipler: the input*filter product is taken in float, then divided in double.
-  const q = quantizeMultiplier(Math.fround(requireScale(input) * requireScale(filter)) / requireScale(output));
+  const q = quantizeMultiplier(Math.fround(requireScale(input) * filterScale(filter, 0)) / requireScale(output));
   return { ...base, multiplier: [q.multiplier], shift: [q.shift] };
 }
 

@@ -38,3 +38,41 @@ export function liveProfile(items: ArenaItem[], links: AliasLink[], steps: numbe
   }
   return live;
 }
+
+/** Incremental alias classes for the planners: who shares a buffer with whom, and until when it is read. */
+export class AliasSets {
+  private readonly parent = new Map<number, number>();
+  private readonly last = new Map<number, number>();
+  private readonly pinned = new Set<number>();
+
+  /** `pinned`: tensors that must survive the whole run (graph outputs), so their class is never overwritten. */
+  constructor(items: ArenaItem[], pinned: (t: number) => boolean) {
+    for (const it of items) {
+      this.parent.set(it.tensor, it.tensor);
+      this.last.set(it.tensor, it.lastStep);
+      if (pinned(it.tensor)) this.pinned.add(it.tensor);
+    }
+  }
+
+  private root(t: number): number {
+    let r = t;
+    while (this.parent.get(r) !== r) r = this.parent.get(r)!;
+    this.parent.set(t, r);
+    return r;
+  }
+
+  /** True when no member of t's class is read after `step` or pinned: the buffer may be overwritten at `step`. */
+  diesAt(t: number, step: number): boolean {
+    const r = this.root(t);
+    return this.last.get(r)! <= step && !this.pinned.has(r);
+  }
+
+  join(input: number, output: number): void {
+    const a = this.root(input);
+    const b = this.root(output);
+    if (a === b) return;
+    this.parent.set(b, a);
+    this.last.set(a, Math.max(this.last.get(a)!, this.last.get(b)!));
+    if (this.pinned.has(b)) this.pinned.add(a);
+  }
+}

@@ -36,6 +36,7 @@ export function inPlaceCandidates(graph: Graph, op: Operator, flow: DataFlow): I
     if (pointwise && cout <= cin) return [{ input: data, kind: 'pointwise' }];
     return [];
   }
+  if (op.type === 'LEAKY_RELU') return sameShape(input, out) ? [{ input: data, kind: 'elementwise' }] : [];
   if (op.type === 'ADD' || op.type === 'MUL') {
     return op.inputs
       .filter((t, i) => t >= 0 && flow.isActivation[t] && op.inputs.indexOf(t) === i)

@@ -1,7 +1,7 @@
 // Layer-based plan: every activation gets a lifetime over the execution order, in-place ops share buffers,
 // and the arena is packed to concrete offsets.
 import { Graph } from '../model/graph';
-import { aliasClasses, ArenaItem, liveProfile } from './arena';
+import { AliasSets, ArenaItem, liveProfile } from './arena';
 import { packArena } from './arena-packer';
 import { validateArena } from './arena-validator';
 import { inPlaceCandidates, inPlaceScratch } from './in-place';
@@ -36,20 +36,17 @@ export function layerItems(graph: Graph, flow: DataFlow, fromOp: number): ArenaI
  * and the input's whole alias class is read for the last time by this op and is not a graph output.
  */
 export function layerAliases(graph: Graph, flow: DataFlow, items: ArenaItem[], fromOp: number, links: AliasLink[] = []): AliasLink[] {
-  const byTensor = new Map(items.map((it) => [it.tensor, it]));
+  const inArena = new Set(items.map((it) => it.tensor));
+  const sets = new AliasSets(items, (t) => flow.graphOutputs.has(t));
+  for (const l of links) sets.join(l.input, l.output);
   for (const op of graph.operators.slice(fromOp)) {
     const out = op.outputs[0];
-    if (!byTensor.has(out)) continue;
-    for (const cand of inPlaceCandidates(graph, op, flow)) {
-      if (!byTensor.has(cand.input)) continue;
-      if (cand.kind !== 'reshape') {
-        const cls = aliasClasses(items, links).find((c) => c.includes(cand.input))!;
-        const dies = cls.every((t) => byTensor.get(t)!.lastStep <= op.index && !flow.graphOutputs.has(t));
-        if (!dies) continue;
-      }
-      links.push({ op: op.index, input: cand.input, output: out, kind: cand.kind });
-      break;
-    }
+    if (!inArena.has(out)) continue;
+    const cand = inPlaceCandidates(graph, op, flow)
+      .find((c) => inArena.has(c.input) && (c.kind === 'reshape' || sets.diesAt(c.input, op.index)));
+    if (!cand) continue;
+    links.push({ op: op.index, input: cand.input, output: out, kind: cand.kind });
+    sets.join(cand.input, out);
   }
   return links;
 }

@@ -1,7 +1,7 @@
 // MCUNetV2 patch-based plan: ops [0, split) run patch by patch on a p×p grid over the stage output,
 // the rest layer by layer. Buffers, in-place links, live sets, packing and MACs for the whole schedule.
 import { DTYPE_BYTES, Graph } from '../model/graph';
-import { aliasClasses, ArenaItem, liveProfile } from './arena';
+import { AliasSets, ArenaItem, liveProfile } from './arena';
 import { packArena } from './arena-packer';
 import { validateArena } from './arena-validator';
 import { inPlaceCandidates, inPlaceScratch } from './in-place';
@@ -23,19 +23,23 @@ function regionBytes(graph: Graph, tensor: number, r: Region): number {
   return regionArea(r) * t.shape[3] * DTYPE_BYTES[t.dtype];
 }
 
-/** Region a tensor's buffer holds in a patch (all steps of a patch agree, so the first reader tells). */
-function heldRegion(patch: Patch, graph: Graph, tensor: number): Region {
+/** Region each stage tensor's buffer holds in a patch (all readers of a tensor agree on it). */
+function heldRegions(patch: Patch, graph: Graph): Map<number, Region> {
+  const held = new Map<number, Region>();
   for (const s of patch.steps) {
-    const i = graph.operators[s.op].inputs.indexOf(tensor);
-    if (i >= 0) return s.inRegions[i]!;
+    graph.operators[s.op].inputs.forEach((t, i) => {
+      const r = s.inRegions[i];
+      if (r && !held.has(t)) held.set(t, r);
+    });
   }
-  throw new Error(`internal: tensor ${tensor} has no reader in the patch stage`);
+  return held;
 }
 
 /** Arena items of the stage: the input patch, one max-size buffer per internal tensor, the full stage output. */
 function stageItems(graph: Graph, flow: DataFlow, stage: StageInfo, patches: Patch[]): ArenaItem[] {
   const lastInStage = (t: number) => flow.consumers[t].filter((c) => c < stage.split).pop()!;
-  const maxBytes = (t: number) => Math.max(...patches.map((pt) => regionBytes(graph, t, heldRegion(pt, graph, t))));
+  const held = patches.map((pt) => heldRegions(pt, graph));
+  const maxBytes = (t: number) => Math.max(...held.map((h) => regionBytes(graph, t, h.get(t)!)));
   const items: ArenaItem[] = [{ tensor: stage.input, bytes: maxBytes(stage.input), firstStep: 0, lastStep: lastInStage(stage.input) }];
   for (const t of stage.internal) {
     items.push({ tensor: t, bytes: maxBytes(t), firstStep: flow.producer[t], lastStep: lastInStage(t) });
@@ -47,23 +51,22 @@ function stageItems(graph: Graph, flow: DataFlow, stage: StageInfo, patches: Pat
 /** In-place inside the stage: the layer rules, plus the region conditions holding in every patch. */
 function stageAliases(graph: Graph, flow: DataFlow, stage: StageInfo, patches: Patch[], items: ArenaItem[]): AliasLink[] {
   const links: AliasLink[] = [];
-  const byTensor = new Map(items.map((it) => [it.tensor, it]));
+  const sets = new AliasSets(items, () => false);
   for (const op of graph.operators.slice(0, stage.split)) {
     if (op.outputs[0] === stage.output) continue;
-    for (const cand of inPlaceCandidates(graph, op, flow)) {
-      const cls = aliasClasses(items, links).find((c) => c.includes(cand.input))!;
-      if (!cls.every((t) => byTensor.get(t)!.lastStep <= op.index)) continue;
-      const inputIndex = op.inputs.indexOf(cand.input);
-      const legal = patches.every((pt) => {
+    const cand = inPlaceCandidates(graph, op, flow).find((c) => {
+      if (!sets.diesAt(c.input, op.index)) return false;
+      const inputIndex = op.inputs.indexOf(c.input);
+      return patches.every((pt) => {
         const step = pt.steps[op.index];
         const held = step.inRegions[inputIndex]!;
-        if (cand.kind === 'depthwise') return regionArea(step.outRegion) <= regionArea(held);
+        if (c.kind === 'depthwise') return regionArea(step.outRegion) <= regionArea(held);
         return regionsEqual(step.outRegion, held);
       });
-      if (!legal) continue;
-      links.push({ op: op.index, input: cand.input, output: op.outputs[0], kind: cand.kind });
-      break;
-    }
+    });
+    if (!cand) continue;
+    links.push({ op: op.index, input: cand.input, output: op.outputs[0], kind: cand.kind });
+    sets.join(cand.input, op.outputs[0]);
   }
   return links;
 }
@@ -110,7 +113,7 @@ export function planPatches(graph: Graph, split: number, p: number, options: Pat
   const stageLayerMacs = graph.operators.slice(0, split).reduce((s, op) => s + opMacs(graph, op), 0);
   const restMacs = graph.operators.slice(split).reduce((s, op) => s + opMacs(graph, op), 0);
   const layerMacs = stageLayerMacs + restMacs;
-  const inputRegions = patches.map((pt) => heldRegion(pt, graph, stage.input));
+  const inputRegions = patches.map((pt) => heldRegions(pt, graph).get(stage.input)!);
   return {
     split,
     patches: p,

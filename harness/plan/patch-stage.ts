@@ -3,11 +3,11 @@ import { Graph } from '../model/graph';
 import { activationInputs, DataFlow } from './op-analysis';
 import { PlanError } from './plan-error';
 
-/**
- * Ops that compute each output pixel from a window of input pixels, so a region maps to a region.
- * QUANTIZE is the pixel-wise requantisation a uint8-input model starts with (kept inside by the importer).
- */
-export const PATCHABLE_OPS = ['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'MUL', 'QUANTIZE'] as const;
+/** Pixel-wise unary ops: QUANTIZE (the uint8→int8 step a uint8-input model starts with) and LEAKY_RELU. */
+export const UNARY_PIXELWISE_OPS = ['QUANTIZE', 'LEAKY_RELU'] as const;
+
+/** Ops that compute each output pixel from a window of input pixels, so a region maps to a region. */
+export const PATCHABLE_OPS = ['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'MUL', ...UNARY_PIXELWISE_OPS] as const;
 
 export interface StageInfo {
   split: number;
@@ -43,8 +43,8 @@ export function analyseStage(graph: Graph, flow: DataFlow, split: number): Stage
         throw new PlanError(`${where}: operator ${op.index} (${op.type}) has tensor ${t} of shape [${graph.tensors[t].shape}], not a 1×H×W×C feature map`);
       }
     }
-    if (op.type === 'QUANTIZE' && graph.tensors[op.inputs[0]].shape.join() !== outShape.join()) {
-      throw new PlanError(`${where}: operator ${op.index} (QUANTIZE) changes the shape; it cannot be split into patches`);
+    if ((UNARY_PIXELWISE_OPS as readonly string[]).includes(op.type) && graph.tensors[op.inputs[0]].shape.join() !== outShape.join()) {
+      throw new PlanError(`${where}: operator ${op.index} (${op.type}) changes the shape; it cannot be split into patches`);
     }
     if (op.type === 'ADD' || op.type === 'MUL') {
       for (const t of op.inputs) {

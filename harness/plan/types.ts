@@ -17,7 +17,7 @@ export interface EdgePadding { top: number; bottom: number; left: number; right:
  *   slots (the input's channel c is fully read before c is written).
  * - `pointwise`: 1×1 conv, stride 1, Cout <= Cin: go pixel by pixel in order, computing pixel p's Cout outputs into
  *   a Cout-byte scratch before storing them at p·Cout (never beyond the unread input pixels p+1…).
- * - `elementwise`: ADD/MUL, pixel by pixel into the operand with the output's exact shape and layout.
+ * - `elementwise`: ADD/MUL (or LEAKY_RELU), pixel by pixel into the operand with the output's exact shape.
  */
 export type AliasKind = 'reshape' | 'depthwise' | 'pointwise' | 'elementwise';
 

@@ -36,9 +36,11 @@ function memorySection(r: Results): string {
       peakBytes: p.peakBytes, scaleBytes: scale, boardBytes: board, split: p.split,
     }));
   }
-  const legend = '<p class="legend"><span style="background:#4e79a7"></span>per-layer op<span style="background:#f28e2b"></span>patch stage (per patch)'
-    + '<span style="background:#d62728"></span>peak<span style="border-top:2px dashed #1d2430;height:0"></span>board SRAM</p>';
-  return `<h2 id="memory">Memory per operator</h2><div class="charts">${charts.join('')}</div>${legend}`;
+  const legend = ['<span style="background:#4e79a7"></span>per-layer op',
+    plan.patchBased ? '<span style="background:#f28e2b"></span>patch stage (per patch)' : '',
+    '<span style="background:#d62728"></span>peak',
+    board !== undefined ? '<span style="border-top:2px dashed #1d2430;height:0"></span>board SRAM' : ''];
+  return `<h2 id="memory">Memory per operator</h2><div class="charts">${charts.join('')}</div><p class="legend">${legend.join('')}</p>`;
 }
 
 function latencySection(r: Results): string {

@@ -53,11 +53,11 @@ describe('C link endpoint (firmware/core/protocol.c, link.c)', () => {
     expect(run.status).toBe(0);
   });
 
-  it('compiles warning-free for Cortex-M4 with the firmware flags', () => {
+  it('compiles warning-free for Cortex-M4 with the firmware flags, with its port adapter', () => {
     const armGcc = spawnSync('arm-none-eabi-gcc', ['--version']);
     if (armGcc.status !== 0) throw new Error('arm-none-eabi-gcc missing: run scripts/setup.sh');
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcb-link-arm-'));
-    for (const src of LINK_SOURCES) {
+    for (const src of [...LINK_SOURCES, path.join(CORE_DIR, 'link_port.c')]) {
       execFileSync('arm-none-eabi-gcc', [
         ...STRICT_FLAGS, '-mcpu=cortex-m4', '-mthumb', '-Os', `-I${CORE_DIR}`, '-c', src,
         '-o', path.join(dir, path.basename(src) + '.o'),

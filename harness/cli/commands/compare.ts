@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors';
 import { compareResults, formatComparison } from '../../report/compare';
-import { resolveResultsPath } from '../../report/load-results';
 import { loadResultsForCli } from './report';
 
 const NUMBER = /^[+]?(\d+(\.\d*)?|\.\d+)$/;
@@ -55,10 +54,8 @@ export function registerCompare(program: Command): void {
         maxSramIncreaseBytes: parseSramIncrease(opts.maxSramIncrease),
         allowMissing: opts.allowMissing === true,
       };
-      const baseline = { file: baselineTarget, results: loadResultsForCli(baselineTarget) };
-      const current = { file: currentTarget, results: loadResultsForCli(currentTarget) };
-      baseline.file = resolveResultsPath(baselineTarget);
-      current.file = resolveResultsPath(currentTarget);
+      const baseline = loadResultsForCli(baselineTarget);
+      const current = loadResultsForCli(currentTarget);
       const comparison = compareResults(baseline.results, current.results, limits);
       process.stdout.write(formatComparison(comparison, baseline, current));
       if (comparison.failed) process.exitCode = 1;

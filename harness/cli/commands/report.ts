@@ -6,7 +6,7 @@ import { UsageError } from '../errors';
 import { writeHtmlReport } from '../../report/html-writer';
 import { writeJsonReport } from '../../report/json-writer';
 import { writeJunitReport } from '../../report/junit-writer';
-import { loadResults } from '../../report/load-results';
+import { loadResults, resolveResultsPath } from '../../report/load-results';
 import { writeMarkdownReport } from '../../report/markdown-writer';
 import { ResultsError, type Results } from '../../report/results';
 
@@ -17,10 +17,14 @@ const WRITERS: Record<string, (results: Results) => string> = {
   json: writeJsonReport,
 };
 
-/** Results problems are the user's input, not a bug: surface them as a usage error without a stack. */
-export function loadResultsForCli(target: string): Results {
+/**
+ * Loads `target` (file or output directory) and returns the file actually read. Results problems are the
+ * user's input, not a bug: they surface as a usage error without a stack.
+ */
+export function loadResultsForCli(target: string): { file: string; results: Results } {
   try {
-    return loadResults(target);
+    const file = resolveResultsPath(target);
+    return { file, results: loadResults(file) };
   } catch (err) {
     if (err instanceof ResultsError) throw new UsageError(err.message);
     throw err;
@@ -50,6 +54,6 @@ export function registerReport(program: Command): void {
     .action((target: string, opts: { format: string; out?: string }) => {
       const writer = WRITERS[opts.format];
       if (!writer) throw new UsageError(`unknown report format '${opts.format}'; use one of ${Object.keys(WRITERS).join(', ')}`);
-      writeOutput(writer(loadResultsForCli(target)), opts.out);
+      writeOutput(writer(loadResultsForCli(target).results), opts.out);
     });
 }

@@ -50,8 +50,9 @@ function computeTaps(inSize: number, outSize: number, from: number, to: number):
   return taps;
 }
 
+// Taps are non-negative and sum to ~ONE, so acc ≤ 255·2^22 + 2^21 < 2^31: int32 arithmetic as in Pillow.
 function clamp8(acc: number): number {
-  const v = Math.floor(acc / ONE); // arithmetic shift; acc stays well inside 2^53
+  const v = acc >> PRECISION_BITS;
   return v < 0 ? 0 : v > 255 ? 255 : v;
 }
 
@@ -78,7 +79,7 @@ export function resizeBilinear(img: RawImage, width: number, height: number, box
         const first = hTaps.first[x], n = hTaps.count[x], w = hTaps.weights[x];
         for (let ch = 0; ch < c; ch++) {
           let acc = HALF;
-          for (let k = 0; k < n; k++) acc += src[(inRow + first + k) * c + ch] * w[k];
+          for (let k = 0, at = (inRow + first) * c + ch; k < n; k++, at += c) acc = (acc + src[at] * w[k]) | 0;
           out[(y * width + x) * c + ch] = clamp8(acc);
         }
       }
@@ -94,7 +95,8 @@ export function resizeBilinear(img: RawImage, width: number, height: number, box
     for (let x = 0; x < width; x++) {
       for (let ch = 0; ch < c; ch++) {
         let acc = HALF;
-        for (let k = 0; k < n; k++) acc += src[((first + k) * srcW + x) * c + ch] * w[k];
+        const rowStep = srcW * c;
+        for (let k = 0, at = (first * srcW + x) * c + ch; k < n; k++, at += rowStep) acc = (acc + src[at] * w[k]) | 0;
         out[(y * width + x) * c + ch] = clamp8(acc);
       }
     }

@@ -31,22 +31,33 @@ function floatValue(enc: Extract<PixelEncoding, { kind: 'float' }>): ValueOf {
   const f = Math.fround;
   const mean = enc.mean.map(f), std = enc.std.map(f);
   // float32 at every step, like ToTensor().div(255) and Normalize on float32 tensors / numpy float32 arrays.
-  const table = [0, 1, 2].map((c) => Float32Array.from({ length: 256 }, (_, p) => f(f(f(p / 255) - mean[c]) / std[c])));
-  return (p, c) => table[c][p];
+  return (p, c) => f(f(f(p / 255) - mean[c]) / std[c]);
 }
 
-function encoder(enc: PixelEncoding, spec: InputSpec, presetId: string): { bytesPerValue: number; write: (view: DataView, at: number, pixel: number, channel: number) => void } {
+/**
+ * The encoded bytes of every (channel, pixel value) pair: the value depends on nothing else, so a 3×256 table
+ * turns encoding into a byte copy. Entry (c, p) starts at (c·256 + p)·bytesPerValue.
+ */
+function encodingTable(enc: PixelEncoding, spec: InputSpec, presetId: string): { bytesPerValue: number; table: Uint8Array } {
   const mismatch = (need: string): Error => new Error(`preset '${presetId}' feeds ${need} but the model input is ${spec.dtype}; pick the preset for this model`);
+  let bytesPerValue = 1;
+  let write: (view: DataView, at: number, p: number, c: number) => void;
   switch (enc.kind) {
     case 'int8Offset':
       if (spec.dtype !== 'int8') throw mismatch('int8 (pixel − 128)');
-      return { bytesPerValue: 1, write: (v, at, p) => v.setInt8(at, p - 128) };
+      write = (v, at, p) => v.setInt8(at, p - 128);
+      break;
     case 'uint8Raw':
       if (spec.dtype !== 'uint8') throw mismatch('raw uint8 pixels');
-      return { bytesPerValue: 1, write: (v, at, p) => v.setUint8(at, p) };
+      write = (v, at, p) => v.setUint8(at, p);
+      break;
     case 'float': {
       const value = floatValue(enc);
-      if (spec.dtype === 'float32') return { bytesPerValue: 4, write: (v, at, p, c) => v.setFloat32(at, value(p, c), true) };
+      if (spec.dtype === 'float32') {
+        bytesPerValue = 4;
+        write = (v, at, p, c) => v.setFloat32(at, value(p, c), true);
+        break;
+      }
       if (spec.dtype !== 'int8' && spec.dtype !== 'uint8') throw mismatch('float32 or quantized int8/uint8');
       const { scale, zeroPoint } = spec;
       if (scale === undefined || zeroPoint === undefined || !(scale > 0)) {
@@ -54,11 +65,14 @@ function encoder(enc: PixelEncoding, spec: InputSpec, presetId: string): { bytes
       }
       const [lo, hi] = spec.dtype === 'int8' ? [-128, 127] : [0, 255];
       const q = (p: number, c: number): number => Math.min(hi, Math.max(lo, roundAway(value(p, c) / scale) + zeroPoint));
-      return spec.dtype === 'int8'
-        ? { bytesPerValue: 1, write: (v, at, p, c) => v.setInt8(at, q(p, c)) }
-        : { bytesPerValue: 1, write: (v, at, p, c) => v.setUint8(at, q(p, c)) };
+      write = spec.dtype === 'int8' ? (v, at, p, c) => v.setInt8(at, q(p, c)) : (v, at, p, c) => v.setUint8(at, q(p, c));
+      break;
     }
   }
+  const table = new Uint8Array(3 * 256 * bytesPerValue);
+  const view = new DataView(table.buffer);
+  for (let c = 0; c < 3; c++) for (let p = 0; p < 256; p++) write(view, (c * 256 + p) * bytesPerValue, p, c);
+  return { bytesPerValue, table };
 }
 
 /** Encodes an image already at the input's H×W (channels matching the preset) into the input tensor's bytes. */
@@ -67,14 +81,15 @@ export function encodeTensor(img: RawImage, preset: Preset, spec: InputSpec): Ui
   if (img.width !== width || img.height !== height || img.channels !== channels) {
     throw new Error(`image is ${img.width}x${img.height}x${img.channels}, input needs ${width}x${height}x${channels}`);
   }
-  const { bytesPerValue, write } = encoder(preset.pixels, spec, preset.id);
-  const out = new Uint8Array(width * height * channels * bytesPerValue);
-  const view = new DataView(out.buffer);
+  const { bytesPerValue: n, table } = encodingTable(preset.pixels, spec, preset.id);
+  const out = new Uint8Array(width * height * channels * n);
   const plane = width * height;
+  const nchw = preset.layout === 'NCHW';
   for (let i = 0; i < plane; i++) {
     for (let c = 0; c < channels; c++) {
-      const index = preset.layout === 'NHWC' ? i * channels + c : c * plane + i;
-      write(view, index * bytesPerValue, img.data[i * channels + c], c);
+      const index = nchw ? c * plane + i : i * channels + c;
+      const from = (c * 256 + img.data[i * channels + c]) * n;
+      for (let b = 0; b < n; b++) out[index * n + b] = table[from + b];
     }
   }
   return out;

@@ -135,7 +135,10 @@ function earlyExit(board: ResolvedBoard, command: string, info: QemuExit, stderr
   const status = info.signal ? `signal ${info.signal}` : `status ${info.code}`;
   // QEMU aborts (134) when the guest faults inside its fault handler: the firmware's fault path ends in a lockup.
   const meaning = info.code === 134 || /Lockup/.test(stderr) ? ' — the firmware locked up (a fault)' : '';
-  const tail = stderr.trimEnd().split('\n').slice(-20).join('\n');
+  // QEMU's one-line reason ("qemu: fatal: Lockup: ...") comes before a long register dump: keep it in view.
+  const lines = stderr.trimEnd().split('\n');
+  const fatal = lines.filter((line) => /fatal:/.test(line)).slice(0, 1);
+  const tail = [...fatal, ...lines.slice(-12).filter((line) => !fatal.includes(line))].join('\n').trim();
   return new BoardError(`QEMU for board '${board.board.id}' exited with ${status}${meaning}\ncommand: ${command}${tail ? `\nstderr:\n${tail}` : ''}`);
 }
 

@@ -86,7 +86,8 @@ mcb_status mcb__check_channel_quant(const mcb_channel_quant *q, int32_t channels
     return MCB_ERR_SHAPE;
   }
   for (i = 0; i < q->count; ++i) {
-    if (q->multiplier[i] < 0 || q->shift[i] < -31 || q->shift[i] > 30) {
+    /* Negative multipliers are legal: TFLM passes a negative filter scale through. */
+    if (q->shift[i] < -31 || q->shift[i] > 30) {
       return MCB_ERR_ARG;
     }
   }

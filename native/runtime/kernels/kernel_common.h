@@ -36,8 +36,7 @@ mcb_status mcb__check_taps_1d(int32_t o0, int32_t o1, int32_t stride, int32_t pa
                               int32_t kernel, int32_t dilation, int32_t full,
                               int32_t buf0, int32_t buf_len);
 
-/* Checks the requantization table: count 1 or `channels`, multipliers >= 0,
- * shifts in [-31, 30]. */
+/* Checks the requantization table: count 1 or `channels`, shifts in [-31, 30]. */
 mcb_status mcb__check_channel_quant(const mcb_channel_quant *q, int32_t channels);
 
 /* Activation range sanity: -128 <= act_min <= act_max <= 127. */

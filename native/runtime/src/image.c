@@ -235,8 +235,8 @@ static mcb_status load_patch_schedule(mcb_model *m, const uint8_t *data, uint32_
 
 mcb_status mcb_model_load(mcb_model *model, const void *image, size_t size, mcb_diag *diag) {
   mcb_model m;
-  const uint8_t *data;
-  uint32_t bytes, count;
+  const uint8_t *data = NULL;
+  uint32_t bytes = 0, count = 0;
   mcb_status st;
   if (diag) { diag->error = MCB_IMAGE_ERR_NONE; diag->index = -1; diag->kernel_status = MCB_OK; }
   if (!model || !image) return mcb_fail(diag, MCB_ERR_ARG, MCB_IMAGE_ERR_NONE, -1);

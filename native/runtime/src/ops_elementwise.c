@@ -160,6 +160,29 @@ static mcb_status quantize_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb
   return mcb_kernel_status(c, st, diag);
 }
 
+/* Patch step for an integer requantize (e.g. the uint8 -> int8 QUANTIZE that opens a uint8 model): row by row
+ * over the region, since the input tile may hold a larger window than the output. */
+static mcb_status quantize_window(const mcb_op_ctx *c, const mcb_arena *arena, mcb_step_views *v, mcb_diag *diag) {
+  const mcb_img_tensor *in = mcb_operand(c, 0), *out = mcb_operand(c, 1);
+  int32_t y, n = (v->region.x1 - v->region.x0) * v->out.c;
+  mcb_requantize_params rq;
+  (void)arena;
+  if (in->dtype == MCB_DTYPE_FLOAT32 || v->in[0].c != v->out.c || n <= 0)
+    return mcb_kernel_status(c, MCB_ERR_UNSUPPORTED, diag);
+  memcpy(&rq, c->p, sizeof(rq));
+  for (y = v->region.y0; y < v->region.y1; ++y) {
+    int8_t *a = view_at(&v->in[0], y, v->region.x0), *o = view_at(&v->out, y, v->region.x0);
+    mcb_status st;
+    if (!a || !o || !view_at(&v->in[0], y, v->region.x1 - 1) || !view_at(&v->out, y, v->region.x1 - 1))
+      return mcb_kernel_status(c, MCB_ERR_WINDOW, diag);
+    if (in->dtype == MCB_DTYPE_UINT8) st = mcb_quantize_u8_s8(&rq, (const uint8_t *)a, o, n);
+    else if (out->dtype == MCB_DTYPE_UINT8) st = mcb_quantize_s8_u8(&rq, a, (uint8_t *)o, n);
+    else st = mcb_quantize_s8_s8(&rq, a, o, n);
+    if (st != MCB_OK) return mcb_kernel_status(c, st, diag);
+  }
+  return MCB_OK;
+}
+
 static mcb_status dequantize_check(const mcb_op_ctx *c, mcb_diag *diag) {
   if (unary_ok(c, MCB_DTYPE_INT8, MCB_DTYPE_FLOAT32, 2) || unary_ok(c, MCB_DTYPE_UINT8, MCB_DTYPE_FLOAT32, 2))
     return MCB_OK;
@@ -197,7 +220,7 @@ const mcb_op_def mcb_ops_elementwise[] = {
   {MCB_OP_MUL, mul_check, binary_eval, binary_window},
   {MCB_OP_SOFTMAX, softmax_check, softmax_eval, NULL},
   {MCB_OP_MEAN, mean_check, mean_eval, NULL},
-  {MCB_OP_QUANTIZE, quantize_check, quantize_eval, NULL},
+  {MCB_OP_QUANTIZE, quantize_check, quantize_eval, quantize_window},
   {MCB_OP_DEQUANTIZE, dequantize_check, dequantize_eval, NULL},
   {MCB_OP_LEAKY_RELU, leaky_check, leaky_eval, NULL},
 };

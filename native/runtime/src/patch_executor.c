@@ -37,7 +37,9 @@ static mcb_status check_step(const mcb_model *m, uint32_t op_index, const mcb_im
   const mcb_img_op *op = &m->ops[op_index];
   const mcb_img_tensor *out = &m->tensors[mcb_op_tensor(m, op, op->n_inputs)];
   uint32_t j, slot, described = 0;
-  if (s->n_inputs > MCB_IMAGE_MAX_STEP_INPUTS || !window_ok(&s->out, out)) return bad_schedule(diag, where);
+  if (s->n_inputs > MCB_IMAGE_MAX_STEP_INPUTS || !mcb_is_nhwc1(out, out->dtype) || mcb_dtype_size(out->dtype) != 1 ||
+      !window_ok(&s->out, out))
+    return bad_schedule(diag, where);
   if (!last && (out->storage != MCB_STORAGE_TILE || !tile_ok(m, &s->out, out, s->out_offset)))
     return bad_schedule(diag, where);
   for (j = 0; j < s->n_inputs; ++j) {
@@ -49,7 +51,7 @@ static mcb_status check_step(const mcb_model *m, uint32_t op_index, const mcb_im
     if (ti < 0) return bad_schedule(diag, where);
     t = &m->tensors[ti];
     if (t->storage != MCB_STORAGE_TILE && t->storage != MCB_STORAGE_EXTERNAL_INPUT) return bad_schedule(diag, where);
-    if (!mcb_is_nhwc1(t, t->storage == MCB_STORAGE_TILE ? MCB_DTYPE_INT8 : t->dtype) ||
+    if (!mcb_is_nhwc1(t, t->dtype) || mcb_dtype_size(t->dtype) != 1 ||
         !window_ok(&s->in[j].window, t) || !tile_ok(m, &s->in[j].window, t, s->in[j].offset))
       return bad_schedule(diag, where);
     described |= 1u << slot;
@@ -74,7 +76,8 @@ mcb_status mcb_patch_check(const mcb_model *m, mcb_diag *diag) {
   out = &m->tensors[ph->output_tensor];
   io = stage_input_io(m, &at);
   if (!io || in->storage != MCB_STORAGE_EXTERNAL_INPUT || !mcb_is_nhwc1(in, in->dtype)) return bad_schedule(diag, -1);
-  if (in->dtype != MCB_DTYPE_INT8) return bad_schedule(diag, -1);
+  /* Tiles are one byte per element: an int8 tensor (after any float quantize at copy-in) or a uint8 one. */
+  if (in->dtype != MCB_DTYPE_INT8 && in->dtype != MCB_DTYPE_UINT8) return bad_schedule(diag, -1);
   if (out->storage != MCB_STORAGE_ARENA || !mcb_is_nhwc1(out, MCB_DTYPE_INT8)) return bad_schedule(diag, -1);
   for (k = 0; k < ph->stage_op_count; ++k) {
     const mcb_op_def *def;

@@ -35,6 +35,7 @@ describe('ImageNet sample (flat folder + labels.csv)', () => {
     }));
     for (const s of samples) expect(s.label).toBe(index.get(path.basename(s.file).slice(0, 9)));
     expect(samples[0]).toMatchObject({ name: 'n01440764_tench', label: 0 });
+    expect(ds.classNames?.[999]).toBe('toilet_tissue'); // from the `name` column, not `synset`
   });
 });
 
@@ -53,6 +54,7 @@ describe('ImageNet synset folders', () => {
     expect(ds.layout).toBe('imagenet-folders');
     expect(all(ds).map((s) => s.label)).toEqual([0, 3, 999]); // tsv rows: tench 0, tiger shark 3, toilet tissue 999
     expect(ds.classNames?.[999]).toBe('toilet_tissue');
+    all(ds); // a second pass must not list the skip twice
     expect(ds.skipped.map((s) => path.basename(s.file))).toEqual(['notes.txt']);
   });
 

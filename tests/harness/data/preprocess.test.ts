@@ -6,7 +6,7 @@ import { SHARED_DATASETS } from '../../support/paths';
 import { detectDataset, prepareSamples, rgbToGray, PreparedSample } from '../../../harness/data';
 import { decodeBmp } from '../../../harness/data/bmp';
 import {
-  PRESETS, centerCrop, encodeTensor, inputSpecFromIo, preprocessImage, presetForModel, resizeBilinear, resizeNearest, roundHalfEven, shortSideSize,
+  PRESETS, centerCrop, encodeTensor, inputSpecFromIo, presetForModel, resizeBilinear, resizeNearest, roundHalfEven, shortSideSize,
 } from '../../../harness/data/preprocess';
 import type { RawImage } from '../../../harness/data/image';
 

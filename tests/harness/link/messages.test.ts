@@ -30,7 +30,7 @@ describe('request encoders match the vectors', () => {
     ['INPUT_BEGIN', FRAME_TYPE.INPUT_BEGIN, 104, encodeInputBegin(7, 10)],
     ['first chunk', FRAME_TYPE.INPUT_CHUNK, 105, encodeInputChunk(7, 0, input.subarray(0, 6))],
     ['INPUT_END', FRAME_TYPE.INPUT_END, 114, encodeInputEnd(7, crc32Of(input))],
-    ['RUN', FRAME_TYPE.RUN, 116, encodeRun(7)],
+    ['RUN: ACK at once, STATS after the inference', FRAME_TYPE.RUN, 116, encodeRun(7)],
     ['OUTPUT_READ first 4 bytes', FRAME_TYPE.OUTPUT_READ, 118, encodeOutputRead(7, 0, 4)],
   ] as const)('%s', (note, type, seq, payload) => {
     expect(toHex(encodeFrame(type, seq, payload))).toBe(step(note).sendHex);
@@ -51,7 +51,7 @@ describe('answer decoders read the vectors', () => {
 
   it('STATS carries the fake inference results, with a latency above 2^32', () => {
     const out = fakeOutput(input);
-    const f = only(step('RUN').expectHex[0]);
+    const f = only(step('RUN: ACK at once, STATS after the inference').expectHex[1]);
     expect(decodeStats(f.payload)).toEqual({
       sample: 7, outputLength: out.length, outputCrc: crc32Of(out), latencyTotal: 2 ** 32 + 10, timeUnit: 'instructions',
       stackHighWater: 512, arenaHighWater: 10, opCount: 3, opLatency: [10, 20, 30],
@@ -81,7 +81,7 @@ describe('answer decoders read the vectors', () => {
   });
 
   it('rejects short, long and inconsistent payloads instead of reading past them', () => {
-    const stats = only(step('RUN').expectHex[0]).payload;
+    const stats = only(step('RUN: ACK at once, STATS after the inference').expectHex[1]).payload;
     expect(() => decodeStats(stats.subarray(0, stats.length - 1))).toThrow(MalformedPayloadError);
     expect(() => decodeStats(Buffer.concat([stats, Buffer.from([0])]))).toThrow(/1 unexpected trailing bytes/);
     const lying = Buffer.from(stats);

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { SHARED_GOLDEN, SHARED_MODELS } from '../../support/paths';
 import {
-  COCO80_DARKNET, COCO_TO_VOC, Detection, HeadTensor, MCUNET_PERSON_DET, YOLO_FASTEST_COCO, YoloModelConfig,
+  COCO80_DARKNET, COCO_TO_VOC, Detection, HeadTensor, MCUNET_PERSON_DET, YOLO_FASTEST_COCO, YOLO_FASTEST_PERSON, YoloModelConfig,
   classAp, cocoToVocDetections, decodeYolo, evaluateVoc, iou, nms, toImageCoordinates, vocIou,
 } from '../../../harness/metrics/detection';
 import { VOC_CLASSES, detectDataset } from '../../../harness/data';
@@ -41,6 +41,16 @@ describe('YOLO head decoding', () => {
     expect(() => decodeYolo(heads.slice(1), MCUNET_PERSON_DET, 0.3)).toThrow(/expected 3 output heads/);
     const bad = { ...heads[0], shape: [1, 4, 5, 17] };
     expect(() => decodeYolo([bad, heads[1], heads[2]], MCUNET_PERSON_DET, 0.3)).toThrow(/17 channels/);
+  });
+
+  it('Yolo-Fastest person: two int8 heads of 3 × (4+1+1) = 18 channels', () => {
+    // every value at q = zp → real 0 → score σ(0)·σ(0) = 0.25: (400 + 100) cells × 3 anchors above 0.2, none above 0.3
+    const head = (g: number): HeadTensor => ({ data: new Uint8Array(g * g * 18).fill(5), shape: [1, g, g, 18], dtype: 'int8', scale: 0.1, zeroPoint: 5 });
+    expect(decodeYolo([head(10), head(20)], YOLO_FASTEST_PERSON, 0.3)).toEqual([]);
+    const dets = decodeYolo([head(10), head(20)], YOLO_FASTEST_PERSON, 0.2);
+    expect(dets.length).toBe(1500);
+    // 10×10 head, cell (0,0), anchor 3 (179×94): centre (0.5/10·320, 0.5/10·320) = (16, 16)
+    expect(dets).toContainEqual({ classIndex: 0, score: 0.25, x1: 16 - 89.5, y1: 16 - 47, x2: 16 + 89.5, y2: 16 + 47 });
   });
 
   it('finds the annotated objects in the golden Yolo-Fastest outputs of two VOC images', () => {

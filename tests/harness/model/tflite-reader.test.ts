@@ -8,6 +8,14 @@ import { walkModel } from './flatbuffer-walker';
 
 const MODELS = fs.readdirSync(SHARED_MODELS).filter((f) => f.endsWith('.tflite')).sort();
 
+/** Each model is parsed once for the whole file (parsing the set is most of this suite's time). */
+const parsed = new Map<string, Graph>();
+function rawGraph(name: string): Graph {
+  const file = sharedModel(name);
+  if (!parsed.has(file)) parsed.set(file, loadModel(file, { normalise: false }));
+  return parsed.get(file)!;
+}
+
 // TFLite builtin operator codes and tensor type codes, copied by hand from schema.fbs.
 const OP_CODES: Record<string, number> = {
   ADD: 0, AVERAGE_POOL_2D: 1, CONCATENATION: 2, CONV_2D: 3, DEPTHWISE_CONV_2D: 4, DEQUANTIZE: 6, FULLY_CONNECTED: 9,
@@ -23,7 +31,7 @@ test('the shared model set is the expected 16 files', () => {
 describe.each(MODELS)('%s', (file) => {
   const bytes = new Uint8Array(fs.readFileSync(path.join(SHARED_MODELS, file)));
   const walked = walkModel(bytes);
-  const graph = parseModel(bytes, file, { normalise: false });
+  const graph = rawGraph(file);
 
   test('tensors match the raw flatbuffer', () => {
     expect(graph.tensors).toHaveLength(walked.tensors.length);
@@ -75,7 +83,7 @@ describe('I/O against the TFLM golden manifest', () => {
   };
   const line = /^(input|output)\[(\d+)\] tensor #(\d+) '(.*)': shape \[([\d,]*)\] dtype (\w+) bytes \d+ (?:scale (\S+) zero_point (-?\d+)|\(not quantized\))$/;
   test.each(Object.keys(manifest.models))('%s', (name) => {
-    const graph = loadModel(sharedModel(name), { normalise: false });
+    const graph = rawGraph(name);
     const entries = manifest.models[name].tensors.map((t) => line.exec(t)).filter((m): m is RegExpExecArray => m !== null);
     expect(entries.length).toBeGreaterThanOrEqual(2);
     for (const [, kind, position, id, tensorName, shape, dtype, scale, zeroPoint] of entries) {
@@ -95,7 +103,7 @@ describe('I/O against the TFLM golden manifest', () => {
 });
 
 describe('hand-derived values', () => {
-  const vww = loadModel(sharedModel('mlperf_tiny_vww_96_int8'), { normalise: false });
+  const vww = rawGraph('mlperf_tiny_vww_96_int8');
 
   test('first conv of the MLPerf VWW model: 3x3 stride 2 SAME on 96 pixels pads 0 before and 1 after', () => {
     // total = max((48 - 1) * 2 + 3 - 96, 0) = 1 → top = floor(1 / 2) = 0, bottom = 1.
@@ -106,7 +114,7 @@ describe('hand-derived values', () => {
   });
 
   test('person_detect biases carry per-channel quantization on axis 0 despite the stored axis 3', () => {
-    const g = loadModel(sharedModel('person_detect'), { normalise: false });
+    const g = rawGraph('person_detect');
     const bias = g.tensors[g.operators[0].inputs[2]];
     expect(bias.shape).toHaveLength(1);
     expect(bias.quantization!.scale).toHaveLength(bias.shape[0]);
@@ -121,9 +129,15 @@ describe('hand-derived values', () => {
   });
 });
 
+test('parseModel on the bytes gives what loadModel gives on the path', () => {
+  const file = sharedModel('mlperf_tiny_kws_ref_model');
+  const fromBytes = parseModel(new Uint8Array(fs.readFileSync(file)), file);
+  expect(fromBytes).toEqual(loadModel(file));
+  expect(fromBytes.source).toBe(file);
+});
+
 test('a missing file is a ModelError that names it', () => {
   expect(() => loadModel('/nonexistent/model.tflite')).toThrow(ModelError);
   expect(() => loadModel('/nonexistent/model.tflite')).toThrow(/\/nonexistent\/model\.tflite: cannot read model: file not found/);
 });
 
-export type { Graph };

@@ -83,6 +83,12 @@ describe('per-op parameters', () => {
     expect(dw.multiplier).toEqual([1610612736, 1610612736, 1610612736]);
     expect(dw.shift).toEqual([0, 0, 0]);
   });
+  it('passes a negative (real-model) filter scale through as a negative multiplier', () => {
+    // 0.5 * -0.25 / 0.5 = -0.25 = -0.5 * 2^-1.
+    const p = convQuantParams('conv', tensor('in', 0.5), tensor('w', [0.25, -0.25], 0, [2, 1, 1, 1]), tensor('out', 0.5), 'NONE');
+    expect(p.multiplier).toEqual([2 ** 30, -(2 ** 30)]);
+    expect(p.shift).toEqual([-1, -1]);
+  });
   it('conv uses the double product; FC per-tensor uses the float product (values from exact rationals)', () => {
     // in = 0.1f, w = 0.3f, out = 0.7f. Double: q=1472560321, s=-4. Float product first: q=1472560299, s=-4.
     const conv = convQuantParams('conv', tensor('in', 0.1), tensor('w', 0.3, 0, [1, 1, 1, 1]), tensor('out', 0.7), 'NONE');

@@ -58,4 +58,21 @@ describe('writeMarkdownReport', () => {
     expect(host).toContain('## Checks (3 passed, 0 failed)');
     for (const absent of ['## Latency', '## Flash', '## Fidelity', '## Skipped', 'board SRAM', '| board |']) expect(host).not.toContain(absent);
   });
+
+  it('prints detection mAP and AP per class', () => {
+    const r = readFixture(HOST_EVAL);
+    delete r.accuracy;
+    r.detection = { map07: 0.512, map12: 0.5346, perClass: { person: 0.5346, 'traffic|light': 0.25 } };
+    const out = writeMarkdownReport(r).split('\n');
+    expect(out).toContain('| mAP (VOC07 11-point) | 51.20 % |');
+    expect(out).toContain('| mAP (VOC12 all-point) | 53.46 % |');
+    expect(out).toContain('| person | 53.46 % |');
+    expect(out).toContain('| traffic\\|light | 25.00 % |');
+  });
+
+  it('says by how much a run overflows the board', () => {
+    const r = readFixture(BOARD_RUN);
+    r.sram!.measuredPeakBytes = 327680 + 2048;
+    expect(writeMarkdownReport(r)).toContain('| headroom (board − measured peak) | over by 2,048 B (2.0 KiB) |');
+  });
 });

@@ -44,7 +44,7 @@ describe('validateResults', () => {
   it('rejects latency statistics out of order and per-sample latency in the other unit', () => {
     const r = readFixture(BOARD_RUN);
     r.latency!.p90 = r.latency!.p50 - 1;
-    const sample = r.samples[0] as Record<string, unknown>;
+    const sample = r.samples[0] as unknown as Record<string, unknown>;
     sample.instructions = sample.cycles;
     delete sample.cycles;
     const message = errorOf(r);

@@ -53,9 +53,11 @@ typedef struct mcb_context {
 /*
  * Requantization of int32 accumulators, one (multiplier, shift) pair per output
  * channel (count == number of output channels) or one shared pair (count == 1,
- * per-tensor). multiplier is a Q31 value in [2^30, 2^31) or 0; shift is the
- * power-of-two exponent (positive = left shift), in [-31, 30], exactly as TFLM's
- * QuantizeMultiplier produces (see harness/pack/quant-params.ts).
+ * per-tensor). multiplier is a Q31 value with magnitude in [2^30, 2^31], or 0;
+ * it is negative when a filter scale is negative (real models have these, and
+ * TFLM passes them through). shift is the power-of-two exponent (positive = left
+ * shift), in [-31, 30], exactly as TFLM's QuantizeMultiplier produces (see
+ * harness/pack/quant-params.ts).
  */
 typedef struct mcb_channel_quant {
   const int32_t *multiplier;

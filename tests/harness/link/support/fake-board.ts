@@ -103,6 +103,7 @@ export class FakeBoard {
         Buffer.from([0]), le(32, this.opts.inputCap), le(32, this.opts.outputCap), le(16, 128), name('fake-1.0'), name('fake-board'),
       ])];
     }
+    if (f.type === FRAME_TYPE.PING) return [FRAME_TYPE.PONG, p];
     if (!this.session) return nack(LINK_ERROR.NO_SESSION);
     switch (f.type) {
       case FRAME_TYPE.INPUT_BEGIN:
@@ -123,6 +124,7 @@ export class FakeBoard {
       case FRAME_TYPE.RUN: {
         if (!this.complete) return nack(LINK_ERROR.NOT_READY);
         this.complete = false;
+        this.send(encodeFrame(FRAME_TYPE.ACK, f.seq, Uint8Array.of(f.type))); // RUN is ACKed before the work
         this.runs.set(this.sample, (this.runs.get(this.sample) ?? 0) + 1);
         if (this.failNextRun !== undefined) {
           const status = this.failNextRun;

@@ -1,0 +1,100 @@
+// `mcubench infer`: runs a model on the host reference (native addon), one input file or a directory batch.
+// Files are raw bytes: input tensor 0 in the model's external dtype in, all outputs concatenated out.
+import { Command } from 'commander';
+import * as fs from 'fs';
+import * as path from 'path';
+import { DTYPE_BYTES, Graph } from '../../model/graph';
+import { NativeModel } from '../../native';
+import { imageForModel } from '../../pack/image-for-model';
+import { ImageError } from '../../pack/image-error';
+import { ScheduleRequest } from '../../pack/select-schedule';
+import { UsageError } from '../errors';
+
+interface InferOptions { schedule?: string; split?: string; patches?: string; batch?: string; out?: string; threads?: string }
+
+function positiveInteger(flag: string, raw: string): number {
+  if (!/^\s*\d+\s*$/.test(raw) || Number(raw) < 1) throw new UsageError(`${flag} ${raw}: expected a positive integer`);
+  return Number(raw);
+}
+
+export function scheduleRequest(o: InferOptions): ScheduleRequest {
+  const schedule = o.schedule ?? (o.split !== undefined || o.patches !== undefined ? 'patch' : 'layer');
+  if (!['layer', 'patch', 'auto'].includes(schedule)) throw new UsageError(`--schedule ${schedule}: expected layer, patch or auto`);
+  if (schedule === 'patch') {
+    if (o.split === undefined || o.patches === undefined) throw new UsageError('--schedule patch needs --split N and --patches P (or use --schedule auto)');
+    return { schedule, split: positiveInteger('--split', o.split), patches: positiveInteger('--patches', o.patches) };
+  }
+  if (o.split !== undefined || o.patches !== undefined) throw new UsageError(`--split/--patches only apply with --schedule patch`);
+  return { schedule } as ScheduleRequest;
+}
+
+/** "input 'input' int8 [1,96,96,1]" for error messages, when the graph is known. */
+function describeInput(graph: Graph | undefined): string {
+  const d = graph?.io?.inputs[0];
+  return d ? ` (input '${d.name}' ${d.external.dtype} [${d.shape.join(',')}], ${d.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[d.external.dtype]} bytes)` : '';
+}
+
+function readInput(file: string, model: NativeModel, graph: Graph | undefined): Buffer {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    throw new UsageError(`${file}: cannot read input: ${(err as Error).message}`);
+  }
+  if (bytes.length !== model.info.inputBytes) {
+    throw new ImageError(`${file}: input is ${bytes.length} bytes, the model expects ${model.info.inputBytes} bytes${describeInput(graph)}; ` +
+      `give the raw tensor bytes in the model's external dtype`);
+  }
+  return bytes;
+}
+
+async function inferBatch(model: NativeModel, graph: Graph | undefined, dir: string, outDir: string, threads: number): Promise<void> {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => n.endsWith('.bin')).sort();
+  } catch (err) {
+    throw new UsageError(`--batch ${dir}: cannot list directory: ${(err as Error).message}`);
+  }
+  if (names.length === 0) throw new UsageError(`--batch ${dir}: no *.bin input files there`);
+  const inputs = names.map((n) => readInput(path.join(dir, n), model, graph));
+  const results = await model.runBatch(inputs, threads);
+  fs.mkdirSync(outDir, { recursive: true });
+  results.forEach((r, i) => fs.writeFileSync(path.join(outDir, names[i].replace(/\.bin$/, '.out')), r.output));
+  process.stderr.write(`infer: ${names.length} inputs → ${outDir} (${threads} thread${threads === 1 ? '' : 's'})\n`);
+}
+
+export function registerInfer(program: Command): void {
+  program
+    .command('infer')
+    .description('Run a model on the host reference runtime (bit-exact with TFLM): one input, or every *.bin of a directory')
+    .argument('<model>', 'a .tflite file or a packed model image')
+    .argument('[input]', 'raw bytes of input tensor 0 in the model\'s external dtype')
+    .argument('[output]', 'file for the raw bytes of all outputs, concatenated')
+    .option('--schedule <kind>', 'layer, patch or auto (default layer)')
+    .option('--split <n>', 'patch schedule: run the first n operators patch by patch')
+    .option('--patches <p>', 'patch schedule: p x p patches')
+    .option('--batch <dir>', 'run every <name>.bin in dir, writing <name>.out')
+    .option('--out <dir>', 'with --batch: where the .out files go (default: the batch directory)')
+    .option('--threads <n>', 'with --batch: native worker threads (default 1)')
+    .action(async (modelFile: string, input: string | undefined, output: string | undefined, opts: InferOptions) => {
+      const request = scheduleRequest(opts);
+      if (opts.batch === undefined && (input === undefined || output === undefined)) {
+        throw new UsageError('give <input> and <output> files, or --batch <dir>');
+      }
+      if (opts.batch !== undefined && (input !== undefined || output !== undefined)) {
+        throw new UsageError('--batch runs a whole directory: drop the <input>/<output> arguments');
+      }
+      if (opts.batch === undefined && (opts.out !== undefined || opts.threads !== undefined)) {
+        throw new UsageError('--out and --threads only apply with --batch <dir>');
+      }
+      const image = imageForModel(modelFile, request);
+      const model = new NativeModel(image.bytes, modelFile);
+      if (opts.batch !== undefined) {
+        const threads = opts.threads === undefined ? 1 : positiveInteger('--threads', opts.threads);
+        await inferBatch(model, image.graph, opts.batch, opts.out ?? opts.batch, threads);
+        return;
+      }
+      const result = await model.runAsync(readInput(input!, model, image.graph));
+      fs.writeFileSync(output!, result.output);
+    });
+}

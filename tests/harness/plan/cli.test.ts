@@ -1,0 +1,73 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { main } from '../../../harness/cli/main';
+import { REPO_ROOT, sharedModel } from '../../support/paths';
+
+/** Runs the CLI in-process (no start-up cost), capturing what it prints. */
+async function inProcess(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => { stdout += String(c); return true; });
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => { stderr += String(c); return true; });
+  try {
+    const code = await main(['node', 'mcubench', 'plan', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+function mcubench(...args: string[]) {
+  const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'bin', 'mcubench.js'), 'plan', ...args], { encoding: 'utf8', cwd: REPO_ROOT });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('mcubench plan', () => {
+  test('--split/--patches --json on the builtin MobileNetV2 gives the Table 1 figures', () => {
+    const r = mcubench('builtin:mobilenetv2?width=1.0&resolution=224', '--split', '13', '--patches', '4', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.macs).toBeGreaterThan(299e6);
+    expect(out.ops[0]).toMatchObject({ index: 0, type: 'CONV_2D', outputShape: [1, 112, 112, 32], liveBytes: 551936 });
+    expect(out.layerBased).toMatchObject({ peakBytes: 1404928, peakOp: 3, arenaBytes: 1404928 });
+    expect(out.patchBased).toMatchObject({ split: 13, patches: 4, inputPatch: [75, 75], peakBytes: 175616, inputImageBytes: 150528 });
+    expect(out.patchBased.patchList).toHaveLength(16);
+  });
+
+  const model = sharedModel('tinyengine_vww');
+  (fs.existsSync(model) ? test : test.skip)('a real model with --search --json returns a Pareto table', () => {
+    const r = mcubench(model, '--search', '--max-mac-overhead', '0.1', '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.pareto.length).toBeGreaterThan(1);
+    expect(out.search.chosen.macOverhead).toBeLessThanOrEqual(0.1);
+    expect(out.patchBased.peakBytes).toBe(out.search.chosen.peakBytes);
+  });
+
+  test('the table marks the peak operator with *', async () => {
+    const r = await inProcess('builtin:mcunet');
+    expect(r.code).toBe(0);
+    const marked = r.stdout.split('\n').filter((l) => l.endsWith(' *'));
+    expect(marked).toHaveLength(1);
+    expect(marked[0]).toMatch(/^\s+3\s+CONV_2D\s+1x88x88x24\s/);
+    expect(r.stdout).toMatch(/layer-based: peak 247,808 B/);
+  });
+
+  test.each([
+    [['builtin:mcunet', '--split', '5'], /--split and --patches go together/],
+    [['builtin:mcunet', '--split', '5', '--patches', '2', '--search'], /either --split N --patches P or --search/],
+    [['builtin:mcunet', '--max-mac-overhead', '0.1'], /only applies with --search/],
+    [['builtin:mcunet', '--search', '--max-mac-overhead', 'lots'], /expected a fraction >= 0/],
+    [['builtin:mcunet', '--split', 'x', '--patches', '2'], /--split x: expected a positive integer/],
+    [['builtin:mcunet', '--split', '67', '--patches', '2'], /2×2 patches do not fit the 1×1 stage output of split 67/],
+    [['no-such-model.tflite'], /no-such-model\.tflite: cannot read model/],
+  ])('%j fails with a clear message', async (args, message) => {
+    const r = await inProcess(...(args as string[]));
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+  });
+});

@@ -1,0 +1,151 @@
+import { execFile } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { promisify } from 'util';
+import { compareResults } from '../../../harness/report/compare';
+import { parseAccuracyDrop, parseLatencyIncrease, parseSramIncrease } from '../../../harness/cli/commands/compare';
+import type { Results } from '../../../harness/report/results';
+import { REPO_ROOT } from '../../support/paths';
+import { BOARD_RUN, HOST_EVAL, readFixture, tempDir, writeJson } from './fixtures';
+
+const run = promisify(execFile);
+const LIMITS = { maxAccuracyDropPoints: 0.5, maxLatencyIncrease: 0.05, maxSramIncreaseBytes: 0 };
+
+async function mcubench(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [path.join(REPO_ROOT, 'bin', 'mcubench.js'), ...args], { cwd: REPO_ROOT, timeout: 60_000 });
+    lastStderr = stderr;
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    lastStderr = e.stderr;
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+function scaleLatency(r: Results, factor: number): void {
+  const l = r.latency!;
+  for (const k of ['mean', 'p50', 'p90', 'p99', 'min', 'max'] as const) { l[k] *= factor; l.ms![k] *= factor; }
+  for (const s of r.samples) s.cycles = Math.round(s.cycles! * factor);
+}
+
+let lastStderr = '';
+
+function row(stdout: string, metric: string): string {
+  const line = stdout.split('\n').find((l) => l.startsWith(`| ${metric} |`));
+  if (!line) throw new Error(`no row for ${metric} in:\n${stdout}\nstderr:\n${lastStderr}`);
+  return line;
+}
+
+describe('mcubench compare (CLI)', () => {
+  let dir: string;
+  beforeAll(() => { dir = tempDir('compare'); });
+  afterAll(() => { fs.rmSync(dir, { recursive: true, force: true }); });
+
+  it('passes identical results and prints the full table', async () => {
+    const { code, stdout } = await mcubench(['compare', BOARD_RUN, path.dirname(BOARD_RUN)]);
+    expect(code).toBe(0);
+    expect(stdout).toContain('| metric | baseline | current | change | limit | verdict |');
+    expect(row(stdout, 'top-1 accuracy')).toBe('| top-1 accuracy | 70.00 % | 70.00 % | +0.00 pp | drop <= 0.5 pp | pass |');
+    expect(row(stdout, 'SRAM measured peak')).toBe('| SRAM measured peak | 39,272 B (38.4 KiB) | 39,272 B (38.4 KiB) | ±0 B | <= +0 B | pass |');
+    expect(stdout).toContain('PASS: 6 metrics within limits');
+  });
+
+  it('fails an accuracy drop of 0.6 percentage points against the default 0.5', async () => {
+    const current = readFixture(BOARD_RUN);
+    current.accuracy!.top1 = 0.694;
+    const { code, stdout } = await mcubench(['compare', BOARD_RUN, writeJson(dir, 'acc.json', current)]);
+    expect(code).toBe(1);
+    expect(row(stdout, 'top-1 accuracy')).toBe('| top-1 accuracy | 70.00 % | 69.40 % | -0.60 pp | drop <= 0.5 pp | REGRESSED |');
+    expect(row(stdout, 'top-5 accuracy')).toContain('| pass |');
+    expect(stdout).toContain('FAIL: 1 regressed');
+  });
+
+  it('fails a 6 % latency increase against a 5% limit', async () => {
+    const current = readFixture(BOARD_RUN);
+    scaleLatency(current, 1.06);
+    const { code, stdout } = await mcubench(['compare', BOARD_RUN, writeJson(dir, 'lat.json', current), '--max-latency-increase', '5%']);
+    expect(code).toBe(1);
+    // p50 12,982,175 × 1.06 = 13,761,105.5 cycles.
+    expect(row(stdout, 'latency p50 (cycles)')).toBe('| latency p50 (cycles) | 12,982,175 | 13,761,106 | +6.00 % | <= +5 % | REGRESSED |');
+    expect(row(stdout, 'latency p90 (cycles)')).toContain('| +6.00 % | <= +5 % | REGRESSED |');
+    expect(stdout).toContain('FAIL: 2 regressed');
+  });
+
+  it('fails one byte more SRAM against the default limit of 0', async () => {
+    const current = readFixture(BOARD_RUN);
+    current.sram!.stackPeakBytes! += 1;
+    current.sram!.measuredPeakBytes! += 1;
+    const { code, stdout } = await mcubench(['compare', BOARD_RUN, writeJson(dir, 'sram.json', current)]);
+    expect(code).toBe(1);
+    expect(row(stdout, 'SRAM measured peak')).toBe('| SRAM measured peak | 39,272 B (38.4 KiB) | 39,273 B (38.4 KiB) | +1 B | <= +0 B | REGRESSED |');
+    expect(row(stdout, 'SRAM planned peak')).toContain('| pass |');
+  });
+
+  it('reports metrics missing from one file and fails on them', async () => {
+    const current = readFixture(BOARD_RUN);
+    delete current.latency;
+    for (const s of current.samples) delete s.cycles;
+    const { code, stdout } = await mcubench(['compare', BOARD_RUN, writeJson(dir, 'missing.json', current)]);
+    expect(code).toBe(1);
+    expect(row(stdout, 'latency p50 (cycles)')).toBe('| latency p50 (cycles) | 12,982,175 | missing | - | - | MISSING |');
+    expect(stdout).toContain('FAIL: 2 missing');
+  });
+
+  it('refuses an ambiguous latency limit with a clear message', async () => {
+    const { code, stdout, stderr } = await mcubench(['compare', BOARD_RUN, BOARD_RUN, '--max-latency-increase', '5']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toBe("mcubench: --max-latency-increase '5' is ambiguous: write '5%' for 5 percent or '500%' for 500 percent\n");
+  });
+});
+
+describe('compareResults', () => {
+  it('lets a drop of exactly the limit pass (no floating-point surprise)', () => {
+    const baseline = readFixture(BOARD_RUN);
+    const current = readFixture(BOARD_RUN);
+    current.accuracy!.top1 = 0.695; // 70.0 % → 69.5 %: exactly 0.5 pp
+    const top1 = compareResults(baseline, current, LIMITS).rows.find((r) => r.metric === 'top-1 accuracy')!;
+    expect(top1.verdict).toBe('pass');
+    expect(top1.change).toBe('-0.50 pp');
+  });
+
+  it('downgrades missing metrics to a warning when allowed, and notes a different model', () => {
+    const c = compareResults(readFixture(HOST_EVAL), readFixture(BOARD_RUN), { ...LIMITS, maxAccuracyDropPoints: 10, allowMissing: true });
+    expect(c.rows.filter((r) => r.verdict === 'missing (allowed)').map((r) => r.metric)).toEqual(['latency p50 (cycles)', 'latency p90 (cycles)', 'SRAM measured peak']);
+    expect(c.failed).toBe(false);
+    expect(c.notes).toContain('different models: mcunet-in3_320kb-1mb_imagenet vs mlperf_tiny_vww_96_int8');
+  });
+
+  it('marks latency in different units as incomparable', () => {
+    const current = readFixture(BOARD_RUN);
+    current.latency!.unit = 'instructions';
+    for (const s of current.samples) { s.instructions = s.cycles; delete s.cycles; }
+    const c = compareResults(readFixture(BOARD_RUN), current, LIMITS);
+    expect(c.rows.find((r) => r.metric === 'latency')!.verdict).toBe('INCOMPARABLE');
+    expect(c.failed).toBe(true);
+  });
+
+  it('fails when there is nothing to compare', () => {
+    const bare = readFixture(HOST_EVAL);
+    delete bare.accuracy; delete bare.sram; delete bare.plan;
+    expect(compareResults(bare, bare, LIMITS)).toMatchObject({ rows: [], failed: true });
+  });
+});
+
+describe('compare limit options', () => {
+  it('reads latency limits as percent or fraction', () => {
+    expect(parseLatencyIncrease('5%')).toBeCloseTo(0.05, 12);
+    expect(parseLatencyIncrease('0.05')).toBe(0.05);
+    expect(parseLatencyIncrease(' 12.5 % ')).toBeCloseTo(0.125, 12);
+    expect(() => parseLatencyIncrease('fast')).toThrow(/not a percentage \(5%\) or a fraction \(0\.05\)/);
+    expect(() => parseLatencyIncrease('-1%')).toThrow(/not a percentage/);
+  });
+
+  it('reads accuracy points and SRAM bytes', () => {
+    expect(parseAccuracyDrop('0.5')).toBe(0.5);
+    expect(() => parseAccuracyDrop('half')).toThrow(/percentage points/);
+    expect(parseSramIncrease('1024')).toBe(1024);
+    expect(() => parseSramIncrease('1.5')).toThrow(/whole number of bytes/);
+  });
+});
