@@ -11,6 +11,8 @@ command -v cmake >/dev/null || need_apt+=(cmake)
 command -v qemu-system-arm >/dev/null || need_apt+=(qemu-system-arm)
 command -v g++ >/dev/null || need_apt+=(g++)
 command -v make >/dev/null || need_apt+=(make)
+# Headless Chromium renders the HTML report in its test.
+command -v chromium >/dev/null || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}" >&2
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

@@ -9,7 +9,7 @@ import { registerBuild } from './commands/build';
 import { registerInfer } from './commands/infer';
 
 /** Errors whose message is the whole story for the user (no stack trace). */
-const KNOWN_ERRORS = ['ModelError', 'PlanError', 'UsageError', 'BoardError', 'LinkError', 'ImageError', 'DatasetError', 'BuildError'];
+const KNOWN_ERRORS = ['ModelError', 'PlanError', 'UsageError', 'BoardError', 'LinkError', 'ImageError', 'DatasetError', 'BuildError', 'ResultsError'];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('mcubench')

@@ -1,6 +1,6 @@
 // Packs buffers with lifetimes into one arena. Alias classes (in-place chains) move as one block: every
 // member at the same offset, each member only blocking bytes during its own lifetime.
-import { aliasClasses, ArenaItem } from './arena';
+import { aliasClasses, ArenaItem, liveProfile } from './arena';
 import { AliasLink, BufferPlacement } from './types';
 
 type Ban = [number, number];
@@ -105,4 +105,27 @@ export function packArena(items: ArenaItem[], links: AliasLink[], peakBytes: num
     }
   }
   return best!;
+}
+
+export interface AliasedPacking extends Packing { links: AliasLink[]; liveBytes: number[] }
+
+/**
+ * Packs; if the arena exceeds the live peak, drops the in-place links the peak does not need (an in-place
+ * projection ties a short-lived wide buffer to a long-lived narrow one, which can fragment the arena), one
+ * at a time while the peak stays the same, and keeps the smaller arena.
+ */
+export function packWithAliases(items: ArenaItem[], links: AliasLink[], steps: number): AliasedPacking {
+  const liveBytes = liveProfile(items, links, steps);
+  const peak = Math.max(...liveBytes);
+  const first = { ...packArena(items, links, peak), links, liveBytes };
+  if (first.arenaBytes === peak) return first;
+  let kept = links;
+  for (const link of links) {
+    if (link.kind === 'reshape') continue;
+    const trial = kept.filter((l) => l !== link);
+    if (Math.max(...liveProfile(items, trial, steps)) === peak) kept = trial;
+  }
+  if (kept.length === links.length) return first;
+  const second = { ...packArena(items, kept, peak), links: kept, liveBytes: liveProfile(items, kept, steps) };
+  return second.arenaBytes < first.arenaBytes ? second : first;
 }

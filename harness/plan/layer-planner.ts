@@ -1,8 +1,8 @@
 // Layer-based plan: every activation gets a lifetime over the execution order, in-place ops share buffers,
 // and the arena is packed to concrete offsets.
 import { Graph } from '../model/graph';
-import { AliasSets, ArenaItem, liveProfile } from './arena';
-import { packArena } from './arena-packer';
+import { AliasSets, ArenaItem } from './arena';
+import { packWithAliases } from './arena-packer';
 import { validateArena } from './arena-validator';
 import { inPlaceCandidates, inPlaceScratch } from './in-place';
 import { activationBytes, DataFlow, dataFlow, opMacs } from './op-analysis';
@@ -65,10 +65,9 @@ export function planLayers(graph: Graph): LayerPlan {
   if (graph.operators.length === 0) throw new PlanError(`${graph.source}: the graph has no operators to plan`);
   const flow = dataFlow(graph);
   const items = layerItems(graph, flow, 0);
-  const links = layerAliases(graph, flow, items, 0);
-  const live = liveProfile(items, links, graph.operators.length);
+  const packing = packWithAliases(items, layerAliases(graph, flow, items, 0), graph.operators.length);
+  const { links, liveBytes: live } = packing;
   const peakBytes = Math.max(...live);
-  const packing = packArena(items, links, peakBytes);
   const problems = validateArena(packing.placements, links, packing.arenaBytes);
   if (problems.length) throw new Error(`internal planner error for ${graph.source}: ${problems[0]}`);
   const ops = graph.operators.map((op) => ({

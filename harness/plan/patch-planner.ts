@@ -2,7 +2,7 @@
 // the rest layer by layer. Buffers, in-place links, live sets, packing and MACs for the whole schedule.
 import { DTYPE_BYTES, Graph } from '../model/graph';
 import { AliasSets, ArenaItem, liveProfile } from './arena';
-import { packArena } from './arena-packer';
+import { packWithAliases } from './arena-packer';
 import { validateArena } from './arena-validator';
 import { inPlaceCandidates, inPlaceScratch } from './in-place';
 import { lastUse, layerAliases, layerItems, scratchFor } from './layer-planner';
@@ -94,19 +94,20 @@ export function planPatches(graph: Graph, split: number, p: number, options: Pat
   }
   items.push(...layerItems(graph, flow, split));
   const stageLinks = stageAliases(graph, flow, stage, patches, items);
-  const links = layerAliases(graph, flow, items, split, [...stageLinks]);
-  const liveBytes = liveProfile(items, links, graph.operators.length);
+  let links = layerAliases(graph, flow, items, split, [...stageLinks]);
+  let liveBytes = liveProfile(items, links, graph.operators.length);
   const peakBytes = Math.max(...liveBytes);
 
   let buffers = items.map((it) => ({ ...it, offset: -1 }));
   let arenaBytes = -1;
   let packing = 'none';
   if (options.pack !== false) {
-    const packed = packArena(items, links, peakBytes);
-    const problems = validateArena(packed.placements, links, packed.arenaBytes);
+    const packed = packWithAliases(items, links, graph.operators.length);
+    const problems = validateArena(packed.placements, packed.links, packed.arenaBytes);
     if (problems.length) throw new Error(`internal planner error for ${graph.source}: ${problems[0]}`);
-    ({ placements: buffers, arenaBytes, strategy: packing } = packed);
+    ({ placements: buffers, arenaBytes, strategy: packing, links, liveBytes } = packed);
   }
+  const inStage = (l: AliasLink) => l.op < split;
 
   const stageMacs = patches.reduce((sum, pt) => sum + pt.steps.reduce(
     (s, st) => s + regionArea(st.outRegion) * macsPerOutputPixel(graph, graph.operators[st.op]), 0), 0);
@@ -124,7 +125,7 @@ export function planPatches(graph: Graph, split: number, p: number, options: Pat
     peakStep: liveBytes.indexOf(peakBytes),
     arenaBytes,
     inputImageBytes: activationBytes(graph, stage.input),
-    scratchBytes: Math.max(stageScratch(graph, stageLinks, patches), scratchFor(graph, links.slice(stageLinks.length))),
+    scratchBytes: Math.max(stageScratch(graph, links.filter(inStage), patches), scratchFor(graph, links.filter((l) => !inStage(l)))),
     macs: stageMacs + restMacs,
     stageMacs,
     stageLayerMacs,

@@ -164,17 +164,17 @@ export function decodeResults(buf: Buffer): GoldenResult[] {
 }
 
 /** Builds golden_runner (-O2, warnings as errors) into dir and returns a function running case lists. */
-export function buildRunner(dir: string): (cases: GoldenCase[], tag: string) => GoldenResult[] {
+export function buildRunner(dir: string): (cases: GoldenCase[], tag: string, wholeOnly?: boolean) => GoldenResult[] {
   const exe = path.join(dir, 'golden_runner');
   const kernels = path.join(REPO_ROOT, 'native', 'runtime', 'kernels');
   const sources = fs.readdirSync(kernels).filter((f) => f.endsWith('.c')).map((f) => path.join(kernels, f));
   execFileSync('gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', `-I${path.join(REPO_ROOT, 'native', 'runtime', 'include')}`,
     `-I${kernels}`, path.join(REPO_ROOT, 'tests', 'native', 'kernels', 'golden_runner.c'), ...sources, '-lm', '-o', exe]);
-  return (cases, tag) => {
+  return (cases, tag, wholeOnly = false) => {
     const casesFile = path.join(dir, `${tag}.cases`);
     const outFile = path.join(dir, `${tag}.out`);
     fs.writeFileSync(casesFile, encodeCases(cases));
-    execFileSync(exe, [casesFile, outFile]);
+    execFileSync(exe, wholeOnly ? [casesFile, outFile, '--whole-only'] : [casesFile, outFile]);
     return decodeResults(fs.readFileSync(outFile));
   };
 }

@@ -25,6 +25,8 @@ function attempt(bytes: Uint8Array, variant: string): Graph | ModelError {
   } catch (err) {
     if (!(err instanceof ModelError)) throw new Error(`${variant}: ${err instanceof Error ? err.stack : String(err)}`);
     expect(err.message.startsWith(`${SOURCE}: `)).toBe(true);
+    // The reader's last-resort wrapper for unexpected exceptions must never be what caught the problem.
+    if (/corrupt file \(/.test(err.message)) throw new Error(`${variant}: unexpected internal error: ${err.message}`);
     return err;
   }
 }

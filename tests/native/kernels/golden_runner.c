@@ -126,6 +126,9 @@ static mcb_status max_region(const void *c, const mcb_view_s8 *in, mcb_view_s8 *
 }
 
 /* Runs one case into out (capacity cap); returns status, fills tiled / in_place / n. */
+/* Set by "--whole-only": skip the tiled and in-place reruns (end-to-end chains). */
+static int g_whole_only = 0;
+
 static mcb_status run_case(int32_t op, const int32_t *p, const void **b, const int32_t *blen,
                            int8_t *out, int32_t *n, int32_t *tiled, int32_t *in_place) {
   *tiled = -1;
@@ -153,6 +156,7 @@ static mcb_status run_case(int32_t op, const int32_t *p, const void **b, const i
       st = mcb_conv_2d_s8(&cp, &q, &vin, &f, bias, &vout, NULL, NULL);
       if (st != MCB_OK) return st;
       ctx.params = &cp; ctx.q = &q; ctx.filter = &f; ctx.bias = bias;
+      if (g_whole_only) return MCB_OK;
       *tiled = tiled_check(conv_region, &ctx, in, p[0], p[1], p[2], p[3], p[4], p[5], p[9], p[10],
                            p[6], p[7], p[11], p[12], p[13], p[14], out);
       if (p[6] == 1 && p[7] == 1 && p[9] == 1 && p[10] == 1 && p[13] == 0 && p[14] == 0 &&
@@ -180,6 +184,7 @@ static mcb_status run_case(int32_t op, const int32_t *p, const void **b, const i
       st = mcb_depthwise_conv_2d_s8(&dp, &q, &vin, &f, bias, &vout, NULL, NULL);
       if (st != MCB_OK) return st;
       ctx.params = &dp; ctx.q = &q; ctx.filter = &f; ctx.bias = bias;
+      if (g_whole_only) return MCB_OK;
       *tiled = tiled_check(dw_region, &ctx, in, p[0], p[1], p[2], p[3], p[4], p[5], p[9], p[10],
                            p[6], p[7], p[11], p[12], p[13], p[14], out);
       if (p[15] == 1) {
@@ -211,7 +216,7 @@ static mcb_status run_case(int32_t op, const int32_t *p, const void **b, const i
     *n = p[3] * p[4] * p[2];
     st = op == OP_AVG ? mcb_avg_pool_2d_s8(&pp, &vin, &vout, NULL)
                       : mcb_max_pool_2d_s8(&pp, &vin, &vout, NULL);
-    if (st != MCB_OK) return st;
+    if (st != MCB_OK || g_whole_only) return st;
     *tiled = tiled_check(op == OP_AVG ? avg_region : max_region, &pp, (const int8_t *)b[0], p[0],
                          p[1], p[2], p[3], p[4], p[2], p[5], p[6], p[7], p[8], 1, 1, p[9], p[10],
                          out);
@@ -354,8 +359,10 @@ int main(int argc, char **argv) {
   uint8_t *data;
   reader r;
   static int8_t out[4 << 20];
-  if (argc != 3) {
-    fprintf(stderr, "usage: golden_runner CASES OUTPUTS\n");
+  if (argc == 4 && strcmp(argv[3], "--whole-only") == 0) {
+    g_whole_only = 1;
+  } else if (argc != 3) {
+    fprintf(stderr, "usage: golden_runner CASES OUTPUTS [--whole-only]\n");
     return 2;
   }
   f = fopen(argv[1], "rb");
