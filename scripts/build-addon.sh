@@ -20,6 +20,12 @@ if [ ! -d node_modules/cmake-js ] || [ ! -d node_modules/node-addon-api ]; then
   exit 1
 fi
 
+# One build at a time (parallel test workers may all ask); the staleness check below runs under the lock.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"${TMPDIR:-/tmp}/mcubench-build-addon.$(id -u).lock"
+  flock 9
+fi
+
 sources="$(node native/addon-sources.js)"
 stale=0
 if [ "${1:-}" = "--force" ] || [ ! -f "$ADDON" ] || [ ! -f "$STAMP" ]; then

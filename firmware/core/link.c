@@ -43,6 +43,7 @@ static int send_error(mcb_link *link, const mcb_frame *req, mcb_link_error code,
     uint8_t *p = TXP(link);
     size_t n = strlen(msg);
     if (n > MCB_PROTO_MAX_MESSAGE_LEN) n = MCB_PROTO_MAX_MESSAGE_LEN;
+    if (n > MCB_LINK_MAX_PAYLOAD - 7) n = MCB_LINK_MAX_PAYLOAD - 7;
     mcb_wr16(p, (uint16_t)code);
     mcb_wr32(p + 2, detail);
     p[6] = (uint8_t)n;

@@ -7,6 +7,7 @@ import { registerCompare } from './commands/compare';
 import { registerBoards } from './commands/boards';
 import { registerBuild } from './commands/build';
 import { registerInfer } from './commands/infer';
+import { registerEval } from './commands/eval';
 
 /** Errors whose message is the whole story for the user (no stack trace). */
 const KNOWN_ERRORS = ['ModelError', 'PlanError', 'UsageError', 'BoardError', 'LinkError', 'ImageError', 'DatasetError', 'BuildError', 'ResultsError'];
@@ -23,6 +24,7 @@ export async function main(argv: string[]): Promise<number> {
   registerBoards(program);
   registerBuild(program);
   registerInfer(program);
+  registerEval(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -9,6 +9,9 @@ export class MalformedPayloadError extends Error {
   }
 }
 
+/** Smallest max_payload a board may report: a HELLO_ACK with two 32-character names needs 108 bytes. */
+export const MIN_MAX_PAYLOAD = 128;
+
 /** Bytes between the payload start and the data in INPUT_CHUNK / OUTPUT_CHUNK (sample + offset). */
 export const CHUNK_HEADER = 8;
 
@@ -159,8 +162,8 @@ export function decodeHelloAck(payload: Uint8Array): HelloAck {
     boardId: r.name(PROTOCOL.MAX_NAME_LEN),
   };
   r.end();
-  if (ack.maxPayload < 64 || ack.maxPayload > PROTOCOL.MAX_PAYLOAD) {
-    throw new MalformedPayloadError(`HELLO_ACK max payload ${ack.maxPayload} is outside 64..${PROTOCOL.MAX_PAYLOAD}`);
+  if (ack.maxPayload < MIN_MAX_PAYLOAD || ack.maxPayload > PROTOCOL.MAX_PAYLOAD) {
+    throw new MalformedPayloadError(`HELLO_ACK max payload ${ack.maxPayload} is outside ${MIN_MAX_PAYLOAD}..${PROTOCOL.MAX_PAYLOAD}`);
   }
   return ack;
 }

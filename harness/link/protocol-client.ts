@@ -2,19 +2,22 @@
 // runSample(). Stop-and-wait: one request in flight, retransmitted with the same seq on timeout; answers are
 // matched by seq (and sample index / run id), so late or duplicated answers are never taken for new ones.
 import { FRAME_OVERHEAD, FrameDecoder, crc32Of, encodeFrame, type Frame } from './frame-codec';
+import { errorFromAnswer, resetErrorAt } from './answer-errors';
 import { BoardError, BoardResetError, LinkError, describeContext, type LinkErrorContext } from './link-errors';
 import {
-  CHUNK_HEADER, FRAME_TYPE, MalformedPayloadError, decodeAck, decodeError, decodeHelloAck, decodeNack,
-  decodeOutputChunk, decodePong, decodeStats, encodeHello, encodeInputBegin, encodeInputChunk, encodeInputEnd,
-  encodeOutputRead, encodePing, encodeRun, frameTypeName, type HelloAck, type RunStats,
+  CHUNK_HEADER, FRAME_TYPE, MalformedPayloadError, decodeAck, decodeHelloAck, decodeOutputChunk, decodePong,
+  decodeStats, encodeHello, encodeInputBegin, encodeInputChunk, encodeInputEnd, encodeOutputRead, encodePing,
+  encodeRun, type HelloAck, type RunStats,
 } from './messages';
 import { LINK_ERROR, PROTOCOL } from './protocol-ids';
 import type { Transport, Unsubscribe } from './transport';
 
+export { perByteMsForBaud, timeoutsFor } from './timeouts';
+
 export interface BoardClientOptions {
   /** Wait for an answer before retransmitting, on top of the per-byte allowance. Default 250 ms. */
   replyTimeoutMs?: number;
-  /** Wire time per byte, so slow UARTs get proportionally longer timeouts (see perByteMsForBaud). Default 0.2. */
+  /** Wire time per byte, so slow UARTs get proportionally longer timeouts (see timeoutsFor). Default 0.2. */
   perByteMs?: number;
   /** Extra wait for RUN's result once the board has ACKed the RUN: the inference itself. Scale it per board. Default 30 s. */
   runTimeoutMs?: number;
@@ -29,11 +32,6 @@ export interface BoardClientOptions {
 export interface SampleResult {
   output: Uint8Array;
   stats: RunStats;
-}
-
-/** Milliseconds per byte on a UART at `baud` (10 bits a byte), doubled for margin. */
-export function perByteMsForBaud(baud: number): number {
-  return (2 * 10 * 1000) / baud;
 }
 
 const MAX_FRAME = FRAME_OVERHEAD + PROTOCOL.MAX_PAYLOAD;
@@ -207,9 +205,12 @@ export class BoardClient {
       let attempts = 0;
       let working = false;
       let timer: NodeJS.Timeout | undefined;
+      let done = false;
       const finish = (error: Error | undefined, value?: T) => {
+        if (done) return; // e.g. a write that fails after the answer already came
+        done = true;
         clearTimeout(timer);
-        this.pending = undefined;
+        if (this.pending === pending) this.pending = undefined;
         if (error) reject(error);
         else resolve(value as T);
       };
@@ -228,7 +229,7 @@ export class BoardClient {
         this.counters.retransmissions++;
         send();
       };
-      this.pending = {
+      const pending: Pending = {
         seq,
         context,
         fail: (error) => finish(error),
@@ -249,25 +250,16 @@ export class BoardClient {
           }
         },
       };
+      this.pending = pending;
       send();
     });
   }
 
   /** NACK and ERROR answers become errors; everything else goes to the request's accept function. */
   private interpret<T>(f: Frame, context: LinkErrorContext, accept: Accept<T>): T | undefined {
-    if (f.type === FRAME_TYPE.NACK) {
-      const nack = decodeNack(f.payload);
-      if (nack.code === LINK_ERROR.NO_SESSION) throw this.resetError(context);
-      const hint = nack.code === LINK_ERROR.VERSION_MISMATCH ? `; the board speaks protocol version ${nack.detail}, the harness ${PROTOCOL.PROTOCOL_VERSION}: flash matching firmware` : '';
-      throw new BoardError(
-        `board rejected ${frameTypeName(nack.requestType)} ${describeContext(context)}: ${nack.codeName} (detail ${nack.detail})${hint}`,
-        nack.code, nack.codeName, nack.detail, context,
-      );
-    }
-    if (f.type === FRAME_TYPE.ERROR) {
-      const e = decodeError(f.payload);
-      throw new BoardError(`board failed ${describeContext(context)}: ${e.codeName} (detail ${e.detail}): ${e.message}`, e.code, e.codeName, e.detail, context);
-    }
+    const error = errorFromAnswer(f, context);
+    if (error instanceof BoardResetError) this.resetPending = true;
+    if (error) throw error;
     return accept(f);
   }
 
@@ -290,7 +282,7 @@ export class BoardClient {
 
   private resetError(context: LinkErrorContext): BoardResetError {
     this.resetPending = true;
-    return new BoardResetError(`board reset ${describeContext(context)}: call hello() again and redo the sample`, context);
+    return resetErrorAt(context);
   }
 
   private async exclusive<T>(body: () => Promise<T>): Promise<T> {

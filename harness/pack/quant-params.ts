@@ -169,6 +169,24 @@ export function fullyConnectedQuantParams(input: Tensor, filter: Tensor, output:
   return { ...base, multiplier: [q.multiplier], shift: [q.shift] };
 }
 
+/** mcb_conv_u8_params quantized fields for legacy uint8 CONV_2D / DEPTHWISE_CONV_2D (TFLite, per-tensor). */
+export interface ConvU8QuantParams extends ActivationRange {
+  input_offset: number; filter_offset: number; output_offset: number;
+  output_multiplier: number; output_shift: number;
+}
+
+export function convU8QuantParams(input: Tensor, filter: Tensor, output: Tensor, activation: Activation): ConvU8QuantParams {
+  if ((filter.quantization?.scale.length ?? 0) !== 1) {
+    throw new QuantParamsError(filter.name, 'legacy uint8 convolutions need one per-tensor weight scale');
+  }
+  // PopulateConvolutionQuantizationParams' uint8 branch: GetQuantizedConvolutionMultipler (float product).
+  const q = quantizeMultiplier(Math.fround(requireScale(input) * filterScale(filter, 0)) / requireScale(output));
+  return {
+    input_offset: negZeroPoint(input), filter_offset: negZeroPoint(filter), output_offset: zeroPoint(output),
+    output_multiplier: q.multiplier, output_shift: q.shift, ...activationRange(activation, output),
+  };
+}
+
 /** QuantizeMultiplierSmallerThanOneExp: TFLM CHECK-fails outside (0, 1); we throw instead. */
 function smallerThanOne(real: number, tensor: Tensor, what: string): QuantizedMultiplier {
   if (!(real > 0 && real < 1)) {
@@ -239,12 +257,14 @@ export function meanQuantParams(input: Tensor, output: Tensor, axes: number[]): 
   return { input_zero_point: zeroPoint(input), output_zero_point: zeroPoint(output), multiplier: q.multiplier, shift: q.shift, axis_mask: mask };
 }
 
-/** mcb_softmax_params: softmax_common.cc for int8 → int8 (PreprocessSoftmaxScaling, CalculateInputRadius). */
+/** mcb_softmax_params: softmax_common.cc for int8 → int8 (and TFLite's uint8 → uint8) (PreprocessSoftmaxScaling, CalculateInputRadius). */
 export interface SoftmaxQuantParams { input_multiplier: number; input_left_shift: number; diff_min: number; }
 
 export function softmaxQuantParams(input: Tensor, output: Tensor, beta: number): SoftmaxQuantParams {
-  if (output.dtype !== 'int8' || zeroPoint(output) !== -128 || requireScale(output) !== 1 / 256) {
-    throw new QuantParamsError(output.name, 'int8 SOFTMAX output must have scale 1/256 and zero point -128 (TFLM requirement)');
+  // int8 (TFLM) needs zero point -128; legacy uint8 (TFLite) needs 0; both scale 1/256.
+  const zp = output.dtype === 'uint8' ? 0 : -128;
+  if ((output.dtype !== 'int8' && output.dtype !== 'uint8') || zeroPoint(output) !== zp || requireScale(output) !== 1 / 256) {
+    throw new QuantParamsError(output.name, `${output.dtype} SOFTMAX output must have scale 1/256 and zero point ${zp} (TFLM/TFLite requirement)`);
   }
   const scaledDiffIntegerBits = 5;
   const real = Math.min(Math.fround(beta) * requireScale(input) * 2 ** (31 - scaledDiffIntegerBits), TWO_POW_31 - 1);

@@ -104,6 +104,20 @@ export function packArena(items: ArenaItem[], links: AliasLink[], peakBytes: num
       if (offsets) return packingOf(items, offsets, `${o.name}+two-ended`);
     }
   }
+  // Seeded random swaps of the size order (reproducible), first fit, a bounded number of tries.
+  let seed = 12345;
+  const rand = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648; };
+  const bases = ORDERS.map((o) => o.order(classes));
+  for (let trial = 0; trial < 400; trial++) {
+    const order = [...bases[trial % bases.length]];
+    for (let k = 0; k < 1 + (trial % 8); k++) {
+      const i = Math.floor(rand() * order.length), j = Math.floor(rand() * order.length);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    const p = packingOf(items, place(order, Infinity, new Set(), false)!, 'randomised-first-fit');
+    if (p.arenaBytes < best!.arenaBytes) best = p;
+    if (best!.arenaBytes === peakBytes) break;
+  }
   return best!;
 }
 

@@ -109,8 +109,9 @@ export function planPatches(graph: Graph, split: number, p: number, options: Pat
   }
   const inStage = (l: AliasLink) => l.op < split;
 
-  const stageMacs = patches.reduce((sum, pt) => sum + pt.steps.reduce(
-    (s, st) => s + regionArea(st.outRegion) * macsPerOutputPixel(graph, graph.operators[st.op]), 0), 0);
+  const macsPerPatch = patches.map((pt) => pt.steps.reduce(
+    (s, st) => s + regionArea(st.outRegion) * macsPerOutputPixel(graph, graph.operators[st.op]), 0));
+  const stageMacs = macsPerPatch.reduce((a, b) => a + b, 0);
   const stageLayerMacs = graph.operators.slice(0, split).reduce((s, op) => s + opMacs(graph, op), 0);
   const restMacs = graph.operators.slice(split).reduce((s, op) => s + opMacs(graph, op), 0);
   const layerMacs = stageLayerMacs + restMacs;
@@ -128,6 +129,7 @@ export function planPatches(graph: Graph, split: number, p: number, options: Pat
     scratchBytes: Math.max(stageScratch(graph, links.filter(inStage), patches), scratchFor(graph, links.filter((l) => !inStage(l)))),
     macs: stageMacs + restMacs,
     stageMacs,
+    macsPerPatch,
     stageLayerMacs,
     macOverhead: layerMacs === 0 ? 0 : (stageMacs + restMacs) / layerMacs - 1,
     buffers,

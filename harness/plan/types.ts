@@ -111,6 +111,8 @@ export interface PatchPlan {
   /** Total MACs with patching (stage MACs on actual regions, so halo recomputation is included). */
   macs: number;
   stageMacs: number;
+  /** Stage MACs of each patch, in `patchList` order (edge patches differ from interior ones). */
+  macsPerPatch: number[];
   /** MACs of the same stage ops run layer by layer. */
   stageLayerMacs: number;
   macOverhead: number;

@@ -36,6 +36,7 @@ function flatten(): string {
     out.push('endstep');
   }
   out.push(`runs ${conv.expectRuns}`, `dups ${conv.expectDuplicates}`);
+  out.push('fuzz 1 20000', 'fuzz 2 20000'); // after the conversation: random hostile requests, ASan watching
   return out.join('\n') + '\n';
 }
 

@@ -10,6 +10,7 @@
  *   reset <hex>            (expected RESET notice from mcb_link_init)
  *   send <hex> / expect <hex> ... / endstep
  *   runs <n> / dups <n>
+ *   fuzz <seed> <count>   (random requests into a fresh link with the board line's buffers)
  * Prints one line per failure and exits 1 if any check failed.
  */
 #include <stdio.h>
@@ -147,6 +148,90 @@ static void start_links(size_t input_cap, size_t output_cap)
     mcb_link_init(&link_bytewise, &cfg);
 }
 
+
+/* ---- fuzz: random valid-CRC requests with biased hostile fields, and raw noise, into a fresh link ---- */
+static uint32_t rng_state;
+static uint32_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 17;
+    rng_state ^= rng_state << 5;
+    return rng_state;
+}
+
+static uint32_t pick_u32(const mcb_link *l)
+{
+    switch (rng() % 6) {
+    case 0: return 0;
+    case 1: return l->input_received;
+    case 2: return l->input_total;
+    case 3: return 0xFFFFFFFFu - (rng() % 16);
+    case 4: return rng() % 128;
+    default: return rng();
+    }
+}
+
+static void fuzz(unsigned long seed, unsigned long count, size_t input_cap, size_t output_cap)
+{
+    static const uint8_t types[] = {1, 2, 3, 4, 5, 6, 7, 0x42, 0x83};
+    static uint8_t frame_buf[MCB_FRAME_MAX], payload[MCB_PROTO_MAX_PAYLOAD];
+    mcb_frame_decoder answers;
+    unsigned long i;
+    uint32_t answered = 0;
+    rng_state = (uint32_t)seed | 1u;
+    start_links(input_cap, output_cap);
+    mcb_frame_decoder_init(&answers);
+    for (i = 0; i < count; i++) {
+        const mcb_link *l = &link_whole;
+        uint8_t type = types[rng() % sizeof types];
+        size_t len = 0, n, k, pos;
+        captured_len = 0;
+        if (rng() % 8 == 0) { /* noise, sometimes starting with a sync pair */
+            n = rng() % 64;
+            for (k = 0; k < n; k++) frame_buf[k] = (uint8_t)rng();
+            if (n > 2 && rng() % 2) { frame_buf[0] = MCB_PROTO_SYNC0; frame_buf[1] = MCB_PROTO_SYNC1; }
+        } else {
+            if (type == MCB_FRAME_HELLO) {
+                mcb_wr16(payload, (uint16_t)(rng() % 4 ? 1 : rng()));
+                mcb_wr32(payload + 2, rng());
+                len = 6;
+            } else {
+                mcb_wr32(payload, rng() % 2 ? l->sample : rng() % 3);
+                mcb_wr32(payload + 4, pick_u32(l));
+                len = 8;
+                if (type == MCB_FRAME_INPUT_BEGIN) mcb_wr32(payload + 4, rng() % (uint32_t)(input_cap / 4 + 8));
+                if (type == MCB_FRAME_INPUT_CHUNK) len += rng() % 40;
+                if (type == MCB_FRAME_OUTPUT_READ) { mcb_wr16(payload + 8, (uint16_t)rng()); len = 10; }
+                if (type == MCB_FRAME_RUN) len = 4;
+                if (type == MCB_FRAME_INPUT_END && rng() % 2) mcb_wr32(payload + 4, mcb_crc32(0, input_whole, l->input_total));
+            }
+            if (rng() % 10 == 0) len = rng() % 48; /* wrong length for the type */
+            for (k = 10; k < len; k++) payload[k] = (uint8_t)rng();
+            n = mcb_frame_encode(frame_buf, sizeof frame_buf, type, (uint16_t)(rng() % 8), payload, len);
+        }
+        mcb_link_feed(&link_whole, frame_buf, n);
+        CHECK(l->input_received <= l->input_total && l->input_total <= input_cap,
+              "fuzz step %lu: input %lu/%lu bytes, capacity %zu", i, (unsigned long)l->input_received,
+              (unsigned long)l->input_total, input_cap);
+        CHECK(!l->has_output || l->output_len <= output_cap, "fuzz step %lu: output length %lu", i, (unsigned long)l->output_len);
+        /* Everything the board said must decode as whole frames. */
+        pos = 0;
+        for (;;) {
+            mcb_frame f;
+            int got = 0;
+            pos += mcb_frame_decoder_push(&answers, captured + pos, captured_len - pos, &f, &got);
+            if (!got) break;
+            answered++;
+            CHECK(f.type >= 0x81 && f.type <= 0x87, "fuzz step %lu: board sent type 0x%02x", i, f.type);
+        }
+        CHECK(answers.dropped == 0 && answers.fill == 0, "fuzz step %lu: board sent a partial or damaged frame", i);
+    }
+    CHECK(answered >= link_whole.requests, "fuzz: %lu answers for %lu requests", (unsigned long)answered,
+          (unsigned long)link_whole.requests);
+    CHECK(link_whole.runs > 0 && link_whole.requests > count / 2, "fuzz reached only %lu runs, %lu requests",
+          (unsigned long)link_whole.runs, (unsigned long)link_whole.requests);
+}
+
 int main(int argc, char **argv)
 {
     FILE *in = argc > 1 ? fopen(argv[1], "r") : NULL;
@@ -241,6 +326,8 @@ int main(int argc, char **argv)
                   "answer differs (%zu bytes, expected %zu)", got_whole_len, expect_len);
             CHECK(captured_len == expect_len && memcmp(captured, expect_buf, expect_len) == 0,
                   "answer differs when fed byte by byte (%zu bytes, expected %zu)", captured_len, expect_len);
+        } else if (strcmp(kind, "fuzz") == 0 && sscanf(line, "fuzz %lu %lu", &u1, &u2) == 2) {
+            fuzz(u1, u2, input_cap, output_cap);
         } else if (strcmp(kind, "runs") == 0 && sscanf(line, "runs %lu", &u1) == 1) {
             CHECK(link_whole.runs == u1 && link_bytewise.runs == u1, "runs %lu/%lu, expected %lu",
                   (unsigned long)link_whole.runs, (unsigned long)link_bytewise.runs, u1);

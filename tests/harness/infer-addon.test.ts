@@ -5,7 +5,7 @@ import { NativeModel } from '../../harness/native';
 import { packImage, ImageError, Schedule } from '../../harness/pack';
 import { planLayers, planPatches } from '../../harness/plan';
 import { ensureAddon } from './pack/addon-fixture';
-import { describeDiff, firstLayerDifference, goldenInput, goldenModels, goldenOutput, layerDumps } from './pack/golden-vectors';
+import { describeDiff, firstLayerDifference, goldenInput, goldenModels, goldenOutput, layerDumps, mismatchReport } from './pack/golden-vectors';
 
 beforeAll(ensureAddon, 300000);
 
@@ -16,14 +16,6 @@ function graphOf(name: string): Graph {
   return graphs.get(name)!;
 }
 
-/** Explains a golden mismatch with the first differing layer when TFLM dumps exist for the vector. */
-function mismatchReport(name: string, model: NativeModel, vector: string): string {
-  const dumps = layerDumps(name, vector);
-  if (!dumps) return `${name}/${vector}: output differs (no per-layer dumps to localise it)`;
-  const { diff } = firstLayerDifference(model, graphOf(name), goldenInput(name, vector), dumps);
-  return `${name}/${vector}: output differs; ${diff ? describeDiff(diff) : 'every dumped layer matches'}`;
-}
-
 describe('golden vectors, layer schedule, addon runBatch', () => {
   test.each(models.map((m) => [m.name]))('%s is bit-exact with TFLM', async (name) => {
     const golden = models.find((m) => m.name === name)!;
@@ -31,7 +23,7 @@ describe('golden vectors, layer schedule, addon runBatch', () => {
     const model = new NativeModel(packImage(graph, { kind: 'layer', plan: planLayers(graph) }).bytes, name);
     const results = await model.runBatch(golden.vectors.map((v) => goldenInput(name, v)), 2);
     const wrong = golden.vectors.filter((v, i) => !results[i].output.equals(goldenOutput(name, v)));
-    expect(wrong.map((v) => mismatchReport(name, model, v))).toEqual([]);
+    expect(wrong.map((v) => mismatchReport(name, model, graph, v))).toEqual([]);
     for (const r of results) expect(r.guardsIntact).toBe(true);
   });
 });

@@ -7,7 +7,12 @@ import * as path from 'path';
 import { REPO_ROOT, SHARED_GOLDEN, sharedModel } from '../support/paths';
 import { scheduleRequest } from '../../harness/cli/commands/infer';
 import { ensureAddon } from './pack/addon-fixture';
-import { goldenModels, goldenOutput } from './pack/golden-vectors';
+import { goldenModels, goldenOutput, mismatchReport } from './pack/golden-vectors';
+import { main } from '../../harness/cli/main';
+import { loadModel } from '../../harness/model';
+import { NativeModel } from '../../harness/native';
+import { packImage } from '../../harness/pack';
+import { planLayers } from '../../harness/plan';
 
 beforeAll(ensureAddon, 300000);
 
@@ -69,4 +74,18 @@ test('schedule flags: contradictions are usage errors, --split/--patches imply p
   expect(() => scheduleRequest({ split: '0', patches: '2' })).toThrow(/--split 0: expected a positive integer/);
   expect(scheduleRequest({ split: '8', patches: '4' })).toEqual({ schedule: 'patch', split: 8, patches: 4 });
   expect(scheduleRequest({})).toEqual({ schedule: 'layer' });
+});
+
+describe('every golden model through the CLI entry point (in-process, first vector)', () => {
+  test.each(goldenModels().map((m) => [m.name, m.vectors[0]]))('%s / %s', async (name, vector) => {
+    const out = path.join(tmp, `${vector}.out`);
+    const model = goldenModels().find((m) => m.name === name)!.model;
+    const code = await main(['node', 'mcubench', 'infer', model, golden(name, `${vector}.bin`), out]);
+    expect(code).toBe(0);
+    if (!fs.readFileSync(out).equals(goldenOutput(name, vector))) {
+      const graph = loadModel(model);
+      const native = new NativeModel(packImage(graph, { kind: 'layer', plan: planLayers(graph) }).bytes, name);
+      throw new Error(mismatchReport(name, native, graph, vector));
+    }
+  });
 });

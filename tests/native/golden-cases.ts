@@ -6,7 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { Graph, Operator, Tensor } from '../../harness/model';
 import {
-  addQuantParams, affineQuant, checkConcatenationQuant, convQuantParams, fullyConnectedQuantParams,
+  addQuantParams, affineQuant, checkConcatenationQuant, convQuantParams, convU8QuantParams, fullyConnectedQuantParams,
   leakyReluQuantParams, meanQuantParams, mulQuantParams, poolQuantParams, requantizeParams, softmaxQuantParams,
 } from '../../harness/pack/quant-params';
 import { REPO_ROOT } from '../support/paths';
@@ -16,6 +16,9 @@ export const OP_CODES = {
   FULLY_CONNECTED: 9, MEAN: 10, QUANTIZE: 11, DEQUANTIZE: 12, TRANSPOSE: 13, LEAKY_RELU: 14, CONCATENATION: 15,
   RESIZE_NEAREST_NEIGHBOR: 16,
 } as const;
+
+/** Legacy uint8 kernels (TFLite semantics) have their own runner codes. */
+const U8_CODES = { CONV_2D: 17, DEPTHWISE_CONV_2D: 18, AVERAGE_POOL_2D: 19, SOFTMAX: 20 } as const;
 
 export interface GoldenCase { op: Operator; code: number; params: number[]; blobs: Uint8Array[]; }
 export interface GoldenResult { status: number; tiled: number; inPlace: number; bytes: Uint8Array; }
@@ -39,6 +42,7 @@ export function buildCase(g: Graph, op: Operator, bytesOf: BytesOf): GoldenCase 
   const output = t(op.outputs[0] as number);
   const o = op.options;
   const make = (params: number[], blobs: Uint8Array[]): GoldenCase => ({ op, code: OP_CODES[op.type as keyof typeof OP_CODES], params, blobs });
+  if (input.dtype === 'uint8' && op.type !== 'QUANTIZE') return buildU8Case(g, op, inputBytes);
   switch (op.type) {
     case 'CONV_2D':
     case 'DEPTHWISE_CONV_2D': {
@@ -142,6 +146,39 @@ export function buildCase(g: Graph, op: Operator, bytesOf: BytesOf): GoldenCase 
     default:
       return undefined;
   }
+}
+
+function buildU8Case(g: Graph, op: Operator, inputBytes: Uint8Array): GoldenCase | undefined {
+  const t = (i: number): Tensor => g.tensors[i] as Tensor;
+  const [inIdx = -1, filterIdx = -1, biasIdx = -1] = op.inputs;
+  const input = t(inIdx);
+  const output = t(op.outputs[0] as number);
+  const o = op.options;
+  if (o.kind === 'conv' || o.kind === 'depthwise') {
+    const filter = t(filterIdx);
+    const q = convU8QuantParams(input, filter, output, o.activation);
+    const [, ih = 0, iw = 0, ic = 0] = input.shape;
+    const [, oh = 0, ow = 0, oc = 0] = output.shape;
+    const [fo = 0, fh = 0, fw = 0, fi = 0] = filter.shape;
+    const bias = biasIdx >= 0 ? t(biasIdx).data : undefined;
+    return { op, code: o.kind === 'conv' ? U8_CODES.CONV_2D : U8_CODES.DEPTHWISE_CONV_2D, params: [ih, iw, ic, oh, ow, oc, fh, fw,
+      o.kind === 'conv' ? fi : fo, o.strideH, o.strideW, o.dilationH, o.dilationW, o.padding.top, o.padding.left,
+      o.kind === 'depthwise' ? o.depthMultiplier : 1, q.input_offset, q.filter_offset, q.output_offset, q.output_multiplier,
+      q.output_shift, q.act_min, q.act_max, bias ? 1 : 0], blobs: [inputBytes, filter.data as Uint8Array, bias ?? new Uint8Array(0)] };
+  }
+  if (o.kind === 'pool' && op.type === 'AVERAGE_POOL_2D') {
+    const r = poolQuantParams(input, output, o.activation);
+    const [, ih = 0, iw = 0, c = 0] = input.shape;
+    const [, oh = 0, ow = 0] = output.shape;
+    return { op, code: U8_CODES.AVERAGE_POOL_2D, params: [ih, iw, c, oh, ow, o.strideH, o.strideW, o.filterH, o.filterW, o.padding.top,
+      o.padding.left, r.act_min, r.act_max], blobs: [inputBytes] };
+  }
+  if (o.kind === 'softmax') {
+    const p = softmaxQuantParams(input, output, o.beta);
+    const depth = input.shape[input.shape.length - 1] ?? 1;
+    return { op, code: U8_CODES.SOFTMAX, params: [elements(input.shape) / depth, depth, p.input_multiplier, p.input_left_shift, p.diff_min], blobs: [inputBytes] };
+  }
+  return undefined;
 }
 
 export function encodeCases(cases: GoldenCase[]): Buffer {

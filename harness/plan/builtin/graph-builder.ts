@@ -82,6 +82,10 @@ export class GraphBuilder {
     return this.op('ADD', [a, b], [...this.shape(a)], { kind: 'elementwise', activation: 'NONE' });
   }
 
+  leakyRelu(x: number, alpha = 0.1): number {
+    return this.op('LEAKY_RELU', [x], [...this.shape(x)], { kind: 'leakyRelu', alpha });
+  }
+
   averagePool(x: number, w: WindowSpec): number {
     const { oh, ow, padding } = this.window(x, w);
     return this.op('AVERAGE_POOL_2D', [x], [1, oh, ow, this.shape(x)[3]], {

@@ -83,7 +83,7 @@ static mcb_status check_header(mcb_model *m, const uint8_t *image, size_t size, 
   if (h->section_count > MCB_IMAGE_MAX_SECTIONS) return format_error(diag, MCB_IMAGE_ERR_BAD_SECTION, -1);
   table_end = TABLE_OFFSET + h->section_count * (uint32_t)sizeof(mcb_img_section);
   if (table_end > h->total_size) return format_error(diag, MCB_IMAGE_ERR_TRUNCATED, -1);
-  if (mcb_crc32(image + 16, h->total_size - 16) != h->crc32) return format_error(diag, MCB_IMAGE_ERR_BAD_CRC, -1);
+  if (mcb_image_crc32(image + 16, h->total_size - 16) != h->crc32) return format_error(diag, MCB_IMAGE_ERR_BAD_CRC, -1);
   if (h->flags != 0) return format_error(diag, MCB_IMAGE_ERR_BAD_VERSION, -1);
   /* Keeps arena + scratch (+ alignment) representable in 32 bits. */
   if (h->arena_size > 0x7FFFFFF0u || h->scratch_size > 0x7FFFFFF0u)

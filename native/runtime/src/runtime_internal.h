@@ -7,7 +7,7 @@
 /* Records a failure in diag (which may be NULL) and returns status. */
 mcb_status mcb_fail(mcb_diag *diag, mcb_status status, mcb_image_error error, int32_t index);
 
-uint32_t mcb_crc32(const uint8_t *data, uint32_t size);
+uint32_t mcb_image_crc32(const uint8_t *data, uint32_t size);
 
 /* Product of dims times elem_size into *bytes; 0 on overflow past UINT32_MAX or a negative dim. */
 int mcb_checked_bytes(const int32_t *dims, uint32_t rank, uint32_t elem_size, uint32_t *bytes);

@@ -35,9 +35,9 @@ afterEach(async () => {
 });
 
 /** Starts the endpoint and waits for its pty line. */
-function startEndpoint(opts: { inputCap?: number; outputCap?: number; rxBuffer?: number; runDelayMs?: number } = {}): Promise<Endpoint> {
+function startEndpoint(opts: { inputCap?: number; outputCap?: number; rxBuffer?: number; runDelayMs?: number; exe?: string } = {}): Promise<Endpoint> {
   const args = [opts.inputCap ?? 16384, opts.outputCap ?? 16384, opts.rxBuffer ?? 0, opts.runDelayMs ?? 0].map(String);
-  const proc = spawn(endpointExe, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(opts.exe ?? endpointExe, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   running.push({ proc });
   const log: string[] = [];
   let partial = '';
@@ -110,6 +110,18 @@ describe('C endpoint over a pty with SerialTransport', () => {
     const faulty = transport as FaultyTransport;
     expect(faulty.tx!.total + faulty.rx!.total).toBeGreaterThan(0);
     expect(ep.log.filter((l) => /Sanitizer|runtime error/.test(l))).toEqual([]);
+  });
+
+  it('adapts to a board built with 128-byte payloads', async () => {
+    const exe = buildHostProgram('protocol_host_endpoint_small', [path.join(REPO_ROOT, 'tests/firmware/protocol_host_endpoint.c')], [
+      '-DMCB_LINK_MAX_PAYLOAD=128', '-DMCB_LINK_MAX_OPS=16',
+    ]);
+    const ep = await startEndpoint({ exe });
+    const { client } = await connect(ep, { replyTimeoutMs: 300 });
+    expect(await client.hello()).toMatchObject({ maxPayload: 128, rxBufferSize: 142, maxOps: 16 });
+    await runAndCheck(client, 3, 2000); // 17 input chunks of 120 bytes, 9 output reads
+    expect(client.counters.requests).toBe(1 + 1 + 17 + 1 + 1 + 9);
+    expect(ep.runsOf(3)).toBe(1);
   });
 
   it('retransmits RUN while the board is still computing and gets the one result', async () => {

@@ -68,3 +68,11 @@ export function firstLayerDifference(model: NativeModel, graph: Graph, input: Bu
 export function describeDiff(d: LayerDiff): string {
   return `first differing operator: #${d.op} ${d.type}, output tensor #${d.tensor} '${d.name}', byte ${d.byte}: ours ${d.ours}, TFLM ${d.tflm}`;
 }
+
+/** Explains a golden mismatch with the first differing layer when TFLM dumps exist for the vector. */
+export function mismatchReport(name: string, model: NativeModel, graph: Graph, vector: string): string {
+  const dumps = layerDumps(name, vector);
+  if (!dumps) return `${name}/${vector}: output differs (no per-layer dumps to localise it)`;
+  const { diff } = firstLayerDifference(model, graph, goldenInput(name, vector), dumps);
+  return `${name}/${vector}: output differs; ${diff ? describeDiff(diff) : 'every dumped layer matches'}`;
+}

@@ -2,7 +2,7 @@
 // where noted, with exact rational arithmetic (Python fractions) independent of this module.
 import type { DType, Tensor } from '../../../harness/model/graph';
 import {
-  activationRange, addQuantParams, checkConcatenationQuant, convQuantParams, frexp,
+  activationRange, addQuantParams, checkConcatenationQuant, convQuantParams, convU8QuantParams, frexp,
   fullyConnectedQuantParams, leakyReluQuantParams, meanQuantParams, mulQuantParams,
   poolQuantParams, QuantParamsError, quantizeMultiplier, requantizeParams,
   roundHalfAwayFromZero, softmaxQuantParams,
@@ -124,6 +124,13 @@ describe('per-op parameters', () => {
     const p = softmaxQuantParams(tensor('in', 0.0625, 3), tensor('out', 1 / 256, -128), 1);
     expect(p).toEqual({ input_multiplier: 2 ** 30, input_left_shift: 23, diff_min: -248 });
     expect(() => softmaxQuantParams(tensor('in', 0.0625), tensor('bad', 1 / 255, -128), 1)).toThrow(/bad/);
+  });
+  it('legacy uint8 conv: per-tensor float product, weight zero point, uint8 activation range', () => {
+    // in 0.1f, w 0.3f (float product), out 0.7f -> (1472560299, -4) as for FC above.
+    const p = convU8QuantParams(tensor('in', 0.1, 128, [1], 'uint8'), tensor('w', 0.3, 120, [1, 1, 1, 1], 'uint8'), tensor('out', 0.7, 0, [1], 'uint8'), 'RELU6');
+    expect(p).toEqual({ input_offset: -128, filter_offset: -120, output_offset: 0, output_multiplier: 1472560299, output_shift: -4, act_min: 0, act_max: 9 });
+    expect(() => convU8QuantParams(tensor('in', 1, 0, [1], 'uint8'), tensor('pc', [1, 2], 0, [2, 1, 1, 1], 'uint8'), tensor('out', 1, 0, [1], 'uint8'), 'NONE')).toThrow(/pc/);
+    expect(softmaxQuantParams(tensor('in', 0.0625, 0, [1], 'uint8'), tensor('out', 1 / 256, 0, [1], 'uint8'), 1).input_left_shift).toBe(23);
   });
   it('leaky relu: alpha ratio formed in float32', () => {
     // float32(0.1) = 13421773 * 2^-27 -> fraction 13421773 * 2^-24, times 2^31 = 13421773 * 2^7.

@@ -4,6 +4,7 @@ import { loadModel } from '../../../harness/model';
 import { loadBuiltin } from '../../../harness/plan/builtin';
 import { GraphBuilder } from '../../../harness/plan/builtin/graph-builder';
 import { validateArena } from '../../../harness/plan/arena-validator';
+import { planLayers } from '../../../harness/plan/layer-planner';
 import { planPatches } from '../../../harness/plan/patch-planner';
 import { PatchPlan, Region } from '../../../harness/plan/types';
 import { sharedModel } from '../../support/paths';
@@ -52,9 +53,17 @@ describe('MCUNetV2 Table 1: MobileNetV2 224, first 5 blocks on 4×4 patches', ()
     expect(Math.max(...plan.liveBytes.slice(0, plan.split))).toBe(plan.liveBytes[3]);
   });
 
-  test('MAC overhead is about +10 % (8–12 %)', () => {
+  test('MAC overhead is about +10 % (8–12 %); per-patch MACs add up to the stage', () => {
     expect(plan.macOverhead).toBeGreaterThan(0.08);
     expect(plan.macOverhead).toBeLessThan(0.12);
+    expect(plan.macsPerPatch).toHaveLength(16);
+    expect(plan.macsPerPatch.reduce((a, b) => a + b, 0)).toBe(plan.stageMacs);
+    const layer = planLayers(graph);
+    const restMacs = layer.ops.slice(plan.split).reduce((a, o) => a + o.macs, 0);
+    expect(plan.macs).toBe(plan.stageMacs + restMacs);
+    expect(plan.stageLayerMacs + restMacs).toBe(layer.macs);
+    // An interior patch recomputes the most: it has halos on all four sides.
+    expect(Math.max(...plan.macsPerPatch)).toBe(plan.macsPerPatch[5]);
   });
 
   test('tiles cover the stage output exactly once; arena packs to the peak and validates', () => {

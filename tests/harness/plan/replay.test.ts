@@ -5,6 +5,7 @@ import * as fs from 'fs';
 import { Graph, Operator } from '../../../harness/model/graph';
 import { loadModel } from '../../../harness/model';
 import { loadBuiltin } from '../../../harness/plan/builtin';
+import { GraphBuilder } from '../../../harness/plan/builtin/graph-builder';
 import { planLayers } from '../../../harness/plan/layer-planner';
 import { planPatches } from '../../../harness/plan/patch-planner';
 import { searchPatchPlans } from '../../../harness/plan/search';
@@ -99,7 +100,7 @@ function runSpatial(arena: TagArena, graph: Graph, op: Operator, io: StepIo): vo
   }
 }
 
-const SPATIAL = ['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'MUL', 'QUANTIZE'];
+const SPATIAL = ['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'MUL', 'QUANTIZE', 'LEAKY_RELU'];
 const full = (shape: number[]): Region => ({ y0: 0, y1: shape[1], x0: 0, x1: shape[2] });
 
 function activations(graph: Graph, op: Operator): number[] {
@@ -199,6 +200,18 @@ describe('byte-tag replay of plans (the executor contract)', () => {
     const { chosen } = searchPatchPlans(g, 0.2);
     expect(chosen.split).toBeGreaterThan(0);
     expect(replayPatches(g, chosen.split, chosen.patches)).toBeGreaterThan(1e6);
+  });
+
+  test('LEAKY_RELU chains (Yolo-Fastest style) in place, layer by layer and in a patch stage', () => {
+    const b = new GraphBuilder('test:leaky');
+    let x = b.leakyRelu(b.conv(b.input(40, 40, 3), 8, { kernel: 3, stride: 2, pad: 'same' }));
+    const trunk = x;
+    x = b.leakyRelu(b.depthwise(b.leakyRelu(b.conv(x, 24, { kernel: 1, stride: 1, pad: 'same' })), { kernel: 3, stride: 1, pad: 'same' }));
+    x = b.add(trunk, b.conv(x, 8, { kernel: 1, stride: 1, pad: 'same' }, 'NONE'));
+    const g = b.build(b.fullyConnected(b.reshape(x, [1, 20 * 20 * 8]), 4));
+    expect(planLayers(g).aliases.filter((l) => g.operators[l.op].type === 'LEAKY_RELU').map((l) => l.kind)).toEqual(['elementwise', 'elementwise', 'elementwise']);
+    expect(replayLayers(g)).toBeGreaterThan(1e4);
+    expect(replayPatches(g, 8, 3)).toBeGreaterThan(1e4);
   });
 
   test('the replay notices a clobbered buffer', () => {

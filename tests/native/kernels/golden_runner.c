@@ -16,7 +16,8 @@
 
 enum { OP_CONV = 1, OP_DW = 2, OP_AVG = 3, OP_MAX = 4, OP_ADD = 5, OP_MUL = 6, OP_SOFTMAX = 7,
        OP_PAD = 8, OP_FC = 9, OP_MEAN = 10, OP_QUANTIZE = 11, OP_DEQUANTIZE = 12, OP_TRANSPOSE = 13,
-       OP_LEAKY_RELU = 14, OP_CONCATENATION = 15, OP_RESIZE_NN = 16 };
+       OP_LEAKY_RELU = 14, OP_CONCATENATION = 15, OP_RESIZE_NN = 16, OP_CONV_U8 = 17, OP_DW_U8 = 18,
+       OP_AVG_U8 = 19, OP_SOFTMAX_U8 = 20 };
 
 typedef struct {
   const uint8_t *p;
@@ -221,6 +222,48 @@ static mcb_status run_case(int32_t op, const int32_t *p, const void **b, const i
                          p[1], p[2], p[3], p[4], p[2], p[5], p[6], p[7], p[8], 1, 1, p[9], p[10],
                          out);
     return MCB_OK;
+  }
+  if (op == OP_CONV_U8 || op == OP_DW_U8) {
+    /* p: ih iw ic oh ow oc fh fw f_in_c sh sw dh dw pt pl dm in_off f_off out_off m s amin amax bias */
+    mcb_conv_u8_params cp;
+    mcb_view_u8 vin, vout;
+    const int32_t *bias = p[23] ? (const int32_t *)b[2] : NULL;
+    vin.data = (uint8_t *)b[0]; vin.y0 = 0; vin.x0 = 0; vin.h = p[0]; vin.w = p[1]; vin.c = p[2];
+    vin.full_h = p[0]; vin.full_w = p[1];
+    vout.data = (uint8_t *)out; vout.y0 = 0; vout.x0 = 0; vout.h = p[3]; vout.w = p[4];
+    vout.c = p[5]; vout.full_h = p[3]; vout.full_w = p[4];
+    cp.stride_h = p[9]; cp.stride_w = p[10]; cp.dilation_h = p[11]; cp.dilation_w = p[12];
+    cp.pad_top = p[13]; cp.pad_left = p[14]; cp.depth_multiplier = p[15];
+    cp.input_offset = p[16]; cp.filter_offset = p[17]; cp.output_offset = p[18];
+    cp.output_multiplier = p[19]; cp.output_shift = p[20]; cp.act_min = p[21]; cp.act_max = p[22];
+    *n = p[3] * p[4] * p[5];
+    if (op == OP_CONV_U8) {
+      mcb_filter_u8 f;
+      f.data = (const uint8_t *)b[1]; f.out_c = p[5]; f.h = p[6]; f.w = p[7]; f.in_c = p[8];
+      return mcb_conv_2d_u8(&cp, &vin, &f, bias, &vout, NULL);
+    } else {
+      mcb_depthwise_filter_u8 f;
+      f.data = (const uint8_t *)b[1]; f.h = p[6]; f.w = p[7]; f.c = p[5];
+      return mcb_depthwise_conv_2d_u8(&cp, &vin, &f, bias, &vout, NULL);
+    }
+  }
+  if (op == OP_AVG_U8) {
+    mcb_pool_params pp;
+    mcb_view_u8 vin, vout;
+    vin.data = (uint8_t *)b[0]; vin.y0 = 0; vin.x0 = 0; vin.h = p[0]; vin.w = p[1]; vin.c = p[2];
+    vin.full_h = p[0]; vin.full_w = p[1];
+    vout.data = (uint8_t *)out; vout.y0 = 0; vout.x0 = 0; vout.h = p[3]; vout.w = p[4];
+    vout.c = p[2]; vout.full_h = p[3]; vout.full_w = p[4];
+    pp.stride_h = p[5]; pp.stride_w = p[6]; pp.filter_h = p[7]; pp.filter_w = p[8];
+    pp.pad_top = p[9]; pp.pad_left = p[10]; pp.act_min = p[11]; pp.act_max = p[12];
+    *n = p[3] * p[4] * p[2];
+    return mcb_avg_pool_2d_u8(&pp, &vin, &vout, NULL);
+  }
+  if (op == OP_SOFTMAX_U8) {
+    mcb_softmax_params sp;
+    sp.input_multiplier = p[2]; sp.input_left_shift = p[3]; sp.diff_min = p[4];
+    *n = p[0] * p[1];
+    return mcb_softmax_u8(&sp, p[0], p[1], (const uint8_t *)b[0], (uint8_t *)out);
   }
   if (op == OP_MUL) {
     /* p: 7 mul params, then shape1 (7), shape2 (7), out shape (7) */

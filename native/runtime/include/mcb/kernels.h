@@ -311,6 +311,58 @@ mcb_status mcb_resize_nearest_neighbor_s8(const mcb_resize_params *params, int32
                                           const int8_t *input, int32_t out_h, int32_t out_w,
                                           int8_t *output);
 
+/* ------------------------------------------- legacy uint8 (TFLite, not TFLM) */
+/*
+ * TF1 QAT models (e.g. mobilenet_v1_0.25_128_quant) use asymmetric uint8 with
+ * per-tensor weights and a weight zero point. TFLM no longer runs them; these
+ * follow TFLite's reference_ops (non-integer_ops) uint8 kernels. Same windowed
+ * contract as the int8 kernels, no in-place support (any overlap is
+ * MCB_ERR_ALIAS). Offsets: input_offset = -input_zp and filter_offset =
+ * -filter_zp in [-255, 0]; output_offset = output_zp in [0, 255];
+ * 0 <= act_min <= act_max <= 255.
+ */
+
+typedef struct mcb_conv_u8_params {
+  int32_t stride_h, stride_w;
+  int32_t dilation_h, dilation_w;
+  int32_t pad_top, pad_left;
+  int32_t depth_multiplier; /* depthwise only (ignored by conv) */
+  int32_t input_offset, filter_offset, output_offset;
+  int32_t output_multiplier, output_shift; /* per-tensor, QuantizeMultiplier(float(in*w)/out) */
+  int32_t act_min, act_max;
+} mcb_conv_u8_params;
+
+/* uint8 CONV_2D (TFLite reference_ops::Conv, uint8): filter OHWI, groups allowed as for s8. */
+typedef struct mcb_filter_u8 {
+  const uint8_t *data;
+  int32_t out_c, h, w, in_c;
+} mcb_filter_u8;
+
+mcb_status mcb_conv_2d_u8(const mcb_conv_u8_params *params, const mcb_view_u8 *input,
+                          const mcb_filter_u8 *filter, const int32_t *bias, mcb_view_u8 *output,
+                          const mcb_region *region);
+
+/* uint8 depthwise filter, 1HWC as mcb_depthwise_filter_s8. */
+typedef struct mcb_depthwise_filter_u8 {
+  const uint8_t *data;
+  int32_t h, w, c;
+} mcb_depthwise_filter_u8;
+
+/* uint8 DEPTHWISE_CONV_2D (TFLite reference_ops::DepthwiseConv, uint8, kAwayFromZero rounding,
+ * which is plain MultiplyByQuantizedMultiplier in the default build). */
+mcb_status mcb_depthwise_conv_2d_u8(const mcb_conv_u8_params *params, const mcb_view_u8 *input,
+                                    const mcb_depthwise_filter_u8 *filter, const int32_t *bias,
+                                    mcb_view_u8 *output, const mcb_region *region);
+
+/* uint8 AVERAGE_POOL_2D (TFLite reference_ops::AveragePool, uint8): (acc + n/2) / n. */
+mcb_status mcb_avg_pool_2d_u8(const mcb_pool_params *params, const mcb_view_u8 *input,
+                              mcb_view_u8 *output, const mcb_region *region);
+
+/* uint8 -> uint8 SOFTMAX (TFLite reference_ops::Softmax<uint8_t, uint8_t>): output
+ * scale 1/256, zero point 0; same parameters as mcb_softmax_s8. */
+mcb_status mcb_softmax_u8(const mcb_softmax_params *params, int32_t outer, int32_t depth,
+                          const uint8_t *input, uint8_t *output);
+
 #ifdef __cplusplus
 }
 #endif

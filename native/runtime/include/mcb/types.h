@@ -33,6 +33,13 @@ typedef struct mcb_view_s8 {
   int32_t full_h, full_w;
 } mcb_view_s8;
 
+/* The same window for legacy uint8 tensors (TFLite's pre-int8 quantization). */
+typedef struct mcb_view_u8 {
+  uint8_t *data;
+  int32_t y0, x0, h, w, c;
+  int32_t full_h, full_w;
+} mcb_view_u8;
+
 /* Half-open rectangle [y0, y1) x [x0, x1) in FULL-tensor coordinates. */
 typedef struct mcb_region {
   int32_t y0, y1, x0, x1;

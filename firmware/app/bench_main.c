@@ -1,0 +1,170 @@
+/* Benchmark application: serves the host link (docs/protocol.md) and runs the embedded model image on each input
+ * with the shared C runtime (native/runtime). Selected by the harness with -DMCB_APP_SOURCES=.../bench_main.c.
+ *
+ * Memory, all static (no malloc):
+ *   - tensor arena: core/memory.c's one array of MCB_ARENA_SIZE bytes, which the harness sets to the image's
+ *     arena + scratch (mcb_model_arena_bytes). Painted at boot by the startup code; its high-water mark is the
+ *     highest byte ever changed.
+ *   - input: when the model's only input lives in the arena (layer schedules), INPUT_CHUNKs land directly in the
+ *     arena at that tensor's offset, so the image costs no extra RAM (the runtime's copy-in is then a no-op copy
+ *     onto itself). Otherwise (patch schedules stream the input tile by tile from outside the arena) they land
+ *     in a static buffer of MCB_BENCH_INPUT_BUFFER bytes, which the harness sizes from the image.
+ *   - output: a static buffer of MCB_BENCH_OUTPUT_BUFFER bytes.
+ * Timing: mcb_port_cycles() around mcb_model_run and around each operator. On QEMU (-icount shift=N) those cycles
+ * are virtual time, cycles = instructions * 2^N ns * clock, and are reported converted back to instructions. */
+#include <stdint.h>
+#include <string.h>
+
+#include "link.h"
+#include "link_port.h"
+#include "mcb/runtime.h"
+#include "mcb_board.h"
+#include "memory.h"
+#include "port.h"
+#include "rx_ring.h"
+#include "watermark.h"
+
+#ifndef MCB_BENCH_INPUT_BUFFER
+#define MCB_BENCH_INPUT_BUFFER 16
+#endif
+#ifndef MCB_BENCH_OUTPUT_BUFFER
+#define MCB_BENCH_OUTPUT_BUFFER 1024
+#endif
+#ifndef MCB_QEMU_ICOUNT_SHIFT
+#define MCB_QEMU_ICOUNT_SHIFT 0
+#endif
+#define MCB_BENCH_FIRMWARE_VERSION "mcubench-bench 1"
+
+/* RUN_FAILED detail: low byte = where it failed, next byte = mcb_status, high half = mcb_image_error + index. */
+#define BENCH_FAIL_LOAD 1u
+#define BENCH_FAIL_INPUT_SIZE 2u
+#define BENCH_FAIL_OUTPUT_SIZE 3u
+#define BENCH_FAIL_RUN 4u
+
+extern uint8_t __mcb_stack_bottom[], __mcb_stack_top[];
+
+static uint8_t input_buffer[MCB_BENCH_INPUT_BUFFER] __attribute__((aligned(16)));
+static uint8_t output_buffer[MCB_BENCH_OUTPUT_BUFFER] __attribute__((aligned(16)));
+static mcb_model model;
+static mcb_diag load_diag;
+static mcb_status load_status;
+static mcb_link_board_info info;
+static mcb_link link;
+
+/* The runtime's log hook: the UART carries only protocol frames, so diagnostics are dropped. */
+void mcb_port_log(const char *message) { (void)message; }
+
+/* Cycles (or QEMU virtual-time cycles) to the unit reported in HELLO_ACK/STATS. */
+static uint64_t to_time_unit(uint32_t cycles) {
+#if MCB_BOARD_IS_QEMU
+    return ((uint64_t)cycles * 1000000000u) / ((uint64_t)MCB_CPU_CLOCK_HZ << MCB_QEMU_ICOUNT_SHIFT);
+#else
+    return cycles;
+#endif
+}
+
+static uint32_t fail_detail(uint32_t where, mcb_status status, const mcb_diag *diag) {
+    uint32_t index = diag->index < 0 ? 0xFFu : ((uint32_t)diag->index & 0xFFu);
+    return where | ((uint32_t)status << 8) | (((uint32_t)diag->error & 0xFFu) << 16) | (index << 24);
+}
+
+/* Per-operator times, in execution order (the patch stage counts as one entry: the runtime times it whole). */
+static void on_op(void *user, const mcb_model *m, uint32_t op_index, const uint8_t *arena, uint32_t cycles) {
+    mcb_link_stats *stats = (mcb_link_stats *)user;
+    (void)m;
+    (void)op_index;
+    (void)arena;
+    if (stats->op_count < MCB_LINK_MAX_OPS) stats->op_latency[stats->op_count] = (uint32_t)to_time_unit(cycles);
+    if (stats->op_count < UINT16_MAX) stats->op_count++;
+}
+
+static int run_inference(void *ctx, const uint8_t *input, size_t input_len, uint8_t *output, size_t output_cap,
+                         size_t *output_len, mcb_link_stats *stats) {
+    mcb_run_config config;
+    mcb_diag diag;
+    mcb_status status;
+    uint32_t start, cycles;
+    (void)ctx;
+    memset(&diag, 0, sizeof diag);
+    if (load_status != MCB_OK) return (int)fail_detail(BENCH_FAIL_LOAD, load_status, &load_diag);
+    if (input_len != model.input_bytes) return (int)fail_detail(BENCH_FAIL_INPUT_SIZE, MCB_ERR_ARG, &diag);
+    if (model.output_bytes > output_cap) return (int)fail_detail(BENCH_FAIL_OUTPUT_SIZE, MCB_ERR_MEMORY, &diag);
+    config.arena = mcb_arena();
+    config.arena_size = (uint32_t)mcb_arena_size();
+    config.on_op = on_op;
+    config.user = stats;
+    start = mcb_port_cycles();
+    status = mcb_model_run(&model, &config, input, input_len, output, model.output_bytes, &diag);
+    cycles = mcb_port_cycles() - start;
+    if (status != MCB_OK) return (int)fail_detail(BENCH_FAIL_RUN, status, &diag);
+    *output_len = model.output_bytes;
+    stats->latency_total = to_time_unit(cycles);
+    stats->stack_high_water = (uint32_t)mcb_watermark_used_from_top(
+        __mcb_stack_bottom, (size_t)(__mcb_stack_top - __mcb_stack_bottom));
+    stats->arena_high_water = (uint32_t)mcb_watermark_used_from_bottom(mcb_arena(), mcb_arena_size());
+    return 0;
+}
+
+/* Where INPUT_CHUNKs go: straight into the arena when the single input is an arena tensor copied verbatim. */
+static uint8_t *input_home(size_t *capacity) {
+    uint32_t i;
+    if (load_status == MCB_OK && model.n_inputs == 1u) {
+        for (i = 0; i < model.n_io; ++i) {
+            const mcb_img_io *io = &model.io[i];
+            const mcb_img_tensor *t;
+            if (io->direction != MCB_IO_INPUT) continue;
+            t = &model.tensors[io->tensor];
+            if (t->storage == MCB_STORAGE_ARENA && io->convert == MCB_IO_CONVERT_COPY &&
+                io->external_size == t->size && (size_t)t->offset + t->size <= mcb_arena_size()) {
+                *capacity = t->size;
+                return mcb_arena() + t->offset;
+            }
+        }
+    }
+    *capacity = sizeof input_buffer;
+    return input_buffer;
+}
+
+int main(void) {
+    mcb_link_config config;
+    size_t input_capacity = 0;
+    uint8_t *input;
+
+    load_status = mcb_model_load(&model, mcb_model_image(), mcb_model_image_size(), &load_diag);
+    if (load_status == MCB_OK && mcb_model_arena_bytes(&model) > mcb_arena_size()) {
+        load_status = MCB_ERR_MEMORY;
+        load_diag.error = MCB_IMAGE_ERR_ARENA_TOO_SMALL;
+        load_diag.index = -1;
+    }
+    input = input_home(&input_capacity);
+
+    info.firmware_version = MCB_BENCH_FIRMWARE_VERSION;
+    info.board_id = MCB_BOARD_ID;
+    info.core_clock_hz = MCB_CPU_CLOCK_HZ;
+    if (load_status == MCB_OK) {
+        /* The image header's SHA-256 of its content: the host compares it with the image it packed. */
+        memcpy(info.model_hash, model.header->model_hash, MCB_PROTO_MODEL_HASH_SIZE);
+        if (model.patch) {
+            info.schedule = MCB_SCHEDULE_PATCH;
+            info.split = (uint16_t)model.patch->stage_op_count;
+            info.patches = (uint16_t)model.patch->patch_count;
+        }
+    }
+    info.arena_size = (uint32_t)mcb_arena_size();
+    info.time_unit = MCB_BOARD_IS_QEMU ? MCB_TIME_INSTRUCTIONS : MCB_TIME_CYCLES;
+    info.rx_buffer_size = (uint16_t)MCB_RX_RING_SIZE;
+    info.reset_cause = 0;
+
+    config.io = mcb_link_port_io();
+    config.info = &info;
+    config.input = input;
+    config.input_cap = input_capacity;
+    config.output = output_buffer;
+    config.output_cap = sizeof output_buffer;
+    config.run = run_inference;
+    config.run_ctx = 0;
+    (void)mcb_link_init(&link, &config);
+    for (;;) {
+        (void)mcb_link_poll(&link, 1000u);
+    }
+}

@@ -1,0 +1,59 @@
+// STM32F4 / STM32F7 embedded-flash interface registers. Sources: RM0090 §3.9 (F405/F407), RM0402 §3.8 (F412),
+// RM0385 §3.7 (F746); cross-checked with stlink-org inc/stm32_flash.h (STM32_FLASH_F4_* / STM32_FLASH_F7_*).
+// Both families put the interface at 0x40023C00 with the same register offsets and CR layout.
+
+export type FlashFamily = 'stm32f4' | 'stm32f7';
+
+export const FLASH_INTERFACE = 0x40023c00;
+export const FlashReg = {
+  KEYR: FLASH_INTERFACE + 0x04,
+  SR: FLASH_INTERFACE + 0x0c,
+  CR: FLASH_INTERFACE + 0x10,
+  OPTCR: FLASH_INTERFACE + 0x14,
+} as const;
+
+/** Written to KEYR in this order to unlock CR; any other write locks CR until the next reset. */
+export const FLASH_KEYS = [0x45670123, 0xcdef89ab] as const;
+
+export const Cr = {
+  PG: 1 << 0,
+  SER: 1 << 1,
+  MER: 1 << 2,
+  SNB_SHIFT: 3,
+  SNB_MASK: 0xf << 3,
+  PSIZE_SHIFT: 8,
+  /** PSIZE = 0b10: 32-bit parallelism, valid for a 2.7–3.6 V supply. */
+  PSIZE_X32: 2 << 8,
+  STRT: 1 << 16,
+  LOCK: 1 << 31,
+} as const;
+
+export const Sr = {
+  EOP: 1 << 0,
+  OPERR: 1 << 1,
+  WRPERR: 1 << 4,
+  PGAERR: 1 << 5,
+  PGPERR: 1 << 6,
+  /** F4 PGSERR (programming sequence error); the F7 manual names the same bit ERSERR (erase sequence error). */
+  SEQERR: 1 << 7,
+  BSY: 1 << 16,
+} as const;
+
+/** Error flags and their names per family, for messages. */
+export function errorBits(family: FlashFamily): Array<[bit: number, name: string, meaning: string]> {
+  return [
+    [Sr.OPERR, 'OPERR', 'operation error'],
+    [Sr.WRPERR, 'WRPERR', 'write protection error: the sector is write-protected by option bytes'],
+    [Sr.PGAERR, 'PGAERR', 'programming alignment error'],
+    [Sr.PGPERR, 'PGPERR', 'programming parallelism error: access width does not match PSIZE'],
+    [Sr.SEQERR, family === 'stm32f7' ? 'ERSERR' : 'PGSERR', 'sequence error: flash written without PG set, or a bad erase request'],
+  ];
+}
+
+export const SR_ERROR_MASK = Sr.OPERR | Sr.WRPERR | Sr.PGAERR | Sr.PGPERR | Sr.SEQERR;
+
+/** Lowest supply at which x32 parallelism is allowed (RM0090 table 6, RM0385 table 7). */
+export const MIN_VOLTS_X32 = 2.7;
+
+/** DBGMCU_IDCODE; DEV_ID is bits 11:0 (RM0090 §38.6.1, RM0385 §40.6.1). */
+export const DBGMCU_IDCODE = 0xe0042000;

@@ -1,0 +1,7 @@
+export * from './constants';
+export { flashBoard, type FlashBoardOptions, type FlashBoardResult } from './flash-board';
+export { StlinkProbeFactory } from './stlink-factory';
+export { StlinkProbe, type StlinkOptions } from './stlink-probe';
+export { StlinkProtocol, commandBlock, statusName, type StlinkVersion } from './stlink-protocol';
+export type { UsbDeviceLike, UsbDeviceSource, UsbTransport } from './usb-transport';
+export { nodeUsbDevices, WebUsbTransport } from './webusb-transport';

@@ -1,0 +1,45 @@
+// Lists attached ST-Links and opens one, by serial or as the only one attached.
+import { FlashError, type Probe, type ProbeFactory, type ProbeInfo, type ProbeSelector } from '../probe';
+import { ST_VENDOR_ID } from './constants';
+import { StlinkProbe, type StlinkOptions } from './stlink-probe';
+import type { UsbDeviceLike, UsbDeviceSource } from './usb-transport';
+import { describeDevice, nodeUsbDevices, stlinkModelOf, WebUsbTransport } from './webusb-transport';
+
+export class StlinkProbeFactory implements ProbeFactory {
+  constructor(private readonly devices: UsbDeviceSource = nodeUsbDevices, private readonly options: StlinkOptions = {}) {}
+
+  async list(): Promise<ProbeInfo[]> {
+    return (await this.stlinks()).map(toInfo);
+  }
+
+  async open(selector: ProbeSelector = {}): Promise<Probe> {
+    const found = await this.stlinks();
+    const known = found.map((d) => `${describeDevice(d)} (serial ${d.serialNumber ?? 'unreadable'})`).join('; ');
+    let device: UsbDeviceLike | undefined;
+    if (selector.serial !== undefined) {
+      device = found.find((d) => d.serialNumber === selector.serial);
+      if (!device) throw new FlashError(`no ST-Link with serial '${selector.serial}' is attached; attached: ${known || 'none'}`);
+    } else if (found.length === 1) {
+      device = found[0];
+    } else if (found.length === 0) {
+      throw new FlashError('no ST-Link is attached (USB vendor 0x0483); plug in the board\'s ST-Link USB port');
+    } else {
+      throw new FlashError(`${found.length} ST-Links are attached; choose one by serial: ${known}`);
+    }
+    return new StlinkProbe(await WebUsbTransport.open(device), this.options);
+  }
+
+  private async stlinks(): Promise<UsbDeviceLike[]> {
+    let devices: UsbDeviceLike[];
+    try {
+      devices = await this.devices();
+    } catch (err) {
+      throw new FlashError(`cannot list USB devices: ${(err as Error).message}`);
+    }
+    return devices.filter((d) => d.vendorId === ST_VENDOR_ID && stlinkModelOf(d) !== undefined);
+  }
+}
+
+function toInfo(device: UsbDeviceLike): ProbeInfo {
+  return { kind: 'stlink', label: describeDevice(device), vendorId: device.vendorId, productId: device.productId, serial: device.serialNumber ?? null };
+}

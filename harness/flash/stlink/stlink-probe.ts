@@ -1,0 +1,151 @@
+// A Probe on an ST-Link: mode handling on attach, chunked memory access, reset through the Cortex-M debug registers.
+import { FlashError, hex32, type Probe, type ProbeInfo, type TargetIdentity } from '../probe';
+import { AIRCR, DEMCR, Dhcsr, MAX_TRANSFER_32, MAX_TRANSFER_8, Mode, NrstLevel, ST_VENDOR_ID, STLINK_MODELS } from './constants';
+import { StlinkProtocol, type StlinkVersion } from './stlink-protocol';
+import type { UsbTransport } from './usb-transport';
+
+export interface StlinkOptions {
+  /** SWD clock; 1800 kHz is the ST-Link default and safe on every board we have. */
+  swdKhz?: number;
+  timeoutMs?: number;
+  /** How long reset() waits for the core to come out of reset. */
+  resetTimeoutMs?: number;
+}
+
+export class StlinkProbe implements Probe {
+  readonly info: ProbeInfo;
+  private readonly protocol: StlinkProtocol;
+  private version: StlinkVersion | null = null;
+  private readonly max8: number;
+
+  constructor(private readonly transport: UsbTransport, private readonly options: StlinkOptions = {}) {
+    const model = STLINK_MODELS.get(transport.productId);
+    this.info = { kind: 'stlink', label: transport.label, vendorId: ST_VENDOR_ID, productId: transport.productId, serial: transport.serial };
+    this.protocol = new StlinkProtocol(transport, options.timeoutMs);
+    this.max8 = MAX_TRANSFER_8[model?.name ?? 'V2'];
+  }
+
+  async attach(): Promise<TargetIdentity> {
+    const version = await this.protocol.getVersion();
+    this.version = version;
+    if (version.stlink < 2 || (version.stlink === 2 && version.jtag < 15)) {
+      // GET_LAST_RW_STATUS2 (our only way to see a failed memory access) arrived in V2J15.
+      throw new FlashError(`${this.info.label}: firmware V${version.stlink}J${version.jtag} is too old (need V2J15 or later); update it with STM32CubeProgrammer`);
+    }
+    const mode = await this.protocol.getCurrentMode();
+    if (mode === Mode.DFU) await this.protocol.exitDfu();
+    if (mode !== Mode.DEBUG) {
+      await this.protocol.setSwdFrequency(version, this.options.swdKhz ?? 1800);
+      await this.protocol.enterSwd();
+    }
+    const dpIdcode = await this.protocol.readIdcodes();
+    if (dpIdcode === 0 || dpIdcode === 0xffffffff) {
+      throw new FlashError(`${this.info.label}: no target answered on SWD (IDCODE ${hex32(dpIdcode)}); check the cable and target power`);
+    }
+    await this.protocol.writeDebugRegister(Dhcsr.ADDRESS, Dhcsr.DBGKEY | Dhcsr.C_DEBUGEN | Dhcsr.C_HALT);
+    return { dpIdcode };
+  }
+
+  async reset(halt: boolean): Promise<void> {
+    this.requireAttached();
+    const demcr = await this.protocol.readDebugRegister(DEMCR.ADDRESS);
+    const catchReset = halt ? demcr | DEMCR.VC_CORERESET : demcr & ~DEMCR.VC_CORERESET;
+    await this.protocol.writeDebugRegister(DEMCR.ADDRESS, catchReset >>> 0);
+    // Running after reset: release debug control first, so the core is not left halted by C_HALT.
+    const dhcsr = halt ? Dhcsr.DBGKEY | Dhcsr.C_DEBUGEN | Dhcsr.C_HALT : Dhcsr.DBGKEY;
+    await this.protocol.writeDebugRegister(Dhcsr.ADDRESS, dhcsr >>> 0);
+    await this.protocol.readDebugRegister(Dhcsr.ADDRESS); // clears the sticky S_RESET_ST before the reset
+    await this.protocol.writeDebugRegister(AIRCR.ADDRESS, (AIRCR.VECTKEY | AIRCR.SYSRESETREQ) >>> 0);
+    const deadline = Date.now() + (this.options.resetTimeoutMs ?? 500);
+    for (;;) {
+      const status = await this.protocol.readDebugRegister(Dhcsr.ADDRESS);
+      const done = (status & Dhcsr.S_RESET_ST) !== 0 && (!halt || (status & Dhcsr.S_HALT) !== 0);
+      if (done) break;
+      if (Date.now() > deadline) {
+        // SYSRESETREQ was ignored (e.g. a core in lockup); fall back to the NRST pin.
+        await this.protocol.driveNrst(NrstLevel.PULSE);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    if (halt) await this.protocol.writeDebugRegister(DEMCR.ADDRESS, demcr & ~DEMCR.VC_CORERESET);
+  }
+
+  async readMemory32(address: number, length: number): Promise<Uint8Array> {
+    this.checkAligned(address, length, 'read');
+    const out = new Uint8Array(length);
+    for (const [at, size] of chunks(address, length, MAX_TRANSFER_32)) {
+      out.set(await this.protocol.readMemory(32, at, size), at - address);
+    }
+    return out;
+  }
+
+  async writeMemory32(address: number, data: Uint8Array): Promise<void> {
+    this.checkAligned(address, data.length, 'write');
+    for (const [at, size] of chunks(address, data.length, MAX_TRANSFER_32)) {
+      await this.protocol.writeMemory(32, at, data.subarray(at - address, at - address + size));
+    }
+  }
+
+  async readMemory8(address: number, length: number): Promise<Uint8Array> {
+    this.requireAttached();
+    const out = new Uint8Array(length);
+    for (const [at, size] of chunks(address, length, this.max8)) out.set(await this.protocol.readMemory(8, at, size), at - address);
+    return out;
+  }
+
+  async writeMemory8(address: number, data: Uint8Array): Promise<void> {
+    this.requireAttached();
+    for (const [at, size] of chunks(address, data.length, this.max8)) {
+      await this.protocol.writeMemory(8, at, data.subarray(at - address, at - address + size));
+    }
+  }
+
+  /** Single words go through the debug-register commands: one USB round trip each instead of two. */
+  async readWord(address: number): Promise<number> {
+    this.checkAligned(address, 4, 'read');
+    return this.protocol.readDebugRegister(address);
+  }
+
+  async writeWord(address: number, value: number): Promise<void> {
+    this.checkAligned(address, 4, 'write');
+    await this.protocol.writeDebugRegister(address, value >>> 0);
+  }
+
+  async targetVoltage(): Promise<number> {
+    return this.protocol.targetVoltage();
+  }
+
+  async close(): Promise<void> {
+    try {
+      if (this.version) await this.protocol.exitDebug();
+    } finally {
+      this.version = null;
+      await this.transport.close();
+    }
+  }
+
+  private requireAttached(): void {
+    if (!this.version) throw new FlashError(`${this.info.label}: not attached; call attach() first`);
+  }
+
+  private checkAligned(address: number, length: number, what: string): void {
+    this.requireAttached();
+    if (address % 4 !== 0 || length % 4 !== 0) {
+      throw new FlashError(`${this.info.label}: 32-bit ${what} of ${length} bytes at ${hex32(address)} is not 4-byte aligned`);
+    }
+  }
+}
+
+/** Splits [address, address+length) into pieces of at most `max` bytes that never cross a `max`-aligned boundary. */
+export function chunks(address: number, length: number, max: number): Array<[number, number]> {
+  const pieces: Array<[number, number]> = [];
+  let at = address;
+  const end = address + length;
+  while (at < end) {
+    const size = Math.min(end - at, max - (at % max));
+    pieces.push([at, size]);
+    at += size;
+  }
+  return pieces;
+}

@@ -1,0 +1,31 @@
+// What a NACK or ERROR answer means for the caller: BoardResetError for NO_SESSION (the board rebooted and lost the
+// session), BoardError with the code and the board's detail otherwise.
+import type { Frame } from './frame-codec';
+import { BoardError, BoardResetError, describeContext, type LinkErrorContext } from './link-errors';
+import { FRAME_TYPE, decodeError, decodeNack, frameTypeName } from './messages';
+import { LINK_ERROR, PROTOCOL } from './protocol-ids';
+
+export function resetErrorAt(context: LinkErrorContext): BoardResetError {
+  return new BoardResetError(`board reset ${describeContext(context)}: call hello() again and redo the sample`, context);
+}
+
+/** The error a NACK / ERROR frame stands for, or undefined for any other frame. */
+export function errorFromAnswer(f: Frame, context: LinkErrorContext): Error | undefined {
+  if (f.type === FRAME_TYPE.NACK) {
+    const nack = decodeNack(f.payload);
+    if (nack.code === LINK_ERROR.NO_SESSION) return resetErrorAt(context);
+    const hint =
+      nack.code === LINK_ERROR.VERSION_MISMATCH
+        ? `; the board speaks protocol version ${nack.detail}, the harness ${PROTOCOL.PROTOCOL_VERSION}: flash matching firmware`
+        : '';
+    return new BoardError(
+      `board rejected ${frameTypeName(nack.requestType)} ${describeContext(context)}: ${nack.codeName} (detail ${nack.detail})${hint}`,
+      nack.code, nack.codeName, nack.detail, context,
+    );
+  }
+  if (f.type === FRAME_TYPE.ERROR) {
+    const e = decodeError(f.payload);
+    return new BoardError(`board failed ${describeContext(context)}: ${e.codeName} (detail ${e.detail}): ${e.message}`, e.code, e.codeName, e.detail, context);
+  }
+  return undefined;
+}

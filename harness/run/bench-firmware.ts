@@ -1,0 +1,99 @@
+// The benchmark firmware for one model image: how much SRAM it will need (known before building) and the build
+// itself (firmware/app/bench_main.c + the protocol endpoint + the shared C runtime, cached by content).
+import * as fs from 'fs';
+import * as path from 'path';
+import type { ResolvedBoard } from '../boards';
+import { buildFirmware, type FirmwareBuild } from '../build';
+import { readImageSummary } from '../pack';
+import { IO_RECORD_BYTES, TENSOR_RECORD_BYTES } from '../pack/image-layout';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const RUNTIME_DIR = path.join(REPO_ROOT, 'native', 'runtime');
+const BENCH_APP = path.join(REPO_ROOT, 'firmware', 'app', 'bench_main.c');
+const LINK_SOURCES = ['link.c', 'protocol.c', 'link_port.c'].map((f) => path.join(REPO_ROOT, 'firmware', 'core', f));
+/** Runtime files compiled through firmware/app wrappers (their mcb_crc32 clashes with the protocol's). */
+const WRAPPED = new Map([['crc32.c', 'runtime_crc32.c'], ['image.c', 'runtime_image.c']]);
+
+/** Main stack of the bench firmware (painted at boot; its high-water mark is reported per run). */
+export const BENCH_STACK_BYTES = 8192;
+/**
+ * .data + .bss of the bench firmware apart from its input/output buffers (link state with its two frame buffers,
+ * the UART receive ring, the loaded model's pointers). Used to check the fit before building; the linker checks
+ * the real figure afterwards. Measured: 3,936 B on emu-f746 (arm-none-eabi-gcc 12.2, -Os); rounded up.
+ */
+export const BENCH_STATIC_BASE_BYTES = 5 * 1024;
+
+const STORAGE_ARENA = 1;
+const CONVERT_COPY = 0;
+const IO_INPUT = 0;
+const SECTION_TENSORS = 1;
+const SECTION_IO = 6;
+
+/** What the bench firmware holds in SRAM for one image, all known from the image alone. */
+export interface BenchMemory {
+  /** Arena + kernel scratch (mcb_model_arena_bytes), rounded to 16. */
+  arenaBytes: number;
+  /** Static input buffer: 16 when the input is received straight into the arena (see bench_main.c). */
+  inputBufferBytes: number;
+  outputBufferBytes: number;
+  stackBytes: number;
+  /** Estimated .data + .bss (base + input and output buffers). */
+  staticBytes: number;
+  /** arenaBytes + staticBytes + stackBytes. */
+  totalBytes: number;
+}
+
+const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+
+/** Mirrors bench_main.c's input_home(): a single arena input copied verbatim is received into the arena. */
+export function inputLivesInArena(image: Uint8Array): boolean {
+  const summary = readImageSummary(image);
+  const section = (id: number) => summary.sections.find((s) => s.id === id);
+  const tensors = section(SECTION_TENSORS);
+  const io = section(SECTION_IO);
+  if (!tensors || !io) return false;
+  const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
+  const inputs: number[] = [];
+  for (let i = 0; i < io.count; i++) {
+    const at = io.offset + i * IO_RECORD_BYTES;
+    if (view.getUint8(at + 4) === IO_INPUT) inputs.push(at);
+  }
+  if (inputs.length !== 1) return false;
+  const at = inputs[0];
+  const tensor = tensors.offset + view.getUint32(at, true) * TENSOR_RECORD_BYTES;
+  const storage = view.getUint8(tensor + 2);
+  const tensorBytes = view.getUint32(tensor + 4 + 4 * 6 + 4, true);
+  return storage === STORAGE_ARENA && view.getUint8(at + 6) === CONVERT_COPY && view.getUint32(at + 8, true) === tensorBytes;
+}
+
+export function benchMemory(image: Uint8Array, io: { inputBytes: number; outputBytes: number }): BenchMemory {
+  const summary = readImageSummary(image);
+  const arenaBytes = align16(align16(summary.arenaSize) + summary.scratchSize);
+  const inputBufferBytes = inputLivesInArena(image) ? 16 : align16(io.inputBytes);
+  const outputBufferBytes = align16(Math.max(io.outputBytes, 16));
+  const staticBytes = BENCH_STATIC_BASE_BYTES + inputBufferBytes + outputBufferBytes;
+  const stackBytes = BENCH_STACK_BYTES;
+  return { arenaBytes, inputBufferBytes, outputBufferBytes, stackBytes, staticBytes, totalBytes: arenaBytes + staticBytes + stackBytes };
+}
+
+/** Builds (or takes from the cache) the bench firmware with the image embedded in flash. */
+export async function buildBenchFirmware(board: ResolvedBoard, imageFile: string, memory: BenchMemory, onLine?: (line: string) => void): Promise<FirmwareBuild> {
+  const runtimeSources = ['src', 'kernels'].flatMap((dir) =>
+    fs.readdirSync(path.join(RUNTIME_DIR, dir)).filter((f) => f.endsWith('.c')).sort()
+      .map((f) => (dir === 'src' && WRAPPED.has(f) ? path.join(REPO_ROOT, 'firmware', 'app', WRAPPED.get(f)!) : path.join(RUNTIME_DIR, dir, f))));
+  return buildFirmware({
+    board: board.board.id,
+    modelImage: imageFile,
+    appSources: [BENCH_APP],
+    extraSources: [...LINK_SOURCES, ...runtimeSources],
+    extraIncludeDirs: [path.join(RUNTIME_DIR, 'include'), path.join(RUNTIME_DIR, 'src'), path.join(RUNTIME_DIR, 'kernels')],
+    arenaSize: memory.arenaBytes,
+    stackSize: memory.stackBytes,
+    defines: {
+      MCB_BENCH_INPUT_BUFFER: memory.inputBufferBytes,
+      MCB_BENCH_OUTPUT_BUFFER: memory.outputBufferBytes,
+      MCB_QEMU_ICOUNT_SHIFT: board.board.qemu?.icountShift ?? 0,
+    },
+    onLine,
+  });
+}

@@ -1,0 +1,132 @@
+// One emulated board running the bench firmware, seen through the link: launch QEMU, open its pty as a serial port,
+// say hello (and check the model it holds), run samples, and recover when the board stops answering or reboots.
+import type { ResolvedBoard } from '../boards';
+import { QemuInstance } from '../flash/qemu';
+import { BoardResetError, LinkError } from '../link/link-errors';
+import type { HelloAck } from '../link/messages';
+import { BoardClient, type BoardClientOptions, type SampleResult } from '../link/protocol-client';
+import { SerialTransport } from '../link/serial-transport';
+import type { Transport } from '../link/transport';
+
+export interface BoardSessionOptions {
+  board: ResolvedBoard;
+  elf: string;
+  /** First 16 hex digits of the image's model hash: the board must report the same. */
+  modelHash: string;
+  modelName: string;
+  /** Wraps the serial transport, e.g. in a FaultyTransport (fault-injection tests). */
+  wrapTransport?: (transport: Transport) => Transport;
+  client?: BoardClientOptions;
+  /** Board restarts allowed over the whole session before giving up. Default 3. */
+  maxRestarts?: number;
+  /** Progress and recovery notes for the user. */
+  onNote?: (note: string) => void;
+}
+
+/** QEMU's inference is slow next to silicon: allow a generous run timeout by default. */
+const DEFAULT_RUN_TIMEOUT_MS = 120_000;
+
+export class BoardSession {
+  /** QEMU restarts (or re-hellos after a board reset) done to recover. */
+  restarts = 0;
+  private qemu?: QemuInstance;
+  private transport?: Transport;
+  private client?: BoardClient;
+  private info?: HelloAck;
+
+  private constructor(private readonly options: BoardSessionOptions) {}
+
+  static async start(options: BoardSessionOptions): Promise<BoardSession> {
+    const session = new BoardSession(options);
+    await session.boot();
+    return session;
+  }
+
+  /** HELLO_ACK of the current boot. */
+  get hello(): HelloAck {
+    if (!this.info) throw new Error('BoardSession used before start()');
+    return this.info;
+  }
+
+  /** The running QEMU (tests kill it to check recovery). */
+  get qemuInstance(): QemuInstance | undefined {
+    return this.qemu;
+  }
+
+  /**
+   * Runs one sample. A link failure (no answer, port gone, board reset) restarts the board and retries the sample
+   * once; a second failure is a LinkError naming the sample. A board that answers with NACK/ERROR is not retried.
+   */
+  async runSample(index: number, name: string, input: Uint8Array): Promise<SampleResult> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (!this.client) await this.recover(`board not running`);
+        return await this.client!.runSample(index, input);
+      } catch (err) {
+        if (!(err instanceof LinkError)) throw err;
+        if (attempt >= 1) {
+          throw new LinkError(`sample '${name}' failed twice on board ${this.options.board.board.id}, giving up: ${err.message}` +
+            `${this.describeExit()}; finished samples are kept (rerun with --resume)`, err.context);
+        }
+        await this.recover(err instanceof BoardResetError ? 'the board reset' : err.message);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.client?.dispose();
+    this.client = undefined;
+    await this.transport?.close().catch(() => undefined);
+    this.transport = undefined;
+    await this.qemu?.stop().catch(() => undefined);
+    this.qemu = undefined;
+  }
+
+  private async recover(reason: string): Promise<void> {
+    const max = this.options.maxRestarts ?? 3;
+    if (this.restarts >= max) {
+      throw new LinkError(`board ${this.options.board.board.id} needed more than ${max} restarts (${reason}); giving up${this.describeExit()}`);
+    }
+    this.restarts++;
+    this.options.onNote?.(`board ${this.options.board.board.id}: ${reason}; restarting it (restart ${this.restarts} of at most ${max})`);
+    await this.close();
+    await this.boot();
+  }
+
+  private async boot(): Promise<void> {
+    const { board, elf } = this.options;
+    // Paused until the port is open, so the RESET notice the firmware sends at boot is not lost.
+    const qemu = await QemuInstance.launch(board, elf, { paused: true });
+    this.qemu = qemu;
+    const serial = new SerialTransport({ path: qemu.ptyPath, baudRate: board.board.uart.baud });
+    try {
+      await serial.open();
+      await qemu.resume();
+    } catch (err) {
+      await serial.close().catch(() => undefined);
+      await qemu.stop().catch(() => undefined);
+      this.qemu = undefined;
+      throw err;
+    }
+    this.transport = this.options.wrapTransport ? this.options.wrapTransport(serial) : serial;
+    this.client = new BoardClient(this.transport, { runTimeoutMs: DEFAULT_RUN_TIMEOUT_MS, ...this.options.client });
+    this.info = await this.client.hello();
+    this.checkBoard(this.info);
+  }
+
+  private checkBoard(ack: HelloAck): void {
+    const { board, modelHash, modelName } = this.options;
+    if (ack.boardId !== board.board.id) {
+      throw new LinkError(`the firmware answering on ${this.transport?.name} was built for board '${ack.boardId}', not '${board.board.id}'`);
+    }
+    if (ack.modelHash !== modelHash.slice(0, ack.modelHash.length)) {
+      throw new LinkError(`board ${board.board.id} holds model ${ack.modelHash}, not ${modelName} (${modelHash.slice(0, 16)}); ` +
+        'the firmware and the model image are out of step: rebuild');
+    }
+  }
+
+  private describeExit(): string {
+    const exit = this.qemu?.exit;
+    return exit ? ` (${this.qemu!.describeExit(exit).message.split('\n')[0]})` : '';
+  }
+}
