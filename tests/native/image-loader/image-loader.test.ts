@@ -121,7 +121,7 @@ test('random bit flips and byte smashes behind a repaired CRC: clean errors or c
   const rand = rng(2);
   const metaEnd = (img: Uint8Array) => sectionOf(img, SECTION_IDS.CONSTANTS).offset; // metadata precedes the weights
   const images: Uint8Array[] = [];
-  for (const [base, count] of [[kws, 200], [pdPatch, 80]] as const) {
+  for (const [base, count] of [[kws, 160], [pdPatch, 40]] as const) {
     for (let i = 0; i < count; i++) {
       const img = base.slice();
       const flips = 1 + Math.floor(rand() * 3);
