@@ -8,6 +8,8 @@ import { registerBoards } from './commands/boards';
 import { registerBuild } from './commands/build';
 import { registerInfer } from './commands/infer';
 import { registerEval } from './commands/eval';
+import { registerRun } from './commands/run';
+import { registerDemo } from './commands/demo';
 
 /** Errors whose message is the whole story for the user (no stack trace). */
 const KNOWN_ERRORS = ['ModelError', 'PlanError', 'UsageError', 'BoardError', 'LinkError', 'ImageError', 'DatasetError', 'BuildError', 'ResultsError'];
@@ -25,6 +27,8 @@ export async function main(argv: string[]): Promise<number> {
   registerBuild(program);
   registerInfer(program);
   registerEval(program);
+  registerRun(program);
+  registerDemo(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -1,11 +1,12 @@
 // Encodes each operator's parameter block: the kernels.h parameter struct, field by field in declaration order
 // (quant-params.ts computes the quantized fields exactly as TFLM's Prepare), followed for the convolutions and
-// FULLY_CONNECTED by `channels, multiplier[channels], shift[channels]`. docs/model-image.md lists every layout.
-import { Graph, Operator, Tensor } from '../model/graph';
+// FULLY_CONNECTED by `channels, multiplier[channels], shift[channels]`; legacy uint8 convolutions use
+// mcb_conv_u8_params instead. docs/model-image.md lists every layout.
+import { Conv2DOptions, DepthwiseConv2DOptions, Graph, Operator, Tensor } from '../model/graph';
 import { ImageError } from './image-error';
 import { IMAGE_MAX_RANK } from './image-ids';
 import {
-  ActivationRange, addQuantParams, affineQuant, checkConcatenationQuant, convQuantParams, ConvQuantParams,
+  ActivationRange, addQuantParams, affineQuant, checkConcatenationQuant, convQuantParams, ConvQuantParams, convU8QuantParams,
   fullyConnectedQuantParams, leakyReluQuantParams, meanQuantParams, mulQuantParams, poolQuantParams,
   requantizeParams, softmaxQuantParams,
 } from './quant-params';
@@ -45,12 +46,14 @@ export function encodeOpParams(graph: Graph, op: Operator): number[] {
   switch (op.type) {
     case 'CONV_2D': {
       if (o.kind !== 'conv') return fail('options are not conv options');
+      if (T(0).dtype === 'uint8') return convU8Words(T(0), T(1), out, o, 1);
       const q = convQuantParams('conv', T(0), T(1), out, o.activation);
       return [o.strideH, o.strideW, o.dilationH, o.dilationW, o.padding.top, o.padding.left,
         q.input_offset, q.output_offset, ...range(q), ...channelTail(q)];
     }
     case 'DEPTHWISE_CONV_2D': {
       if (o.kind !== 'depthwise') return fail('options are not depthwise options');
+      if (T(0).dtype === 'uint8') return convU8Words(T(0), T(1), out, o, o.depthMultiplier);
       const q = convQuantParams('depthwise', T(0), T(1), out, o.activation);
       return [o.strideH, o.strideW, o.dilationH, o.dilationW, o.padding.top, o.padding.left, o.depthMultiplier,
         q.input_offset, q.output_offset, ...range(q), ...channelTail(q)];
@@ -128,6 +131,13 @@ export function encodeOpParams(graph: Graph, op: Operator): number[] {
     default:
       return fail('the runtime has no kernel for this operator');
   }
+}
+
+/** Legacy uint8 (TFLite, per-tensor) convolutions: the mcb_conv_u8_params words. */
+function convU8Words(input: Tensor, filter: Tensor, out: Tensor, o: Conv2DOptions | DepthwiseConv2DOptions, depthMultiplier: number): number[] {
+  const q = convU8QuantParams(input, filter, out, o.activation);
+  return [o.strideH, o.strideW, o.dilationH, o.dilationW, o.padding.top, o.padding.left, depthMultiplier,
+    q.input_offset, q.filter_offset, q.output_offset, q.output_multiplier, q.output_shift, ...range(q)];
 }
 
 function int8Value(graph: Graph, op: Operator): number {

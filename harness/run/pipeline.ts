@@ -122,6 +122,10 @@ export async function runEvaluation(opts: EvalOptions): Promise<EvalOutcome> {
   const journal = openRun(opts, manifest);
   try {
     const selection = selectSamples(dataset, task, journal.existing.done, opts.limit);
+    if (selection.total === 0) {
+      const why = dataset.skipped.length ? ` (${dataset.skipped.length} skipped; first: ${dataset.skipped[0].file}: ${dataset.skipped[0].reason})` : '';
+      throw new UsageError(`${dataset.root}: no usable samples for this model${why}`);
+    }
     const progress = opts.progress === false ? undefined : createProgress({ total: selection.total, already: selection.done, stream: opts.progress });
     const source = prepareSamples(selection.pending, preset, inputSpecFromIo(io.inputs[0]), opts.decodeOptions);
     const batchSize = Math.max(1, opts.batchSize ?? 8);

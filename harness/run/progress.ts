@@ -56,15 +56,19 @@ export function createProgress(options: ProgressOptions): Progress {
   const interval = options.intervalMs ?? 5000;
   let lastLine = started;
   let last = already;
+  let printed = -1;
+  const print = (done: number): void => {
+    lastLine = now();
+    printed = done;
+    stream.write(`eval: ${progressLine(done, total, lastLine - started, already)}\n`);
+  };
   return {
     update(done) {
       last = done;
-      if (now() - lastLine < interval) return;
-      lastLine = now();
-      stream.write(`eval: ${progressLine(done, total, lastLine - started, already)}\n`);
+      if (now() - lastLine >= interval) print(done);
     },
     stop() {
-      stream.write(`eval: ${progressLine(last, total, now() - started, already)}\n`);
+      if (printed !== last) print(last);
     },
   };
 }

@@ -32,12 +32,12 @@ export function top5Int8(bytes: Uint8Array): number[] {
   return v.map((s, i) => [s, i]).sort((a, b) => b[0] - a[0] || a[1] - b[1]).slice(0, 5).map(([, i]) => i);
 }
 
-/** A labelled-CSV dataset of some files of a shared folder (symlinked), with the given labels. */
+/** A labelled-CSV dataset of some files of a shared folder (copied: loaders list regular files only), with the given labels. */
 export function csvSubset(files: { source: string; label: number }[]): string {
   const dir = tmpDir('subset');
   const rows = ['filename,class_index'];
   for (const f of files) {
-    fs.symlinkSync(f.source, path.join(dir, path.basename(f.source)));
+    fs.copyFileSync(f.source, path.join(dir, path.basename(f.source)));
     rows.push(`${path.basename(f.source)},${f.label}`);
   }
   fs.writeFileSync(path.join(dir, 'labels.csv'), `${rows.join('\n')}\n`);
@@ -51,8 +51,8 @@ export function vocSubset(ids: string[]): string {
   fs.mkdirSync(path.join(dir, 'Annotations'));
   fs.mkdirSync(path.join(dir, 'JPEGImages'));
   for (const id of ids) {
-    fs.symlinkSync(path.join(src, 'Annotations', `${id}.xml`), path.join(dir, 'Annotations', `${id}.xml`));
-    fs.symlinkSync(path.join(src, 'JPEGImages', `${id}.jpg`), path.join(dir, 'JPEGImages', `${id}.jpg`));
+    fs.copyFileSync(path.join(src, 'Annotations', `${id}.xml`), path.join(dir, 'Annotations', `${id}.xml`));
+    fs.copyFileSync(path.join(src, 'JPEGImages', `${id}.jpg`), path.join(dir, 'JPEGImages', `${id}.jpg`));
   }
   return dir;
 }

@@ -9,7 +9,7 @@ import { REPO_ROOT } from '../support/paths';
 const KERNELS_DIR = path.join(REPO_ROOT, 'native', 'runtime', 'kernels');
 const INCLUDE_DIR = path.join(REPO_ROOT, 'native', 'runtime', 'include');
 const TESTS_DIR = path.join(REPO_ROOT, 'tests', 'native', 'kernels');
-const CFLAGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-pedantic', '-O1', '-g', '-fno-omit-frame-pointer',
+const CFLAGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-pedantic', '-O0', '-g', '-fno-omit-frame-pointer',
   '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', `-I${INCLUDE_DIR}`, `-I${KERNELS_DIR}`];
 
 const kernelSources = fs.readdirSync(KERNELS_DIR).filter((f) => f.endsWith('.c')).sort();

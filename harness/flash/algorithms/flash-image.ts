@@ -73,9 +73,12 @@ export async function flashImage(probe: Probe, chip: Chip, segments: ImageSegmen
         report('program', done, total);
       }
     }
-  } finally {
-    await flash.lock();
+  } catch (err) {
+    // Relock if the probe still answers, but never let that hide the original failure.
+    await flash.lock().catch(() => undefined);
+    throw err;
   }
+  await flash.lock();
   await verify(probe, blocks, (done, total) => report('verify', done, total));
   await probe.reset(options.run === false);
   return { devId: idcode & 0xfff, erasedSectors: sectors.map((s) => s.index), bytesProgrammed: blocks.reduce((sum, b) => sum + b.data.length, 0) };

@@ -19,11 +19,19 @@ export class Stm32Flash {
     return ((await this.probe.readWord(FlashReg.CR)) & Cr.LOCK) !== 0;
   }
 
-  /** Writes the two KEYR keys if CR is locked; false if CR stays locked (a wrong key earlier locks it until reset). */
+  /**
+   * Writes the two KEYR keys if CR is locked; false if CR stays locked. After a wrong key sequence (another tool,
+   * an interrupted unlock) the chip answers KEYR writes with a bus fault and keeps CR locked until reset.
+   */
   async unlock(): Promise<boolean> {
     if (!(await this.isLocked())) return true;
-    await this.probe.writeWord(FlashReg.KEYR, FLASH_KEYS[0]);
-    await this.probe.writeWord(FlashReg.KEYR, FLASH_KEYS[1]);
+    try {
+      await this.probe.writeWord(FlashReg.KEYR, FLASH_KEYS[0]);
+      await this.probe.writeWord(FlashReg.KEYR, FLASH_KEYS[1]);
+    } catch (err) {
+      if (!(err instanceof FlashError) || !/SWD_AP_FAULT/.test(err.message)) throw err;
+      return false;
+    }
     return !(await this.isLocked());
   }
 

@@ -91,7 +91,8 @@ static mcb_status binary_window(const mcb_op_ctx *c, const mcb_arena *arena, mcb
 
 static mcb_status softmax_check(const mcb_op_ctx *c, mcb_diag *diag) {
   const mcb_img_tensor *in = mcb_operand(c, 0);
-  if (!unary_ok(c, MCB_DTYPE_INT8, MCB_DTYPE_INT8, 3) || in->rank < 1 || in->shape[in->rank - 1] <= 0)
+  if (!(unary_ok(c, MCB_DTYPE_INT8, MCB_DTYPE_INT8, 3) || unary_ok(c, MCB_DTYPE_UINT8, MCB_DTYPE_UINT8, 3)) ||
+      in->rank < 1 || in->shape[in->rank - 1] <= 0)
     return mcb_bad_params(c, diag);
   return MCB_OK;
 }
@@ -103,6 +104,8 @@ static mcb_status softmax_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_
   int32_t depth = in->shape[in->rank - 1];
   if (!src || !dst) return missing(c, diag);
   memcpy(&params, c->p, sizeof(params));
+  if (in->dtype == MCB_DTYPE_UINT8)
+    return mcb_kernel_status(c, mcb_softmax_u8(&params, (int32_t)(mcb_elements(in) / (uint32_t)depth), depth, src, dst), diag);
   return mcb_kernel_status(c, mcb_softmax_s8(&params, (int32_t)(mcb_elements(in) / (uint32_t)depth), depth,
                                              (const int8_t *)src, (int8_t *)dst), diag);
 }

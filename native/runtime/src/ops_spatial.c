@@ -8,6 +8,26 @@
 #define DEPTHWISE_WORDS 11u
 #define FC_WORDS 5u
 #define POOL_WORDS 8u
+#define CONV_U8_WORDS 14u /* mcb_conv_u8_params: legacy uint8 (TFLite) convolutions, per-tensor */
+
+/* The same window, typed for the legacy uint8 kernels (views share one layout). */
+static mcb_view_u8 as_u8(const mcb_view_s8 *v) {
+  mcb_view_u8 u;
+  u.data = (uint8_t *)v->data;
+  u.y0 = v->y0;
+  u.x0 = v->x0;
+  u.h = v->h;
+  u.w = v->w;
+  u.c = v->c;
+  u.full_h = v->full_h;
+  u.full_w = v->full_w;
+  return u;
+}
+
+/* Activation dtype of a convolution or pool: int8, or uint8 for legacy TFLite models. */
+static uint32_t activation_dtype(const mcb_img_tensor *in) {
+  return in && in->dtype == MCB_DTYPE_UINT8 ? MCB_DTYPE_UINT8 : MCB_DTYPE_INT8;
+}
 
 /* The per-channel tail after `head` words: channels must be 1 or out_c and fill the block exactly. */
 static int channel_quant(const mcb_op_ctx *c, uint32_t head, int32_t out_c, mcb_channel_quant *q) {
@@ -59,16 +79,32 @@ static mcb_filter_s8 conv_filter(const mcb_op_ctx *c) {
 
 static mcb_status conv_check(const mcb_op_ctx *c, mcb_diag *diag) {
   const mcb_img_tensor *in = mcb_operand(c, 0), *f = mcb_operand(c, 1), *out;
+  uint32_t dt = activation_dtype(in);
   mcb_channel_quant q;
   if (c->op->n_inputs < 2 || c->op->n_inputs > 3 || c->op->n_outputs != 1) return mcb_bad_params(c, diag);
   out = mcb_operand(c, c->op->n_inputs);
-  if (!mcb_is_nhwc1(in, MCB_DTYPE_INT8) || !mcb_is_nhwc1(out, MCB_DTYPE_INT8)) return mcb_bad_params(c, diag);
-  if (!constant_of(f, MCB_DTYPE_INT8) || f->rank != 4 || f->shape[0] <= 0 || f->shape[3] <= 0)
+  if (!mcb_is_nhwc1(in, dt) || !mcb_is_nhwc1(out, dt)) return mcb_bad_params(c, diag);
+  if (!constant_of(f, dt) || f->rank != 4 || f->shape[0] <= 0 || f->shape[3] <= 0)
     return mcb_bad_params(c, diag);
   if (in->shape[3] % f->shape[3] != 0 || out->shape[3] != f->shape[0] || !bias_ok(c, f->shape[0]))
     return mcb_bad_params(c, diag);
+  if (dt == MCB_DTYPE_UINT8) return c->np == CONV_U8_WORDS ? MCB_OK : mcb_bad_params(c, diag);
   if (!channel_quant(c, CONV_WORDS, f->shape[0], &q)) return mcb_bad_params(c, diag);
   return MCB_OK;
+}
+
+static mcb_status conv_u8_window(const mcb_op_ctx *c, mcb_step_views *v, mcb_diag *diag) {
+  mcb_conv_u8_params params;
+  mcb_filter_s8 f = conv_filter(c);
+  mcb_filter_u8 filter;
+  mcb_view_u8 in = as_u8(&v->in[0]), out = as_u8(&v->out);
+  memcpy(&params, c->p, sizeof(params));
+  filter.data = (const uint8_t *)f.data;
+  filter.out_c = f.out_c;
+  filter.h = f.h;
+  filter.w = f.w;
+  filter.in_c = f.in_c;
+  return mcb_kernel_status(c, mcb_conv_2d_u8(&params, &in, &filter, bias_of(c), &out, &v->region), diag);
 }
 
 static mcb_status conv_window(const mcb_op_ctx *c, const mcb_arena *arena, mcb_step_views *v, mcb_diag *diag) {
@@ -76,6 +112,7 @@ static mcb_status conv_window(const mcb_op_ctx *c, const mcb_arena *arena, mcb_s
   mcb_channel_quant q;
   mcb_filter_s8 filter = conv_filter(c);
   mcb_context ctx = scratch_of(arena);
+  if (mcb_operand(c, 0)->dtype == MCB_DTYPE_UINT8) return conv_u8_window(c, v, diag);
   memcpy(&params, c->p, sizeof(params));
   channel_quant(c, CONV_WORDS, filter.out_c, &q);
   return mcb_kernel_status(c, mcb_conv_2d_s8(&params, &q, &v->in[0], &filter, bias_of(c), &v->out, &v->region, &ctx), diag);
@@ -111,17 +148,19 @@ static mcb_status conv_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_dia
 
 static mcb_status depthwise_check(const mcb_op_ctx *c, mcb_diag *diag) {
   const mcb_img_tensor *in = mcb_operand(c, 0), *f = mcb_operand(c, 1), *out;
+  uint32_t dt = activation_dtype(in);
   mcb_channel_quant q;
   int32_t mult;
   if (c->op->n_inputs < 2 || c->op->n_inputs > 3 || c->op->n_outputs != 1) return mcb_bad_params(c, diag);
   out = mcb_operand(c, c->op->n_inputs);
-  if (!mcb_is_nhwc1(in, MCB_DTYPE_INT8) || !mcb_is_nhwc1(out, MCB_DTYPE_INT8)) return mcb_bad_params(c, diag);
-  if (!constant_of(f, MCB_DTYPE_INT8) || f->rank != 4 || f->shape[0] != 1 || f->shape[3] != out->shape[3])
+  if (!mcb_is_nhwc1(in, dt) || !mcb_is_nhwc1(out, dt)) return mcb_bad_params(c, diag);
+  if (!constant_of(f, dt) || f->rank != 4 || f->shape[0] != 1 || f->shape[3] != out->shape[3])
     return mcb_bad_params(c, diag);
   if (c->np < DEPTHWISE_WORDS) return mcb_bad_params(c, diag);
-  mult = c->p[6];
+  mult = c->p[6]; /* depth_multiplier sits at word 6 in both the int8 and the uint8 block */
   if (mult < 1 || (int64_t)in->shape[3] * mult != out->shape[3] || !bias_ok(c, out->shape[3]))
     return mcb_bad_params(c, diag);
+  if (dt == MCB_DTYPE_UINT8) return c->np == CONV_U8_WORDS ? MCB_OK : mcb_bad_params(c, diag);
   if (!channel_quant(c, DEPTHWISE_WORDS, out->shape[3], &q)) return mcb_bad_params(c, diag);
   return MCB_OK;
 }
@@ -132,6 +171,17 @@ static mcb_status depthwise_window(const mcb_op_ctx *c, const mcb_arena *arena, 
   mcb_depthwise_filter_s8 filter;
   const mcb_img_tensor *f = mcb_operand(c, 1);
   mcb_context ctx = scratch_of(arena);
+  if (mcb_operand(c, 0)->dtype == MCB_DTYPE_UINT8) {
+    mcb_conv_u8_params u8_params;
+    mcb_depthwise_filter_u8 u8_filter;
+    mcb_view_u8 in = as_u8(&v->in[0]), out = as_u8(&v->out);
+    memcpy(&u8_params, c->p, sizeof(u8_params));
+    u8_filter.data = c->m->constants + f->offset;
+    u8_filter.h = f->shape[1];
+    u8_filter.w = f->shape[2];
+    u8_filter.c = f->shape[3];
+    return mcb_kernel_status(c, mcb_depthwise_conv_2d_u8(&u8_params, &in, &u8_filter, bias_of(c), &out, &v->region), diag);
+  }
   memcpy(&params, c->p, sizeof(params));
   filter.data = (const int8_t *)(c->m->constants + f->offset);
   filter.h = f->shape[1];
@@ -184,10 +234,12 @@ static mcb_status fc_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag 
 
 static mcb_status pool_check(const mcb_op_ctx *c, mcb_diag *diag) {
   const mcb_img_tensor *in = mcb_operand(c, 0), *out;
+  uint32_t dt = activation_dtype(in);
   if (c->op->n_inputs != 1 || c->op->n_outputs != 1 || c->np != POOL_WORDS) return mcb_bad_params(c, diag);
   out = mcb_operand(c, 1);
-  if (!mcb_is_nhwc1(in, MCB_DTYPE_INT8) || !mcb_is_nhwc1(out, MCB_DTYPE_INT8) || in->shape[3] != out->shape[3])
-    return mcb_bad_params(c, diag);
+  if (!mcb_is_nhwc1(in, dt) || !mcb_is_nhwc1(out, dt) || in->shape[3] != out->shape[3]) return mcb_bad_params(c, diag);
+  /* Legacy uint8 has an average-pool kernel only. */
+  if (dt == MCB_DTYPE_UINT8 && c->op->code != MCB_OP_AVERAGE_POOL_2D) return mcb_fail(diag, MCB_ERR_OP, MCB_IMAGE_ERR_UNSUPPORTED_OP, (int32_t)c->index);
   return MCB_OK;
 }
 
@@ -195,6 +247,10 @@ static mcb_status avg_pool_window(const mcb_op_ctx *c, const mcb_arena *arena, m
   mcb_pool_params params;
   (void)arena;
   memcpy(&params, c->p, sizeof(params));
+  if (mcb_operand(c, 0)->dtype == MCB_DTYPE_UINT8) {
+    mcb_view_u8 in = as_u8(&v->in[0]), out = as_u8(&v->out);
+    return mcb_kernel_status(c, mcb_avg_pool_2d_u8(&params, &in, &out, &v->region), diag);
+  }
   return mcb_kernel_status(c, mcb_avg_pool_2d_s8(&params, &v->in[0], &v->out, &v->region), diag);
 }
 

@@ -78,7 +78,8 @@ mcb_status mcb_patch_check(const mcb_model *m, mcb_diag *diag) {
   if (!io || in->storage != MCB_STORAGE_EXTERNAL_INPUT || !mcb_is_nhwc1(in, in->dtype)) return bad_schedule(diag, -1);
   /* Tiles are one byte per element: an int8 tensor (after any float quantize at copy-in) or a uint8 one. */
   if (in->dtype != MCB_DTYPE_INT8 && in->dtype != MCB_DTYPE_UINT8) return bad_schedule(diag, -1);
-  if (out->storage != MCB_STORAGE_ARENA || !mcb_is_nhwc1(out, MCB_DTYPE_INT8)) return bad_schedule(diag, -1);
+  if (out->storage != MCB_STORAGE_ARENA || !mcb_is_nhwc1(out, out->dtype) || mcb_dtype_size(out->dtype) != 1)
+    return bad_schedule(diag, -1);
   for (k = 0; k < ph->stage_op_count; ++k) {
     const mcb_op_def *def;
     const mcb_img_op *op;

@@ -65,9 +65,9 @@ describe(`link on ${BOARD} in QEMU`, () => {
   it('says hello and returns correct outputs, also through injected faults', async () => {
     const ptyPath = await startQemu(buildFirmware());
     serial = new SerialTransport({ path: ptyPath });
-    const faulty = new FaultyTransport(serial, { tx: { seed: 21, drop: 0.0005, flip: 0.0005 }, rx: { seed: 22, flip: 0.0005, garbage: 0.0005 } });
+    const faulty = new FaultyTransport(serial, { tx: { seed: 21, drop: 0.0003, flip: 0.0003 }, rx: { seed: 22, flip: 0.0003, garbage: 0.0003 } });
     await faulty.open();
-    const client = new BoardClient(faulty, { replyTimeoutMs: 300, perByteMs: 0.1, runTimeoutMs: 2000, retries: 10 });
+    const client = new BoardClient(faulty, { replyTimeoutMs: 200, perByteMs: 0.1, runTimeoutMs: 2000, retries: 10, maxChunk: 256 });
     const ack = await client.hello();
     expect(ack).toMatchObject({ boardId: BOARD, coreClockHz: board.clockHz, firmwareVersion: 'qemu-link-test', rxBufferSize: 1024, maxPayload: 1024, inputCapacity: 8192 });
     for (const [sample, length] of [[0, 0], [1, 1500], [2, 8192]]) {

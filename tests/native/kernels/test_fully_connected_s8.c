@@ -1,7 +1,40 @@
 /* FULLY_CONNECTED: hand-computed per-tensor / per-channel cases, filter offset, saturation. */
 #include "test_util.h"
 
+/* With symmetric weights, FC over [batches, accum] equals a 1x1 conv over [1, batches, 1, accum]
+ * (the conv kernel is verified layer by layer against TFLM). */
+static void test_matches_pointwise_conv(int per_channel) {
+  enum { B = 3, A = 37, O = 5 };
+  int8_t in[B * A], w[O * A], fc_out[B * O], conv_out[B * O];
+  int32_t bias[O], m[O], s[O], i;
+  mcb_fully_connected_params fp;
+  mcb_conv_params cp;
+  mcb_channel_quant q;
+  mcb_filter_s8 f;
+  mcb_view_s8 vin, vout;
+  rng_fill_s8(in, sizeof in);
+  rng_fill_s8(w, sizeof w);
+  for (i = 0; i < O; ++i) {
+    bias[i] = rng_range(-4000, 4000);
+    m[i] = rng_range(1 << 30, INT32_MAX);
+    s[i] = rng_range(-10, -6);
+  }
+  q.multiplier = m; q.shift = s; q.count = per_channel ? O : 1;
+  fp.input_offset = 11; fp.filter_offset = 0; fp.output_offset = -7; fp.act_min = -120; fp.act_max = 120;
+  cp.stride_h = cp.stride_w = cp.dilation_h = cp.dilation_w = 1;
+  cp.pad_top = cp.pad_left = 0;
+  cp.input_offset = 11; cp.output_offset = -7; cp.act_min = -120; cp.act_max = 120;
+  f.data = w; f.out_c = O; f.h = 1; f.w = 1; f.in_c = A;
+  vin = full_view(in, B, 1, A);
+  vout = full_view(conv_out, B, 1, O);
+  CHECK_STATUS(mcb_fully_connected_s8(&fp, &q, in, B, A, w, O, bias, fc_out), MCB_OK);
+  CHECK_STATUS(mcb_conv_2d_s8(&cp, &q, &vin, &f, bias, &vout, NULL, NULL), MCB_OK);
+  CHECK_BYTES(fc_out, conv_out, B * O);
+}
+
 int main(void) {
+  test_matches_pointwise_conv(0);
+  test_matches_pointwise_conv(1);
   const int8_t in[3] = {1, 2, 3};
   const int8_t w[6] = {1, 1, 1, -1, 2, -3};
   const int32_t bias[2] = {10, 0};

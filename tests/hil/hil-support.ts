@@ -1,0 +1,120 @@
+// Shared pieces of the emulated-board (QEMU) end-to-end tests: golden inputs copied to a scratch folder, one board
+// run through the same executor + pipeline as `mcubench run`, and the checks every run must pass.
+import { execFileSync } from 'child_process';
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { loadModel } from '../../harness/model';
+import type { ScheduleRequest } from '../../harness/pack/select-schedule';
+import type { Results } from '../../harness/report/results';
+import { BoardExecutor, type BoardExecutorOptions } from '../../harness/run/board-executor';
+import { JOURNAL_FILE } from '../../harness/run/pipeline-manifest';
+import { runEvaluation, type EvalOutcome } from '../../harness/run/pipeline';
+import { SHARED_GOLDEN, sharedModel } from '../support/paths';
+
+export const PERSON_DETECT = { model: 'person_detect', golden: 'person_detect' };
+export const MCUNET_IN3 = { model: 'mcunet-in3_320kb-1mb_imagenet', golden: 'mcunet-in3_320kb-1mb_imagenet' };
+export type ModelCase = typeof PERSON_DETECT;
+
+export const scratchDir = (tag: string): string => fs.mkdtempSync(path.join(os.tmpdir(), `mcb-hil-${tag}-`));
+
+/** A folder holding copies of the named golden inputs (<name>.bin). */
+export function goldenInputs(model: ModelCase, names: string[]): string {
+  const dir = scratchDir(`${model.model.slice(0, 12)}-in`);
+  for (const name of names) fs.copyFileSync(path.join(SHARED_GOLDEN, model.golden, `${name}.bin`), path.join(dir, `${name}.bin`));
+  return dir;
+}
+
+export const goldenOutput = (model: ModelCase, name: string): Buffer => fs.readFileSync(path.join(SHARED_GOLDEN, model.golden, `${name}.out`));
+
+export interface BoardRun {
+  outcome: EvalOutcome;
+  results: Results;
+  outDir: string;
+  /** .data + .bss of the ELF that ran, read with arm-none-eabi-size. */
+  elfStaticBytes: number;
+  arenaBufferBytes: number;
+  restarts: number;
+}
+
+export interface BoardRunOptions extends Partial<Pick<BoardExecutorOptions, 'wrapTransport' | 'client' | 'maxRestarts'>> {
+  board: string;
+  model: ModelCase;
+  inputsDir: string;
+  schedule: ScheduleRequest;
+  outDir?: string;
+  resume?: boolean;
+  /** Called once the board is up (tests that kill QEMU need the executor). */
+  onOpen?: (executor: BoardExecutor) => void;
+}
+
+export async function runBoard(options: BoardRunOptions): Promise<BoardRun> {
+  const graph = loadModel(sharedModel(options.model.model));
+  const executor = await BoardExecutor.open({
+    board: options.board, graph, modelName: options.model.model, schedule: options.schedule,
+    wrapTransport: options.wrapTransport, client: options.client, maxRestarts: options.maxRestarts,
+  });
+  options.onOpen?.(executor);
+  const outDir = options.outDir ?? scratchDir('out');
+  try {
+    const outcome = await runEvaluation({
+      graph, model: options.model.model, datasetDir: options.inputsDir, outDir, resume: options.resume, executor,
+      tool: { name: 'mcubench', version: 'test' }, progress: false,
+    });
+    return {
+      outcome, results: outcome.results, outDir, elfStaticBytes: elfStaticBytes(executor.firmware.elf),
+      arenaBufferBytes: executor.boardSession.hello.arenaSize, restarts: executor.boardSession.restarts,
+    };
+  } finally {
+    await executor.close();
+  }
+}
+
+export function elfStaticBytes(elf: string): number {
+  const out = execFileSync('arm-none-eabi-size', ['-A', '-d', elf], { encoding: 'utf8' });
+  const size = (name: string): number => Number(new RegExp(`^\\${name}\\s+(\\d+)`, 'm').exec(out)?.[1] ?? 0);
+  return size('.data') + size('.bss');
+}
+
+export const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Sample names of the journal's complete lines, in file order (duplicates kept, so a test can see them). */
+export function journalSamples(outDir: string): string[] {
+  const text = fs.readFileSync(path.join(outDir, JOURNAL_FILE), 'utf8');
+  return text.split('\n').filter((line) => line.trim() !== '').map((line) => (JSON.parse(line) as { sample: string }).sample);
+}
+
+/** Every output equals the golden TFLM output and the host addon's, and is stored once. */
+export function expectGoldenOutputs(run: BoardRun, model: ModelCase, names: string[]): void {
+  const { results, outDir } = run;
+  expect(results.samples.map((s) => s.name).sort()).toEqual([...names].sort());
+  expect(results.count).toBe(names.length);
+  for (const sample of results.samples) {
+    const golden = goldenOutput(model, sample.name);
+    const written = fs.readFileSync(path.join(outDir, 'outputs', `${sample.name}.out`));
+    expect(written.equals(golden)).toBe(true);
+    expect(sample.outputSha256).toBe(sha256(golden));
+    expect(sample.matchesHost).toBe(true);
+  }
+  expect(results.agreement).toBe(1);
+  expect(journalSamples(outDir).sort()).toEqual([...names].sort());
+}
+
+/** SRAM and latency figures of a board run hang together and match the ELF. */
+export function expectConsistentMeasurements(run: BoardRun): void {
+  const { results } = run;
+  const sram = results.sram!;
+  expect(sram.staticBytes).toBe(run.elfStaticBytes);
+  expect(sram.stackPeakBytes).toBeGreaterThan(0);
+  expect(sram.stackPeakBytes).toBeLessThan(8192);
+  // The arena's high-water mark spans at least the planner's peak of simultaneously live bytes, and no more than the buffer.
+  expect(sram.arenaPeakBytes).toBeGreaterThanOrEqual(sram.plannedPeakBytes);
+  expect(sram.arenaPeakBytes).toBeLessThanOrEqual(run.arenaBufferBytes);
+  expect(sram.measuredPeakBytes).toBe(sram.staticBytes! + sram.stackPeakBytes! + sram.arenaPeakBytes!);
+  expect(results.latency?.unit).toBe('instructions');
+  for (const sample of results.samples) {
+    expect(sample.instructions).toBeGreaterThan(0);
+    expect(sample.cycles).toBeUndefined();
+  }
+}
