@@ -5,6 +5,7 @@
 import { Conv2DOptions, DepthwiseConv2DOptions, Graph, Operator, Tensor } from '../model/graph';
 import { ImageError } from './image-error';
 import { IMAGE_MAX_RANK } from './image-ids';
+import { layoutParamWords } from './layout-params';
 import {
   ActivationRange, addQuantParams, affineQuant, checkConcatenationQuant, convQuantParams, ConvQuantParams, convU8QuantParams,
   fullyConnectedQuantParams, leakyReluQuantParams, meanQuantParams, mulQuantParams, poolQuantParams,
@@ -128,6 +129,12 @@ export function encodeOpParams(graph: Graph, op: Operator): number[] {
     }
     case 'RESHAPE':
       return [];
+    case 'SHAPE':
+    case 'STRIDED_SLICE':
+    case 'PACK':
+    case 'TILE':
+    case 'RESIZE_BILINEAR':
+      return layoutParamWords(graph, op);
     default:
       return fail('the runtime has no kernel for this operator');
   }

@@ -22,6 +22,15 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const IMAGE_CACHE = path.join(REPO_ROOT, '.cache', 'images');
 /** Code, vectors and constants of the bench firmware besides the model image (measured ~26 KB), rounded up. */
 const BENCH_CODE_ESTIMATE_BYTES = 40 * 1024;
+/**
+ * How long the host waits for a RUN's result once the board has ACKed it, before retransmitting the RUN (which a
+ * board that lost its STATS answers from its cache). Scaled by the model's MACs: the reference kernels take ~20-30
+ * guest instructions per MAC and QEMU runs them at 100+ MIPS; 50 MIPS at 30 instructions/MAC leaves margin for a
+ * loaded host.
+ */
+export function runTimeoutMs(macs: number): number {
+  return Math.max(5_000, Math.ceil((macs * 30) / 50e6) * 1000);
+}
 
 export interface BoardExecutorOptions {
   /** Board id (boards/<id>.json) or an already loaded board. */
@@ -93,7 +102,7 @@ export class BoardExecutor implements Executor {
     }
     const session = await BoardSession.start({
       board, elf: firmware.elf, modelHash: image.modelHash, modelName, wrapTransport: options.wrapTransport,
-      client: options.client, maxRestarts: options.maxRestarts, onNote: options.onNote,
+      client: { runTimeoutMs: runTimeoutMs(schedule.plan.macs), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote,
     });
     return new BoardExecutor(board, schedule, memory, firmware, image.modelHash, host, session);
   }

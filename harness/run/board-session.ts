@@ -27,8 +27,10 @@ export interface BoardSessionOptions {
 const DEFAULT_RUN_TIMEOUT_MS = 120_000;
 
 export class BoardSession {
-  /** QEMU restarts (or re-hellos after a board reset) done to recover. */
+  /** QEMU restarts done to recover. */
   restarts = 0;
+  /** Link health over every boot of this session: requests sent, retransmissions, stale answers ignored. */
+  readonly linkCounters = { requests: 0, retransmissions: 0, staleFrames: 0 };
   private qemu?: QemuInstance;
   private transport?: Transport;
   private client?: BoardClient;
@@ -74,6 +76,9 @@ export class BoardSession {
   }
 
   async close(): Promise<void> {
+    if (this.client) {
+      for (const key of ['requests', 'retransmissions', 'staleFrames'] as const) this.linkCounters[key] += this.client.counters[key];
+    }
     this.client?.dispose();
     this.client = undefined;
     await this.transport?.close().catch(() => undefined);

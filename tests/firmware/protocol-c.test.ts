@@ -1,10 +1,11 @@
 // The C link endpoint against the shared vectors: CRC, framing, resync and the whole board-side conversation.
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { REPO_ROOT } from '../support/paths';
-import { buildHostProgram, CORE_DIR, LINK_SOURCES, STRICT_FLAGS } from './protocol-build';
+import { buildHostProgram, CORE_DIR, LINK_SOURCES, makeBuildDir, removeBuildDirs, STRICT_FLAGS } from './protocol-build';
+
+afterAll(removeBuildDirs);
 
 interface FrameFields { typeCode: number; seq: number; payloadHex: string }
 const vectors = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'tests/fixtures/protocol/vectors.json'), 'utf8'));
@@ -57,7 +58,7 @@ describe('C link endpoint (firmware/core/protocol.c, link.c)', () => {
   it('compiles warning-free for Cortex-M4 with the firmware flags, with its port adapter', () => {
     const armGcc = spawnSync('arm-none-eabi-gcc', ['--version']);
     if (armGcc.status !== 0) throw new Error('arm-none-eabi-gcc missing: run scripts/setup.sh');
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcb-link-arm-'));
+    const dir = makeBuildDir('mcb-link-arm-');
     for (const src of [...LINK_SOURCES, path.join(CORE_DIR, 'link_port.c')]) {
       execFileSync('arm-none-eabi-gcc', [
         ...STRICT_FLAGS, '-mcpu=cortex-m4', '-mthumb', '-Os', `-I${CORE_DIR}`, '-c', src,

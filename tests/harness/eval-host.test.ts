@@ -50,6 +50,13 @@ describe('host evaluation on the shared samples', () => {
     }
   });
 
+  it('tinyengine_vww (float32 in and out) on the 100-image VOC person / no-person proxy: within a point of TFLite\'s 86 %', async () => {
+    const { results } = await evalOnHost('tinyengine_vww', path.join(SHARED_DATASETS, 'pascal_voc2012_sample'));
+    expect(results.count).toBe(100);
+    expect(results.samples.filter((s) => s.label === 1)).toHaveLength(41); // data-inventory.md §2: person in 41 images
+    expect(Math.abs(results.accuracy!.top1 - 0.86)).toBeLessThanOrEqual(0.01);
+  });
+
   it('person_detect on the TFLM person / no_person BMPs (int8 pixels): TFLM outputs, person detected only in person.bmp', async () => {
     const vww = path.join(SHARED_DATASETS, 'vww_person_detection_testdata');
     const dir = csvSubset([{ source: path.join(vww, 'person.bmp'), label: 1 }, { source: path.join(vww, 'no_person.bmp'), label: 0 }]);

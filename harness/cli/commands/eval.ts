@@ -42,7 +42,7 @@ export function summaryText(outcome: EvalOutcome): string {
     const correct = r.samples.filter((s) => s.label !== undefined && s.label === s.predicted).length;
     parts.push(`top-1 ${pct(r.accuracy.top1)} (${correct}/${r.count}), top-5 ${pct(r.accuracy.top5)}`);
   } else if (r.detection) {
-    parts.push(`mAP ${pct(r.detection.map07)} (VOC07 11-point), ${pct(r.detection.map12)} (all-point) over ${Object.keys(r.detection.perClass).length} classes`);
+    parts.push(`mAP ${pct(r.detection.map07)} (VOC07 11-point), ${pct(r.detection.map12)} (all-point) over ${Object.keys(r.detection.perClass).length} class${Object.keys(r.detection.perClass).length === 1 ? '' : 'es'}`);
   } else if (outcome.task.kind === 'raw') {
     parts.push(`no accuracy: ${outcome.task.reason}`);
   }

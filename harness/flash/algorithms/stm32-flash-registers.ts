@@ -52,7 +52,7 @@ export function errorBits(family: FlashFamily): Array<[bit: number, name: string
 
 export const SR_ERROR_MASK = Sr.OPERR | Sr.WRPERR | Sr.PGAERR | Sr.PGPERR | Sr.SEQERR;
 
-/** Lowest supply at which x32 parallelism is allowed (RM0090 table 6, RM0385 table 7). */
+/** Lowest supply at which x32 parallelism is allowed (the "program/erase parallelism" tables of RM0090 and RM0385). */
 export const MIN_VOLTS_X32 = 2.7;
 
 /** DBGMCU_IDCODE; DEV_ID is bits 11:0 (RM0090 §38.6.1, RM0385 §40.6.1). */

@@ -3,7 +3,7 @@ import { FlashError, hex32, type Probe } from '../probe';
 import { Cr, errorBits, FLASH_KEYS, FlashReg, Sr, SR_ERROR_MASK, type FlashFamily } from './stm32-flash-registers';
 
 export interface Stm32FlashOptions {
-  /** Longest a sector erase may keep BSY set; a 256 KB F7 sector takes up to 4 s at x32 (RM0385 table). */
+  /** Longest a sector erase may keep BSY set; a 256 KB F7 sector takes up to 4 s at x32 (RM0385 electrical characteristics). */
   eraseTimeoutMs?: number;
   programTimeoutMs?: number;
 }

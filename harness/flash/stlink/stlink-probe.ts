@@ -16,6 +16,8 @@ export class StlinkProbe implements Probe {
   readonly info: ProbeInfo;
   private readonly protocol: StlinkProtocol;
   private version: StlinkVersion | null = null;
+  /** The probe is in SWD debug mode, so close() must send DEBUG_EXIT. */
+  private inDebugMode = false;
   private readonly max8: number;
 
   constructor(private readonly transport: UsbTransport, private readonly options: StlinkOptions = {}) {
@@ -26,8 +28,8 @@ export class StlinkProbe implements Probe {
   }
 
   async attach(): Promise<TargetIdentity> {
+    this.version = null;
     const version = await this.protocol.getVersion();
-    this.version = version;
     if (version.stlink < 2 || (version.stlink === 2 && version.jtag < 15)) {
       // GET_LAST_RW_STATUS2 (our only way to see a failed memory access) arrived in V2J15.
       throw new FlashError(`${this.info.label}: firmware V${version.stlink}J${version.jtag} is too old (need V2J15 or later); update it with STM32CubeProgrammer`);
@@ -38,11 +40,13 @@ export class StlinkProbe implements Probe {
       await this.protocol.setSwdFrequency(version, this.options.swdKhz ?? 1800);
       await this.protocol.enterSwd();
     }
+    this.inDebugMode = true;
     const dpIdcode = await this.protocol.readIdcodes();
     if (dpIdcode === 0 || dpIdcode === 0xffffffff) {
       throw new FlashError(`${this.info.label}: no target answered on SWD (IDCODE ${hex32(dpIdcode)}); check the cable and target power`);
     }
     await this.protocol.writeDebugRegister(Dhcsr.ADDRESS, Dhcsr.DBGKEY | Dhcsr.C_DEBUGEN | Dhcsr.C_HALT);
+    this.version = version;
     return { dpIdcode };
   }
 
@@ -118,9 +122,10 @@ export class StlinkProbe implements Probe {
 
   async close(): Promise<void> {
     try {
-      if (this.version) await this.protocol.exitDebug();
+      if (this.inDebugMode) await this.protocol.exitDebug();
     } finally {
       this.version = null;
+      this.inDebugMode = false;
       await this.transport.close();
     }
   }

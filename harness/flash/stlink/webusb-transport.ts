@@ -8,7 +8,8 @@ import type { UsbDeviceLike, UsbDeviceSource, UsbTransport } from './usb-transpo
 export const nodeUsbDevices: UsbDeviceSource = async () => {
   const { WebUSB } = await import('usb');
   const webusb = new WebUSB({ allowAllDevices: true });
-  return (await webusb.getDevices()) as unknown as UsbDeviceLike[];
+  const devices: UsbDeviceLike[] = await webusb.getDevices(); // type-checked against usb v3's UsbDevice
+  return devices;
 };
 
 export function stlinkModelOf(device: Pick<UsbDeviceLike, 'vendorId' | 'productId'>): StlinkModel | undefined {
@@ -62,11 +63,23 @@ export class WebUsbTransport implements UsbTransport {
     return new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
   }
 
-  async close(): Promise<void> {
+  /** Releases and closes; bounded in time, since a device that stopped answering may never finish either. */
+  async close(timeoutMs = 1000): Promise<void> {
+    const release = async (): Promise<void> => {
+      try {
+        await this.device.releaseInterface(0);
+      } finally {
+        await this.device.close();
+      }
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new FlashError(`${this.label}: USB close timed out after ${timeoutMs} ms`)), timeoutMs);
+    });
     try {
-      await this.device.releaseInterface(0);
+      await Promise.race([release(), deadline]);
     } finally {
-      await this.device.close();
+      clearTimeout(timer);
     }
   }
 

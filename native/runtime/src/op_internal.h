@@ -36,6 +36,10 @@ void mcb_op_context(const mcb_model *m, uint32_t index, mcb_op_ctx *c);
 
 /* Operand j (inputs first) as a tensor descriptor; NULL for an omitted optional input. */
 const mcb_img_tensor *mcb_operand(const mcb_op_ctx *c, uint32_t j);
+/* Bytes of operand j in the arena or the constants; NULL when it has neither (e.g. a patch tile). */
+uint8_t *mcb_operand_data(const mcb_op_ctx *c, const mcb_arena *arena, uint32_t j);
+/* The error for an operand whose bytes are not where a whole-tensor op needs them. */
+mcb_status mcb_missing_operand(const mcb_op_ctx *c, mcb_diag *diag);
 /* Total elements of a validated tensor. */
 uint32_t mcb_elements(const mcb_img_tensor *t);
 mcb_shape mcb_shape_of(const mcb_img_tensor *t);
@@ -52,5 +56,7 @@ extern const mcb_op_def mcb_ops_elementwise[];
 extern const uint32_t mcb_ops_elementwise_count;
 extern const mcb_op_def mcb_ops_layout[];
 extern const uint32_t mcb_ops_layout_count;
+extern const mcb_op_def mcb_ops_shape[];
+extern const uint32_t mcb_ops_shape_count;
 
 #endif

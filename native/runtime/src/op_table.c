@@ -10,6 +10,7 @@ static const struct {
   {mcb_ops_spatial, &mcb_ops_spatial_count},
   {mcb_ops_elementwise, &mcb_ops_elementwise_count},
   {mcb_ops_layout, &mcb_ops_layout_count},
+  {mcb_ops_shape, &mcb_ops_shape_count},
 };
 
 const mcb_op_def *mcb_op_find(uint32_t code) {
@@ -36,6 +37,14 @@ const mcb_img_tensor *mcb_operand(const mcb_op_ctx *c, uint32_t j) {
   if (j >= (uint32_t)c->op->n_inputs + c->op->n_outputs) return NULL;
   t = mcb_op_tensor(c->m, c->op, j);
   return t < 0 ? NULL : &c->m->tensors[t];
+}
+
+uint8_t *mcb_operand_data(const mcb_op_ctx *c, const mcb_arena *arena, uint32_t j) {
+  return mcb_tensor_data(c->m, arena, (uint32_t)mcb_op_tensor(c->m, c->op, j));
+}
+
+mcb_status mcb_missing_operand(const mcb_op_ctx *c, mcb_diag *diag) {
+  return mcb_fail(diag, MCB_ERR_FORMAT, MCB_IMAGE_ERR_BAD_OP, (int32_t)c->index);
 }
 
 uint32_t mcb_elements(const mcb_img_tensor *t) { return t->size / mcb_dtype_size(t->dtype); }

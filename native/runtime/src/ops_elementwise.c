@@ -3,14 +3,6 @@
 #include <string.h>
 #include "op_internal.h"
 
-static uint8_t *operand_data(const mcb_op_ctx *c, const mcb_arena *arena, uint32_t j) {
-  return mcb_tensor_data(c->m, arena, (uint32_t)mcb_op_tensor(c->m, c->op, j));
-}
-
-static mcb_status missing(const mcb_op_ctx *c, mcb_diag *diag) {
-  return mcb_fail(diag, MCB_ERR_FORMAT, MCB_IMAGE_ERR_BAD_OP, (int32_t)c->index);
-}
-
 /* One input, one output of the same element count, with the given dtypes and parameter words. */
 static int unary_ok(const mcb_op_ctx *c, uint32_t in_dtype, uint32_t out_dtype, uint32_t words) {
   const mcb_img_tensor *in = mcb_operand(c, 0), *out = mcb_operand(c, 1);
@@ -51,8 +43,8 @@ static mcb_status binary_kernel(const mcb_op_ctx *c, const mcb_shape *s1, const 
 static mcb_status binary_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag) {
   mcb_shape s1 = mcb_shape_of(mcb_operand(c, 0)), s2 = mcb_shape_of(mcb_operand(c, 1));
   mcb_shape so = mcb_shape_of(mcb_operand(c, 2));
-  uint8_t *a = operand_data(c, arena, 0), *b = operand_data(c, arena, 1), *out = operand_data(c, arena, 2);
-  if (!a || !b || !out) return missing(c, diag);
+  uint8_t *a = mcb_operand_data(c, arena, 0), *b = mcb_operand_data(c, arena, 1), *out = mcb_operand_data(c, arena, 2);
+  if (!a || !b || !out) return mcb_missing_operand(c, diag);
   return mcb_kernel_status(c, binary_kernel(c, &s1, (const int8_t *)a, &s2, (const int8_t *)b, &so, (int8_t *)out), diag);
 }
 
@@ -100,9 +92,9 @@ static mcb_status softmax_check(const mcb_op_ctx *c, mcb_diag *diag) {
 static mcb_status softmax_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag) {
   mcb_softmax_params params;
   const mcb_img_tensor *in = mcb_operand(c, 0);
-  uint8_t *src = operand_data(c, arena, 0), *dst = operand_data(c, arena, 1);
+  uint8_t *src = mcb_operand_data(c, arena, 0), *dst = mcb_operand_data(c, arena, 1);
   int32_t depth = in->shape[in->rank - 1];
-  if (!src || !dst) return missing(c, diag);
+  if (!src || !dst) return mcb_missing_operand(c, diag);
   memcpy(&params, c->p, sizeof(params));
   if (in->dtype == MCB_DTYPE_UINT8)
     return mcb_kernel_status(c, mcb_softmax_u8(&params, (int32_t)(mcb_elements(in) / (uint32_t)depth), depth, src, dst), diag);
@@ -129,8 +121,8 @@ static mcb_status mean_check(const mcb_op_ctx *c, mcb_diag *diag) {
 static mcb_status mean_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag) {
   mcb_mean_params params;
   mcb_shape s = mcb_shape_of(mcb_operand(c, 0));
-  uint8_t *src = operand_data(c, arena, 0), *dst = operand_data(c, arena, c->op->n_inputs);
-  if (!src || !dst) return missing(c, diag);
+  uint8_t *src = mcb_operand_data(c, arena, 0), *dst = mcb_operand_data(c, arena, c->op->n_inputs);
+  if (!src || !dst) return mcb_missing_operand(c, diag);
   memcpy(&params, c->p, sizeof(params));
   return mcb_kernel_status(c, mcb_mean_s8(&params, &s, (const int8_t *)src, (int8_t *)dst), diag);
 }
@@ -146,11 +138,11 @@ static mcb_status quantize_check(const mcb_op_ctx *c, mcb_diag *diag) {
 
 static mcb_status quantize_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag) {
   const mcb_img_tensor *in = mcb_operand(c, 0), *out = mcb_operand(c, 1);
-  uint8_t *src = operand_data(c, arena, 0), *dst = operand_data(c, arena, 1);
+  uint8_t *src = mcb_operand_data(c, arena, 0), *dst = mcb_operand_data(c, arena, 1);
   int32_t n = (int32_t)mcb_elements(in);
   mcb_requantize_params rq;
   mcb_status st;
-  if (!src || !dst) return missing(c, diag);
+  if (!src || !dst) return mcb_missing_operand(c, diag);
   if (in->dtype == MCB_DTYPE_FLOAT32) {
     mcb_affine_quant q;
     memcpy(&q, c->p, sizeof(q));
@@ -194,9 +186,9 @@ static mcb_status dequantize_check(const mcb_op_ctx *c, mcb_diag *diag) {
 
 static mcb_status dequantize_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag) {
   const mcb_img_tensor *in = mcb_operand(c, 0);
-  uint8_t *src = operand_data(c, arena, 0), *dst = operand_data(c, arena, 1);
+  uint8_t *src = mcb_operand_data(c, arena, 0), *dst = mcb_operand_data(c, arena, 1);
   mcb_affine_quant q;
-  if (!src || !dst) return missing(c, diag);
+  if (!src || !dst) return mcb_missing_operand(c, diag);
   memcpy(&q, c->p, sizeof(q));
   if (in->dtype == MCB_DTYPE_UINT8)
     return mcb_kernel_status(c, mcb_dequantize_u8_f32(&q, src, (float *)dst, (int32_t)mcb_elements(in)), diag);
@@ -211,8 +203,8 @@ static mcb_status leaky_check(const mcb_op_ctx *c, mcb_diag *diag) {
 
 static mcb_status leaky_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag) {
   mcb_leaky_relu_params params;
-  uint8_t *src = operand_data(c, arena, 0), *dst = operand_data(c, arena, 1);
-  if (!src || !dst) return missing(c, diag);
+  uint8_t *src = mcb_operand_data(c, arena, 0), *dst = mcb_operand_data(c, arena, 1);
+  if (!src || !dst) return mcb_missing_operand(c, diag);
   memcpy(&params, c->p, sizeof(params));
   return mcb_kernel_status(c, mcb_leaky_relu_s8(&params, (const int8_t *)src, (int8_t *)dst,
                                                 (int32_t)mcb_elements(mcb_operand(c, 0))), diag);

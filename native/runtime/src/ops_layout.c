@@ -4,14 +4,6 @@
 
 #define MAX_CONCAT_INPUTS 16u
 
-static uint8_t *operand_data(const mcb_op_ctx *c, const mcb_arena *arena, uint32_t j) {
-  return mcb_tensor_data(c->m, arena, (uint32_t)mcb_op_tensor(c->m, c->op, j));
-}
-
-static mcb_status missing(const mcb_op_ctx *c, mcb_diag *diag) {
-  return mcb_fail(diag, MCB_ERR_FORMAT, MCB_IMAGE_ERR_BAD_OP, (int32_t)c->index);
-}
-
 /* ---------------------------------------------------------------- RESHAPE */
 
 /* inputs = [data] (the importer drops the shape operand); same bytes, usually the same arena offset. */
@@ -23,8 +15,8 @@ static mcb_status reshape_check(const mcb_op_ctx *c, mcb_diag *diag) {
 }
 
 static mcb_status reshape_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag) {
-  uint8_t *src = operand_data(c, arena, 0), *dst = operand_data(c, arena, c->op->n_inputs);
-  if (!src || !dst) return missing(c, diag);
+  uint8_t *src = mcb_operand_data(c, arena, 0), *dst = mcb_operand_data(c, arena, c->op->n_inputs);
+  if (!src || !dst) return mcb_missing_operand(c, diag);
   if (src != dst) memmove(dst, src, mcb_operand(c, 0)->size);
   return MCB_OK;
 }
@@ -49,15 +41,15 @@ static mcb_status concat_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_d
   mcb_shape shapes[MAX_CONCAT_INPUTS], out_shape = mcb_shape_of(mcb_operand(c, c->op->n_inputs));
   const mcb_shape *shape_ptrs[MAX_CONCAT_INPUTS];
   const int8_t *inputs[MAX_CONCAT_INPUTS];
-  uint8_t *out = operand_data(c, arena, c->op->n_inputs);
+  uint8_t *out = mcb_operand_data(c, arena, c->op->n_inputs);
   uint32_t j;
   for (j = 0; j < c->op->n_inputs; ++j) {
     shapes[j] = mcb_shape_of(mcb_operand(c, j));
     shape_ptrs[j] = &shapes[j];
-    inputs[j] = (const int8_t *)operand_data(c, arena, j);
-    if (!inputs[j]) return missing(c, diag);
+    inputs[j] = (const int8_t *)mcb_operand_data(c, arena, j);
+    if (!inputs[j]) return mcb_missing_operand(c, diag);
   }
-  if (!out) return missing(c, diag);
+  if (!out) return mcb_missing_operand(c, diag);
   return mcb_kernel_status(c, mcb_concatenation_s8(c->p[0], (int32_t)c->op->n_inputs, shape_ptrs, inputs, &out_shape,
                                                    (int8_t *)out), diag);
 }
@@ -84,8 +76,8 @@ static mcb_status pad_check(const mcb_op_ctx *c, mcb_diag *diag) {
 static mcb_status pad_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag) {
   mcb_pad_params params;
   mcb_shape s = mcb_shape_of(mcb_operand(c, 0));
-  uint8_t *src = operand_data(c, arena, 0), *dst = operand_data(c, arena, c->op->n_inputs);
-  if (!src || !dst) return missing(c, diag);
+  uint8_t *src = mcb_operand_data(c, arena, 0), *dst = mcb_operand_data(c, arena, c->op->n_inputs);
+  if (!src || !dst) return mcb_missing_operand(c, diag);
   memcpy(params.before, c->p, sizeof(params.before));
   memcpy(params.after, c->p + MCB_MAX_DIMS, sizeof(params.after));
   params.pad_value = (int8_t)c->p[2 * MCB_MAX_DIMS];
@@ -113,8 +105,8 @@ static mcb_status transpose_check(const mcb_op_ctx *c, mcb_diag *diag) {
 
 static mcb_status transpose_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag) {
   mcb_shape s = mcb_shape_of(mcb_operand(c, 0));
-  uint8_t *src = operand_data(c, arena, 0), *dst = operand_data(c, arena, c->op->n_inputs);
-  if (!src || !dst) return missing(c, diag);
+  uint8_t *src = mcb_operand_data(c, arena, 0), *dst = mcb_operand_data(c, arena, c->op->n_inputs);
+  if (!src || !dst) return mcb_missing_operand(c, diag);
   return mcb_kernel_status(c, mcb_transpose_s8(c->p, &s, (const int8_t *)src, (int8_t *)dst), diag);
 }
 
@@ -132,9 +124,9 @@ static mcb_status resize_check(const mcb_op_ctx *c, mcb_diag *diag) {
 
 static mcb_status resize_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag) {
   const mcb_img_tensor *in = mcb_operand(c, 0), *out = mcb_operand(c, c->op->n_inputs);
-  uint8_t *src = operand_data(c, arena, 0), *dst = operand_data(c, arena, c->op->n_inputs);
+  uint8_t *src = mcb_operand_data(c, arena, 0), *dst = mcb_operand_data(c, arena, c->op->n_inputs);
   mcb_resize_params params;
-  if (!src || !dst) return missing(c, diag);
+  if (!src || !dst) return mcb_missing_operand(c, diag);
   memcpy(&params, c->p, sizeof(params));
   return mcb_kernel_status(c, mcb_resize_nearest_neighbor_s8(&params, in->shape[0], in->shape[1], in->shape[2], in->shape[3],
                                                              (const int8_t *)src, out->shape[1], out->shape[2],

@@ -121,8 +121,8 @@ static mcb_status conv_window(const mcb_op_ctx *c, const mcb_arena *arena, mcb_s
 /* Whole-tensor call: the same kernel with full views and the whole output as region. */
 static mcb_status full_views(const mcb_op_ctx *c, const mcb_arena *arena, mcb_step_views *v) {
   const mcb_img_tensor *in = mcb_operand(c, 0), *out = mcb_operand(c, c->op->n_inputs);
-  uint8_t *in_data = mcb_tensor_data(c->m, arena, (uint32_t)mcb_op_tensor(c->m, c->op, 0));
-  uint8_t *out_data = mcb_tensor_data(c->m, arena, (uint32_t)mcb_op_tensor(c->m, c->op, c->op->n_inputs));
+  uint8_t *in_data = mcb_operand_data(c, arena, 0);
+  uint8_t *out_data = mcb_operand_data(c, arena, c->op->n_inputs);
   if (!in_data || !out_data) return MCB_ERR_FORMAT;
   v->in[0] = mcb_full_view(in, in_data);
   v->out = mcb_full_view(out, out_data);
@@ -136,7 +136,7 @@ static mcb_status full_views(const mcb_op_ctx *c, const mcb_arena *arena, mcb_st
 static mcb_status via_window(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag,
                              mcb_status (*window)(const mcb_op_ctx *, const mcb_arena *, mcb_step_views *, mcb_diag *)) {
   mcb_step_views v;
-  if (full_views(c, arena, &v) != MCB_OK) return mcb_fail(diag, MCB_ERR_FORMAT, MCB_IMAGE_ERR_BAD_OP, (int32_t)c->index);
+  if (full_views(c, arena, &v) != MCB_OK) return mcb_missing_operand(c, diag);
   return window(c, arena, &v, diag);
 }
 
@@ -219,10 +219,10 @@ static mcb_status fc_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag 
   mcb_fully_connected_params params;
   mcb_channel_quant q;
   const mcb_img_tensor *f = mcb_operand(c, 1);
-  const int8_t *in = (const int8_t *)mcb_tensor_data(c->m, arena, (uint32_t)mcb_op_tensor(c->m, c->op, 0));
-  int8_t *out = (int8_t *)mcb_tensor_data(c->m, arena, (uint32_t)mcb_op_tensor(c->m, c->op, c->op->n_inputs));
+  const int8_t *in = (const int8_t *)mcb_operand_data(c, arena, 0);
+  int8_t *out = (int8_t *)mcb_operand_data(c, arena, c->op->n_inputs);
   int32_t accum = f->shape[1], out_depth = f->shape[0];
-  if (!in || !out) return mcb_fail(diag, MCB_ERR_FORMAT, MCB_IMAGE_ERR_BAD_OP, (int32_t)c->index);
+  if (!in || !out) return mcb_missing_operand(c, diag);
   memcpy(&params, c->p, sizeof(params));
   channel_quant(c, FC_WORDS, out_depth, &q);
   return mcb_kernel_status(c, mcb_fully_connected_s8(&params, &q, in, (int32_t)(mcb_elements(mcb_operand(c, 0)) / (uint32_t)accum),

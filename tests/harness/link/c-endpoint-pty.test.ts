@@ -10,10 +10,11 @@ import { BoardClient, type BoardClientOptions } from '../../../harness/link/prot
 import { SerialTransport } from '../../../harness/link/serial-transport';
 import type { Transport } from '../../../harness/link/transport';
 import { REPO_ROOT } from '../../support/paths';
-import { buildHostProgram } from '../../firmware/protocol-build';
+import { buildHostProgram, removeBuildDirs } from '../../firmware/protocol-build';
 import { fakeOutput } from './support/fake-board';
 
 let endpointExe: string;
+afterAll(removeBuildDirs);
 beforeAll(() => {
   endpointExe = buildHostProgram('protocol_host_endpoint', [path.join(REPO_ROOT, 'tests/firmware/protocol_host_endpoint.c')]);
 });

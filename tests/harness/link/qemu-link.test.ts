@@ -3,13 +3,13 @@
 // driven by BoardClient through SerialTransport, as the runner will do it.
 import { execFileSync, spawn, type ChildProcess } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { FaultyTransport } from '../../../harness/link/faulty-transport';
 import { crc32Of } from '../../../harness/link/frame-codec';
 import { BoardClient } from '../../../harness/link/protocol-client';
 import { SerialTransport } from '../../../harness/link/serial-transport';
 import { REPO_ROOT } from '../../support/paths';
+import { makeBuildDir, removeBuildDirs } from '../../firmware/protocol-build';
 import { fakeOutput } from './support/fake-board';
 
 const BOARD = 'emu-f746';
@@ -18,7 +18,7 @@ let qemu: ChildProcess | undefined;
 let serial: SerialTransport | undefined;
 
 function buildFirmware(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcb-link-qemu-'));
+  const dir = makeBuildDir('mcb-link-qemu-');
   const core = path.join(REPO_ROOT, 'firmware/core');
   const run = (args: string[]) => {
     try {
@@ -59,6 +59,7 @@ function startQemu(elf: string): Promise<string> {
 afterAll(async () => {
   await serial?.close(); // close before QEMU goes, or the Node process can hang on the open port
   qemu?.kill('SIGTERM');
+  removeBuildDirs();
 });
 
 describe(`link on ${BOARD} in QEMU`, () => {

@@ -52,7 +52,7 @@ export function fakeScores(input: Uint8Array): Uint8Array {
 
 export class FakeExecutor implements Executor {
   runs: string[] = [];
-  constructor(private readonly failAfter = Infinity, private readonly batching = false) {
+  constructor(private readonly failAfter = Infinity, batching = false) {
     if (batching) this.runBatch = async (samples: readonly ExecutorSample[]) => Promise.all(samples.map((s) => this.run(s.name, s.input)));
   }
   runBatch?: (samples: readonly ExecutorSample[]) => Promise<ExecutorRun[]>;

@@ -5,6 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { Results } from '../../../harness/report/results';
 import { validateResults } from '../../../harness/report/validate-results';
+import type { ExecutorRun, JournalledRun } from '../../../harness/run/executor';
 import { EvalOptions, runEvaluation } from '../../../harness/run/pipeline';
 import { FakeExecutor, IMAGES, fakeGraph, labelOf, makeDataset, trueClass } from './fake-dataset';
 
@@ -91,5 +92,31 @@ describe('evaluation pipeline (fake executor)', () => {
     await runEvaluation(options(out, again, { resume: true }));
     expect(again.runs).toEqual([]);
     expect(withoutTime(readResults(out))).toEqual(withoutTime(first));
+  });
+
+  it('journals an executor\'s per-sample extras and lets it summarize them over every session (board-style agreement)', async () => {
+    // A "board" that disagrees with the host on every third sample it sees, and reports agreement from the journal.
+    class BoardLike extends FakeExecutor {
+      summarized: JournalledRun[] = [];
+      async run(name: string, input: Uint8Array): Promise<ExecutorRun> {
+        const base = await super.run(name, input);
+        const matchesHost = Number(name.slice(3)) % 3 !== 0;
+        return { ...base, extra: { matchesHost, hostPredicted: 7 } };
+      }
+      summarize(runs: readonly JournalledRun[]) {
+        this.summarized = [...runs];
+        return { agreement: runs.filter((r) => r.extra?.matchesHost === true).length / runs.length };
+      }
+    }
+    const out = tmpOut();
+    await expect(runEvaluation(options(out, new BoardLike(4)))).rejects.toThrow('simulated crash');
+    const board = new BoardLike();
+    await runEvaluation(options(out, board, { resume: true }));
+    const r = readResults(out);
+    // img00, img03, img06, img09 disagree: 8 of 12 agree, counted over both sessions.
+    expect(board.summarized).toHaveLength(IMAGES);
+    expect(r.agreement).toBe(8 / 12);
+    expect(r.samples.map((s) => s.matchesHost)).toEqual(Array.from({ length: IMAGES }, (_, i) => i % 3 !== 0));
+    expect(r.samples.every((s) => s.hostPredicted === 7)).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-// Sector selection against the manuals' sector tables (RM0385 table 3 for F746, RM0090 table 5 / RM0402 table 5 for F405/F412).
+// Sector selection against the manuals' sector tables (the "Flash module organization" tables of RM0385 for F746, RM0090 and RM0402 for F405/F412).
 import { loadChip } from '../../../../harness/boards';
 import { chipIdentity, expectDevId } from '../../../../harness/flash/algorithms/chip-identity';
 import { sectorLayout, sectorsToErase } from '../../../../harness/flash/algorithms/sector-plan';

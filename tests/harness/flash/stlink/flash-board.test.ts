@@ -6,7 +6,7 @@ import { buildArmElf } from '../algorithms/arm-elf-fixture';
 import { imageBytes, simBoard, writeTempFile } from './sim-fixture';
 
 // Sector start addresses typed from the reference manuals, not from boards/chips:
-// RM0385 table 3 (STM32F746: 4×32 KB, 1×128 KB, 3×256 KB) and RM0402 table 5 (STM32F412: 4×16 KB, 1×64 KB, 7×128 KB).
+// RM0385 "Flash memory organization" (STM32F746: 4×32 KB, 1×128 KB, 3×256 KB) and RM0402 "Flash module organization" (STM32F412: 4×16 KB, 1×64 KB, 7×128 KB).
 const F746_SECTOR_STARTS = [0x08000000, 0x08008000, 0x08010000, 0x08018000, 0x08020000, 0x08040000, 0x08080000, 0x080c0000];
 const F412_SECTOR_STARTS = [0x08000000, 0x08004000, 0x08008000, 0x0800c000, 0x08010000, 0x08020000, 0x08040000];
 
@@ -36,6 +36,7 @@ describe('flashBoard over a simulated ST-Link', () => {
     expect(sim.target.halted).toBe(false);
     expect(sim.target.resetCount).toBe(1);
     expect(sim.device.violations).toEqual([]);
+    expect(sim.target.flash.violations).toEqual([]);
     expect(sim.device.mode).toBe(0x01); // close() left debug mode
     // Progress: each phase ends at its total, and program/verify count the image's bytes.
     const last = (phase: string) => progress.filter((p) => p.phase === phase).pop();
@@ -56,6 +57,7 @@ describe('flashBoard over a simulated ST-Link', () => {
     expect(sim.target.flashBytes(F412_SECTOR_STARTS[5], 4)).toEqual(Uint8Array.of(0x5a, 0x5a, 0x5a, 0x5a));
     expect(result.devId).toBe(0x441);
     expect(sim.device.violations).toEqual([]);
+    expect(sim.target.flash.violations).toEqual([]);
   });
 
   it('flashes a real arm-none-eabi-gcc ELF on nucleo-f412zg: flash equals objcopy -O binary, .data at its load address', async () => {

@@ -39,7 +39,7 @@ describe('simulated STM32 flash interface', () => {
     target.write32(CR, (1 << 1) | (5 << 3) | (2 << 8)); // SER, SNB=5, PSIZE x32
     target.write32(CR, (1 << 1) | (5 << 3) | (2 << 8) | (1 << 16)); // + STRT
     expect(pollsWhileBusy(target)).toBeGreaterThan(0);
-    // F412 sector 5 is 128 KB at 0x08020000 (RM0402 table 5).
+    // F412 sector 5 is 128 KB at 0x08020000 (RM0402 "Flash module organization").
     expect(target.flashBytes(0x08020000, 0x20000).every((b) => b === 0xff)).toBe(true);
     expect(target.flashBytes(0x0801fffc, 4).every((b) => b === 0x00)).toBe(true);
     expect(target.flashBytes(0x08040000, 4).every((b) => b === 0x00)).toBe(true);

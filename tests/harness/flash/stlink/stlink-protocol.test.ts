@@ -83,6 +83,14 @@ describe('ST-Link command blocks on the wire', () => {
     expect(v3.device.commands.filter((c) => c[1] === 0x0d)).toHaveLength(1);
   });
 
+  it('refuses firmware without GET_LAST_RW_STATUS2 (before V2J15) and releases the device on close', async () => {
+    const sim = simBoard('nucleo-f412zg', {}, { jtagVersion: 14 });
+    const probe = await sim.factory.open();
+    await expect(probe.attach()).rejects.toThrow('ST-Link V2-1 at bus 1 addr 5: firmware V2J14 is too old (need V2J15 or later)');
+    await probe.close();
+    expect(sim.device.opened).toBe(false);
+  });
+
   it('parses GET_VERSION and the target voltage as stlink usb.c does', async () => {
     // V2J37M26: version 2, JTAG 37, SWIM/MSD 26 packed big-endian as 4+6+6 bits = 0x295A; VID 0x0483, PID 0x374B LE.
     const usb = new ScriptedUsb([[0x29, 0x5a, 0x83, 0x04, 0x4b, 0x37], [0x18, 0x06, 0, 0, 0x5a, 0x08, 0, 0]]);

@@ -1,0 +1,102 @@
+// Link faults on a real emulated board (person_detect on emu-f746): bytes corrupted and dropped between the harness
+// and QEMU's pty, and QEMU killed in the middle of a run. The run either recovers or stops with a clear LinkError;
+// no finished sample is ever lost or counted twice (checked in the journal and the results).
+import { FaultyTransport } from '../../harness/link/faulty-transport';
+import { LinkError } from '../../harness/link/link-errors';
+import type { Transport, Unsubscribe } from '../../harness/link/transport';
+import type { BoardExecutor } from '../../harness/run/board-executor';
+import { expectGoldenOutputs, goldenInputs, journalSamples, PERSON_DETECT, runBoard, scratchDir } from './hil-support';
+
+jest.setTimeout(300_000);
+
+const NAMES = ['no_person', 'person', 'random1'];
+const INPUT_BYTES = 96 * 96;
+
+/** Passes bytes through; kills the board's QEMU once this boot has written more than `killAfter` bytes. */
+class KillSwitch implements Transport {
+  private written = 0;
+  private fired = false;
+  constructor(private readonly inner: Transport, private readonly killAfter: number | undefined, private readonly kill: () => void) {}
+  get name(): string { return this.inner.name; }
+  get isOpen(): boolean { return this.inner.isOpen; }
+  open(): Promise<void> { return this.inner.open(); }
+  write(data: Uint8Array): Promise<void> {
+    this.written += data.length;
+    if (this.killAfter !== undefined && !this.fired && this.written > this.killAfter) {
+      this.fired = true;
+      this.kill();
+    }
+    return this.inner.write(data);
+  }
+  drain(): Promise<void> { return this.inner.drain(); }
+  close(): Promise<void> { return this.inner.close(); }
+  onData(listener: (chunk: Uint8Array) => void): Unsubscribe { return this.inner.onData(listener); }
+  onClose(listener: (reason?: Error) => void): Unsubscribe { return this.inner.onClose(listener); }
+}
+
+/** Kills QEMU mid-upload on the boots whose threshold is given (boot 0 is the first). */
+function killer(thresholds: (number | undefined)[]): { wrap: (t: Transport) => Transport; bind: (e: BoardExecutor) => void; kills: number } {
+  let executor: BoardExecutor | undefined;
+  let boot = 0;
+  const state = {
+    kills: 0,
+    bind: (e: BoardExecutor) => { executor = e; },
+    wrap: (t: Transport): Transport => new KillSwitch(t, thresholds[boot++], () => {
+      const pid = executor?.boardSession.qemuInstance?.pid;
+      if (pid === undefined) throw new Error('no QEMU to kill');
+      state.kills++;
+      process.kill(pid, 'SIGKILL');
+    }),
+  };
+  return state;
+}
+
+describe('emu-f746 link faults: person_detect', () => {
+  const inputs = goldenInputs(PERSON_DETECT, NAMES);
+
+  test('corrupted and dropped bytes in both directions: retransmissions recover every sample bit-exact', async () => {
+    const injected: FaultyTransport[] = [];
+    const run = await runBoard({
+      board: 'emu-f746', model: PERSON_DETECT, inputsDir: inputs, schedule: { schedule: 'layer' },
+      wrapTransport: (t) => {
+        const faulty = new FaultyTransport(t, { tx: { seed: 11, flip: 5e-5, drop: 5e-5 }, rx: { seed: 12, flip: 5e-4, drop: 5e-4, garbage: 5e-4 } });
+        injected.push(faulty);
+        return faulty;
+      },
+    });
+    const damage = injected.reduce((n, f) => n + (f.tx?.total ?? 0) + (f.rx?.total ?? 0), 0);
+    expect(damage).toBeGreaterThan(0);
+    expect(run.restarts).toBe(0);
+    expectGoldenOutputs(run, PERSON_DETECT, NAMES);
+  });
+
+  test('QEMU killed while the second sample uploads: the board restarts, the sample is redone, nothing counted twice', async () => {
+    // Boot 0 dies once the second input is half sent; boot 1 runs undisturbed.
+    const kill = killer([INPUT_BYTES * 1.5]);
+    const run = await runBoard({
+      board: 'emu-f746', model: PERSON_DETECT, inputsDir: inputs, schedule: { schedule: 'layer' },
+      wrapTransport: kill.wrap, onOpen: kill.bind,
+    });
+    expect(kill.kills).toBe(1);
+    expect(run.restarts).toBe(1);
+    expectGoldenOutputs(run, PERSON_DETECT, NAMES);
+  });
+
+  test('QEMU killed again during the retry: a clear LinkError, the finished sample kept; --resume completes the run', async () => {
+    const outDir = scratchDir('faults-resume');
+    const kill = killer([INPUT_BYTES * 1.5, INPUT_BYTES / 2]);
+    const error = await runBoard({
+      board: 'emu-f746', model: PERSON_DETECT, inputsDir: inputs, schedule: { schedule: 'layer' }, outDir,
+      wrapTransport: kill.wrap, onOpen: kill.bind,
+    }).then(() => undefined, (err: unknown) => err);
+    expect(error).toBeInstanceOf(LinkError);
+    expect((error as Error).message).toMatch(/^sample 'person' failed twice on board emu-f746, giving up: .*finished samples are kept \(rerun with --resume\)/);
+    expect(kill.kills).toBe(2);
+    expect(journalSamples(outDir)).toEqual(['no_person']);
+
+    const resumed = await runBoard({ board: 'emu-f746', model: PERSON_DETECT, inputsDir: inputs, schedule: { schedule: 'layer' }, outDir, resume: true });
+    expect(resumed.outcome.resumed).toBe(1);
+    expect(resumed.outcome.ran).toBe(2);
+    expectGoldenOutputs(resumed, PERSON_DETECT, NAMES);
+  });
+});
