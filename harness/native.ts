@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ImageError } from './pack/image-error';
+import { graphTensorOf } from './pack/read-image';
 
 export interface RunOptions {
   /** Collect every operator's output tensors (patch stage: once, after the last stage op). */
@@ -73,11 +74,15 @@ function loadAddon(): Addon {
   return addon;
 }
 
-/** Re-throws an addon error as an ImageError that keeps its status fields. */
-function translate(err: unknown, context: string): never {
+const TENSOR_ERRORS = ['BAD_TENSOR', 'BAD_ALIGNMENT', 'ARENA_TOO_SMALL'];
+
+/** Re-throws an addon error as an ImageError that keeps its status fields; names the graph tensor when it can. */
+function translate(err: unknown, context: string, image?: Uint8Array): never {
   const e = err as Error & { code?: string; detail?: string; index?: number };
   if (e && typeof e.message === 'string' && e.code !== undefined) {
-    throw new ImageError(`${context}: ${e.message}`, e.code, e.detail, e.index);
+    const graphTensor = image && e.detail && TENSOR_ERRORS.includes(e.detail) && e.index !== undefined ? graphTensorOf(image, e.index) : undefined;
+    const where = graphTensor === undefined ? '' : ` (image tensor ${e.index} = graph tensor ${graphTensor})`;
+    throw new ImageError(`${context}: ${e.message}${where}`, e.code, e.detail, e.index);
   }
   throw err;
 }
@@ -92,7 +97,7 @@ export class NativeModel {
     try {
       this.model = new Model(image);
     } catch (err) {
-      translate(err, source);
+      translate(err, source, image);
     }
     this.info = this.model.info();
   }

@@ -12,7 +12,7 @@ import { registerRun } from './commands/run';
 import { registerDemo } from './commands/demo';
 
 /** Errors whose message is the whole story for the user (no stack trace). */
-const KNOWN_ERRORS = ['ModelError', 'PlanError', 'UsageError', 'BoardError', 'LinkError', 'ImageError', 'DatasetError', 'BuildError', 'ResultsError'];
+const KNOWN_ERRORS = ['ModelError', 'PlanError', 'UsageError', 'BoardError', 'LinkError', 'ImageError', 'DatasetError', 'BuildError', 'ResultsError', 'FlashError', 'LabError'];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('mcubench')

@@ -93,7 +93,11 @@ export function expandStridedSlice(
   for (let i = 0; i < dims;) {
     if (bit(o.ellipsisMask, i)) {
       ellipsisStart = i;
-      const ellipsisEnd = Math.max(i + 1, Math.min(i + 1 + numAddAxis + inputShape.length - beginCount, dims));
+      const span = i + 1 + numAddAxis + inputShape.length - beginCount;
+      // TFLite widens an ellipsis that should cover no axis to one axis and then drops the spec's last entry,
+      // where TensorFlow / NumPy drop nothing: refuse rather than reproduce a silently different slice.
+      if (span < i + 1) fail('the ellipsis covers no axis here; TFLite would ignore the last slice entry — remove the ellipsis');
+      const ellipsisEnd = Math.max(i + 1, Math.min(span, dims));
       expandedEllipsis = ellipsisEnd - ellipsisStart - 1;
       for (; i < ellipsisEnd; i++) ellipsisAxes |= 1 << i;
       continue;

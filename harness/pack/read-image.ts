@@ -1,7 +1,7 @@
 // Reads a model image's header and section table (no validation beyond bounds): for tools and tests that
 // need to find a section or a header field. The C loader is the validator.
 import { IMAGE_MAGIC, SECTION_IDS } from './image-ids';
-import { HEADER_BYTES, HEADER_FIELDS, SECTION_ENTRY_BYTES } from './image-layout';
+import { HEADER_BYTES, HEADER_FIELDS, SECTION_ENTRY_BYTES, TENSOR_RECORD_BYTES } from './image-layout';
 import { ImageError } from './image-error';
 
 export interface SectionEntry { id: number; name: string; offset: number; size: number; count: number; entryOffset: number }
@@ -45,4 +45,16 @@ export function readImageSummary(bytes: Uint8Array): ImageSummary {
     modelHash: Buffer.from(bytes.subarray(HEADER_FIELDS.modelHash, HEADER_FIELDS.modelHash + 32)).toString('hex'),
     sections,
   };
+}
+
+/** The source-graph index of image tensor `index` (its record's graph_index), or undefined when out of range. */
+export function graphTensorOf(bytes: Uint8Array, index: number): number | undefined {
+  try {
+    const s = readImageSummary(bytes).sections.find((x) => x.id === SECTION_IDS.TENSORS);
+    const at = s ? s.offset + index * TENSOR_RECORD_BYTES + 44 : -1;
+    if (!s || index < 0 || index >= s.count || at + 4 > bytes.length) return undefined;
+    return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(at, true);
+  } catch {
+    return undefined;
+  }
 }

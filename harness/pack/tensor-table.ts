@@ -68,6 +68,11 @@ export function buildTensorTable(graph: Graph, schedule: Schedule): TensorTable 
       if (!at) throw new ImageError(`${graph.source}: tensor ${g} '${t.name}' has no arena place in the ${schedule.kind} plan`);
       storage = STORAGE.ARENA;
       offset = at.offset;
+      if (offset % DTYPE_BYTES[t.dtype] !== 0) {
+        // The runtime rejects it too: kernels access int32/float elements in place.
+        throw new ImageError(`${graph.source}: tensor ${g} '${t.name}' (${t.dtype}) is planned at arena offset ${offset}, ` +
+          `not ${DTYPE_BYTES[t.dtype]}-byte aligned; the memory plan must align buffers of wide tensors`);
+      }
     }
     writeTensorRecord(records, graph, t, storage, offset);
   }

@@ -47,7 +47,8 @@ describe('mcubench eval (CLI): VWW on VOC person / no-person, kill and resume', 
     expect(r.count).toBe(100);
     // data-inventory.md §2: "person is in 41 images".
     expect(r.samples.filter((s) => s.label === 1)).toHaveLength(41);
-    expect(Math.abs(r.accuracy!.top1 - 0.81)).toBeLessThanOrEqual(0.01);
+    const correct = r.samples.filter((s) => s.predicted === s.label).length;
+    expect(Math.abs(correct - 81)).toBeLessThanOrEqual(1); // 81 % of 100, ± one point
     for (const id of ['2007_000042', '2007_000061', '2007_000063', '2007_000068']) {
       expect(r.samples.find((s) => s.name === id)!.outputSha256).toBe(sha256(goldenOutput(MODEL, `voc_${id}`)));
     }

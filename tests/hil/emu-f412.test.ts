@@ -10,9 +10,10 @@ import { packImage } from '../../harness/pack/pack-image';
 import { selectSchedule } from '../../harness/pack/select-schedule';
 import { BoardExecutor } from '../../harness/run/board-executor';
 import { sharedModel } from '../support/paths';
-import { expectConsistentMeasurements, expectGoldenOutputs, goldenInputs, MCUNET_IN3, runBoard, scratchDir } from './hil-support';
+import { expectConsistentMeasurements, expectGoldenOutputs, goldenInputs, MCUNET_IN3, runBoard, scratchDir, removeScratchDirs } from './hil-support';
 
 jest.setTimeout(300_000);
+afterAll(removeScratchDirs);
 
 /** boards/chips/stm32f412.json: 256 KiB of SRAM. */
 const F412_SRAM = 256 * 1024;

@@ -1,10 +1,11 @@
 // mcubench run end to end on the emulated STM32F746 (QEMU mps2-an500): person_detect and mcunet-in3 on golden inputs,
 // layer-based and patch-based. Every output must equal the TFLM golden output and the host addon's; the patch
 // schedule's measured SRAM peak (static + stack + arena, read back from the board) must be below the layer one's.
-import { expectConsistentMeasurements, expectGoldenOutputs, goldenInputs, MCUNET_IN3, PERSON_DETECT, runBoard, type BoardRun, type ModelCase } from './hil-support';
+import { expectConsistentMeasurements, expectGoldenOutputs, goldenInputs, MCUNET_IN3, PERSON_DETECT, runBoard, type BoardRun, type ModelCase, removeScratchDirs } from './hil-support';
 import type { ScheduleRequest } from '../../harness/pack/select-schedule';
 
 jest.setTimeout(300_000);
+afterAll(removeScratchDirs);
 
 interface Case {
   model: ModelCase;

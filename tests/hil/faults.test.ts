@@ -5,9 +5,10 @@ import { FaultyTransport } from '../../harness/link/faulty-transport';
 import { LinkError } from '../../harness/link/link-errors';
 import type { Transport, Unsubscribe } from '../../harness/link/transport';
 import type { BoardExecutor } from '../../harness/run/board-executor';
-import { expectGoldenOutputs, goldenInputs, journalSamples, PERSON_DETECT, runBoard, scratchDir } from './hil-support';
+import { expectGoldenOutputs, goldenInputs, journalSamples, PERSON_DETECT, runBoard, scratchDir, removeScratchDirs } from './hil-support';
 
 jest.setTimeout(300_000);
+afterAll(removeScratchDirs);
 
 const NAMES = ['no_person', 'person', 'random1'];
 const INPUT_BYTES = 96 * 96;
@@ -66,6 +67,7 @@ describe('emu-f746 link faults: person_detect', () => {
     });
     const damage = injected.reduce((n, f) => n + (f.tx?.total ?? 0) + (f.rx?.total ?? 0), 0);
     expect(damage).toBeGreaterThan(0);
+    expect(run.retransmissions).toBeGreaterThan(0);
     expect(run.restarts).toBe(0);
     expectGoldenOutputs(run, PERSON_DETECT, NAMES);
   });

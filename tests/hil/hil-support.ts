@@ -17,7 +17,18 @@ export const PERSON_DETECT = { model: 'person_detect', golden: 'person_detect' }
 export const MCUNET_IN3 = { model: 'mcunet-in3_320kb-1mb_imagenet', golden: 'mcunet-in3_320kb-1mb_imagenet' };
 export type ModelCase = typeof PERSON_DETECT;
 
-export const scratchDir = (tag: string): string => fs.mkdtempSync(path.join(os.tmpdir(), `mcb-hil-${tag}-`));
+const scratchDirs: string[] = [];
+
+/** A fresh temporary folder, removed by removeScratchDirs() (call it from afterAll). */
+export function scratchDir(tag: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `mcb-hil-${tag}-`));
+  scratchDirs.push(dir);
+  return dir;
+}
+
+export function removeScratchDirs(): void {
+  for (const dir of scratchDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
 
 /** A folder holding copies of the named golden inputs (<name>.bin). */
 export function goldenInputs(model: ModelCase, names: string[]): string {
@@ -36,6 +47,8 @@ export interface BoardRun {
   elfStaticBytes: number;
   arenaBufferBytes: number;
   restarts: number;
+  /** Requests the link had to send again (after damage or loss), over every boot. */
+  retransmissions: number;
 }
 
 export interface BoardRunOptions extends Partial<Pick<BoardExecutorOptions, 'wrapTransport' | 'client' | 'maxRestarts'>> {
@@ -57,18 +70,20 @@ export async function runBoard(options: BoardRunOptions): Promise<BoardRun> {
   });
   options.onOpen?.(executor);
   const outDir = options.outDir ?? scratchDir('out');
+  let outcome: EvalOutcome;
   try {
-    const outcome = await runEvaluation({
+    outcome = await runEvaluation({
       graph, model: options.model.model, datasetDir: options.inputsDir, outDir, resume: options.resume, executor,
       tool: { name: 'mcubench', version: 'test' }, progress: false,
     });
-    return {
-      outcome, results: outcome.results, outDir, elfStaticBytes: elfStaticBytes(executor.firmware.elf),
-      arenaBufferBytes: executor.boardSession.hello.arenaSize, restarts: executor.boardSession.restarts,
-    };
   } finally {
     await executor.close();
   }
+  const session = executor.boardSession;
+  return {
+    outcome, results: outcome.results, outDir, elfStaticBytes: elfStaticBytes(executor.firmware.elf),
+    arenaBufferBytes: session.hello.arenaSize, restarts: session.restarts, retransmissions: session.linkCounters.retransmissions,
+  };
 }
 
 export function elfStaticBytes(elf: string): number {

@@ -8,8 +8,9 @@ import type { UsbDeviceLike, UsbDeviceSource, UsbTransport } from './usb-transpo
 export const nodeUsbDevices: UsbDeviceSource = async () => {
   const { WebUSB } = await import('usb');
   const webusb = new WebUSB({ allowAllDevices: true });
-  const devices: UsbDeviceLike[] = await webusb.getDevices(); // type-checked against usb v3's UsbDevice
-  return devices;
+  // usb v3 adds transferIn/transferOut (the WebUSB methods) to UsbDevice at run time (dist/index.js); its typings get
+  // them from the global USBDevice of @types/w3c-web-usb, which our tsconfig "types" list does not load.
+  return (await webusb.getDevices()) as unknown as UsbDeviceLike[];
 };
 
 export function stlinkModelOf(device: Pick<UsbDeviceLike, 'vendorId' | 'productId'>): StlinkModel | undefined {

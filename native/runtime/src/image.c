@@ -122,6 +122,9 @@ static mcb_status check_tensors(const mcb_model *m, mcb_diag *diag) {
       case MCB_STORAGE_ARENA:
         if (!fits(t->offset, t->size, m->header->arena_size))
           return mcb_fail(diag, MCB_ERR_FORMAT, MCB_IMAGE_ERR_ARENA_TOO_SMALL, (int32_t)i);
+        /* Kernels access int32/float elements directly: the buffer must be naturally aligned (the arena is
+         * 16-aligned, so the offset decides). */
+        if (t->offset % elem != 0) return format_error(diag, MCB_IMAGE_ERR_BAD_ALIGNMENT, (int32_t)i);
         break;
       case MCB_STORAGE_CONSTANT:
         if (t->offset % 4 != 0) return format_error(diag, MCB_IMAGE_ERR_BAD_ALIGNMENT, (int32_t)i);

@@ -68,6 +68,9 @@ describe('expandStridedSlice (TFLite BuildStridedSliceParams + ResizeOutputTenso
     expect(() => expandStridedSlice([3], [1], [5], [1], opts({ offset: true }))).toThrow(/sizes the output 5 but its slice loop writes 2/);
     expect(() => expandStridedSlice([3, 4], [0], [1], [1], opts({ offset: true, ellipsisMask: 1 }))).toThrow(LayoutParamsError);
     expect(() => expandStridedSlice([1, 1, 1, 1, 1], [0], [1], [1], opts({ newAxisMask: 1 }))).toThrow(/6 dimensions/);
+    // x[..., -3:] on a 1-D tensor: TFLite's ellipsis still takes axis 0 and the -3: entry is dropped (whole tensor),
+    // NumPy and TensorFlow give the last 3; refused instead of silently differing.
+    expect(() => expandStridedSlice([4], [0, -3], [0, 0], [1, 1], opts({ ellipsisMask: 1, endMask: 2 }))).toThrow(/ellipsis covers no axis/);
   });
 });
 

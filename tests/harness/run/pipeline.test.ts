@@ -98,7 +98,7 @@ describe('evaluation pipeline (fake executor)', () => {
     // A "board" that disagrees with the host on every third sample it sees, and reports agreement from the journal.
     class BoardLike extends FakeExecutor {
       summarized: JournalledRun[] = [];
-      async run(name: string, input: Uint8Array): Promise<ExecutorRun> {
+      override async run(name: string, input: Uint8Array): Promise<ExecutorRun> {
         const base = await super.run(name, input);
         const matchesHost = Number(name.slice(3)) % 3 !== 0;
         return { ...base, extra: { matchesHost, hostPredicted: 7 } };
