@@ -10,6 +10,7 @@ import { registerInfer } from './commands/infer';
 import { registerEval } from './commands/eval';
 import { registerRun } from './commands/run';
 import { registerDemo } from './commands/demo';
+import { registerFlash } from './commands/flash';
 
 /** Errors whose message is the whole story for the user (no stack trace). */
 const KNOWN_ERRORS = ['ModelError', 'PlanError', 'UsageError', 'BoardError', 'LinkError', 'ImageError', 'DatasetError', 'BuildError', 'ResultsError', 'FlashError', 'LabError'];
@@ -29,6 +30,7 @@ export async function main(argv: string[]): Promise<number> {
   registerEval(program);
   registerRun(program);
   registerDemo(program);
+  registerFlash(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

@@ -1,8 +1,9 @@
-// One call from "a model file" to image bytes: a packed image is used as-is; a .tflite is imported,
-// planned with the requested schedule and packed.
+// One call from "a model file" to image bytes: a packed image is used as-is; a .tflite is imported, its
+// static shape arithmetic folded to constants, planned with the requested schedule and packed.
 import * as fs from 'fs';
 import { Graph, loadModel } from '../model';
 import { ImageError } from './image-error';
+import { foldShapeOps } from './fold-shape-ops';
 import { packImage } from './pack-image';
 import { isModelImage } from './read-image';
 import { ScheduleRequest, selectSchedule } from './select-schedule';
@@ -27,7 +28,8 @@ export function imageForModel(file: string, request: ScheduleRequest): ModelImag
     if (request.schedule !== 'layer') throw new ImageError(`${file}: is already a packed image; its schedule is fixed (drop --schedule/--split/--patches)`);
     return { bytes, schedule: 'prepacked' };
   }
-  const graph = loadModel(file);
+  // SHAPE → STRIDED_SLICE → PACK on static shapes is a constant: fold it rather than run it on the board.
+  const graph = foldShapeOps(loadModel(file)).graph;
   const schedule = selectSchedule(graph, request);
   return { bytes: packImage(graph, schedule).bytes, graph, schedule: schedule.kind };
 }

@@ -190,17 +190,22 @@ const sameShape = (a: number[], b: number[]): boolean => a.length === b.length &
 
 const QUANTIZED: DType[] = ['int8', 'uint8', 'int16'];
 
-/** The layout ops copy bytes, so an input and the output must agree on dtype and (for int8) scale and zero point. */
-function requireSameEncoding(graph: Graph, op: Operator, input: Tensor, output: Tensor): void {
+/**
+ * The layout ops copy bytes, so an input and the output must share the dtype. TFLite's PACK also demands equal
+ * scale and zero point for quantized types (pack.cc); STRIDED_SLICE, TILE and RESIZE_BILINEAR copy or
+ * interpolate the raw values without looking at quantization (the converter gives them equal parameters), so
+ * only PACK checks it, as TFLite does.
+ */
+function requireSameEncoding(graph: Graph, op: Operator, input: Tensor, output: Tensor, checkQuantization = false): void {
   if (input.dtype !== output.dtype) {
     throw new LayoutParamsError(graph.source, op, `input "${input.name}" is ${input.dtype} but output "${output.name}" is ${output.dtype}`);
   }
-  if (!QUANTIZED.includes(input.dtype)) return;
+  if (!checkQuantization || !QUANTIZED.includes(input.dtype)) return;
   const qi = input.quantization;
   const qo = output.quantization;
   if (qi?.scale[0] !== qo?.scale[0] || (qi?.zeroPoint[0] ?? 0) !== (qo?.zeroPoint[0] ?? 0)) {
     throw new LayoutParamsError(graph.source, op,
-      `input "${input.name}" and output "${output.name}" have different quantization; these kernels do not requantize — re-export with shared scales`);
+      `input "${input.name}" and output "${output.name}" have different quantization; TFLite's PACK requires equal scales and zero points — re-export the model`);
   }
 }
 
@@ -238,7 +243,7 @@ export function packParams(graph: Graph, op: Operator): PackParams {
     if (!sameShape(t.shape, first.shape)) {
       throw new LayoutParamsError(graph.source, op, `value ${slot} "${t.name}" is [${t.shape}], value 0 is [${first.shape}]; PACK needs equal shapes`);
     }
-    requireSameEncoding(graph, op, t, output);
+    requireSameEncoding(graph, op, t, output, true);
   });
   const rank = first.shape.length;
   const axis = o.axis < 0 ? o.axis + rank + 1 : o.axis;

@@ -11,8 +11,6 @@ const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const RUNTIME_DIR = path.join(REPO_ROOT, 'native', 'runtime');
 const BENCH_APP = path.join(REPO_ROOT, 'firmware', 'app', 'bench_main.c');
 const LINK_SOURCES = ['link.c', 'protocol.c', 'link_port.c'].map((f) => path.join(REPO_ROOT, 'firmware', 'core', f));
-/** Runtime files compiled through firmware/app wrappers (their mcb_crc32 clashes with the protocol's). */
-const WRAPPED = new Map([['crc32.c', 'runtime_crc32.c'], ['image.c', 'runtime_image.c']]);
 
 /** Main stack of the bench firmware (painted at boot; its high-water mark is reported per run). */
 export const BENCH_STACK_BYTES = 8192;
@@ -76,11 +74,16 @@ export function benchMemory(image: Uint8Array, io: { inputBytes: number; outputB
   return { arenaBytes, inputBufferBytes, outputBufferBytes, stackBytes, staticBytes, totalBytes: arenaBytes + staticBytes + stackBytes };
 }
 
+/** The runtime's C files from the one list the addon is built from too (native/addon-sources.js), minus the addon glue. */
+function runtimeSourceFiles(): string[] {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { addonSources } = require(path.join(REPO_ROOT, 'native', 'addon-sources.js')) as { addonSources: () => string[] };
+  return addonSources().filter((f) => f.startsWith('native/runtime/') && f.endsWith('.c')).map((f) => path.join(REPO_ROOT, f));
+}
+
 /** Builds (or takes from the cache) the bench firmware with the image embedded in flash. */
 export async function buildBenchFirmware(board: ResolvedBoard, imageFile: string, memory: BenchMemory, onLine?: (line: string) => void): Promise<FirmwareBuild> {
-  const runtimeSources = ['src', 'kernels'].flatMap((dir) =>
-    fs.readdirSync(path.join(RUNTIME_DIR, dir)).filter((f) => f.endsWith('.c')).sort()
-      .map((f) => (dir === 'src' && WRAPPED.has(f) ? path.join(REPO_ROOT, 'firmware', 'app', WRAPPED.get(f)!) : path.join(RUNTIME_DIR, dir, f))));
+  const runtimeSources = runtimeSourceFiles();
   return buildFirmware({
     board: board.board.id,
     modelImage: imageFile,

@@ -107,7 +107,20 @@ function openRun(opts: EvalOptions, manifest: RunManifest): Journal<EvalRecord> 
   }
 }
 
-export async function runEvaluation(opts: EvalOptions): Promise<EvalOutcome> {
+/** On resume, settings not given again are taken from the saved run (given ones must match it). */
+function withSavedSettings(opts: EvalOptions): EvalOptions {
+  if (!opts.resume) return opts;
+  const saved = readManifest(opts.outDir);
+  return {
+    ...opts,
+    limit: opts.limit ?? saved.limit ?? undefined,
+    preset: opts.preset ?? saved.preset ?? undefined,
+    decodeOptions: opts.decodeOptions ?? (saved.int8Pixels ? { int8Pixels: true } : undefined),
+  };
+}
+
+export async function runEvaluation(options: EvalOptions): Promise<EvalOutcome> {
+  const opts = withSavedSettings(options);
   const io = opts.graph.io;
   if (!io || io.inputs.length !== 1) throw new UsageError(`${opts.graph.source}: evaluation needs a model with exactly one input`);
   const dataset = detectDataset(opts.datasetDir);

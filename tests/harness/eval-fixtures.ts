@@ -11,7 +11,16 @@ import { HostExecutor } from '../../harness/run/host-executor';
 import { EvalOptions, EvalOutcome, runEvaluation } from '../../harness/run/pipeline';
 import { SHARED_DATASETS, SHARED_GOLDEN, sharedModel } from '../support/paths';
 
-export const tmpDir = (prefix: string): string => fs.mkdtempSync(path.join(os.tmpdir(), `mcubench-${prefix}-`));
+const created: string[] = [];
+export function tmpDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `mcubench-${prefix}-`));
+  created.push(dir);
+  return dir;
+}
+/** For afterAll: removes every folder tmpDir made in this test file. */
+export function removeTmpDirs(): void {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+}
 export const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 
 export function goldenOutput(model: string, vector: string): Buffer {

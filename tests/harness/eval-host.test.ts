@@ -7,9 +7,10 @@ import { readJournal } from '../../harness/run/journal';
 import type { EvalRecord } from '../../harness/run/results-builder';
 import { ensureAddon } from './pack/addon-fixture';
 import { SHARED_DATASETS } from '../support/paths';
-import { argmaxInt8, csvSubset, evalOnHost, goldenOutput, sha256, top5Int8, vocSubset } from './eval-fixtures';
+import { argmaxInt8, csvSubset, evalOnHost, goldenOutput, removeTmpDirs, sha256, top5Int8, vocSubset } from './eval-fixtures';
 
 beforeAll(ensureAddon, 300000);
+afterAll(removeTmpDirs);
 
 const IMAGENET = path.join(SHARED_DATASETS, 'imagenet_sample');
 const MCUNET = 'mcunet-in3_320kb-1mb_imagenet';

@@ -7,9 +7,10 @@ import * as path from 'path';
 import type { Results } from '../../harness/report/results';
 import { ensureAddon } from './pack/addon-fixture';
 import { REPO_ROOT, SHARED_DATASETS, sharedModel } from '../support/paths';
-import { goldenOutput, sha256, tmpDir } from './eval-fixtures';
+import { goldenOutput, removeTmpDirs, sha256, tmpDir } from './eval-fixtures';
 
 beforeAll(ensureAddon, 300000);
+afterAll(removeTmpDirs);
 
 const MODEL = 'mlperf_tiny_vww_96_int8';
 const VOC = path.join(SHARED_DATASETS, 'pascal_voc2012_sample');

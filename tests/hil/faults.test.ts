@@ -59,6 +59,8 @@ describe('emu-f746 link faults: person_detect', () => {
     const injected: FaultyTransport[] = [];
     const run = await runBoard({
       board: 'emu-f746', model: PERSON_DETECT, inputsDir: inputs, schedule: { schedule: 'layer' },
+      // Short waits so the damaged requests are retransmitted quickly; person_detect runs in well under a second.
+      client: { replyTimeoutMs: 150, runTimeoutMs: 3000 },
       wrapTransport: (t) => {
         const faulty = new FaultyTransport(t, { tx: { seed: 11, flip: 5e-5, drop: 5e-5 }, rx: { seed: 12, flip: 5e-4, drop: 5e-4, garbage: 5e-4 } });
         injected.push(faulty);

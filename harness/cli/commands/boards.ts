@@ -1,16 +1,23 @@
 // `mcubench boards`: the boards this checkout knows (boards/*.json), with their chip limits, and any attached ST-LINK.
 import type { Command } from 'commander';
 import { loadAllBoards, scanStlinkProbes, type ResolvedBoard } from '../../boards';
+import { UsageError } from '../errors';
+import { boardsScan } from './boards-scan';
 
 export function registerBoards(program: Command): void {
   program
     .command('boards')
     .description('list the real and emulated boards (boards/*.json) with their memory limits and any attached ST-LINK')
     .option('--json', 'print the resolved boards as JSON')
+    // --scan before --no-scan: the option stays undefined (list boards, look for probes) unless one is given.
+    .option('--scan', 'list attached ST-LINKs with their serial ports and boards; with --write, draft a hardware map')
     .option('--no-scan', 'do not look for ST-LINK probes on USB')
-    .action(async (opts: { json?: boolean; scan: boolean }) => {
+    .option('--write <lab.json>', 'with --scan: write or update the hardware map (new probes get boardId "unassigned")')
+    .action(async (opts: { json?: boolean; scan?: boolean; write?: string }) => {
+      if (opts.scan === true) return boardsScan({ write: opts.write, json: opts.json });
+      if (opts.write !== undefined) throw new UsageError('--write <lab.json> goes with --scan: mcubench boards --scan --write lab.json');
       const boards = loadAllBoards();
-      const scan = opts.scan ? await scanStlinkProbes() : { scanned: false as const, reason: '--no-scan' };
+      const scan = opts.scan !== false ? await scanStlinkProbes() : { scanned: false as const, reason: '--no-scan' };
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ boards: boards.map(toJson), usb: scan }, null, 2)}\n`);
         return;

@@ -9,6 +9,7 @@ import { selectSchedule } from '../../pack/select-schedule';
 import type { Results } from '../../report/results';
 import { HostExecutor } from '../../run/host-executor';
 import { EvalOutcome, runEvaluation } from '../../run/pipeline';
+import { JOURNAL_FILE } from '../../run/pipeline-manifest';
 import { UsageError } from '../errors';
 import { scheduleRequest } from './infer';
 
@@ -88,6 +89,14 @@ export function registerEval(program: Command): void {
           executor, batchSize: threads * 4, tool: toolInfo(), decodeOptions: opts.int8Pixels ? { int8Pixels: true } : undefined,
         });
         process.stdout.write(`${summaryText(outcome)}\nresults: ${outcome.resultsFile}\n`);
+      } catch (err) {
+        // A failure mid-run (not a bad command line) keeps every journalled sample: say how to continue.
+        const journal = path.join(outDir, JOURNAL_FILE);
+        if (!(err instanceof UsageError) && fs.existsSync(journal)) {
+          const done = (fs.readFileSync(journal, 'utf8').match(/\n/g) ?? []).length;
+          process.stderr.write(`eval: stopped with ${done} samples journalled; continue with: mcubench eval ${modelFile} --dataset ${opts.dataset} --resume ${outDir} (same --schedule options)\n`);
+        }
+        throw err;
       } finally {
         await executor.close();
       }

@@ -4,6 +4,7 @@
  * kernel uses a different, float-based routine for int8). All integer: Q10
  * source positions, Q20 products, round half away from zero, then a
  * truncating division by 2^20 (default build, TFLITE_SINGLE_ROUNDING off).
+ * TFLite sums in int64; the bound below shows int32 cannot overflow.
  */
 #include <stddef.h>
 
@@ -88,20 +89,23 @@ mcb_status mcb_resize_bilinear_s8(const mcb_resize_params *params, int32_t batch
     const int8_t *img = input + (size_t)b * in_h * in_w * c;
     for (y = 0; y < out_h; ++y) {
       const taps ty = taps_for(y, sy, hpc, in_h);
-      const int64_t wy_hi = ty.pos - Q10_ONE * ty.lower; /* weight of row `upper` */
-      const int64_t wy_lo = Q10_ONE - wy_hi;
+      /* Weights: pos >= -512 and pos < 1024 * in (checked above), so wy_hi is in [-512, 1024) and
+       * |wy_lo| + |wy_hi| <= 2048; |q20| <= 128 * 2048 * 2048 = 2^29, so int32 holds what TFLite
+       * computes in int64 (and the M-profile cores avoid a 64-bit division per output). */
+      const int32_t wy_hi = ty.pos - Q10_ONE * ty.lower; /* weight of row `upper` */
+      const int32_t wy_lo = Q10_ONE - wy_hi;
       for (x = 0; x < out_w; ++x) {
         const taps tx = taps_for(x, sx, hpc, in_w);
-        const int64_t wx_hi = tx.pos - Q10_ONE * tx.lower;
-        const int64_t wx_lo = Q10_ONE - wx_hi;
+        const int32_t wx_hi = tx.pos - Q10_ONE * tx.lower;
+        const int32_t wx_lo = Q10_ONE - wx_hi;
         const int8_t *p00 = img + ((size_t)ty.lower * in_w + tx.lower) * c;
         const int8_t *p10 = img + ((size_t)ty.upper * in_w + tx.lower) * c;
         const int8_t *p01 = img + ((size_t)ty.lower * in_w + tx.upper) * c;
         const int8_t *p11 = img + ((size_t)ty.upper * in_w + tx.upper) * c;
         for (ch = 0; ch < c; ++ch) {
-          const int64_t q20 = p00[ch] * wy_lo * wx_lo + p10[ch] * wy_hi * wx_lo +
+          const int32_t q20 = p00[ch] * wy_lo * wx_lo + p10[ch] * wy_hi * wx_lo +
                               p01[ch] * wy_lo * wx_hi + p11[ch] * wy_hi * wx_hi;
-          const int64_t rounded = q20 + (q20 > 0 ? (1 << 19) : -(1 << 19));
+          const int32_t rounded = q20 + (q20 > 0 ? (1 << 19) : -(1 << 19));
           *output++ = (int8_t)(rounded / (1 << 20));
         }
       }

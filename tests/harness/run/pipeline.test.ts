@@ -10,9 +10,15 @@ import { EvalOptions, runEvaluation } from '../../../harness/run/pipeline';
 import { FakeExecutor, IMAGES, fakeGraph, labelOf, makeDataset, trueClass } from './fake-dataset';
 
 let datasetDir: string;
+const outRoots: string[] = [];
 beforeAll(async () => { datasetDir = await makeDataset(); });
+afterAll(() => { for (const d of [datasetDir, ...outRoots]) fs.rmSync(d, { recursive: true, force: true }); });
 
-const tmpOut = (): string => path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mcubench-evalout-')), 'run');
+const tmpOut = (): string => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'mcubench-evalout-'));
+  outRoots.push(root);
+  return path.join(root, 'run');
+};
 const TOOL = { name: 'mcubench', version: 'test' };
 
 function options(outDir: string, executor: FakeExecutor, extra: Partial<EvalOptions> = {}): EvalOptions {
@@ -79,6 +85,11 @@ describe('evaluation pipeline (fake executor)', () => {
     const out = tmpOut();
     await runEvaluation(options(out, new FakeExecutor(), { limit: 3 }));
     await expect(runEvaluation(options(out, new FakeExecutor(), { limit: 4, resume: true }))).rejects.toThrow(/limit: was 3, now 4/);
+    // Not given again: the saved limit applies (nothing left to run).
+    const again = new FakeExecutor();
+    await runEvaluation(options(out, again, { resume: true }));
+    expect(again.runs).toEqual([]);
+    expect(readResults(out).count).toBe(3);
     await expect(runEvaluation(options(out, new FakeExecutor(), { limit: 3 }))).rejects.toThrow(/already holds an evaluation; continue it with --resume/);
     await expect(runEvaluation(options(tmpOut(), new FakeExecutor(), { resume: true }))).rejects.toThrow(/no run.json there/);
     await expect(runEvaluation(options(tmpOut(), new FakeExecutor(), { preset: 'nope' }))).rejects.toThrow(/--preset nope: unknown; choose one of/);

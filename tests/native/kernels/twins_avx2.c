@@ -555,6 +555,64 @@ static void depthwise_case(long index, long *taken, long *valid) {
   free(scratch_b);
 }
 
+/* ------------------------------------------------------------------------ add */
+
+static void add_case(long index, long *taken, long *valid) {
+  mcb_add_params p;
+  mcb_shape s1, s2, so;
+  int32_t d, alias = pick(0, 9);
+  int64_t n = 1;
+  int8_t *in1, *in2, *buf_a, *buf_b, *out_a, *out_b;
+  const int8_t *a1, *a2, *b1, *b2;
+  mcb_status ref, twin, ref2 = MCB_OK;
+  size_t total;
+
+  so.rank = pick(1, 4);
+  for (d = 0; d < so.rank; ++d) {
+    so.dims[d] = pick(1, d == so.rank - 1 ? 70 : 9);
+    n *= so.dims[d];
+  }
+  s1 = s2 = so;
+  if (chance(10)) {
+    s2.dims[pick(0, so.rank - 1)] = 1; /* broadcasting: the twin declines, the reference computes */
+  }
+  p.left_shift = chance(2) ? 23 : chance(80) ? 20 : pick(0, 21);
+  p.input1_offset = pick(-127, 128);
+  p.input2_offset = pick(-127, 128);
+  p.output_offset = pick(-128, 127);
+  p.input1_multiplier = chance(3) ? 0 : pick(1 << 30, INT32_MAX);
+  p.input2_multiplier = chance(3) ? 0 : pick(1 << 30, INT32_MAX);
+  p.output_multiplier = chance(1) ? -5 : pick(1 << 30, INT32_MAX);
+  p.input1_shift = chance(70) ? pick(-3, 0) : pick(-31, 0);
+  p.input2_shift = chance(70) ? pick(-3, 0) : pick(-31, 0);
+  p.output_shift = chance(70) ? pick(-22, -16) : chance(1) ? 1 : pick(-31, 0);
+  random_act(&p.act_min, &p.act_max);
+
+  /* One buffer holds in1 | in2 | out so the output can alias an input exactly or partly. */
+  total = (size_t)n * 3 + 8;
+  buf_a = (int8_t *)xmalloc(total);
+  buf_b = (int8_t *)xmalloc(total);
+  fill_random(buf_a, total);
+  memcpy(buf_b, buf_a, total);
+  in1 = buf_a;
+  in2 = buf_a + n;
+  out_a = alias == 0 ? in1 : alias == 1 ? in2 : alias == 2 ? buf_a + n / 2 + 1 : buf_a + 2 * n + pick(0, 8);
+  a1 = in1;
+  a2 = in2;
+  b1 = buf_b;
+  b2 = buf_b + n;
+  out_b = buf_b + (out_a - buf_a);
+  ref = mcb_add_s8_ref(&p, &s1, a1, &s2, a2, &so, out_a);
+  twin = mcb_add_s8_avx2(&p, &s1, b1, &s2, b2, &so, out_b);
+  if (twin == MCB_ERR_UNSUPPORTED) {
+    ref2 = mcb_add_s8_ref(&p, &s1, b1, &s2, b2, &so, out_b);
+  }
+  *valid += ref == MCB_OK;
+  *taken += compare("add", index, twin, ref2, ref, buf_b, buf_a, total);
+  free(buf_a);
+  free(buf_b);
+}
+
 typedef void (*case_fn)(long index, long *taken, long *valid);
 
 /* Runs n cases; the twin must take most valid calls (a twin that always declines proves nothing). */
@@ -583,5 +641,6 @@ int main(int argc, char **argv) {
   test_requant(cases * 200);
   run_op("conv_2d", conv_case, cases, 60);
   run_op("depthwise_conv_2d", depthwise_case, cases, 50);
+  run_op("add", add_case, cases, 60);
   return g_failures == 0 ? 0 : 1;
 }

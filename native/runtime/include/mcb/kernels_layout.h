@@ -53,7 +53,9 @@ mcb_status mcb_shape_s32(const mcb_shape *in_shape, int32_t *output, int32_t out
  *   stop:  shrink bit -> start + 1 (or start when start >= size, i.e. empty);
  *          else (offset ? stop + start : stop), negative += size, clamped as
  *          start; end_mask bit -> size (stride > 0) or -1.
- * Shrunk axes only drop out of the output shape; the bytes are the same.
+ * Shrunk axes only drop out of the output shape; the bytes are the same. A
+ * shrunk axis with a negative stride selects nothing in TFLite's loop (it would
+ * leave the output unwritten); here it fails the out_count check.
  */
 typedef struct mcb_strided_slice_params {
   int32_t rank;                                   /* effective rank, 1..5 */
@@ -121,8 +123,9 @@ mcb_status mcb_tile_s32(const int32_t *multiples, const mcb_shape *in_shape,
  * (truncating). Input and output share scale and zero point (TFLite requires
  * it), so no requantization. align_corners and half_pixel_centers may not both
  * be 1 (MCB_ERR_ARG). Sizes for which TFLite would read outside the input
- * (lower bound past in - 1, possible only for extreme downscaling) are
- * MCB_ERR_UNSUPPORTED. input [batches, in_h, in_w, c] -> [batches, out_h, out_w, c].
+ * (the Q10 scale's rounding error accumulating past in - 1, e.g. 1 -> 1500
+ * without flags) are MCB_ERR_UNSUPPORTED, as are extents above 2^20.
+ * input [batches, in_h, in_w, c] -> [batches, out_h, out_w, c].
  */
 mcb_status mcb_resize_bilinear_s8(const mcb_resize_params *params, int32_t batches, int32_t in_h,
                                   int32_t in_w, int32_t c, const int8_t *input, int32_t out_h,

@@ -1,0 +1,98 @@
+// `mcubench flash --board <id> <firmware>`: put an ELF or .bin on a real board through its ST-Link, with progress
+// (a bar on a terminal, plain lines in logs); --simulate runs the same flow against the ST-Link simulator.
+import { SingleBar } from 'cli-progress';
+import type { Command } from 'commander';
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadAllBoards, loadBoard, type Chip } from '../../boards';
+import type { FlashProgress } from '../../flash/algorithms/flash-image';
+import { hex32, type ProbeFactory } from '../../flash/probe';
+import { flashBoard, type FlashBoardResult } from '../../flash/stlink';
+import { SimStm32Target, SimulatedStlink, simulatedProbeFactory } from '../../flash/stlink/sim';
+import { UsageError } from '../errors';
+
+interface FlashCliOptions {
+  board: string;
+  probe?: string;
+  simulate?: boolean;
+}
+
+/** The USB serial the simulated ST-Link reports unless --probe names one. */
+export const SIMULATED_PROBE_SERIAL = 'SIMULATED000000000000001';
+
+export function registerFlash(program: Command): void {
+  program
+    .command('flash')
+    .description('flash firmware onto a real board through its ST-Link (emulated boards are started by mcubench run)')
+    .argument('<firmware>', 'firmware.elf or firmware.bin (from mcubench build)')
+    .requiredOption('--board <id>', 'board id (see mcubench boards)')
+    .option('--probe <serial>', 'ST-Link USB serial, when several are attached (see mcubench boards --scan)')
+    .option('--simulate', 'dry run: the same flow against the built-in ST-Link + STM32 simulator; no hardware is touched')
+    .action(async (firmware: string, opts: FlashCliOptions) => {
+      const { board, chip } = loadBoard(opts.board);
+      if (board.type !== 'mcu') {
+        const real = loadAllBoards().filter((b) => b.board.type === 'mcu').map((b) => b.board.id);
+        throw new UsageError(`'${board.id}' is an emulated board: there is nothing to flash. An emulated board is "flashed" when ` +
+          `mcubench run --board ${board.id} builds the firmware and launches QEMU with the ELF. mcubench flash is for real boards: ${real.join(', ')}`);
+      }
+      if (!fs.existsSync(firmware)) throw new UsageError(`firmware '${firmware}' does not exist; build it with mcubench build --board ${board.id} --out firmware.elf`);
+      const progress = flashProgress(process.stderr);
+      let result: FlashBoardResult;
+      try {
+        result = await flashBoard({
+          boardId: board.id, elfOrBin: firmware, probeSelector: opts.probe === undefined ? undefined : { serial: opts.probe },
+          probeFactory: opts.simulate ? simulatedFactory(chip, opts.probe) : undefined, onProgress: progress.update,
+        });
+      } finally {
+        progress.stop();
+      }
+      process.stdout.write(`${flashSummary(path.basename(firmware), board.id, chip, result, opts.simulate === true)}\n`);
+    });
+}
+
+function simulatedFactory(chip: Chip, serial: string | undefined): ProbeFactory {
+  return simulatedProbeFactory([new SimulatedStlink(new SimStm32Target(chip), { serial: serial ?? SIMULATED_PROBE_SERIAL })]);
+}
+
+export function flashSummary(image: string, boardId: string, chip: Chip, result: FlashBoardResult, simulated: boolean): string {
+  const sizes = chip.flash.sectors ?? [];
+  const erasedBytes = result.erasedSectors.reduce((sum, s) => sum + (sizes[s] ?? 0), 0);
+  return [
+    `flashed ${image} onto ${boardId}${simulated ? ' (SIMULATED: no hardware touched)' : ''} through ${result.probe.label}, serial ${result.probe.serial ?? 'unreadable'}`,
+    `  erased:     sector${result.erasedSectors.length === 1 ? '' : 's'} ${result.erasedSectors.join(', ')} (${erasedBytes} bytes)`,
+    `  programmed: ${result.bytesProgrammed} bytes`,
+    `  verify:     ok (${result.bytesProgrammed} bytes read back equal the image)`,
+    `  target:     DEV_ID 0x${result.devId.toString(16)} (${chip.id}), SW-DP IDCODE ${hex32(result.dpIdcode)}; reset, firmware running`,
+  ].join('\n');
+}
+
+interface FlashProgressView {
+  update: (progress: FlashProgress) => void;
+  stop: () => void;
+}
+
+/** One bar per phase on a terminal; otherwise one plain line as each phase completes (logs stay readable). */
+export function flashProgress(stream: NodeJS.WriteStream): FlashProgressView {
+  if (!stream.isTTY) {
+    return {
+      update: ({ phase, done, total }) => {
+        if (done === total) stream.write(`flash: ${phase} ${done}/${total} bytes\n`);
+      },
+      stop: () => undefined,
+    };
+  }
+  let bar: SingleBar | undefined;
+  let current: FlashProgress['phase'] | undefined;
+  return {
+    update: ({ phase, done, total }) => {
+      if (phase !== current) {
+        bar?.stop();
+        current = phase;
+        bar = new SingleBar({ stream, format: `flash ${phase.padEnd(7)} [{bar}] {percentage}% | {value}/{total} bytes`, hideCursor: true });
+        bar.start(total, done);
+      }
+      bar!.update(done);
+    },
+    stop: () => bar?.stop(),
+  };
+}
