@@ -69,7 +69,6 @@ function loadAddon(): Addon {
   if (!file) {
     throw new ImageError('the native addon is not built; run `bash scripts/build-addon.sh` (or `npm run setup`) first');
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   addon = require(file) as Addon;
   return addon;
 }

@@ -13,7 +13,7 @@ import { registerDemo } from './commands/demo';
 import { registerFlash } from './commands/flash';
 
 /** Errors whose message is the whole story for the user (no stack trace). */
-const KNOWN_ERRORS = ['ModelError', 'PlanError', 'UsageError', 'BoardError', 'LinkError', 'ImageError', 'DatasetError', 'BuildError', 'ResultsError', 'FlashError', 'LabError'];
+const KNOWN_ERRORS = ['ModelError', 'PlanError', 'UsageError', 'BoardError', 'LinkError', 'ImageError', 'DatasetError', 'BuildError', 'ResultsError', 'FlashError', 'LabError', 'JournalError'];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('mcubench')

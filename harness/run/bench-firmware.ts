@@ -1,6 +1,5 @@
 // The benchmark firmware for one model image: how much SRAM it will need (known before building) and the build
 // itself (firmware/app/bench_main.c + the protocol endpoint + the shared C runtime, cached by content).
-import * as fs from 'fs';
 import * as path from 'path';
 import type { ResolvedBoard } from '../boards';
 import { buildFirmware, type FirmwareBuild } from '../build';

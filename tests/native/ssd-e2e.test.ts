@@ -4,6 +4,10 @@
 // checks: the anchors output must equal the model's own constant anchor tensors (TILE with multiples 1 → RESHAPE →
 // CONCATENATION → DEQUANTIZE), the softmax pairs must sum to 1, and the decoded best box (ST's SSD decoding:
 // corner offsets scaled by the anchor size) must overlap the annotated person; images without people score low.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { Graph, loadModel, Operator } from '../../harness/model';
 import { NativeModel } from '../../harness/native';
 import { loadVoc } from '../../harness/data';
@@ -12,7 +16,7 @@ import { foldShapeOps } from '../../harness/pack/fold-shape-ops';
 import { packImage } from '../../harness/pack/pack-image';
 import { selectSchedule } from '../../harness/pack/select-schedule';
 import { ensureAddon } from '../harness/pack/addon-fixture';
-import { SHARED_DATASETS, sharedModel } from '../support/paths';
+import { REPO_ROOT, SHARED_DATASETS, sharedModel } from '../support/paths';
 
 const MODEL = 'st_ssd_mobilenet_v1_025_192_person_int8';
 const ANCHORS = 3830;
@@ -47,6 +51,8 @@ function anchorConstants(graph: Graph, tensor: number): { values: Int8Array; sca
 describe('ST SSD MobileNet v1 person detector on the host runtime', () => {
   let graph: Graph;
   let model: NativeModel;
+  let image: Uint8Array;
+  const inputs = new Map<string, Uint8Array>();
   const outputs = new Map<string, { scores: Float32Array; boxes: Float32Array; anchors: Float32Array }>();
   const truth = new Map<string, Box[]>();
 
@@ -55,14 +61,17 @@ describe('ST SSD MobileNet v1 person detector on the host runtime', () => {
     const folded = foldShapeOps(loadModel(sharedModel(MODEL)));
     expect(folded.foldedOperators.length).toBe(15);
     graph = folded.graph;
-    model = new NativeModel(packImage(graph, selectSchedule(graph, { schedule: 'layer' })).bytes, MODEL);
+    image = packImage(graph, selectSchedule(graph, { schedule: 'layer' })).bytes;
+    model = new NativeModel(image, MODEL);
     expect(graph.io!.outputs.map((o) => o.name)).toEqual(['StatefulPartitionedCall:2', 'StatefulPartitionedCall:1', 'StatefulPartitionedCall:0']);
     const preset = presetForModel(MODEL);
     const spec = inputSpecFromIo(graph.io!.inputs[0]);
     const wanted = new Set([...PERSON_IMAGES, ...OTHER_IMAGES]);
     for (const sample of loadVoc(`${SHARED_DATASETS}/pascal_voc2012_sample`).samples()) {
       if (!wanted.has(sample.name)) continue;
-      const run = model.run(await preprocessImage(sample.file, preset, spec));
+      const input = await preprocessImage(sample.file, preset, spec);
+      inputs.set(sample.name, input);
+      const run = model.run(input);
       expect(run.guardsIntact).toBe(true);
       const f = new Float32Array(run.output.buffer.slice(run.output.byteOffset, run.output.byteOffset + run.output.length));
       outputs.set(sample.name, { scores: f.subarray(0, 2 * ANCHORS), boxes: f.subarray(2 * ANCHORS, 6 * ANCHORS), anchors: f.subarray(6 * ANCHORS) });
@@ -120,4 +129,21 @@ describe('ST SSD MobileNet v1 person detector on the host runtime', () => {
       expect({ name, below: max < 0.5 }).toEqual({ name, below: true });
     }
   });
+
+  it('`mcubench infer` on the packed (folded) image gives the same bytes for a VOC person image', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcb-ssd-'));
+    try {
+      const files = ['ssd.img', 'in.bin', 'out.bin'].map((f) => path.join(dir, f));
+      fs.writeFileSync(files[0], image);
+      fs.writeFileSync(files[1], inputs.get(PERSON_IMAGES[0])!);
+      execFileSync('node', [path.join(REPO_ROOT, 'bin', 'mcubench.js'), 'infer', ...files], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const out = fs.readFileSync(files[2]);
+      const { scores, boxes, anchors } = outputs.get(PERSON_IMAGES[0])!;
+      const expected = Buffer.concat([scores, boxes, anchors].map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength)));
+      expect(out.length).toBe(40 * ANCHORS);
+      expect(out.equals(expected)).toBe(true);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

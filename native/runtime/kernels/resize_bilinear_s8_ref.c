@@ -1,7 +1,8 @@
 /*
  * int8 RESIZE_BILINEAR: TFLite reference_ops::ResizeBilinearInteger, the path
- * TFLite's reference kernel and TFLM take for int8 (TFLite's default optimized
- * kernel uses a different, float-based routine for int8). All integer: Q10
+ * TFLite's reference kernel, its optimized_ops int8 entry (which forwards to
+ * it) and TFLM's kernel all take for int8 (the float formula with a +0.5
+ * rounding offset is only used for uint8 and float). All integer: Q10
  * source positions, Q20 products, round half away from zero, then a
  * truncating division by 2^20 (default build, TFLITE_SINGLE_ROUNDING off).
  * TFLite sums in int64; the bound below shows int32 cannot overflow.

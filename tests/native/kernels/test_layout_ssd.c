@@ -473,6 +473,26 @@ static void test_resize_bilinear_hand(void) {
   }
 }
 
+/* TFLite's own expected bytes for ResizeBilinearInteger<int8_t> (tensorflow/lite/kernels/internal/
+ * resize_bilinear_test.cc, TestResizeBilinearHalfPixelCenters_2x2to4x6): 2x2 {127, -128, 64, 0} -> 4x6.
+ * Width 2 -> 6 has Q10 scale (2048 + 3) / 6 = 341, not exactly 1024/3, so this also pins the integer
+ * positions (half-pixel row 0, x=2: 2*341 + 170 - 512 = 340 -> (127*684 - 128*340) / 1024 = 42.33 -> 42). */
+static void test_resize_bilinear_tflite_vectors(void) {
+  const int8_t in[4] = {127, -128, 64, 0};
+  const int8_t no_hpc[24] = {127, 42, -43, -128, -128, -128, 96, 42, -11, -64, -64, -64,
+                             64,  43, 21,  0,    0,    0,    64, 43, 21,  0,   0,   0};
+  const int8_t hpc[24] = {127, 127, 42, -43, -128, -128, 111, 111, 42, -27, -96, -96,
+                          80,  80,  43, 5,   -32,  -32,  64,  64,  43, 21,  0,   0};
+  const mcb_resize_params none = {0, 0}, half = {0, 1};
+  int8_t out[24];
+  memset(out, 3, sizeof out);
+  CHECK_STATUS(mcb_resize_bilinear_s8(&none, 1, 2, 2, 1, in, 4, 6, out), MCB_OK);
+  CHECK_BYTES(out, no_hpc, 24);
+  memset(out, 3, sizeof out);
+  CHECK_STATUS(mcb_resize_bilinear_s8(&half, 1, 2, 2, 1, in, 4, 6, out), MCB_OK);
+  CHECK_BYTES(out, hpc, 24);
+}
+
 static void test_resize_bilinear_vs_double(void) {
   /* The model's four upsamplings (1->2, 3->6, 6->12, 12->24, 32 channels, half-pixel) plus
    * exact-ratio cases for the other two modes; random int8 covering both signs. */
@@ -527,6 +547,7 @@ int main(void) {
   test_pack_scalars();
   test_tile();
   test_resize_bilinear_hand();
+  test_resize_bilinear_tflite_vectors();
   test_resize_bilinear_vs_double();
   test_resize_bilinear_errors();
   return test_report("test_layout_ssd");

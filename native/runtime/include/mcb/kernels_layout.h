@@ -120,11 +120,12 @@ mcb_status mcb_tile_s32(const int32_t *multiples, const mcb_shape *in_shape,
  * source position p = i * scale_10 (+ scale_10 / 2 - 512 with
  * half_pixel_centers), lower = max(p / 1024, 0), upper = min(ceil-div, in - 1),
  * weights in Q10, the Q20 sum rounded half away from zero and divided by 2^20
- * (truncating). Input and output share scale and zero point (TFLite requires
- * it), so no requantization. align_corners and half_pixel_centers may not both
- * be 1 (MCB_ERR_ARG). Sizes for which TFLite would read outside the input
- * (the Q10 scale's rounding error accumulating past in - 1, e.g. 1 -> 1500
- * without flags) are MCB_ERR_UNSUPPORTED, as are extents above 2^20.
+ * (truncating). Like TFLite, no requantization: the raw int8 values are
+ * interpolated (the converter gives input and output the same quantization).
+ * align_corners and half_pixel_centers may not both be 1 (MCB_ERR_ARG).
+ * Sizes for which TFLite would read outside the input (the Q10 scale's
+ * rounding error accumulating past in - 1, e.g. 1 -> 1500 without flags) are
+ * MCB_ERR_UNSUPPORTED, as are extents above 2^20.
  * input [batches, in_h, in_w, c] -> [batches, out_h, out_w, c].
  */
 mcb_status mcb_resize_bilinear_s8(const mcb_resize_params *params, int32_t batches, int32_t in_h,
