@@ -4,3 +4,5 @@ export { Schedule } from './schedule';
 export { selectSchedule, ScheduleRequest } from './select-schedule';
 export { ImageError } from './image-error';
 export { readImageSummary, ImageSummary, isModelImage } from './read-image';
+export { imageForModel, ModelImage } from './image-for-model';
+export { foldShapeOps } from './fold-shape-ops';

@@ -4,6 +4,7 @@ import { execFile } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { flashProgress } from '../../../../harness/cli/commands/flash';
 import { REPO_ROOT } from '../../../support/paths';
 import { buildArmElf, type ArmElfFixture } from '../../flash/algorithms/arm-elf-fixture';
 import { imageBytes } from '../../flash/stlink/sim-fixture';
@@ -96,5 +97,38 @@ describe('mcubench flash refusals', () => {
     // No USB bus (containers, CI) or a bus without that probe.
     expect(err).toMatch(/^mcubench: (cannot list USB devices: .+|no ST-Link with serial 'NO-SUCH-PROBE-SERIAL' is attached; attached: .+)\n$/);
     oneLine(err);
+  });
+});
+
+describe('flash progress', () => {
+  const fakeStream = (isTTY: boolean): { stream: NodeJS.WriteStream; text: () => string } => {
+    let text = '';
+    const stream = { isTTY, columns: 120, write: (chunk: string) => { text += chunk; return true; } } as unknown as NodeJS.WriteStream;
+    return { stream, text: () => text };
+  };
+
+  it('writes one plain line per finished phase when not on a terminal', () => {
+    const { stream, text } = fakeStream(false);
+    const view = flashProgress(stream);
+    view.update({ phase: 'program', done: 0, total: 4096 });
+    view.update({ phase: 'program', done: 1024, total: 4096 });
+    expect(text()).toBe('');
+    view.update({ phase: 'program', done: 4096, total: 4096 });
+    view.stop();
+    expect(text()).toBe('flash: program 4096/4096 bytes\n');
+  });
+
+  it('draws a bar per phase on a terminal', () => {
+    const { stream, text } = fakeStream(true);
+    const view = flashProgress(stream);
+    view.update({ phase: 'erase', done: 0, total: 16384 });
+    view.update({ phase: 'erase', done: 16384, total: 16384 });
+    view.update({ phase: 'program', done: 0, total: 2048 });
+    view.update({ phase: 'program', done: 2048, total: 2048 });
+    view.stop();
+    expect(text()).toContain('flash erase   [');
+    expect(text()).toContain('] 100% | 16384/16384 bytes');
+    expect(text()).toContain('] 100% | 2048/2048 bytes');
+    expect(text()).not.toContain('flash: '); // no plain lines mixed in
   });
 });

@@ -147,4 +147,23 @@ describe('launchDevice (ST-Link simulator + pty console)', () => {
     expect((err as Error).message).toMatch(new RegExp(`^could not start board '${BOARD}' on ${notATty}: `));
     expect(sim.target.halted).toBe(true); // flashed but never started
   });
+
+  it('closes the console again when the probe stops answering at the start reset', async () => {
+    const pty = await openConsole();
+    const sim = simBoard(BOARD);
+    const err = await launchDevice({
+      boardId: BOARD, elf: fixture.elf, lab: labFile([{ serialPort: pty.path }]), probeFactory: sim.factory,
+      onStage: (stage) => { if (stage === 'port-open') sim.device.faults.hangOnInTransfer = 1; },
+    }).catch((e: Error) => e);
+    expect(err).toBeInstanceOf(BoardError);
+    expect((err as Error).message).toMatch(new RegExp(`^could not start board '${BOARD}' on ${pty.path}: ST-Link V2-1 at bus 1 addr 5: .*`));
+    expect(sim.target.halted).toBe(true);
+    // The port was released: a second launch opens it (serialport locks a tty while it is open).
+    // (The hung simulated probe still owes a reply, as a real one would until replugged: use a fresh one.)
+    const fresh = simBoard(BOARD);
+    const board = await launchDevice({ boardId: BOARD, elf: fixture.elf, lab: labFile([{ serialPort: pty.path }]), probeFactory: fresh.factory });
+    boards.push(board);
+    expect(board.port.isOpen).toBe(true);
+    expect(fresh.target.halted).toBe(false);
+  });
 });
