@@ -13,6 +13,8 @@ command -v g++ >/dev/null || need_apt+=(g++)
 command -v make >/dev/null || need_apt+=(make)
 # Headless Chromium renders the HTML report in its test.
 command -v chromium >/dev/null || need_apt+=(chromium)
+# socat gives the device-launcher tests a real pty pair standing in for an ST-Link VCP.
+command -v socat >/dev/null || need_apt+=(socat)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}" >&2
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi

@@ -36,7 +36,7 @@ export function loadLabMap(file = DEFAULT_LAB_FILE, boardsDir?: string): LabMap 
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new LabError(`cannot read hardware map ${file}: ${(err as Error).message}; create it with 'mcubench boards scan'`);
+    throw new LabError(`cannot read hardware map ${file}: ${(err as Error).message}; create it with 'mcubench boards --scan --write lab.json'`);
   }
   return validateLabMap(raw, file, boardsDir);
 }

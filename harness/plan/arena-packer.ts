@@ -23,13 +23,18 @@ function fits(offset: number, bans: Ban[]): boolean {
   return bans.every(([lo, hi]) => offset <= lo || offset >= hi);
 }
 
-function lowestOffset(bans: Ban[]): number {
-  const candidates = [0, ...bans.map(([, hi]) => hi)].filter((o) => o >= 0).sort((a, b) => a - b);
+const alignUp = (o: number, a: number) => Math.ceil(o / a) * a;
+const alignDown = (o: number, a: number) => Math.floor(o / a) * a;
+
+/** Lowest aligned free offset: free space starts at 0 or at the end of a ban, rounded up to `align`. */
+function lowestOffset(bans: Ban[], align: number): number {
+  const candidates = [0, ...bans.map(([, hi]) => alignUp(hi, align))].filter((o) => o >= 0).sort((a, b) => a - b);
   return candidates.find((o) => fits(o, bans))!;
 }
 
-function highestOffset(bans: Ban[], limit: number): number | undefined {
-  const candidates = [limit, ...bans.map(([lo]) => lo)].filter((o) => o >= 0 && o <= limit).sort((a, b) => b - a);
+function highestOffset(bans: Ban[], limit: number, align: number): number | undefined {
+  const candidates = [limit, ...bans.map(([lo]) => lo)].map((o) => alignDown(o, align))
+    .filter((o) => o >= 0 && o <= limit).sort((a, b) => b - a);
   return candidates.find((o) => fits(o, bans));
 }
 
@@ -62,11 +67,12 @@ function place(order: ArenaItem[][], limit: number, flipped: Set<number>, bounde
     const cls = order[i];
     const bans = forbidden(cls, placed);
     const top = limit - maxBytes(cls);
-    let offset: number | undefined = flipped.has(i) ? highestOffset(bans, top) : lowestOffset(bans);
-    if (offset === undefined || offset > top) offset = highestOffset(bans, top);
+    const align = Math.max(...cls.map((m) => m.align ?? 1));
+    let offset: number | undefined = flipped.has(i) ? highestOffset(bans, top, align) : lowestOffset(bans, align);
+    if (offset === undefined || offset > top) offset = highestOffset(bans, top, align);
     if (offset === undefined) {
       if (bounded) return undefined;
-      offset = lowestOffset(bans);
+      offset = lowestOffset(bans, align);
     }
     for (const m of cls) {
       placed.push({ item: m, offset });
@@ -79,7 +85,7 @@ function place(order: ArenaItem[][], limit: number, flipped: Set<number>, bounde
 export interface Packing { placements: BufferPlacement[]; arenaBytes: number; strategy: string }
 
 function packingOf(items: ArenaItem[], offsets: Map<number, number>, strategy: string): Packing {
-  const placements = items.map((it) => ({ ...it, offset: offsets.get(it.tensor)! }));
+  const placements = items.map(({ align: _align, ...it }) => ({ ...it, offset: offsets.get(it.tensor)! }));
   return { placements, arenaBytes: placements.reduce((m, p) => Math.max(m, p.offset + p.bytes), 0), strategy };
 }
 

@@ -1,8 +1,11 @@
 // Live-set accounting and arena packing for buffers with lifetimes, where in-place aliases share an offset.
 import { AliasLink, BufferPlacement } from './types';
 
-/** A buffer to place: `tensor` is its key, live over steps [firstStep, lastStep]. */
-export type ArenaItem = Omit<BufferPlacement, 'offset'>;
+/**
+ * A buffer to place: `tensor` is its key, live over steps [firstStep, lastStep]. `align` (default 1) is the
+ * byte alignment its offset needs: the executor reads int32/float tensors with word loads.
+ */
+export type ArenaItem = Omit<BufferPlacement, 'offset'> & { align?: number };
 
 /** Groups of tensors that must share one offset (the transitive closure of the alias links). */
 export function aliasClasses(items: ArenaItem[], links: AliasLink[]): number[][] {

@@ -5,7 +5,7 @@ import { AliasSets, ArenaItem } from './arena';
 import { packWithAliases } from './arena-packer';
 import { validateArena } from './arena-validator';
 import { inPlaceCandidates, inPlaceScratch } from './in-place';
-import { activationBytes, DataFlow, dataFlow, opMacs } from './op-analysis';
+import { activationBytes, DataFlow, dataFlow, elementAlign, opMacs } from './op-analysis';
 import { PlanError } from './plan-error';
 import { AliasLink, LayerPlan } from './types';
 
@@ -20,12 +20,12 @@ export function lastUse(graph: Graph, flow: DataFlow, tensor: number, fallback: 
 export function layerItems(graph: Graph, flow: DataFlow, fromOp: number): ArenaItem[] {
   const items: ArenaItem[] = [];
   if (fromOp === 0) {
-    for (const t of graph.inputs) items.push({ tensor: t, bytes: activationBytes(graph, t), firstStep: 0, lastStep: lastUse(graph, flow, t, 0) });
+    for (const t of graph.inputs) items.push({ tensor: t, bytes: activationBytes(graph, t), align: elementAlign(graph, t), firstStep: 0, lastStep: lastUse(graph, flow, t, 0) });
   }
   for (const op of graph.operators.slice(fromOp)) {
     for (const t of op.outputs) {
       if (t < 0 || flow.graphInputs.has(t)) continue;
-      items.push({ tensor: t, bytes: activationBytes(graph, t), firstStep: op.index, lastStep: lastUse(graph, flow, t, op.index) });
+      items.push({ tensor: t, bytes: activationBytes(graph, t), align: elementAlign(graph, t), firstStep: op.index, lastStep: lastUse(graph, flow, t, op.index) });
     }
   }
   return items;

@@ -1,6 +1,6 @@
 // Per-operator facts the planners need: which tensors are activations, who produces and reads them,
 // MACs by the conventional count, and the sliding-window geometry of spatial ops.
-import { Graph, Operator, Tensor, tensorBytes } from '../model/graph';
+import { DTYPE_BYTES, Graph, Operator, Tensor, tensorBytes } from '../model/graph';
 import { PlanError } from './plan-error';
 
 /** Producer and readers of every activation (a tensor produced by an op, or a graph input). */
@@ -97,6 +97,11 @@ export function opMacs(graph: Graph, op: Operator): number {
   const out = graph.tensors[op.outputs[0]];
   const pixels = numel(out) / out.shape[out.shape.length - 1];
   return pixels * macsPerOutputPixel(graph, op);
+}
+
+/** Offset alignment a tensor needs in the arena: its element width (int32/float tensors are read by word). */
+export function elementAlign(graph: Graph, tensor: number): number {
+  return DTYPE_BYTES[graph.tensors[tensor].dtype];
 }
 
 export function activationBytes(graph: Graph, tensor: number): number {

@@ -6,7 +6,7 @@ import { packWithAliases } from './arena-packer';
 import { validateArena } from './arena-validator';
 import { inPlaceCandidates, inPlaceScratch } from './in-place';
 import { lastUse, layerAliases, layerItems, scratchFor } from './layer-planner';
-import { activationBytes, dataFlow, DataFlow, macsPerOutputPixel, opMacs } from './op-analysis';
+import { activationBytes, dataFlow, DataFlow, elementAlign, macsPerOutputPixel, opMacs } from './op-analysis';
 import { analyseStage, StageInfo } from './patch-stage';
 import { patchSchedule } from './patch-regions';
 import { PlanError } from './plan-error';
@@ -40,11 +40,12 @@ function stageItems(graph: Graph, flow: DataFlow, stage: StageInfo, patches: Pat
   const lastInStage = (t: number) => flow.consumers[t].filter((c) => c < stage.split).pop()!;
   const held = patches.map((pt) => heldRegions(pt, graph));
   const maxBytes = (t: number) => Math.max(...held.map((h) => regionBytes(graph, t, h.get(t)!)));
-  const items: ArenaItem[] = [{ tensor: stage.input, bytes: maxBytes(stage.input), firstStep: 0, lastStep: lastInStage(stage.input) }];
+  const align = (t: number) => elementAlign(graph, t);
+  const items: ArenaItem[] = [{ tensor: stage.input, bytes: maxBytes(stage.input), align: align(stage.input), firstStep: 0, lastStep: lastInStage(stage.input) }];
   for (const t of stage.internal) {
-    items.push({ tensor: t, bytes: maxBytes(t), firstStep: flow.producer[t], lastStep: lastInStage(t) });
+    items.push({ tensor: t, bytes: maxBytes(t), align: align(t), firstStep: flow.producer[t], lastStep: lastInStage(t) });
   }
-  items.push({ tensor: stage.output, bytes: activationBytes(graph, stage.output), firstStep: 0, lastStep: lastUse(graph, flow, stage.output, stage.split - 1) });
+  items.push({ tensor: stage.output, bytes: activationBytes(graph, stage.output), align: align(stage.output), firstStep: 0, lastStep: lastUse(graph, flow, stage.output, stage.split - 1) });
   return items;
 }
 

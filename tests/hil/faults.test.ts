@@ -4,7 +4,10 @@
 import { FaultyTransport } from '../../harness/link/faulty-transport';
 import { LinkError } from '../../harness/link/link-errors';
 import type { Transport, Unsubscribe } from '../../harness/link/transport';
-import type { BoardExecutor } from '../../harness/run/board-executor';
+import { loadModel } from '../../harness/model';
+import { BoardExecutor } from '../../harness/run/board-executor';
+import { BoardSession } from '../../harness/run/board-session';
+import { sharedModel } from '../support/paths';
 import { expectGoldenOutputs, goldenInputs, journalSamples, PERSON_DETECT, runBoard, scratchDir, removeScratchDirs } from './hil-support';
 
 jest.setTimeout(300_000);
@@ -102,5 +105,16 @@ describe('emu-f746 link faults: person_detect', () => {
     expect(resumed.outcome.resumed).toBe(1);
     expect(resumed.outcome.ran).toBe(2);
     expectGoldenOutputs(resumed, PERSON_DETECT, NAMES);
+  });
+
+  test('a board holding another model is refused at hello, naming both model hashes', async () => {
+    const executor = await BoardExecutor.open({ board: 'emu-f746', graph: loadModel(sharedModel(PERSON_DETECT.model)), modelName: PERSON_DETECT.model, schedule: { schedule: 'layer' } });
+    const { board, firmware, modelHash } = executor;
+    await executor.close();
+    const other = 'f'.repeat(64);
+    const error = await BoardSession.start({ board, elf: firmware.elf, modelHash: other, modelName: 'other-model' }).then(() => undefined, (err: unknown) => err);
+    expect(error).toBeInstanceOf(LinkError);
+    expect((error as Error).message).toBe(`board emu-f746 holds model ${modelHash.slice(0, 16)}, not other-model (${other.slice(0, 16)}); ` +
+      'the firmware and the model image are out of step: rebuild');
   });
 });
