@@ -115,8 +115,14 @@ export class BoardSession {
     }
     this.transport = this.options.wrapTransport ? this.options.wrapTransport(serial) : serial;
     this.client = new BoardClient(this.transport, { runTimeoutMs: DEFAULT_RUN_TIMEOUT_MS, ...this.options.client });
-    this.info = await this.client.hello();
-    this.checkBoard(this.info);
+    try {
+      this.info = await this.client.hello();
+      this.checkBoard(this.info);
+    } catch (err) {
+      // A board that cannot be used must not keep QEMU or the port alive behind the error.
+      await this.close();
+      throw err;
+    }
   }
 
   private checkBoard(ack: HelloAck): void {

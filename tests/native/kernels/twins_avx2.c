@@ -8,6 +8,7 @@
  * mcb_multiply_by_quantized_multiplier on edge values and millions of random triples.
  *
  *   twins_avx2 <seed> <cases per op>     prints "<section>: ok ..." lines; exit 0 when all agree
+ *   MCB_FORCE_REF=1 twins_avx2            only checks that dispatch is pinned to the reference
  * Run by tests/native/kernels-twins.test.ts (built with ASan + UBSan).
  */
 #include <stdint.h>
@@ -484,7 +485,7 @@ static void depthwise_case(long index, long *taken, long *valid) {
     g.out_full_w = g.in_full_w;
   }
   c = random_channels(big);
-  mult = inplace || chance(90) ? 1 : pick(2, 3);
+  mult = inplace || chance(85) ? 1 : chance(40) ? 8 : pick(2, 3);
   p.stride_h = g.stride_h;
   p.stride_w = g.stride_w;
   p.dilation_h = g.dil_h;
@@ -613,6 +614,48 @@ static void add_case(long index, long *taken, long *valid) {
   free(buf_b);
 }
 
+/* ------------------------------------------------------------ fully_connected */
+
+static void fc_case(long index, long *taken, long *valid) {
+  mcb_fully_connected_params p;
+  quant_table qt;
+  const int32_t batches = pick(1, 4), depth = chance(10) ? pick(200, 1200) : pick(1, 100);
+  const int32_t out_depth = chance(10) ? pick(100, 300) : pick(1, 40);
+  const size_t in_n = (size_t)batches * depth, out_n = (size_t)batches * out_depth;
+  int8_t *filter, *buf_a, *buf_b;
+  int32_t *bias;
+  size_t out_at;
+  mcb_status ref, twin, ref2 = MCB_OK;
+
+  p.input_offset = pick(-127, 128);
+  p.filter_offset = chance(50) ? 0 : chance(2) ? 129 : pick(-127, 128);
+  p.output_offset = pick(-128, 127);
+  random_act(&p.act_min, &p.act_max);
+  filter = (int8_t *)xmalloc((size_t)out_depth * depth);
+  fill_random(filter, (size_t)out_depth * depth);
+  bias = random_bias(out_depth);
+  /* Both offsets apply: each term is at most 255 * 255 < 2 * 128 * 255. */
+  random_quant(&qt, out_depth, max_accumulator((int64_t)depth * 2, bias, out_depth));
+  /* One buffer: input, then the output after it, or overlapping it (MCB_ERR_ALIAS from both). */
+  buf_a = (int8_t *)xmalloc(in_n + out_n + 8);
+  buf_b = (int8_t *)xmalloc(in_n + out_n + 8);
+  fill_random(buf_a, in_n + out_n + 8);
+  memcpy(buf_b, buf_a, in_n + out_n + 8);
+  out_at = chance(3) ? (size_t)pick(0, (int32_t)in_n - 1) : in_n + (size_t)pick(0, 8);
+  ref = mcb_fully_connected_s8_ref(&p, &qt.q, buf_a, batches, depth, filter, out_depth, bias, buf_a + out_at);
+  twin = mcb_fully_connected_s8_avx2(&p, &qt.q, buf_b, batches, depth, filter, out_depth, bias, buf_b + out_at);
+  if (twin == MCB_ERR_UNSUPPORTED) {
+    ref2 = mcb_fully_connected_s8_ref(&p, &qt.q, buf_b, batches, depth, filter, out_depth, bias, buf_b + out_at);
+  }
+  *valid += ref == MCB_OK;
+  *taken += compare("fully_connected", index, twin, ref2, ref, buf_b, buf_a, in_n + out_n + 8);
+  free(filter);
+  free_quant(&qt);
+  free(bias);
+  free(buf_a);
+  free(buf_b);
+}
+
 typedef void (*case_fn)(long index, long *taken, long *valid);
 
 /* Runs n cases; the twin must take most valid calls (a twin that always declines proves nothing). */
@@ -637,10 +680,25 @@ int main(int argc, char **argv) {
     printf("skip: this CPU has no AVX2\n");
     return 0;
   }
+  {
+    /* Dispatch state: AVX2 unless MCB_FORCE_REF pins the reference (read when the program loads). */
+    const char *force = getenv("MCB_FORCE_REF");
+    const int forced = force != NULL && force[0] != '\0' && strcmp(force, "0") != 0;
+    const mcb_kernel_isa want = forced ? MCB_KERNEL_ISA_REF : MCB_KERNEL_ISA_AVX2;
+    printf("dispatch: %s, active %s\n", mcb_kernel_isa_active() == want ? "ok" : "FAILED",
+           mcb_kernel_isa_active() == MCB_KERNEL_ISA_AVX2 ? "avx2" : "ref");
+    if (mcb_kernel_isa_active() != want) {
+      ++g_failures;
+    }
+    if (forced) {
+      return g_failures == 0 ? 0 : 1;
+    }
+  }
   g_rng = seed;
   test_requant(cases * 200);
   run_op("conv_2d", conv_case, cases, 60);
   run_op("depthwise_conv_2d", depthwise_case, cases, 50);
+  run_op("fully_connected", fc_case, cases, 60);
   run_op("add", add_case, cases, 60);
   return g_failures == 0 ? 0 : 1;
 }
