@@ -20,6 +20,8 @@ import type { Executor, ExecutorDescription, ExecutorRun, JournalledRun } from '
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const IMAGE_CACHE = path.join(REPO_ROOT, '.cache', 'images');
+/** Packed images the firmware cache builds from (up to ~1 MB each); keep the most recently used. */
+const IMAGES_KEPT = 32;
 /** Code, vectors and constants of the bench firmware besides the model image (measured ~26 KB), rounded up. */
 const BENCH_CODE_ESTIMATE_BYTES = 40 * 1024;
 /**
@@ -92,6 +94,8 @@ export class BoardExecutor implements Executor {
     fs.mkdirSync(IMAGE_CACHE, { recursive: true });
     const imageFile = path.join(IMAGE_CACHE, `${createHash('sha256').update(image.bytes).digest('hex').slice(0, 24)}.img`);
     if (!fs.existsSync(imageFile)) fs.writeFileSync(imageFile, image.bytes);
+    else fs.utimesSync(imageFile, new Date(), new Date());
+    pruneImages(IMAGE_CACHE, IMAGES_KEPT);
     let firmware: FirmwareBuild;
     try {
       firmware = await buildBenchFirmware(board, imageFile, memory, options.onBuildLine);
@@ -178,4 +182,12 @@ function checkFlashFit(modelName: string, board: ResolvedBoard, imageBytes: numb
     throw new BuildError(`model ${modelName} does not fit ${board.board.id}: the model image (${imageBytes} B) and the firmware code ` +
       `(~${BENCH_CODE_ESTIMATE_BYTES} B) need ${need} B of flash, the board has ${have} B`);
   }
+}
+
+/** Removes the least recently used images beyond `keep` (the firmware embeds a copy, so none is needed after its build). */
+function pruneImages(dir: string, keep: number): void {
+  const images = fs.readdirSync(dir).filter((f) => f.endsWith('.img'))
+    .map((f) => ({ file: path.join(dir, f), used: fs.statSync(path.join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.used - a.used);
+  for (const stale of images.slice(keep)) fs.rmSync(stale.file, { force: true });
 }

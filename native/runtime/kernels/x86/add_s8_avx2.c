@@ -89,4 +89,7 @@ MCB_AVX2 mcb_status mcb_add_s8_avx2(const mcb_add_params *params, const mcb_shap
   return MCB_OK;
 }
 
+#else
+/* Not x86 (firmware): nothing to build; the typedef keeps the translation unit non-empty (ISO C). */
+typedef int mcb_add_s8_avx2_is_x86_only;
 #endif /* x86 */

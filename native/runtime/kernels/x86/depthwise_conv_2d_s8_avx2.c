@@ -506,4 +506,7 @@ MCB_AVX2 mcb_status mcb_depthwise_conv_2d_s8_avx2(const mcb_depthwise_conv_param
   return MCB_OK;
 }
 
+#else
+/* Not x86 (firmware): nothing to build; the typedef keeps the translation unit non-empty (ISO C). */
+typedef int mcb_depthwise_conv_2d_s8_avx2_is_x86_only;
 #endif /* x86 */

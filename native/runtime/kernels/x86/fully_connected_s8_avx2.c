@@ -125,4 +125,7 @@ MCB_AVX2 mcb_status mcb_fully_connected_s8_avx2(const mcb_fully_connected_params
   return MCB_OK;
 }
 
+#else
+/* Not x86 (firmware): nothing to build; the typedef keeps the translation unit non-empty (ISO C). */
+typedef int mcb_fully_connected_s8_avx2_is_x86_only;
 #endif /* x86 */
