@@ -46,9 +46,11 @@ function timeSingle(model: NativeModel, inputs: Buffer[], seconds: number, minIm
   return { images, wallSeconds: wall, cpuSeconds: cpuSeconds(cpu0) };
 }
 
-async function timePool(model: NativeModel, inputs: Buffer[], threads: number, seconds: number, minImages: number): Promise<Rate> {
-  // Batches of a few images per thread keep the pool busy while the clock is checked between batches.
-  const batch = Array.from({ length: threads * 4 }, (_, i) => inputs[i % inputs.length]);
+async function timePool(model: NativeModel, inputs: Buffer[], threads: number, seconds: number, minImages: number, singleRate: number): Promise<Rate> {
+  // About 0.1 s of work per thread per batch (at least 4 images): long enough that starting the pool's threads
+  // for each runBatch call does not count, short enough to check the clock between batches.
+  const perThread = Math.max(4, Math.round(singleRate * 0.1));
+  const batch = Array.from({ length: threads * perThread }, (_, i) => inputs[i % inputs.length]);
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   let images = 0;
@@ -67,7 +69,7 @@ export async function measure(req: MeasureRequest): Promise<MeasureResult> {
   const outputs = inputs.map((input) => model.run(input).output);
   const pooled = await model.runBatch(inputs, req.threads);
   const single = timeSingle(model, inputs, req.seconds, req.minImages);
-  const pool = await timePool(model, inputs, req.threads, req.seconds, req.minImages);
+  const pool = await timePool(model, inputs, req.threads, req.seconds, req.minImages, single.images / single.wallSeconds);
   const digest = createHash('sha256');
   outputs.forEach((o) => digest.update(o));
   return {

@@ -3,7 +3,7 @@
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { BoardError, loadBoard, type ResolvedBoard } from '../boards';
+import { loadBoard, type ResolvedBoard } from '../boards';
 import { BuildError, type FirmwareBuild } from '../build';
 import type { BoardClientOptions } from '../link/protocol-client';
 import type { Transport } from '../link/transport';
@@ -15,7 +15,7 @@ import { selectSchedule, type ScheduleRequest } from '../pack/select-schedule';
 import type { Results, Schedule } from '../report/results';
 import { benchMemory, buildBenchFirmware, type BenchMemory } from './bench-firmware';
 import { bestFittingPatchPlan, boardSramBytes, checkSramFit } from './board-fit';
-import { BoardSession } from './board-session';
+import { BoardSession, type BoardSessionOptions } from './board-session';
 import type { Executor, ExecutorDescription, ExecutorRun, JournalledRun } from './executor';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -47,6 +47,8 @@ export interface BoardExecutorOptions {
   maxRestarts?: number;
   onNote?: (note: string) => void;
   onBuildLine?: (line: string) => void;
+  /** Real boards: hardware map and probe factory for flashing over ST-Link (see harness/flash/device). */
+  device?: BoardSessionOptions['device'];
 }
 
 /** What the board reports per sample; journalled with the sample, so a resumed run summarises the same. */
@@ -79,9 +81,6 @@ export class BoardExecutor implements Executor {
   /** Plans, packs, checks the fit, builds and boots the board. Throws BuildError ("does not fit") before building. */
   static async open(options: BoardExecutorOptions): Promise<BoardExecutor> {
     const board = typeof options.board === 'string' ? loadBoard(options.board) : options.board;
-    if (board.board.type !== 'qemu') {
-      throw new BoardError(`board '${board.board.id}' is a real board; mcubench run drives emulated boards only so far (try --board emu-f746 or emu-f412)`);
-    }
     const { graph, modelName } = options;
     const schedule = selectSchedule(graph, options.schedule);
     const image = packImage(graph, schedule);
@@ -106,7 +105,7 @@ export class BoardExecutor implements Executor {
     }
     const session = await BoardSession.start({
       board, elf: firmware.elf, modelHash: image.modelHash, modelName, wrapTransport: options.wrapTransport,
-      client: { runTimeoutMs: runTimeoutMs(schedule.plan.macs), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote,
+      client: { runTimeoutMs: runTimeoutMs(schedule.plan.macs), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, device: options.device,
     });
     return new BoardExecutor(board, schedule, memory, firmware, image.modelHash, host, session);
   }

@@ -1,6 +1,8 @@
-// One emulated board running the bench firmware, seen through the link: launch QEMU, open its pty as a serial port,
-// say hello (and check the model it holds), run samples, and recover when the board stops answering or reboots.
+// One board running the bench firmware, seen through the link: launch QEMU (emulated) or flash it over ST-Link (real),
+// open its console (pty or virtual COM port) as a serial port, say hello (and check the model it holds), run samples,
+// and recover when the board stops answering or reboots.
 import type { ResolvedBoard } from '../boards';
+import { DeviceInstance, type DeviceLaunchOptions } from '../flash/device';
 import { QemuInstance } from '../flash/qemu';
 import { BoardResetError, LinkError } from '../link/link-errors';
 import type { HelloAck } from '../link/messages';
@@ -21,6 +23,8 @@ export interface BoardSessionOptions {
   maxRestarts?: number;
   /** Progress and recovery notes for the user. */
   onNote?: (note: string) => void;
+  /** Real boards only: hardware map and probe factory (tests pass the ST-Link simulator's). */
+  device?: Pick<DeviceLaunchOptions, 'lab' | 'probeFactory'>;
 }
 
 /** QEMU's inference is slow next to silicon: allow a generous run timeout by default. */
@@ -32,6 +36,7 @@ export class BoardSession {
   /** Link health over every boot of this session: requests sent, retransmissions, stale answers ignored. */
   readonly linkCounters = { requests: 0, retransmissions: 0, staleFrames: 0 };
   private qemu?: QemuInstance;
+  private device?: DeviceInstance;
   private transport?: Transport;
   private client?: BoardClient;
   private info?: HelloAck;
@@ -85,6 +90,8 @@ export class BoardSession {
     this.transport = undefined;
     await this.qemu?.stop().catch(() => undefined);
     this.qemu = undefined;
+    await this.device?.stop().catch(() => undefined);
+    this.device = undefined;
   }
 
   private async recover(reason: string): Promise<void> {
@@ -98,19 +105,32 @@ export class BoardSession {
     await this.boot();
   }
 
-  private async boot(): Promise<void> {
+  /** Starts the firmware held at its reset vector: QEMU launched paused, or a real board flashed and halted. */
+  private async launchTarget(): Promise<{ consolePath: string; resume(): Promise<void>; stop(): Promise<void> }> {
     const { board, elf } = this.options;
+    if (board.board.type === 'qemu') {
+      const qemu = await QemuInstance.launch(board, elf, { paused: true });
+      this.qemu = qemu;
+      return { consolePath: qemu.ptyPath, resume: () => qemu.resume(), stop: async () => { await qemu.stop(); } };
+    }
+    const device = await DeviceInstance.launch(board, elf, { paused: true, ...this.options.device });
+    this.device = device;
+    return { consolePath: device.serialPath, resume: () => device.resume(), stop: () => device.stop() };
+  }
+
+  private async boot(): Promise<void> {
+    const { board } = this.options;
     // Paused until the port is open, so the RESET notice the firmware sends at boot is not lost.
-    const qemu = await QemuInstance.launch(board, elf, { paused: true });
-    this.qemu = qemu;
-    const serial = new SerialTransport({ path: qemu.ptyPath, baudRate: board.board.uart.baud });
+    const target = await this.launchTarget();
+    const serial = new SerialTransport({ path: target.consolePath, baudRate: board.board.uart.baud });
     try {
       await serial.open();
-      await qemu.resume();
+      await target.resume();
     } catch (err) {
       await serial.close().catch(() => undefined);
-      await qemu.stop().catch(() => undefined);
+      await target.stop().catch(() => undefined);
       this.qemu = undefined;
+      this.device = undefined;
       throw err;
     }
     this.transport = this.options.wrapTransport ? this.options.wrapTransport(serial) : serial;

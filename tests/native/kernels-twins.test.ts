@@ -61,7 +61,7 @@ function run(program: string, args: string[], env: NodeJS.ProcessEnv = {}): stri
 
 describe('AVX2 twins give the reference kernels\' bytes (ASan + UBSan)', () => {
   it('has the twins and a CPU to run them on (or says why not)', () => {
-    expect(fs.readdirSync(X86_DIR).sort()).toEqual(expect.arrayContaining(['add_s8_avx2.c', 'conv_2d_s8_avx2.c', 'depthwise_conv_2d_s8_avx2.c', 'fully_connected_s8_avx2.c']));
+    expect(fs.readdirSync(X86_DIR).sort()).toEqual(expect.arrayContaining(['add_s8_avx2.c', 'conv_2d_s8_avx2.c', 'depthwise_conv_2d_s8_avx2.c', 'fully_connected_s8_avx2.c', 'leaky_relu_s8_avx2.c', 'mul_s8_avx2.c']));
     const out = run(programs.shipped, [SEED, '1']);
     if (!cpuHasAvx2()) {
       expect(out).toContain('skip: this CPU has no AVX2');
@@ -79,11 +79,11 @@ describe('AVX2 twins give the reference kernels\' bytes (ASan + UBSan)', () => {
       expect(out).toContain('skip: this CPU has no AVX2'); // the twins cannot run here; dispatch uses the references
       return;
     }
-    for (const section of ['requant8', 'conv_2d', 'depthwise_conv_2d', 'fully_connected', 'add']) {
+    for (const section of ['requant8', 'conv_2d', 'depthwise_conv_2d', 'fully_connected', 'add', 'mul', 'leaky_relu']) {
       expect(out).toMatch(new RegExp(`^${section}: ok`, 'm'));
     }
     // Most valid calls must really go through the twins (a twin that declines everything proves nothing).
-    for (const m of out.matchAll(/^(conv_2d|depthwise_conv_2d|fully_connected|add): ok, (\d+) cases, (\d+) valid, (\d+) taken/gm)) {
+    for (const m of out.matchAll(/^(conv_2d|depthwise_conv_2d|fully_connected|add|mul|leaky_relu): ok, (\d+) cases, (\d+) valid, (\d+) taken/gm)) {
       expect(Number(m[4])).toBeGreaterThan(Number(m[3]) * 0.6);
     }
   }, 120000);

@@ -105,7 +105,8 @@ export class QemuInstance {
   /** Ends QEMU: QMP quit, then SIGTERM, then SIGKILL, each after a grace period. Safe to call twice. */
   async stop(): Promise<QemuExit> {
     if (!this.exitInfo) {
-      await this.qmp.execute('quit').catch(() => undefined);
+      // A wedged QEMU may never answer `quit`: do not wait on the reply, wait on the process exit.
+      this.qmp.execute('quit').catch(() => undefined);
       if (!(await this.exitedWithin(STOP_GRACE_MS))) {
         this.child.kill('SIGTERM');
         if (!(await this.exitedWithin(STOP_GRACE_MS))) this.child.kill('SIGKILL');

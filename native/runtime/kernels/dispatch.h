@@ -48,6 +48,11 @@ mcb_status mcb_fully_connected_s8_ref(const mcb_fully_connected_params *params,
                                       const mcb_channel_quant *quant, const int8_t *input,
                                       int32_t batches, int32_t accum_depth, const int8_t *filter,
                                       int32_t out_depth, const int32_t *bias, int8_t *output);
+mcb_status mcb_mul_s8_ref(const mcb_mul_params *params, const mcb_shape *shape1, const int8_t *input1,
+                          const mcb_shape *shape2, const int8_t *input2,
+                          const mcb_shape *out_shape, int8_t *output);
+mcb_status mcb_leaky_relu_s8_ref(const mcb_leaky_relu_params *params, const int8_t *input,
+                                 int8_t *output, int32_t count);
 mcb_status mcb_add_s8_ref(const mcb_add_params *params, const mcb_shape *shape1, const int8_t *input1,
                           const mcb_shape *shape2, const int8_t *input2,
                           const mcb_shape *out_shape, int8_t *output);
@@ -67,6 +72,11 @@ mcb_status mcb_fully_connected_s8_avx2(const mcb_fully_connected_params *params,
                                        const mcb_channel_quant *quant, const int8_t *input,
                                        int32_t batches, int32_t accum_depth, const int8_t *filter,
                                        int32_t out_depth, const int32_t *bias, int8_t *output);
+mcb_status mcb_mul_s8_avx2(const mcb_mul_params *params, const mcb_shape *shape1, const int8_t *input1,
+                           const mcb_shape *shape2, const int8_t *input2,
+                           const mcb_shape *out_shape, int8_t *output);
+mcb_status mcb_leaky_relu_s8_avx2(const mcb_leaky_relu_params *params, const int8_t *input,
+                                  int8_t *output, int32_t count);
 mcb_status mcb_add_s8_avx2(const mcb_add_params *params, const mcb_shape *shape1, const int8_t *input1,
                            const mcb_shape *shape2, const int8_t *input2,
                            const mcb_shape *out_shape, int8_t *output);

@@ -471,12 +471,13 @@ static void depthwise_case(long index, long *taken, long *valid) {
   int use_region, windowed = chance(40);
   int32_t c, mult, *bias;
   int8_t *filter, *in_buf, *out_a, *out_b, *scratch_a, *scratch_b;
-  size_t out_n, in_n;
+  size_t out_n, in_n, buf_n;
   mcb_status ref, twin, ref2 = MCB_OK;
 
   random_geometry(&g, 0, big);
-  if (inplace) {
-    /* Case (a): one buffer, so input and output share their geometry: odd kernel, stride 1, "same". */
+  if (inplace && chance(50)) {
+    /* Case (a) over one buffer: half the time input and output share their geometry (odd kernel,
+     * stride 1, "same"), otherwise any geometry (the buffer is the larger of the two views). */
     g.kh = g.kw = 2 * pick(0, 2) + 1;
     g.stride_h = g.stride_w = g.dil_h = g.dil_w = 1;
     g.pad_top = (g.kh - 1) / 2;
@@ -514,14 +515,14 @@ static void depthwise_case(long index, long *taken, long *valid) {
   out_n = view_bytes(&out_ref);
   in_buf = (int8_t *)xmalloc(in_n);
   fill_random(in_buf, in_n);
-  out_a = (int8_t *)xmalloc(inplace ? in_n : out_n);
-  out_b = (int8_t *)xmalloc(inplace ? in_n : out_n);
+  buf_n = inplace && in_n > out_n ? in_n : out_n;
+  out_a = (int8_t *)xmalloc(buf_n);
+  out_b = (int8_t *)xmalloc(buf_n);
+  fill_random(out_a, buf_n);
   if (inplace) {
     memcpy(out_a, in_buf, in_n);
-  } else {
-    fill_random(out_a, out_n);
   }
-  memcpy(out_b, out_a, inplace ? in_n : out_n);
+  memcpy(out_b, out_a, buf_n);
   out_twin = out_ref;
   in_twin = in;
   /* The reference needs one plane; a larger scratch lets the twin take wider channel groups. */
@@ -544,7 +545,7 @@ static void depthwise_case(long index, long *taken, long *valid) {
     ref2 = mcb_depthwise_conv_2d_s8_ref(&p, &qt.q, &in_twin, &f, bias, &out_twin, use_region ? &region : NULL, &ctx);
   }
   *valid += ref == MCB_OK;
-  *taken += compare("depthwise_conv_2d", index, twin, ref2, ref, out_b, out_a, inplace ? in_n : out_n);
+  *taken += compare("depthwise_conv_2d", index, twin, ref2, ref, out_b, out_a, buf_n);
 
   free(filter);
   free_quant(&qt);
@@ -656,6 +657,98 @@ static void fc_case(long index, long *taken, long *valid) {
   free(buf_b);
 }
 
+/* ----------------------------------------------------------------- leaky_relu */
+
+static void leaky_relu_case(long index, long *taken, long *valid) {
+  mcb_leaky_relu_params p;
+  const int32_t count = chance(5) ? 0 : pick(1, 300);
+  const int32_t alias = pick(0, 9);
+  const size_t total = (size_t)count * 2 + 8;
+  int8_t *buf_a = (int8_t *)xmalloc(total), *buf_b = (int8_t *)xmalloc(total);
+  size_t out_at;
+  mcb_status ref, twin, ref2 = MCB_OK;
+
+  p.input_zero_point = chance(2) ? 300 : pick(-128, 127);
+  p.output_zero_point = chance(2) ? -200 : pick(-128, 127);
+  p.output_multiplier_identity = chance(1) ? -7 : chance(3) ? 0 : pick(1 << 30, INT32_MAX);
+  p.output_multiplier_alpha = chance(3) ? 0 : chance(30) ? -pick(1 << 30, INT32_MAX) : pick(1 << 30, INT32_MAX);
+  p.output_shift_identity = chance(80) ? pick(-10, 1) : pick(-31, 20);
+  p.output_shift_alpha = chance(80) ? pick(-12, 0) : pick(-31, 20);
+  fill_random(buf_a, total);
+  memcpy(buf_b, buf_a, total);
+  /* Output apart from the input, equal to it (in place), or overlapping it (MCB_ERR_ALIAS). */
+  out_at = alias < 3 ? 0 : alias == 3 ? (size_t)pick(1, count > 1 ? count - 1 : 1) : (size_t)count + (size_t)pick(0, 8);
+  ref = mcb_leaky_relu_s8_ref(&p, buf_a, buf_a + out_at, count);
+  twin = mcb_leaky_relu_s8_avx2(&p, buf_b, buf_b + out_at, count);
+  if (twin == MCB_ERR_UNSUPPORTED) {
+    ref2 = mcb_leaky_relu_s8_ref(&p, buf_b, buf_b + out_at, count);
+  }
+  *valid += ref == MCB_OK;
+  *taken += compare("leaky_relu", index, twin, ref2, ref, buf_b, buf_a, total);
+  free(buf_a);
+  free(buf_b);
+}
+
+/* ------------------------------------------------------------------------ mul */
+
+static void mul_case(long index, long *taken, long *valid) {
+  mcb_mul_params p;
+  mcb_shape s1, s2, so, vec;
+  int32_t d, alias = pick(0, 9), form = pick(0, 9);
+  int64_t n = 1, n1, n2;
+  int8_t *buf_a, *buf_b, *out_a, *out_b;
+  mcb_status ref, twin, ref2 = MCB_OK;
+  size_t total;
+
+  so.rank = pick(1, 4);
+  for (d = 0; d < so.rank; ++d) {
+    so.dims[d] = pick(1, d == so.rank - 1 ? 70 : 9);
+    n *= so.dims[d];
+  }
+  /* Channel vector [1, ..., 1, C] (squeeze-and-excitation), same shapes, or other broadcasting. */
+  vec.rank = pick(1, so.rank);
+  for (d = 0; d < vec.rank; ++d) {
+    vec.dims[d] = d == vec.rank - 1 ? so.dims[so.rank - 1] : 1;
+  }
+  s1 = s2 = so;
+  if (form < 4) {
+    s2 = vec;
+  } else if (form < 6) {
+    s1 = vec;
+  } else if (form == 6) {
+    s2.dims[pick(0, so.rank - 1)] = 1;
+  }
+  n1 = 1;
+  n2 = 1;
+  for (d = 0; d < s1.rank; ++d) n1 *= s1.dims[d];
+  for (d = 0; d < s2.rank; ++d) n2 *= s2.dims[d];
+  p.input1_offset = pick(-127, 128);
+  p.input2_offset = pick(-127, 128);
+  p.output_offset = chance(1) ? 300 : pick(-128, 127);
+  p.output_multiplier = chance(1) ? -1 : pick(1 << 30, INT32_MAX);
+  p.output_shift = chance(80) ? pick(-14, -6) : pick(-31, 10);
+  random_act(&p.act_min, &p.act_max);
+
+  /* One buffer holds in1 | in2 | out so the output can alias an input exactly or partly. */
+  total = (size_t)(n1 + n2 + n) + 8;
+  buf_a = (int8_t *)xmalloc(total);
+  buf_b = (int8_t *)xmalloc(total);
+  fill_random(buf_a, total);
+  memcpy(buf_b, buf_a, total);
+  out_a = alias == 0 ? buf_a : alias == 1 ? buf_a + n1 : alias == 2 ? buf_a + pick(1, (int32_t)(n1 + n2))
+                                                                  : buf_a + n1 + n2 + pick(0, 8);
+  out_b = buf_b + (out_a - buf_a);
+  ref = mcb_mul_s8_ref(&p, &s1, buf_a, &s2, buf_a + n1, &so, out_a);
+  twin = mcb_mul_s8_avx2(&p, &s1, buf_b, &s2, buf_b + n1, &so, out_b);
+  if (twin == MCB_ERR_UNSUPPORTED) {
+    ref2 = mcb_mul_s8_ref(&p, &s1, buf_b, &s2, buf_b + n1, &so, out_b);
+  }
+  *valid += ref == MCB_OK;
+  *taken += compare("mul", index, twin, ref2, ref, buf_b, buf_a, total);
+  free(buf_a);
+  free(buf_b);
+}
+
 typedef void (*case_fn)(long index, long *taken, long *valid);
 
 /* Runs n cases; the twin must take most valid calls (a twin that always declines proves nothing). */
@@ -700,5 +793,7 @@ int main(int argc, char **argv) {
   run_op("depthwise_conv_2d", depthwise_case, cases, 50);
   run_op("fully_connected", fc_case, cases, 60);
   run_op("add", add_case, cases, 60);
+  run_op("mul", mul_case, cases, 50);
+  run_op("leaky_relu", leaky_relu_case, cases, 60);
   return g_failures == 0 ? 0 : 1;
 }

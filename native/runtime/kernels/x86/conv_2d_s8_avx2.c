@@ -144,29 +144,6 @@ static MCB_AVX2 void dot_4x2(const int8_t *const w[4], const int16_t *x0, const 
   *out1 = sum4(b0, b1, b2, b3);
 }
 
-/* Requantization constants of output channels [oc, oc + 8), from the per-channel or shared table. */
-static MCB_AVX2 mcb_requant8 block_requant(const mcb_channel_quant *q, int32_t oc, int32_t n) {
-  int32_t mult[8], shift[8];
-  int32_t i;
-  __m256i s, left, right, mask;
-  mcb_requant8 r;
-  for (i = 0; i < 8; ++i) {
-    const int32_t qi = q->count == 1 ? 0 : oc + (i < n ? i : 0);
-    mult[i] = q->multiplier[qi];
-    shift[i] = q->shift[qi];
-  }
-  s = _mm256_loadu_si256((const __m256i *)shift);
-  left = _mm256_max_epi32(s, _mm256_setzero_si256());
-  right = _mm256_max_epi32(_mm256_sub_epi32(_mm256_setzero_si256(), s), _mm256_setzero_si256());
-  mask = _mm256_sub_epi32(_mm256_sllv_epi32(_mm256_set1_epi32(1), right), _mm256_set1_epi32(1));
-  r.multiplier = _mm256_loadu_si256((const __m256i *)mult);
-  r.left = left;
-  r.right = right;
-  r.mask = mask;
-  r.half = _mm256_srli_epi32(mask, 1);
-  return r;
-}
-
 /* The filter and the scratch needed to read it in 16-byte steps without leaving its buffer. */
 typedef struct conv_rows {
   const int8_t *data; /* OHWI filter, rows of k bytes */
@@ -277,7 +254,7 @@ static MCB_AVX2 __m256i bias_block(const tile_out *o, int32_t oc, int32_t n) {
 static MCB_AVX2 void block_out_init(const tile_out *o, int32_t oc, block_out *b) {
   b->oc = oc;
   b->n = o->out_c - oc < 8 ? o->out_c - oc : 8;
-  b->rq = block_requant(o->q, oc, b->n);
+  b->rq = mcb_requant8_table(o->q, oc, b->n);
   b->bias = bias_block(o, oc, b->n);
 }
 

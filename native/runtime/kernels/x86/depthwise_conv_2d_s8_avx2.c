@@ -15,7 +15,8 @@
  * Taken: up to MAX_TAPS taps; depth_multiplier > 1 when a stripe holds at least one output row (each
  * lane then gathers input channel oc / depth_multiplier); in-place case (a): like the reference, a
  * group of channels is computed for every pixel into a buffer (16 or 8 channels at a time, so the
- * caller's scratch or a stack buffer; one channel when neither holds 8 planes) and then scattered.
+ * caller's scratch or a stack buffer) and then scattered; when neither holds 8 planes, a group goes
+ * through a ring of pixels stored as soon as no later output reads their input (see `ring`).
  * Channels beyond the last multiple of 8 use the reference's scalar arithmetic.
  */
 #if defined(__x86_64__) || defined(__i386__)
@@ -47,6 +48,7 @@ typedef struct dw_call {
    * pixel-major buffer of the current channel group (stride group, channel ch at +(ch - group0)). */
   int8_t *dst;
   int32_t dst_stride, dst_ch0;
+  struct ring *ring; /* in-place ring mode (NULL otherwise): outputs go through a ring of pixels */
   int32_t taps;
   int32_t tap_offset[MAX_TAPS + 1]; /* byte offset of each tap from the window origin; one spare 0 */
   int8_t zero_row[16];              /* input zero point: x + input_offset == 0 */
@@ -102,35 +104,73 @@ static const int8_t *interior_origin(const dw_call *d, int32_t oy, int32_t ox, i
   return in->data + ((iy0 - in->y0) * in->w + (ix0 - in->x0)) * in->c + ch;
 }
 
-/* Requantization constants of channels [ch, ch + 8). */
-static MCB_AVX2 mcb_requant8 block_requant(const mcb_channel_quant *q, int32_t ch) {
-  int32_t mult[8], shift[8];
-  int32_t i;
-  __m256i s, right, mask;
-  mcb_requant8 r;
-  for (i = 0; i < 8; ++i) {
-    const int32_t qi = q->count == 1 ? 0 : ch + i;
-    mult[i] = q->multiplier[qi];
-    shift[i] = q->shift[qi];
-  }
-  s = _mm256_loadu_si256((const __m256i *)shift);
-  right = _mm256_max_epi32(_mm256_sub_epi32(_mm256_setzero_si256(), s), _mm256_setzero_si256());
-  mask = _mm256_sub_epi32(_mm256_sllv_epi32(_mm256_set1_epi32(1), right), _mm256_set1_epi32(1));
-  r.multiplier = _mm256_loadu_si256((const __m256i *)mult);
-  r.left = _mm256_max_epi32(s, _mm256_setzero_si256());
-  r.right = right;
-  r.mask = mask;
-  r.half = _mm256_srli_epi32(mask, 1);
-  return r;
-}
-
 static MCB_AVX2 __m256i bias8_at(const int32_t *bias, int32_t ch) {
   return bias == NULL ? _mm256_setzero_si256() : _mm256_loadu_si256((const __m256i *)(bias + ch));
 }
 
+/*
+ * In-place ring mode, for when the caller's scratch and the stack cannot hold 8 channel planes: a
+ * group's outputs are computed in pixel order into a ring, and output pixel s is stored into its slot
+ * (which holds input index s) as soon as no output still to come reads input index s.
+ */
+typedef struct ring {
+  int8_t *buf;
+  int32_t pixels;  /* ring slots */
+  int32_t g, ch;   /* group width and first channel */
+  int32_t next;    /* first output pixel not yet stored */
+  int32_t count;   /* output pixels */
+} ring;
+
 static int8_t *out_at(const dw_call *d, int32_t oy, int32_t ox, int32_t ch) {
   const mcb_view_s8 *out = d->out;
-  return d->dst + ((oy - out->y0) * out->w + (ox - out->x0)) * d->dst_stride + (ch - d->dst_ch0);
+  const int32_t p = (oy - out->y0) * out->w + (ox - out->x0);
+  if (d->ring != NULL) {
+    return d->ring->buf + (int64_t)(p % d->ring->pixels) * d->ring->g + (ch - d->ring->ch);
+  }
+  return d->dst + (int64_t)p * d->dst_stride + (ch - d->dst_ch0);
+}
+
+/* An upper bound on the last output pixel (row-major index) that reads input index s, or -1: every
+ * reader lies at or above row floor((iy + pad_top) / stride_h) and left of the matching column. */
+static int32_t last_reader(const dw_call *d, int32_t s) {
+  const mcb_view_s8 *in = d->in, *out = d->out;
+  int32_t oy, ox;
+  if (s >= in->h * in->w) {
+    return -1;
+  }
+  oy = (in->y0 + s / in->w + d->p->pad_top) / d->p->stride_h;
+  ox = (in->x0 + s % in->w + d->p->pad_left) / d->p->stride_w;
+  oy = oy < out->y0 + out->h - 1 ? oy : out->y0 + out->h - 1;
+  ox = ox < out->x0 + out->w - 1 ? ox : out->x0 + out->w - 1;
+  if (oy < out->y0 || ox < out->x0) {
+    return -1;
+  }
+  return (oy - out->y0) * out->w + (ox - out->x0);
+}
+
+/* Ring slots needed: 1 + the largest lag between a slot and its last reader. */
+static int32_t ring_pixels(const dw_call *d, int32_t count) {
+  int32_t s, lag = 0;
+  for (s = 0; s < count; ++s) {
+    const int32_t l = last_reader(d, s) - s;
+    lag = l > lag ? l : lag;
+  }
+  return lag + 1;
+}
+
+static void ring_store(const dw_call *d) {
+  ring *rg = d->ring;
+  memcpy(d->out->data + (int64_t)rg->next * d->out->c + rg->ch, rg->buf + (int64_t)(rg->next % rg->pixels) * rg->g,
+         (size_t)rg->g);
+  ++rg->next;
+}
+
+/* Output pixel p is computed: store every pending pixel whose input no later output reads. */
+static void ring_done(const dw_call *d, int32_t oy, int32_t ox) {
+  const int32_t p = (oy - d->out->y0) * d->out->w + (ox - d->out->x0);
+  while (d->ring->next <= p && last_reader(d, d->ring->next) <= p) {
+    ring_store(d);
+  }
 }
 
 /*
@@ -306,8 +346,8 @@ static MCB_AVX2 void block16_init(const dw_call *d, int32_t ch, block16_consts *
     k->w_lo[j] = _mm256_unpacklo_epi16(a, b);
     k->w_hi[j] = _mm256_unpackhi_epi16(a, b);
   }
-  k->rq0 = block_requant(d->q, ch);
-  k->rq1 = block_requant(d->q, ch + 8);
+  k->rq0 = mcb_requant8_table(d->q, ch, 8);
+  k->rq1 = mcb_requant8_table(d->q, ch + 8, 8);
   k->bias0 = bias8_at(d->bias, ch);
   k->bias1 = bias8_at(d->bias, ch + 8);
   k->off = _mm256_set1_epi16((int16_t)d->p->input_offset);
@@ -328,7 +368,7 @@ static MCB_AVX2 void block8_init(const dw_call *d, int32_t ch, block8_consts *k)
     k->w_lo[j] = _mm_unpacklo_epi16(a, b);
     k->w_hi[j] = _mm_unpackhi_epi16(a, b);
   }
-  k->rq = block_requant(d->q, ch);
+  k->rq = mcb_requant8_table(d->q, ch, 8);
   k->bias = bias8_at(d->bias, ch);
   k->off = _mm_set1_epi16((int16_t)d->p->input_offset);
   k->out_off = _mm256_set1_epi32(d->p->output_offset);
@@ -366,6 +406,9 @@ static MCB_AVX2 void block(const dw_call *d, int32_t ch, int32_t g) {
           } else {
             dot8_at(&k8, origin, s.off, out_at(d, oy, ox, ch));
           }
+          if (d->ring != NULL) {
+            ring_done(d, oy, ox);
+          }
         }
       }
     }
@@ -385,6 +428,9 @@ static MCB_AVX2 void block(const dw_call *d, int32_t ch, int32_t g) {
         dot16_ptrs(&k16, taps, out_at(d, oy, ox, ch));
       } else {
         dot8_ptrs(&k8, taps, out_at(d, oy, ox, ch));
+      }
+      if (d->ring != NULL) {
+        ring_done(d, oy, ox);
       }
     }
   }
@@ -461,6 +507,7 @@ MCB_AVX2 mcb_status mcb_depthwise_conv_2d_s8_avx2(const mcb_depthwise_conv_param
   d.f = filter;
   d.bias = bias;
   d.out = output;
+  d.ring = NULL;
   d.taps = filter->h * filter->w;
   for (ky = 0; ky < filter->h; ++ky) {
     for (kx = 0; kx < filter->w; ++kx) {
@@ -492,8 +539,35 @@ MCB_AVX2 mcb_status mcb_depthwise_conv_2d_s8_avx2(const mcb_depthwise_conv_param
     const int32_t cap = ctx->size > INPLACE_STACK_BYTES ? ctx->size : INPLACE_STACK_BYTES;
     int8_t *buf = ctx->size > INPLACE_STACK_BYTES ? (int8_t *)ctx->buf : stack_buf;
     const int32_t group = (int64_t)area * 16 <= cap ? 16 : (int64_t)area * 8 <= cap ? 8 : 1;
-    int32_t i;
+    int32_t i, oy, ox;
+    ring rg;
     d.dst = buf;
+    if (group == 1 && (int64_t)(rg.pixels = ring_pixels(&d, area)) * 16 <= cap) {
+      rg.buf = buf;
+      rg.count = area;
+      d.ring = &rg;
+      for (ch = 0; ch < filter->c; ch += rg.g) {
+        rg.g = filter->c - ch >= 16 ? 16 : filter->c - ch >= 8 ? 8 : filter->c - ch;
+        rg.ch = ch;
+        rg.next = 0;
+        if (rg.g >= 8) {
+          block(&d, ch, rg.g);
+        } else {
+          for (oy = d.r.y0; oy < d.r.y1; ++oy) {
+            for (ox = d.r.x0; ox < d.r.x1; ++ox) {
+              for (i = ch; i < ch + rg.g; ++i) {
+                *out_at(&d, oy, ox, i) = scalar_value(&d, oy, ox, i);
+              }
+              ring_done(&d, oy, ox);
+            }
+          }
+        }
+        while (rg.next < rg.count) {
+          ring_store(&d);
+        }
+      }
+      return MCB_OK;
+    }
     for (ch = 0; ch < filter->c; ch += d.dst_stride) {
       d.dst_stride = filter->c - ch < group ? filter->c - ch : group;
       d.dst_ch0 = ch;

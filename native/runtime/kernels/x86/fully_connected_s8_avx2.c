@@ -94,24 +94,10 @@ MCB_AVX2 mcb_status mcb_fully_connected_s8_avx2(const mcb_fully_connected_params
     }
     for (oc = 0; oc < out_depth; oc += 8) {
       const int32_t n = out_depth - oc < 8 ? out_depth - oc : 8;
-      int32_t mult[8], shift[8], bias8[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-      mcb_requant_lane lanes[8];
-      int32_t m[8], l[8], r[8], mk[8], h[8], i;
-      mcb_requant8 rq;
+      int32_t bias8[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+      const mcb_requant8 rq = mcb_requant8_table(quant, oc, n);
       __m256i acc;
       int8_t out8[8];
-      for (i = 0; i < 8; ++i) {
-        const int32_t qi = quant->count == 1 ? 0 : oc + (i < n ? i : 0);
-        mult[i] = quant->multiplier[qi];
-        shift[i] = quant->shift[qi];
-        mcb_requant_lane_init(&lanes[i], mult[i], shift[i]);
-        m[i] = lanes[i].multiplier;
-        l[i] = lanes[i].left;
-        r[i] = lanes[i].right;
-        mk[i] = lanes[i].mask;
-        h[i] = lanes[i].half;
-      }
-      rq = mcb_requant8_load(m, l, r, mk, h);
       if (bias != NULL) {
         memcpy(bias8, bias + oc, (size_t)n * sizeof(int32_t));
       }

@@ -20,6 +20,8 @@
 #include <immintrin.h>
 #include <stdint.h>
 
+#include "mcb/types.h"
+
 #define MCB_AVX2 __attribute__((target("avx2")))
 
 /* Per-lane requantization constants for eight output channels. */
@@ -64,6 +66,29 @@ static inline MCB_AVX2 mcb_requant8 mcb_requant8_broadcast(const mcb_requant_lan
   r.right = _mm256_set1_epi32(lane->right);
   r.mask = _mm256_set1_epi32(lane->mask);
   r.half = _mm256_set1_epi32(lane->half);
+  return r;
+}
+
+/* Constants of output channels [ch, ch + n), n <= 8, from a per-channel or shared table (lanes past
+ * n repeat channel ch; their results are dropped by the caller). */
+static inline MCB_AVX2 mcb_requant8 mcb_requant8_table(const mcb_channel_quant *q, int32_t ch, int32_t n) {
+  int32_t mult[8], shift[8];
+  int32_t i;
+  __m256i s, right, mask;
+  mcb_requant8 r;
+  for (i = 0; i < 8; ++i) {
+    const int32_t qi = q->count == 1 ? 0 : ch + (i < n ? i : 0);
+    mult[i] = q->multiplier[qi];
+    shift[i] = q->shift[qi];
+  }
+  s = _mm256_loadu_si256((const __m256i *)shift);
+  right = _mm256_max_epi32(_mm256_sub_epi32(_mm256_setzero_si256(), s), _mm256_setzero_si256());
+  mask = _mm256_sub_epi32(_mm256_sllv_epi32(_mm256_set1_epi32(1), right), _mm256_set1_epi32(1));
+  r.multiplier = _mm256_loadu_si256((const __m256i *)mult);
+  r.left = _mm256_max_epi32(s, _mm256_setzero_si256());
+  r.right = right;
+  r.mask = mask;
+  r.half = _mm256_srli_epi32(mask, 1);
   return r;
 }
 
