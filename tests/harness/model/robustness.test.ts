@@ -196,10 +196,9 @@ describe('hand-made corruptions', () => {
     for (let i = 0; i < entries; i++) view.setInt32(at + 4 + i * 4, target - (at + 4 + i * 4), true);
     const field = vw.field(sg, 0);
     view.setInt32(field, at - field, true);
-    const started = Date.now();
-    // The shared name runs the name budget (file size) out before the tensors run out.
+    // The shared name runs the name budget (file size) out before the tensors run out: the work is bounded by the
+    // file size, which is what this error proves (jest's timeout catches a hang).
     expectModelError(bytes, /tensor \d+: tensor names add up to more than the file size \(corrupt string offsets\)/);
-    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   describe('operator codes', () => {
