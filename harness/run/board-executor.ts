@@ -12,10 +12,11 @@ import { NativeModel } from '../native';
 import { packImage } from '../pack/pack-image';
 import type { Schedule as PackSchedule } from '../pack/schedule';
 import { selectSchedule, type ScheduleRequest } from '../pack/select-schedule';
-import type { Results, Schedule } from '../report/results';
+import type { PlanSummary, Results, Schedule } from '../report/results';
 import { benchMemory, buildBenchFirmware, type BenchMemory } from './bench-firmware';
 import { bestFittingPatchPlan, boardSramBytes, checkSramFit } from './board-fit';
 import { BoardSession, type BoardSessionOptions } from './board-session';
+import { planSummary } from './plan-summary';
 import type { Executor, ExecutorDescription, ExecutorRun, JournalledRun } from './executor';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -76,6 +77,7 @@ export class BoardExecutor implements Executor {
     readonly modelHash: string,
     private readonly host: NativeModel,
     private readonly session: BoardSession,
+    private readonly plan: PlanSummary,
   ) {}
 
   /** Plans, packs, checks the fit, builds and boots the board. Throws BuildError ("does not fit") before building. */
@@ -107,7 +109,7 @@ export class BoardExecutor implements Executor {
       board, elf: firmware.elf, modelHash: image.modelHash, modelName, wrapTransport: options.wrapTransport,
       client: { runTimeoutMs: runTimeoutMs(schedule.plan.macs), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, device: options.device,
     });
-    return new BoardExecutor(board, schedule, memory, firmware, image.modelHash, host, session);
+    return new BoardExecutor(board, schedule, memory, firmware, image.modelHash, host, session, planSummary(graph, schedule));
   }
 
   /** .data + .bss of the built firmware (the arena and stack have sections of their own). */
@@ -129,6 +131,7 @@ export class BoardExecutor implements Executor {
       board: this.board.board.id,
       schedule: resultsSchedule(this.schedule),
       plannedPeakBytes: this.schedule.plan.peakBytes,
+      plan: this.plan,
       sram: { staticBytes: this.staticBytes, boardBytes: boardSramBytes(this.board) },
       flash: { codeBytes: sizes.text + sizes.data - sizes.model, modelBytes: sizes.model, boardBytes: this.board.chip.flash.size },
       ...(hello.timeUnit === 'cycles' ? { clockHz: hello.coreClockHz } : {}),

@@ -3,7 +3,7 @@
 // optional latency. Everything target-specific that must survive an interrupted run (e.g. a board's host
 // comparison or stack peak per sample) goes in `extra`, which the pipeline journals; `summarize` turns the
 // journalled extras back into results fields, so a resumed run reports the same as an uninterrupted one.
-import type { FlashUsage, Results, Schedule, SramUsage } from '../report/results';
+import type { FlashUsage, PlanSummary, Results, Schedule, SramUsage } from '../report/results';
 
 export type ExecutorLatencyUnit = 'cycles' | 'instructions' | 'ns';
 
@@ -31,6 +31,8 @@ export interface ExecutorDescription {
   clockHz?: number;
   /** Identity of what runs (e.g. the model image hash), checked when a run is resumed. */
   fingerprint: string;
+  /** Per-operator live bytes of the schedule (and its counterpart) for the reports' memory charts. */
+  plan?: PlanSummary;
 }
 
 export interface ExecutorSample { name: string; input: Uint8Array; }

@@ -6,6 +6,7 @@ import { packImage } from '../pack/pack-image';
 import type { Schedule as PackSchedule } from '../pack/schedule';
 import type { Schedule } from '../report/results';
 import { Executor, ExecutorDescription, ExecutorRun, ExecutorSample } from './executor';
+import { planSummary } from './plan-summary';
 
 function resultsSchedule(schedule: PackSchedule): Schedule {
   return schedule.kind === 'layer' ? { kind: 'layer' } : { kind: 'patch', split: schedule.plan.split, patches: schedule.plan.patches };
@@ -23,6 +24,7 @@ export class HostExecutor implements Executor {
       target: 'host',
       schedule: resultsSchedule(schedule),
       plannedPeakBytes: schedule.plan.peakBytes,
+      plan: planSummary(graph, schedule),
       fingerprint: `image:${image.modelHash}:${schedule.kind}${schedule.kind === 'patch' ? `:${schedule.plan.split}x${schedule.plan.patches}` : ''}`,
     };
   }

@@ -91,6 +91,7 @@ export function buildResults(input: ResultsInput): Results {
   if (records.length > 0 && task.kind === 'detection') results.detection = detectionMetrics(records, task.vocClasses);
   if (d.plannedPeakBytes !== undefined) results.sram = { ...d.sram, plannedPeakBytes: d.plannedPeakBytes };
   if (d.flash) results.flash = d.flash;
+  if (d.plan) results.plan = d.plan;
   const latencies = unit ? records.filter((r) => r.unit === unit && r.latency !== undefined).map((r) => r.latency!) : [];
   if (unit && latencies.length > 0) {
     const s = summarizeLatency(latencies, unit, d.clockHz);

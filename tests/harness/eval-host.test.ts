@@ -3,6 +3,9 @@
 // recorded in shared/research/data-inventory.md §3, or by hand (detection subset, see the yolo test).
 import * as fs from 'fs';
 import * as path from 'path';
+import { loadModel } from '../../harness/model';
+import { planLayers, planPatches, searchPatchPlans } from '../../harness/plan';
+import { writeHtmlReport } from '../../harness/report/html-writer';
 import { readJournal } from '../../harness/run/journal';
 import type { EvalRecord } from '../../harness/run/results-builder';
 import { ensureAddon } from './pack/addon-fixture';
@@ -71,6 +74,23 @@ describe('host evaluation on the shared samples', () => {
     // Output is [notperson, person]; TFLM's own test expects person > notperson on person.bmp and the reverse.
     expect(results.samples.map((s) => s.predicted)).toEqual([1, 0]);
     expect(results.accuracy!.top1).toBe(1);
+
+    // The plan travels with the results, so the HTML report draws this model's memory bars for both schedules:
+    // the layer plan that ran, next to the patch plan the search picks (the paper's Figure 1 for person_detect).
+    const graph = loadModel(path.join(SHARED_DATASETS, '..', 'models', 'person_detect.tflite'));
+    const layer = planLayers(graph);
+    const { chosen } = searchPatchPlans(graph, 0.2, layer.peakBytes);
+    const patch = planPatches(graph, chosen.split, chosen.patches);
+    expect(results.plan!.layerBased.peakBytes).toBe(layer.peakBytes);
+    expect(results.plan!.layerBased.ops.map((o) => o.liveBytes)).toEqual(layer.ops.map((o) => o.liveBytes));
+    expect(results.plan!.patchBased).toMatchObject({ split: chosen.split, patches: chosen.patches, peakBytes: patch.peakBytes });
+    expect(results.plan!.patchBased!.peakBytes).toBeLessThan(layer.peakBytes);
+    const html = writeHtmlReport(results);
+    for (const schedule of ['layer', 'patch']) {
+      const chart = new RegExp(`<svg class="chart memory-chart" data-schedule="${schedule}" data-bars="(\\d+)" data-peak-bytes="(\\d+)"`).exec(html);
+      expect(chart && Number(chart[1])).toBe(graph.operators.length);
+      expect(chart && Number(chart[2])).toBe(schedule === 'layer' ? layer.peakBytes : patch.peakBytes);
+    }
   });
 
   it('person_detect on VOC golden images: person-presence labels from the boxes, outputs equal TFLM', async () => {
