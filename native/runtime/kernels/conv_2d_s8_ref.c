@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "dispatch.h"
 #include "kernel_common.h"
 #include "mcb/quant.h"
 
@@ -96,10 +97,10 @@ int32_t mcb_conv_2d_s8_scratch_size(const mcb_view_s8 *input, const mcb_view_s8 
   return output->data == input->data ? filter->out_c : 0;
 }
 
-mcb_status mcb_conv_2d_s8(const mcb_conv_params *params, const mcb_channel_quant *quant,
-                          const mcb_view_s8 *input, const mcb_filter_s8 *filter,
-                          const int32_t *bias, mcb_view_s8 *output, const mcb_region *region,
-                          const mcb_context *ctx) {
+mcb_status mcb_conv_2d_s8_ref(const mcb_conv_params *params, const mcb_channel_quant *quant,
+                              const mcb_view_s8 *input, const mcb_filter_s8 *filter,
+                              const int32_t *bias, mcb_view_s8 *output, const mcb_region *region,
+                              const mcb_context *ctx) {
   mcb_region r;
   int32_t oy;
   int32_t ox;

@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "dispatch.h"
 #include "kernel_common.h"
 #include "mcb/quant.h"
 
@@ -98,11 +99,11 @@ static void dw_inplace(const mcb_depthwise_conv_params *p, const mcb_channel_qua
   }
 }
 
-mcb_status mcb_depthwise_conv_2d_s8(const mcb_depthwise_conv_params *params,
-                                    const mcb_channel_quant *quant, const mcb_view_s8 *input,
-                                    const mcb_depthwise_filter_s8 *filter, const int32_t *bias,
-                                    mcb_view_s8 *output, const mcb_region *region,
-                                    const mcb_context *ctx) {
+mcb_status mcb_depthwise_conv_2d_s8_ref(const mcb_depthwise_conv_params *params,
+                                        const mcb_channel_quant *quant, const mcb_view_s8 *input,
+                                        const mcb_depthwise_filter_s8 *filter, const int32_t *bias,
+                                        mcb_view_s8 *output, const mcb_region *region,
+                                        const mcb_context *ctx) {
   mcb_region r;
   int32_t oy;
   int32_t ox;

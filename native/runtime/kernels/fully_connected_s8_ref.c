@@ -3,13 +3,14 @@
  * applies filter_offset) and FullyConnectedPerChannel (per-channel, ignores it,
  * as TFLM does since per-channel weights are symmetric).
  */
+#include "dispatch.h"
 #include "kernel_common.h"
 #include "mcb/quant.h"
 
-mcb_status mcb_fully_connected_s8(const mcb_fully_connected_params *params,
-                                  const mcb_channel_quant *quant, const int8_t *input,
-                                  int32_t batches, int32_t accum_depth, const int8_t *filter,
-                                  int32_t out_depth, const int32_t *bias, int8_t *output) {
+mcb_status mcb_fully_connected_s8_ref(const mcb_fully_connected_params *params,
+                                      const mcb_channel_quant *quant, const int8_t *input,
+                                      int32_t batches, int32_t accum_depth, const int8_t *filter,
+                                      int32_t out_depth, const int32_t *bias, int8_t *output) {
   int32_t b;
   int32_t filter_offset;
   mcb_status st;

@@ -3,11 +3,12 @@
  * rescaled by the identity multiplier, otherwise by the alpha multiplier (whose
  * sign is taken out first, so negative alpha works), then + out_zp and clamped.
  */
+#include "dispatch.h"
 #include "kernel_common.h"
 #include "mcb/quant.h"
 
-mcb_status mcb_leaky_relu_s8(const mcb_leaky_relu_params *params, const int8_t *input,
-                             int8_t *output, int32_t count) {
+mcb_status mcb_leaky_relu_s8_ref(const mcb_leaky_relu_params *params, const int8_t *input,
+                                 int8_t *output, int32_t count) {
   int32_t i;
   int32_t alpha_multiplier;
   int alpha_negative;

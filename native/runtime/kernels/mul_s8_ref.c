@@ -4,6 +4,7 @@
  * clamp.
  */
 #include "broadcast_common.h"
+#include "dispatch.h"
 #include "kernel_common.h"
 #include "mcb/quant.h"
 
@@ -16,9 +17,9 @@ static int8_t mul_one(int32_t a, int32_t b, const void *vp) {
   return (int8_t)mcb_clamp(raw, p->act_min, p->act_max);
 }
 
-mcb_status mcb_mul_s8(const mcb_mul_params *params, const mcb_shape *shape1, const int8_t *input1,
-                      const mcb_shape *shape2, const int8_t *input2,
-                      const mcb_shape *out_shape, int8_t *output) {
+mcb_status mcb_mul_s8_ref(const mcb_mul_params *params, const mcb_shape *shape1, const int8_t *input1,
+                          const mcb_shape *shape2, const int8_t *input2,
+                          const mcb_shape *out_shape, int8_t *output) {
   mcb_status st;
   if (params == NULL) {
     return MCB_ERR_ARG;

@@ -1,0 +1,154 @@
+/*
+ * The public entry points of the ops with optimized twins: pick the twin or the portable reference
+ * at run time (see dispatch.h). The CPU check runs once, when the library loads; non-x86 builds
+ * (firmware) compile to direct calls of the references.
+ */
+#include "dispatch.h"
+
+#if defined(__x86_64__) || defined(__i386__)
+
+#include <cpuid.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Weak: test programs that link only the portable kernels leave them NULL and get the reference. */
+#pragma weak mcb_conv_2d_s8_avx2
+#pragma weak mcb_depthwise_conv_2d_s8_avx2
+#pragma weak mcb_fully_connected_s8_avx2
+#pragma weak mcb_add_s8_avx2
+#pragma weak mcb_mul_s8_avx2
+#pragma weak mcb_leaky_relu_s8_avx2
+
+static mcb_kernel_isa g_supported = MCB_KERNEL_ISA_REF;
+static mcb_kernel_isa g_active = MCB_KERNEL_ISA_REF;
+
+/* AVX2 needs the CPU flag (CPUID.7.0:EBX bit 5) and the OS saving YMM state (OSXSAVE, XCR0 bits 1-2). */
+static int cpu_has_avx2(void) {
+  unsigned int eax, ebx, ecx, edx, xcr0_lo, xcr0_hi;
+  if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & (1u << 27)) || !(ecx & (1u << 28))) {
+    return 0; /* no OSXSAVE or no AVX */
+  }
+  __asm__ volatile("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+  (void)xcr0_hi;
+  if ((xcr0_lo & 0x6u) != 0x6u) {
+    return 0;
+  }
+  if (__get_cpuid_max(0, NULL) < 7) {
+    return 0;
+  }
+  __cpuid_count(7, 0, eax, ebx, ecx, edx);
+  return (ebx & (1u << 5)) != 0;
+}
+
+__attribute__((constructor)) static void detect_isa(void) {
+  const char *force = getenv("MCB_FORCE_REF");
+  g_supported = cpu_has_avx2() ? MCB_KERNEL_ISA_AVX2 : MCB_KERNEL_ISA_REF;
+  g_active = (force != NULL && force[0] != '\0' && strcmp(force, "0") != 0) ? MCB_KERNEL_ISA_REF : g_supported;
+}
+
+mcb_kernel_isa mcb_kernel_isa_supported(void) { return g_supported; }
+mcb_kernel_isa mcb_kernel_isa_active(void) { return g_active; }
+
+void mcb_kernel_isa_select(mcb_kernel_isa isa) {
+  g_active = isa == MCB_KERNEL_ISA_AVX2 ? g_supported : MCB_KERNEL_ISA_REF;
+}
+
+#define USE_AVX2(twin) (g_active == MCB_KERNEL_ISA_AVX2 && (twin) != NULL)
+
+#else /* not x86: the references only */
+
+mcb_kernel_isa mcb_kernel_isa_supported(void) { return MCB_KERNEL_ISA_REF; }
+mcb_kernel_isa mcb_kernel_isa_active(void) { return MCB_KERNEL_ISA_REF; }
+void mcb_kernel_isa_select(mcb_kernel_isa isa) { (void)isa; }
+
+#endif
+
+mcb_status mcb_conv_2d_s8(const mcb_conv_params *params, const mcb_channel_quant *quant,
+                          const mcb_view_s8 *input, const mcb_filter_s8 *filter,
+                          const int32_t *bias, mcb_view_s8 *output, const mcb_region *region,
+                          const mcb_context *ctx) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (USE_AVX2(mcb_conv_2d_s8_avx2)) {
+    const mcb_status st = mcb_conv_2d_s8_avx2(params, quant, input, filter, bias, output, region, ctx);
+    if (st != MCB_ERR_UNSUPPORTED) {
+      return st;
+    }
+  }
+#endif
+  return mcb_conv_2d_s8_ref(params, quant, input, filter, bias, output, region, ctx);
+}
+
+mcb_status mcb_depthwise_conv_2d_s8(const mcb_depthwise_conv_params *params,
+                                    const mcb_channel_quant *quant, const mcb_view_s8 *input,
+                                    const mcb_depthwise_filter_s8 *filter, const int32_t *bias,
+                                    mcb_view_s8 *output, const mcb_region *region,
+                                    const mcb_context *ctx) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (USE_AVX2(mcb_depthwise_conv_2d_s8_avx2)) {
+    const mcb_status st =
+        mcb_depthwise_conv_2d_s8_avx2(params, quant, input, filter, bias, output, region, ctx);
+    if (st != MCB_ERR_UNSUPPORTED) {
+      return st;
+    }
+  }
+#endif
+  return mcb_depthwise_conv_2d_s8_ref(params, quant, input, filter, bias, output, region, ctx);
+}
+
+mcb_status mcb_add_s8(const mcb_add_params *params, const mcb_shape *shape1, const int8_t *input1,
+                      const mcb_shape *shape2, const int8_t *input2,
+                      const mcb_shape *out_shape, int8_t *output) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (USE_AVX2(mcb_add_s8_avx2)) {
+    const mcb_status st = mcb_add_s8_avx2(params, shape1, input1, shape2, input2, out_shape, output);
+    if (st != MCB_ERR_UNSUPPORTED) {
+      return st;
+    }
+  }
+#endif
+  return mcb_add_s8_ref(params, shape1, input1, shape2, input2, out_shape, output);
+}
+
+mcb_status mcb_fully_connected_s8(const mcb_fully_connected_params *params,
+                                  const mcb_channel_quant *quant, const int8_t *input,
+                                  int32_t batches, int32_t accum_depth, const int8_t *filter,
+                                  int32_t out_depth, const int32_t *bias, int8_t *output) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (USE_AVX2(mcb_fully_connected_s8_avx2)) {
+    const mcb_status st = mcb_fully_connected_s8_avx2(params, quant, input, batches, accum_depth, filter,
+                                                      out_depth, bias, output);
+    if (st != MCB_ERR_UNSUPPORTED) {
+      return st;
+    }
+  }
+#endif
+  return mcb_fully_connected_s8_ref(params, quant, input, batches, accum_depth, filter, out_depth, bias,
+                                    output);
+}
+
+mcb_status mcb_leaky_relu_s8(const mcb_leaky_relu_params *params, const int8_t *input,
+                             int8_t *output, int32_t count) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (USE_AVX2(mcb_leaky_relu_s8_avx2)) {
+    const mcb_status st = mcb_leaky_relu_s8_avx2(params, input, output, count);
+    if (st != MCB_ERR_UNSUPPORTED) {
+      return st;
+    }
+  }
+#endif
+  return mcb_leaky_relu_s8_ref(params, input, output, count);
+}
+
+mcb_status mcb_mul_s8(const mcb_mul_params *params, const mcb_shape *shape1, const int8_t *input1,
+                      const mcb_shape *shape2, const int8_t *input2,
+                      const mcb_shape *out_shape, int8_t *output) {
+#if defined(__x86_64__) || defined(__i386__)
+  if (USE_AVX2(mcb_mul_s8_avx2)) {
+    const mcb_status st = mcb_mul_s8_avx2(params, shape1, input1, shape2, input2, out_shape, output);
+    if (st != MCB_ERR_UNSUPPORTED) {
+      return st;
+    }
+  }
+#endif
+  return mcb_mul_s8_ref(params, shape1, input1, shape2, input2, out_shape, output);
+}
