@@ -1,30 +1,21 @@
-// The board executor: plan → pack → fit check → firmware build (cached) → emulated board → per-sample runs, each
+// The board executor: bench firmware (board-firmware.ts) → board (QEMU or ST-Link) → per-sample runs, each
 // output compared with the host addon's for the same input. Plugs into the evaluation pipeline (executor.ts).
-import { createHash } from 'crypto';
-import * as fs from 'fs';
-import * as path from 'path';
 import { loadBoard, type ResolvedBoard } from '../boards';
-import { BuildError, type FirmwareBuild } from '../build';
+import type { FirmwareBuild } from '../build';
 import type { BoardClientOptions } from '../link/protocol-client';
 import type { Transport } from '../link/transport';
 import type { Graph } from '../model/graph';
 import { NativeModel } from '../native';
-import { packImage } from '../pack/pack-image';
 import type { Schedule as PackSchedule } from '../pack/schedule';
-import { selectSchedule, type ScheduleRequest } from '../pack/select-schedule';
+import type { ScheduleRequest } from '../pack/select-schedule';
 import type { PlanSummary, Results, Schedule } from '../report/results';
-import { benchMemory, buildBenchFirmware, type BenchMemory } from './bench-firmware';
-import { bestFittingPatchPlan, boardSramBytes, checkSramFit } from './board-fit';
+import type { BenchMemory } from './bench-firmware';
+import { boardSramBytes } from './board-fit';
+import { prepareBoardFirmware } from './board-firmware';
 import { BoardSession, type BoardSessionOptions } from './board-session';
 import { planSummary } from './plan-summary';
 import type { Executor, ExecutorDescription, ExecutorRun, JournalledRun } from './executor';
 
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const IMAGE_CACHE = path.join(REPO_ROOT, '.cache', 'images');
-/** Packed images the firmware cache builds from (up to ~1 MB each); keep the most recently used. */
-const IMAGES_KEPT = 32;
-/** Code, vectors and constants of the bench firmware besides the model image (measured ~26 KB), rounded up. */
-const BENCH_CODE_ESTIMATE_BYTES = 40 * 1024;
 /**
  * How long the host waits for a RUN's result once the board has ACKed it, before retransmitting the RUN (which a
  * board that lost its STATS answers from its cache). Scaled by the model's MACs: the reference kernels take ~20-30
@@ -84,27 +75,9 @@ export class BoardExecutor implements Executor {
   static async open(options: BoardExecutorOptions): Promise<BoardExecutor> {
     const board = typeof options.board === 'string' ? loadBoard(options.board) : options.board;
     const { graph, modelName } = options;
-    const schedule = selectSchedule(graph, options.schedule);
-    const image = packImage(graph, schedule);
-    const host = new NativeModel(image.bytes, modelName);
-    const memory = benchMemory(image.bytes, host.info);
-    const label = schedule.kind === 'layer' ? { kind: 'layer' as const } : { kind: 'patch' as const, split: schedule.plan.split, patches: schedule.plan.patches };
-    checkSramFit(modelName, board, label, memory, () => bestFittingPatchPlan(graph, board, host.info));
-    checkFlashFit(modelName, board, image.bytes.length);
-
-    fs.mkdirSync(IMAGE_CACHE, { recursive: true });
-    const imageFile = path.join(IMAGE_CACHE, `${createHash('sha256').update(image.bytes).digest('hex').slice(0, 24)}.img`);
-    if (!fs.existsSync(imageFile)) fs.writeFileSync(imageFile, image.bytes);
-    else fs.utimesSync(imageFile, new Date(), new Date());
-    pruneImages(IMAGE_CACHE, IMAGES_KEPT);
-    let firmware: FirmwareBuild;
-    try {
-      firmware = await buildBenchFirmware(board, imageFile, memory, options.onBuildLine);
-    } catch (err) {
-      // The linker's verdict when the estimate above was too optimistic: name the model too.
-      if (err instanceof BuildError && /does not fit/.test(err.message)) throw new BuildError(`model ${modelName}: ${err.message}`);
-      throw err;
-    }
+    const { schedule, image, host, memory, firmware } = await prepareBoardFirmware({
+      board, graph, modelName, schedule: options.schedule, onBuildLine: options.onBuildLine,
+    });
     const session = await BoardSession.start({
       board, elf: firmware.elf, modelHash: image.modelHash, modelName, wrapTransport: options.wrapTransport,
       client: { runTimeoutMs: runTimeoutMs(schedule.plan.macs), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, device: options.device,
@@ -175,21 +148,4 @@ export class BoardExecutor implements Executor {
   async close(): Promise<void> {
     await this.session.close();
   }
-}
-
-function checkFlashFit(modelName: string, board: ResolvedBoard, imageBytes: number): void {
-  const need = imageBytes + BENCH_CODE_ESTIMATE_BYTES;
-  const have = board.chip.flash.size;
-  if (need > have) {
-    throw new BuildError(`model ${modelName} does not fit ${board.board.id}: the model image (${imageBytes} B) and the firmware code ` +
-      `(~${BENCH_CODE_ESTIMATE_BYTES} B) need ${need} B of flash, the board has ${have} B`);
-  }
-}
-
-/** Removes the least recently used images beyond `keep` (the firmware embeds a copy, so none is needed after its build). */
-function pruneImages(dir: string, keep: number): void {
-  const images = fs.readdirSync(dir).filter((f) => f.endsWith('.img'))
-    .map((f) => ({ file: path.join(dir, f), used: fs.statSync(path.join(dir, f)).mtimeMs }))
-    .sort((a, b) => b.used - a.used);
-  for (const stale of images.slice(keep)) fs.rmSync(stale.file, { force: true });
 }

@@ -1,9 +1,15 @@
-// `mcubench build`: compile and link the firmware for one board (cached by content), and copy the ELF out.
+// `mcubench build`: compile and link the firmware for one board (cached by content), and copy the ELF out. With
+// --model, the bench firmware with the planned, packed model in flash: the image `mcubench run` would flash.
 import type { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
-import { buildFirmware } from '../../build';
+import { loadBoard } from '../../boards';
+import { buildFirmware, type FirmwareBuild } from '../../build';
+import { loadModel } from '../../model';
+import { prepareBoardFirmware } from '../../run/board-firmware';
 import { UsageError } from '../errors';
+import { scheduleRequest } from './infer';
+import { modelNameOf, resolveModelFile } from './run';
 
 interface BuildCliOptions {
   board: string;
@@ -12,6 +18,9 @@ interface BuildCliOptions {
   out: string;
   arenaSize?: string;
   verbose?: boolean;
+  schedule?: string;
+  split?: string;
+  patches?: string;
 }
 
 export function registerBuild(program: Command): void {
@@ -20,24 +29,35 @@ export function registerBuild(program: Command): void {
     .description('build the firmware for a board (cached under .cache/firmware/) and write the ELF (and .bin beside it)')
     .requiredOption('--board <id>', 'board id (see mcubench boards)')
     .requiredOption('--out <file.elf>', 'where to write the ELF; the .bin goes next to it')
-    .option('--model <model>', 'model to pack and embed (needs the model image packer)')
+    .option('--model <model>', '.tflite to plan, pack and embed with the bench app (what mcubench run flashes)')
+    .option('--schedule <kind>', 'with --model: layer, patch or auto (default layer)')
+    .option('--split <n>', 'with --model: run the first n operators patch by patch')
+    .option('--patches <p>', 'with --model: p x p patches')
     .option('--model-image <file>', 'an already packed model image to embed in the .model flash section')
     .option('--arena-size <bytes>', 'tensor arena size in bytes (multiple of 16)')
     .option('--verbose', 'show the cmake and compiler output')
     .action(async (opts: BuildCliOptions) => {
-      if (opts.model !== undefined) {
-        throw new UsageError('--model needs the model image packer (harness/pack), which is not available yet; ' +
-          'pass an already packed image with --model-image <file>, or build without a model');
-      }
       if (!opts.out.endsWith('.elf')) throw new UsageError(`--out '${opts.out}' must name an .elf file`);
+      if (opts.model !== undefined && (opts.modelImage !== undefined || opts.arenaSize !== undefined)) {
+        throw new UsageError('--model plans the arena and packs the image itself: drop --model-image / --arena-size');
+      }
+      if (opts.model === undefined && (opts.schedule ?? opts.split ?? opts.patches) !== undefined) {
+        throw new UsageError('--schedule/--split/--patches apply to --model');
+      }
       if (opts.modelImage !== undefined && !fs.existsSync(opts.modelImage)) throw new UsageError(`--model-image '${opts.modelImage}' does not exist`);
-      const arenaSize = opts.arenaSize === undefined ? undefined : parseBytes(opts.arenaSize);
-      const result = await buildFirmware({
-        board: opts.board,
-        modelImage: opts.modelImage,
-        arenaSize,
-        onLine: opts.verbose ? (line) => process.stderr.write(`${line}\n`) : undefined,
-      });
+      const onLine = opts.verbose ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
+      let result: FirmwareBuild;
+      if (opts.model !== undefined) {
+        const modelFile = resolveModelFile(opts.model);
+        const built = await prepareBoardFirmware({
+          board: loadBoard(opts.board), graph: loadModel(modelFile), modelName: modelNameOf(modelFile),
+          schedule: scheduleRequest(opts), onBuildLine: onLine,
+        });
+        result = built.firmware;
+      } else {
+        const arenaSize = opts.arenaSize === undefined ? undefined : parseBytes(opts.arenaSize);
+        result = await buildFirmware({ board: opts.board, modelImage: opts.modelImage, arenaSize, onLine });
+      }
       const out = path.resolve(opts.out);
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.copyFileSync(result.elf, out);
