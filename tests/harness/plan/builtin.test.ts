@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import { loadModel } from '../../../harness/model';
 import { loadBuiltin } from '../../../harness/plan/builtin';
 import { makeDivisible } from '../../../harness/plan/builtin/mobilenetv2';
@@ -40,7 +39,7 @@ describe('builtin:NAME?k=v specs', () => {
 });
 
 const IN3 = sharedModel('mcunet-in3_320kb-1mb_imagenet');
-(fs.existsSync(IN3) ? describe : describe.skip)('builtin:mcunet reproduces the structure of the real mcunet-in3', () => {
+describe('builtin:mcunet reproduces the structure of the real mcunet-in3', () => {
   test('same operators, output shapes, kernels, strides, padding; 81.8M MACs; same layer peak', () => {
     const real = loadModel(IN3);
     const built = loadBuiltin('builtin:mcunet');

@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import { Graph } from '../../../harness/model/graph';
 import { loadModel } from '../../../harness/model';
 import { loadBuiltin } from '../../../harness/plan/builtin';
@@ -75,7 +74,7 @@ describe('MCUNetV2 Table 1: MobileNetV2 224, first 5 blocks on 4×4 patches', ()
 });
 
 const TF2_MBV2 = sharedModel('tf2_mobilenet_v2_1.0_224_ptq');
-(fs.existsSync(TF2_MBV2) ? describe : describe.skip)('the real TF2 MobileNetV2 reproduces Table 1 (QUANTIZE + 13 ops)', () => {
+describe('the real TF2 MobileNetV2 reproduces Table 1 (QUANTIZE + 13 ops)', () => {
   test('split 14, 4×4: 75×75, 175,616 B, +8–12 % MACs, valid packing', () => {
     const g = loadModel(TF2_MBV2);
     expect(g.operators[0].type).toBe('QUANTIZE');

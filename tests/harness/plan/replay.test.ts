@@ -1,7 +1,6 @@
 // Replays plans the way the C executor will (docs/memory-plan.md), on an arena of byte tags:
 // every byte read must carry the tag of the tensor element the op needs, so any clobbering, wrong offset,
 // wrong region layout or wrong in-place order fails. Uses only the exported plan fields.
-import * as fs from 'fs';
 import { Graph, Operator } from '../../../harness/model/graph';
 import { loadModel } from '../../../harness/model';
 import { loadBuiltin } from '../../../harness/plan/builtin';
@@ -195,7 +194,7 @@ describe('byte-tag replay of plans (the executor contract)', () => {
   });
 
   const vww = sharedModel('tinyengine_vww');
-  (fs.existsSync(vww) ? test : test.skip)('real mcunet-vww1: its searched patch plan, then the layer-based rest', () => {
+  test('real mcunet-vww1: its searched patch plan, then the layer-based rest', () => {
     const g = loadModel(vww);
     const { chosen } = searchPatchPlans(g, 0.2);
     expect(chosen.split).toBeGreaterThan(0);
