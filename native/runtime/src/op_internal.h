@@ -48,6 +48,12 @@ mcb_view_s8 mcb_full_view(const mcb_img_tensor *t, uint8_t *data);
 int mcb_is_nhwc1(const mcb_img_tensor *t, uint32_t dtype);
 
 mcb_status mcb_bad_params(const mcb_op_ctx *c, mcb_diag *diag);
+
+/* RESIZE_NEAREST_NEIGHBOR and RESIZE_BILINEAR share operands, checks and kernel signature (ops_layout.c). */
+typedef mcb_status (*mcb_resize_kernel)(const mcb_resize_params *params, int32_t batches, int32_t in_h, int32_t in_w,
+                                        int32_t c, const int8_t *input, int32_t out_h, int32_t out_w, int8_t *output);
+mcb_status mcb_resize_check(const mcb_op_ctx *c, mcb_diag *diag);
+mcb_status mcb_resize_run(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag, mcb_resize_kernel kernel);
 mcb_status mcb_kernel_status(const mcb_op_ctx *c, mcb_status st, mcb_diag *diag);
 
 extern const mcb_op_def mcb_ops_spatial[];

@@ -112,7 +112,7 @@ static mcb_status transpose_eval(const mcb_op_ctx *c, const mcb_arena *arena, mc
 
 /* ---------------------------------------------------- RESIZE_NEAREST_NEIGHBOR */
 
-static mcb_status resize_check(const mcb_op_ctx *c, mcb_diag *diag) {
+mcb_status mcb_resize_check(const mcb_op_ctx *c, mcb_diag *diag) {
   const mcb_img_tensor *in = mcb_operand(c, 0), *out;
   if (c->op->n_inputs < 1 || c->op->n_inputs > 2 || c->op->n_outputs != 1 || c->np != 2) return mcb_bad_params(c, diag);
   out = mcb_operand(c, c->op->n_inputs);
@@ -122,15 +122,18 @@ static mcb_status resize_check(const mcb_op_ctx *c, mcb_diag *diag) {
   return MCB_OK;
 }
 
-static mcb_status resize_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag) {
+mcb_status mcb_resize_run(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag, mcb_resize_kernel kernel) {
   const mcb_img_tensor *in = mcb_operand(c, 0), *out = mcb_operand(c, c->op->n_inputs);
   uint8_t *src = mcb_operand_data(c, arena, 0), *dst = mcb_operand_data(c, arena, c->op->n_inputs);
   mcb_resize_params params;
   if (!src || !dst) return mcb_missing_operand(c, diag);
   memcpy(&params, c->p, sizeof(params));
-  return mcb_kernel_status(c, mcb_resize_nearest_neighbor_s8(&params, in->shape[0], in->shape[1], in->shape[2], in->shape[3],
-                                                             (const int8_t *)src, out->shape[1], out->shape[2],
-                                                             (int8_t *)dst), diag);
+  return mcb_kernel_status(c, kernel(&params, in->shape[0], in->shape[1], in->shape[2], in->shape[3], (const int8_t *)src,
+                                     out->shape[1], out->shape[2], (int8_t *)dst), diag);
+}
+
+static mcb_status resize_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag) {
+  return mcb_resize_run(c, arena, diag, mcb_resize_nearest_neighbor_s8);
 }
 
 const mcb_op_def mcb_ops_layout[] = {
@@ -138,6 +141,6 @@ const mcb_op_def mcb_ops_layout[] = {
   {MCB_OP_CONCATENATION, concat_check, concat_eval, NULL},
   {MCB_OP_PAD, pad_check, pad_eval, NULL},
   {MCB_OP_TRANSPOSE, transpose_check, transpose_eval, NULL},
-  {MCB_OP_RESIZE_NEAREST_NEIGHBOR, resize_check, resize_eval, NULL},
+  {MCB_OP_RESIZE_NEAREST_NEIGHBOR, mcb_resize_check, resize_eval, NULL},
 };
 const uint32_t mcb_ops_layout_count = sizeof(mcb_ops_layout) / sizeof(mcb_ops_layout[0]);

@@ -137,24 +137,8 @@ static mcb_status tile_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_dia
 
 /* --------------------------------------------------------- RESIZE_BILINEAR */
 
-static mcb_status bilinear_check(const mcb_op_ctx *c, mcb_diag *diag) {
-  const mcb_img_tensor *in = mcb_operand(c, 0), *out;
-  if (c->op->n_inputs < 1 || c->op->n_inputs > 2 || c->op->n_outputs != 1 || c->np != 2) return mcb_bad_params(c, diag);
-  out = mcb_operand(c, c->op->n_inputs);
-  if (!in || in->dtype != MCB_DTYPE_INT8 || out->dtype != MCB_DTYPE_INT8 || in->rank != 4 || out->rank != 4 ||
-      in->shape[0] != out->shape[0] || in->shape[3] != out->shape[3])
-    return mcb_bad_params(c, diag);
-  return MCB_OK;
-}
-
 static mcb_status bilinear_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag) {
-  const mcb_img_tensor *in = mcb_operand(c, 0), *out = mcb_operand(c, c->op->n_inputs);
-  uint8_t *src = mcb_operand_data(c, arena, 0), *dst = mcb_operand_data(c, arena, c->op->n_inputs);
-  mcb_resize_params params;
-  if (!src || !dst) return mcb_missing_operand(c, diag);
-  memcpy(&params, c->p, sizeof(params));
-  return mcb_kernel_status(c, mcb_resize_bilinear_s8(&params, in->shape[0], in->shape[1], in->shape[2], in->shape[3],
-                                                     (const int8_t *)src, out->shape[1], out->shape[2], (int8_t *)dst), diag);
+  return mcb_resize_run(c, arena, diag, mcb_resize_bilinear_s8);
 }
 
 const mcb_op_def mcb_ops_shape[] = {
@@ -162,6 +146,6 @@ const mcb_op_def mcb_ops_shape[] = {
   {MCB_OP_STRIDED_SLICE, slice_check, slice_eval, NULL},
   {MCB_OP_PACK, pack_check, pack_eval, NULL},
   {MCB_OP_TILE, tile_check, tile_eval, NULL},
-  {MCB_OP_RESIZE_BILINEAR, bilinear_check, bilinear_eval, NULL},
+  {MCB_OP_RESIZE_BILINEAR, mcb_resize_check, bilinear_eval, NULL},
 };
 const uint32_t mcb_ops_shape_count = sizeof(mcb_ops_shape) / sizeof(mcb_ops_shape[0]);
