@@ -12,35 +12,19 @@ mcb_status mcb_avg_pool_2d_s8(const mcb_pool_params *params, const mcb_view_s8 *
   mcb_region r;
   int32_t oy;
   int32_t ox;
-  const mcb_status st = mcb__pool_prepare(params, input, output, region, &r);
+  mcb_status st = mcb__pool_prepare(params, input, output, region, &r);
   if (st != MCB_OK) {
     return st;
   }
-  /* Every window needs an in-bounds tap (TFLM fails the op otherwise); check
-   * before writing anything. Rows and columns are independent. */
-  for (oy = r.y0; oy < r.y1; ++oy) {
-    const int32_t iy = oy * params->stride_h - params->pad_top;
-    if (iy + params->filter_h <= 0 || iy >= input->full_h) {
-      return MCB_ERR_SHAPE;
-    }
-  }
-  for (ox = r.x0; ox < r.x1; ++ox) {
-    const int32_t ix = ox * params->stride_w - params->pad_left;
-    if (ix + params->filter_w <= 0 || ix >= input->full_w) {
-      return MCB_ERR_SHAPE;
-    }
+  if ((st = mcb__pool_check_nonempty(params, input->full_h, input->full_w, &r)) != MCB_OK) {
+    return st;
   }
   for (oy = r.y0; oy < r.y1; ++oy) {
-    const int32_t iy_origin = oy * params->stride_h - params->pad_top;
-    const int32_t ky0 = iy_origin < 0 ? -iy_origin : 0;
-    const int32_t ky1 = params->filter_h < input->full_h - iy_origin ? params->filter_h
-                                                                      : input->full_h - iy_origin;
+    const mcb__pool_span sy = mcb__pool_span_at(oy, params->stride_h, params->pad_top, params->filter_h, input->full_h);
+    const int32_t iy_origin = sy.origin, ky0 = sy.k0, ky1 = sy.k1;
     for (ox = r.x0; ox < r.x1; ++ox) {
-      const int32_t ix_origin = ox * params->stride_w - params->pad_left;
-      const int32_t kx0 = ix_origin < 0 ? -ix_origin : 0;
-      const int32_t kx1 = params->filter_w < input->full_w - ix_origin
-                              ? params->filter_w
-                              : input->full_w - ix_origin;
+      const mcb__pool_span sx = mcb__pool_span_at(ox, params->stride_w, params->pad_left, params->filter_w, input->full_w);
+      const int32_t ix_origin = sx.origin, kx0 = sx.k0, kx1 = sx.k1;
       const int32_t count = (ky1 - ky0) * (kx1 - kx0);
       int8_t *dst = output->data +
                     ((oy - output->y0) * output->w + (ox - output->x0)) * output->c;

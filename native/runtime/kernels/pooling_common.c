@@ -43,3 +43,21 @@ mcb_status mcb__pool_prepare(const mcb_pool_params *p, const mcb_view_s8 *in,
   }
   return MCB_OK;
 }
+
+mcb_status mcb__pool_check_nonempty(const mcb_pool_params *p, int32_t full_h, int32_t full_w,
+                                    const mcb_region *r) {
+  int32_t o;
+  for (o = r->y0; o < r->y1; ++o) {
+    const int32_t i = o * p->stride_h - p->pad_top;
+    if (i + p->filter_h <= 0 || i >= full_h) {
+      return MCB_ERR_SHAPE;
+    }
+  }
+  for (o = r->x0; o < r->x1; ++o) {
+    const int32_t i = o * p->stride_w - p->pad_left;
+    if (i + p->filter_w <= 0 || i >= full_w) {
+      return MCB_ERR_SHAPE;
+    }
+  }
+  return MCB_OK;
+}
