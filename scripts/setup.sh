@@ -15,6 +15,11 @@ command -v make >/dev/null || need_apt+=(make)
 command -v chromium >/dev/null || need_apt+=(chromium)
 # socat gives the device-launcher tests a real pty pair standing in for an ST-Link VCP.
 command -v socat >/dev/null || need_apt+=(socat)
+# A real Redis for the job-queue tests (each test starts its own server on loopback or a Unix socket).
+command -v redis-server >/dev/null || need_apt+=(redis-server)
+# The trusted flashers beside ours: their probe-free checks (version, config parsing) run in the tests.
+command -v openocd >/dev/null || need_apt+=(openocd)
+command -v st-flash >/dev/null || need_apt+=(stlink-tools)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${need_apt[*]}" >&2
   if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
