@@ -13,7 +13,7 @@ import { registerDemo } from './commands/demo';
 import { registerFlash } from './commands/flash';
 
 /** Errors whose message is the whole story for the user (no stack trace). */
-const KNOWN_ERRORS = ['ModelError', 'PlanError', 'UsageError', 'BoardError', 'LinkError', 'ImageError', 'DatasetError', 'BuildError', 'ResultsError', 'FlashError', 'LabError', 'JournalError',
+const KNOWN_ERRORS = ['ModelError', 'GateLimitError', 'PlanError', 'UsageError', 'BoardError', 'LinkError', 'ImageError', 'DatasetError', 'BuildError', 'ResultsError', 'FlashError', 'LabError', 'JournalError',
   'BoardResetError', 'ImageDecodeError', 'QuantParamsError', 'LayoutParamsError'];
 
 export async function main(argv: string[]): Promise<number> {

@@ -35,7 +35,9 @@ export function summaryTable(r: Results): ReportTable {
 export function accuracyTables(r: Results): ReportTable[] {
   const tables: ReportTable[] = [];
   if (r.accuracy) {
-    tables.push({ title: 'Accuracy', header: ['metric', 'value'], rows: [['top-1', formatPercent(r.accuracy.top1)], ['top-5', formatPercent(r.accuracy.top5)]] });
+    const rows = [['top-1', formatPercent(r.accuracy.top1)]];
+    if (r.accuracy.top5 !== undefined) rows.push(['top-5', formatPercent(r.accuracy.top5)]);
+    tables.push({ title: 'Accuracy', header: ['metric', 'value'], rows });
   }
   if (r.detection) {
     const d = r.detection;

@@ -163,7 +163,7 @@ function checkThresholds(c: FieldChecker, value: unknown): void {
 function checkSections(c: FieldChecker, r: Json): void {
   c.optional(r, 'accuracy', '', (v, p) => {
     const a = c.object(v, p);
-    if (a && c.fraction(a.top1, 'accuracy.top1') && c.fraction(a.top5, 'accuracy.top5') && (a.top5 as number) < (a.top1 as number)) {
+    if (a && c.fraction(a.top1, 'accuracy.top1') && a.top5 !== undefined && c.fraction(a.top5, 'accuracy.top5') && (a.top5 as number) < (a.top1 as number)) {
       c.errors.push(`field "accuracy.top5" (${a.top5}) must be >= accuracy.top1 (${a.top1})`);
     }
   });

@@ -35,12 +35,13 @@ export interface ResultsInput {
   file: string;
 }
 
-function classificationAccuracy(records: readonly EvalRecord[]): Results['accuracy'] {
+/** top-5 only where the model has more than five classes: with five or fewer it is 100 % by construction. */
+function classificationAccuracy(records: readonly EvalRecord[], classes: number): Results['accuracy'] {
   const scored: ClassificationResult[] = records.map((r) => ({
     label: r.label!, predicted: r.predicted!, top5: r.top5!, top1Correct: r.predicted === r.label, top5Correct: r.top5!.includes(r.label!),
   }));
   const a = accuracy(scored);
-  return { top1: a.top1, top5: a.top5 };
+  return classes > 5 ? { top1: a.top1, top5: a.top5 } : { top1: a.top1 };
 }
 
 function detectionMetrics(records: readonly EvalRecord[], vocClasses: readonly number[]): DetectionSection {
@@ -87,7 +88,7 @@ export function buildResults(input: ResultsInput): Results {
     createdAt: input.createdAt,
     tool: input.tool,
   };
-  if (records.length > 0 && task.kind === 'classification') results.accuracy = classificationAccuracy(records);
+  if (records.length > 0 && task.kind === 'classification') results.accuracy = classificationAccuracy(records, task.classes - task.labelOffset);
   if (records.length > 0 && task.kind === 'detection') results.detection = detectionMetrics(records, task.vocClasses);
   if (d.plannedPeakBytes !== undefined) results.sram = { ...d.sram, plannedPeakBytes: d.plannedPeakBytes };
   if (d.flash) results.flash = d.flash;

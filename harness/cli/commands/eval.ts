@@ -41,7 +41,7 @@ export function summaryText(outcome: EvalOutcome): string {
   if (outcome.resumed > 0) parts[0] += ` (${outcome.resumed} from the earlier session)`;
   if (r.accuracy) {
     const correct = r.samples.filter((s) => s.label !== undefined && s.label === s.predicted).length;
-    parts.push(`top-1 ${pct(r.accuracy.top1)} (${correct}/${r.count}), top-5 ${pct(r.accuracy.top5)}`);
+    parts.push(`top-1 ${pct(r.accuracy.top1)} (${correct}/${r.count})${r.accuracy.top5 !== undefined ? `, top-5 ${pct(r.accuracy.top5)}` : ''}`);
   } else if (r.detection) {
     parts.push(`mAP ${pct(r.detection.map07)} (VOC07 11-point), ${pct(r.detection.map12)} (all-point) over ${Object.keys(r.detection.perClass).length} class${Object.keys(r.detection.perClass).length === 1 ? '' : 'es'}`);
   } else if (outcome.task.kind === 'raw') {
