@@ -41,7 +41,8 @@ export interface TensorFidelity {
   mae: number;
   rmse: number;
   cosine: number;
-  l2Relative: number;
+  /** ‖device − reference‖₂ / ‖reference‖₂; absent when the reference is all zero (it would be infinite). */
+  l2Relative?: number;
 }
 
 /** One sample whose output is not bit-exact with the reference: which elements differ and by how much. */

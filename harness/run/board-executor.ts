@@ -4,7 +4,8 @@ import { loadBoard, type ResolvedBoard } from '../boards';
 import type { FirmwareBuild } from '../build';
 import type { BoardClientOptions } from '../link/protocol-client';
 import type { Transport } from '../link/transport';
-import type { Graph } from '../model/graph';
+import { DTYPE_BYTES, type Graph } from '../model/graph';
+import { compareSampleOutputs, fidelitySection, type OutputLayout, type SampleComparison } from '../metrics/output-fidelity';
 import { NativeModel } from '../native';
 import type { Schedule as PackSchedule } from '../pack/schedule';
 import type { ScheduleRequest } from '../pack/select-schedule';
@@ -13,6 +14,7 @@ import type { BenchMemory } from './bench-firmware';
 import { boardSramBytes } from './board-fit';
 import { prepareBoardFirmware } from './board-firmware';
 import { BoardSession, type BoardSessionOptions } from './board-session';
+import { boardEnvironment } from './environment';
 import { planSummary } from './plan-summary';
 import type { Executor, ExecutorDescription, ExecutorRun, JournalledRun } from './executor';
 
@@ -50,7 +52,18 @@ export interface BoardRunExtra {
   arenaHighWater: number;
   /** Per-operator latency in the run's unit (patch stage as one entry). */
   opLatency: number[];
+  /** Device vs host output: per tensor errors only when not bit-exact (keeps the journal small). */
+  fidelity?: SampleComparison;
+  top1Agrees?: boolean;
   [key: string]: unknown;
+}
+
+/** Where each model output sits in the concatenated output bytes, and how to dequantize it. */
+function outputLayout(graph: Graph): OutputLayout[] {
+  return (graph.io?.outputs ?? []).map((o) => ({
+    dtype: o.external.dtype, scale: o.external.scale, zeroPoint: o.external.zeroPoint,
+    bytes: o.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[o.external.dtype],
+  }));
 }
 
 function resultsSchedule(schedule: PackSchedule): Schedule {
@@ -69,6 +82,8 @@ export class BoardExecutor implements Executor {
     private readonly host: NativeModel,
     private readonly session: BoardSession,
     private readonly plan: PlanSummary,
+    private readonly outputs: OutputLayout[],
+    private readonly opTypes: string[],
   ) {}
 
   /** Plans, packs, checks the fit, builds and boots the board. Throws BuildError ("does not fit") before building. */
@@ -82,7 +97,10 @@ export class BoardExecutor implements Executor {
       board, elf: firmware.elf, modelHash: image.modelHash, modelName, wrapTransport: options.wrapTransport,
       client: { runTimeoutMs: runTimeoutMs(schedule.plan.macs), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, device: options.device,
     });
-    return new BoardExecutor(board, schedule, memory, firmware, image.modelHash, host, session, planSummary(graph, schedule));
+    // Per-op latency entries: the patch stage reports as one entry (its first operator), then one per operator.
+    const first = schedule.kind === 'patch' ? schedule.plan.split : 0;
+    const opTypes = [...(first > 0 ? ['patch stage'] : []), ...graph.operators.slice(first).map((op) => op.type)];
+    return new BoardExecutor(board, schedule, memory, firmware, image.modelHash, host, session, planSummary(graph, schedule), outputLayout(graph), opTypes);
   }
 
   /** .data + .bss of the built firmware (the arena and stack have sections of their own). */
@@ -108,6 +126,7 @@ export class BoardExecutor implements Executor {
       sram: { staticBytes: this.staticBytes, boardBytes: boardSramBytes(this.board) },
       flash: { codeBytes: sizes.text + sizes.data - sizes.model, modelBytes: sizes.model, boardBytes: this.board.chip.flash.size },
       ...(hello.timeUnit === 'cycles' ? { clockHz: hello.coreClockHz } : {}),
+      environment: boardEnvironment(this.board, this.firmware, hello),
       fingerprint: `board:${this.board.board.id}:image:${this.modelHash}:${resultsSchedule(this.schedule).kind}` +
         `${this.schedule.kind === 'patch' ? `:${this.schedule.plan.split}x${this.schedule.plan.patches}` : ''}`,
     };
@@ -116,8 +135,11 @@ export class BoardExecutor implements Executor {
   async run(name: string, input: Uint8Array): Promise<ExecutorRun> {
     const reference = await this.host.runAsync(input);
     const { output, stats } = await this.session.runSample(this.nextSample++, name, input);
+    const comparison = compareSampleOutputs(output, reference.output, this.outputs);
     const extra: BoardRunExtra = {
-      matchesHost: Buffer.from(output).equals(reference.output),
+      matchesHost: comparison.bitExact,
+      ...(comparison.bitExact ? {} : { fidelity: comparison }),
+      ...(comparison.top1Agrees !== undefined ? { top1Agrees: comparison.top1Agrees } : {}),
       stackHighWater: stats.stackHighWater,
       arenaHighWater: stats.arenaHighWater,
       opLatency: stats.opLatency,
@@ -132,8 +154,16 @@ export class BoardExecutor implements Executor {
     const peak = (key: 'stackHighWater' | 'arenaHighWater'): number => Math.max(0, ...compared.map((e) => e[key]));
     const stackPeakBytes = peak('stackHighWater');
     const arenaPeakBytes = peak('arenaHighWater');
+    const exact = (e: BoardRunExtra): SampleComparison => ({ bitExact: true, mismatched: 0, elements: 0, outputs: [], ...(e.top1Agrees !== undefined ? { top1Agrees: e.top1Agrees } : {}) });
+    const fidelity = fidelitySection(runs.flatMap((r) => {
+      const e = r.extra as Partial<BoardRunExtra> | undefined;
+      if (typeof e?.matchesHost !== 'boolean') return [];
+      return [{ name: r.sample, comparison: e.fidelity ?? exact(e as BoardRunExtra) }];
+    }), 'host');
     return {
       ...(compared.length > 0 ? { agreement: compared.filter((e) => e.matchesHost).length / compared.length } : {}),
+      ...(fidelity ? { fidelity } : {}),
+      ...this.opFigures(compared),
       sram: {
         staticBytes: this.staticBytes,
         stackPeakBytes,
@@ -142,6 +172,17 @@ export class BoardExecutor implements Executor {
         plannedPeakBytes: this.schedule.plan.peakBytes,
         boardBytes: boardSramBytes(this.board),
       },
+    };
+  }
+
+  /** Mean per-operator latency over the samples that reported every entry (a full STATS frame). */
+  private opFigures(extras: readonly BoardRunExtra[]): Partial<Results> {
+    const full = extras.filter((e) => Array.isArray(e.opLatency) && e.opLatency.length === this.opTypes.length);
+    if (full.length === 0) return {};
+    const first = this.schedule.kind === 'patch' ? this.schedule.plan.split : 0;
+    const indexOf = (i: number): number => (first > 0 ? (i === 0 ? 0 : first + i - 1) : i);
+    return {
+      ops: this.opTypes.map((type, i) => ({ index: indexOf(i), type, latency: Math.round(full.reduce((s, e) => s + e.opLatency[i], 0) / full.length) })),
     };
   }
 

@@ -19,6 +19,7 @@ import { JOURNAL_FILE, RESULTS_FILE, RunManifest, checkResumable, outputFile, re
 import { selectSamples } from './pipeline-samples';
 import { Task, chooseTask, scoreSample } from './pipeline-task';
 import { createProgress } from './progress';
+import { runEnvironment } from './environment';
 import { EvalRecord, buildResults } from './results-builder';
 
 export interface EvalOptions {
@@ -181,6 +182,7 @@ function finish(opts: EvalOptions, task: Task, description: ReturnType<Executor[
   const results = buildResults({
     model: opts.model, dataset: path.basename(path.resolve(opts.datasetDir)), description, task, records, skipped,
     tool: opts.tool, createdAt: (opts.now?.() ?? new Date()).toISOString(), summarize: opts.executor.summarize?.bind(opts.executor), file: resultsFile,
+    environment: runEnvironment(opts.graph.source),
   });
   fs.writeFileSync(resultsFile, writeJsonReport(results));
   const hostNs = records.filter((r) => r.unit === 'ns' && r.latency !== undefined).map((r) => r.latency!);

@@ -4,7 +4,7 @@ import { VOC_CLASSES } from '../data/voc';
 import { accuracy, ClassificationResult } from '../metrics/classification';
 import { ApMethod, evaluateVoc } from '../metrics/detection';
 import { summarizeLatency } from '../metrics/latency';
-import type { Detection as DetectionSection, Results, SampleResult, SkippedInput, ToolInfo } from '../report/results';
+import type { Detection as DetectionSection, Environment, Results, SampleResult, SkippedInput, ToolInfo } from '../report/results';
 import { validateResults } from '../report/validate-results';
 import type { Executor, ExecutorDescription, ExecutorLatencyUnit } from './executor';
 import type { Task, TaskRecord } from './pipeline-task';
@@ -33,6 +33,8 @@ export interface ResultsInput {
   summarize?: Executor['summarize'];
   /** Where the results will be written, for validation messages. */
   file: string;
+  /** Facts common to every run (model file hash, project commit, host). */
+  environment?: Environment;
 }
 
 /** top-5 only where the model has more than five classes: with five or fewer it is 100 % by construction. */
@@ -93,6 +95,7 @@ export function buildResults(input: ResultsInput): Results {
   if (d.plannedPeakBytes !== undefined) results.sram = { ...d.sram, plannedPeakBytes: d.plannedPeakBytes };
   if (d.flash) results.flash = d.flash;
   if (d.plan) results.plan = d.plan;
+  if (input.environment || d.environment) results.environment = { ...input.environment, ...d.environment };
   const latencies = unit ? records.filter((r) => r.unit === unit && r.latency !== undefined).map((r) => r.latency!) : [];
   if (unit && latencies.length > 0) {
     const s = summarizeLatency(latencies, unit, d.clockHz);
