@@ -4,8 +4,9 @@ import { loadBoard, type ResolvedBoard } from '../boards';
 import type { FirmwareBuild } from '../build';
 import type { BoardClientOptions } from '../link/protocol-client';
 import type { Transport } from '../link/transport';
-import { DTYPE_BYTES, type Graph } from '../model/graph';
+import type { Graph } from '../model/graph';
 import { compareSampleOutputs, fidelitySection, type OutputLayout, type SampleComparison } from '../metrics/output-fidelity';
+import { outputLayoutOf as outputLayout } from './reference-fidelity';
 import { NativeModel } from '../native';
 import type { Schedule as PackSchedule } from '../pack/schedule';
 import type { ScheduleRequest } from '../pack/select-schedule';
@@ -58,13 +59,7 @@ export interface BoardRunExtra {
   [key: string]: unknown;
 }
 
-/** Where each model output sits in the concatenated output bytes, and how to dequantize it. */
-function outputLayout(graph: Graph): OutputLayout[] {
-  return (graph.io?.outputs ?? []).map((o) => ({
-    dtype: o.external.dtype, scale: o.external.scale, zeroPoint: o.external.zeroPoint,
-    bytes: o.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[o.external.dtype],
-  }));
-}
+
 
 function resultsSchedule(schedule: PackSchedule): Schedule {
   return schedule.kind === 'layer' ? { kind: 'layer' } : { kind: 'patch', split: schedule.plan.split, patches: schedule.plan.patches };

@@ -10,12 +10,13 @@ import type { Results } from '../../report/results';
 import { HostExecutor } from '../../run/host-executor';
 import { EvalOutcome, runEvaluation } from '../../run/pipeline';
 import { JOURNAL_FILE } from '../../run/pipeline-manifest';
+import { addReferenceFidelity, loadReference } from '../../run/reference-fidelity';
 import { UsageError } from '../errors';
 import { scheduleRequest } from './infer';
 
 interface EvalCliOptions {
   dataset?: string; preset?: string; limit?: string; out?: string; threads?: string; resume?: string;
-  schedule?: string; split?: string; patches?: string; int8Pixels?: boolean;
+  schedule?: string; split?: string; patches?: string; int8Pixels?: boolean; reference?: string;
 }
 
 function positiveInteger(flag: string, raw: string): number {
@@ -47,6 +48,11 @@ export function summaryText(outcome: EvalOutcome): string {
   } else if (outcome.task.kind === 'raw') {
     parts.push(`no accuracy: ${outcome.task.reason}`);
   }
+  if (r.fidelity && r.fidelity.reference !== 'host') { // board runs print their host agreement themselves
+    const f = r.fidelity;
+    parts.push(`bit-exact with ${f.reference ?? 'the reference'}: ${f.bitExactSamples ?? ''}${f.samples !== undefined ? `/${f.samples}` : pct(f.bitExactRate)}` +
+      (f.bitExactRate < 1 ? ` (max abs error ${f.maxAbsError.toPrecision(3)}, RMSE ${f.rmse.toPrecision(3)}, cosine ${f.cosine.toFixed(4)})` : ''));
+  }
   parts.push(`${r.skipped.length} skipped${r.skipped.length ? ` (first: ${r.skipped[0].file}: ${r.skipped[0].reason})` : ''}`);
   if (outcome.meanHostMs !== undefined) parts.push(`host ${outcome.meanHostMs.toFixed(1)} ms per inference`);
   return `${parts.join('; ')}.`;
@@ -67,6 +73,7 @@ export function registerEval(program: Command): void {
     .option('--split <n>', 'patch schedule: run the first n operators patch by patch')
     .option('--patches <p>', 'patch schedule: p x p patches')
     .option('--int8-pixels', 'images store int8 values as bytes (TFLM person.bmp / no_person.bmp)')
+    .option('--reference <run>', 'compare every output with the same sample\'s in another run\'s output folder: fidelity in results.json')
     .action(async (modelFile: string, opts: EvalCliOptions) => {
       if (opts.dataset === undefined) throw new UsageError('--dataset <dir> is required (a folder of images with labels, a VOC devkit, or *.bin tensors)');
       if (opts.resume !== undefined && opts.out !== undefined && path.resolve(opts.resume) !== path.resolve(opts.out)) {
@@ -78,6 +85,7 @@ export function registerEval(program: Command): void {
       if (fs.existsSync(modelFile) && isModelImage(new Uint8Array(fs.readFileSync(modelFile)))) {
         throw new UsageError(`${modelFile}: is a packed model image; eval needs the .tflite (for the input/output description)`);
       }
+      if (opts.reference !== undefined) loadReference(opts.reference); // before the run, not after it
       const graph = loadModel(modelFile);
       const model = path.basename(modelFile).replace(/\.tflite$/, '');
       const outDir = opts.resume ?? opts.out ?? path.join('out', `eval-${model}-${timestamp(new Date())}`);
@@ -88,6 +96,10 @@ export function registerEval(program: Command): void {
           graph, model, datasetDir: opts.dataset, preset: opts.preset, limit, outDir, resume: opts.resume !== undefined,
           executor, batchSize: threads * 4, tool: toolInfo(), decodeOptions: opts.int8Pixels ? { int8Pixels: true } : undefined,
         });
+        if (opts.reference !== undefined) {
+          const f = addReferenceFidelity(outDir, opts.reference, graph).fidelity!;
+          outcome.results.fidelity = f;
+        }
         process.stdout.write(`${summaryText(outcome)}\nresults: ${outcome.resultsFile}\n`);
       } catch (err) {
         // A failure mid-run (not a bad command line) keeps every journalled sample: say how to continue.
