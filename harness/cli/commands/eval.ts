@@ -12,9 +12,10 @@ import { EvalOutcome, runEvaluation } from '../../run/pipeline';
 import { JOURNAL_FILE } from '../../run/pipeline-manifest';
 import { addReferenceFidelity, loadReference } from '../../run/reference-fidelity';
 import { UsageError } from '../errors';
+import { addDatasetOptions, datasetSettings, type DatasetCliOptions } from '../dataset-options';
 import { scheduleRequest } from './infer';
 
-interface EvalCliOptions {
+interface EvalCliOptions extends DatasetCliOptions {
   dataset?: string; preset?: string; limit?: string; out?: string; threads?: string; resume?: string;
   schedule?: string; split?: string; patches?: string; int8Pixels?: boolean; reference?: string;
 }
@@ -59,13 +60,13 @@ export function summaryText(outcome: EvalOutcome): string {
 }
 
 export function registerEval(program: Command): void {
-  program
+  const command = program
     .command('eval')
     .description('Evaluate a model on a dataset with the host reference runtime: accuracy or VOC mAP, resumable')
     .argument('<model>', 'a .tflite file')
     .option('--dataset <dir>', 'dataset folder (ImageNet synsets, labels CSV, VOC, class folders, or *.bin tensors)')
     .option('--preset <name>', 'preprocessing preset (default: the model\'s own, see harness/data/README.md)')
-    .option('--limit <n>', 'evaluate only the first n samples (dataset order)')
+    .option('--limit <n>', 'evaluate only n samples (a stratified draw over classes; see --limit-order)')
     .option('--out <dir>', 'output folder (default out/eval-<model>-<timestamp>)')
     .option('--threads <n>', 'native worker threads (default 2)')
     .option('--resume <dir>', 'continue the run in this output folder, skipping samples already journalled')
@@ -73,13 +74,15 @@ export function registerEval(program: Command): void {
     .option('--split <n>', 'patch schedule: run the first n operators patch by patch')
     .option('--patches <p>', 'patch schedule: p x p patches')
     .option('--int8-pixels', 'images store int8 values as bytes (TFLM person.bmp / no_person.bmp)')
-    .option('--reference <run>', 'compare every output with the same sample\'s in another run\'s output folder: fidelity in results.json')
+    .option('--reference <run>', 'compare every output with the same sample\'s in another run\'s output folder: fidelity in results.json');
+  addDatasetOptions(command)
     .action(async (modelFile: string, opts: EvalCliOptions) => {
       if (opts.dataset === undefined) throw new UsageError('--dataset <dir> is required (a folder of images with labels, a VOC devkit, or *.bin tensors)');
       if (opts.resume !== undefined && opts.out !== undefined && path.resolve(opts.resume) !== path.resolve(opts.out)) {
         throw new UsageError('--resume <dir> continues in that folder; drop --out (or give the same folder)');
       }
       const limit = opts.limit === undefined ? undefined : positiveInteger('--limit', opts.limit);
+      const data = datasetSettings(opts);
       const threads = opts.threads === undefined ? 2 : positiveInteger('--threads', opts.threads);
       const request = scheduleRequest(opts);
       if (fs.existsSync(modelFile) && isModelImage(new Uint8Array(fs.readFileSync(modelFile)))) {
@@ -93,7 +96,8 @@ export function registerEval(program: Command): void {
       process.stdout.write(`eval: output folder ${outDir}\n`);
       try {
         const outcome = await runEvaluation({
-          graph, model, datasetDir: opts.dataset, preset: opts.preset, limit, outDir, resume: opts.resume !== undefined,
+          graph, model, datasetDir: opts.dataset, preset: data.preset, limit, limitOrder: data.limitOrder, seed: data.seed,
+          datasetOptions: data.datasetOptions, outDir, resume: opts.resume !== undefined,
           executor, batchSize: threads * 4, tool: toolInfo(), decodeOptions: opts.int8Pixels ? { int8Pixels: true } : undefined,
         });
         if (opts.reference !== undefined) {

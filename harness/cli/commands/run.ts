@@ -10,13 +10,15 @@ import type { ScheduleRequest } from '../../pack/select-schedule';
 import { BoardExecutor } from '../../run/board-executor';
 import { runEvaluation, type EvalOutcome } from '../../run/pipeline';
 import { UsageError } from '../errors';
+import { addDatasetOptions, datasetSettings, type DatasetCliOptions } from '../dataset-options';
+import type { DatasetOptions, LimitOrder } from '../../data';
 import { summaryText } from './eval';
 import { scheduleRequest } from './infer';
 
 export const DEFAULT_BOARD = 'emu-f746';
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 
-interface RunCliOptions {
+interface RunCliOptions extends DatasetCliOptions {
   board?: string; model?: string; inputs?: string; dataset?: string; preset?: string; int8Pixels?: boolean;
   limit?: string; schedule?: string; split?: string; patches?: string; out?: string; resume?: string; verbose?: boolean;
 }
@@ -30,6 +32,9 @@ export interface BoardRunRequest {
   preset?: string;
   int8Pixels?: boolean;
   limit?: number;
+  limitOrder?: LimitOrder;
+  seed?: number;
+  datasetOptions?: DatasetOptions;
   outDir: string;
   resume?: boolean;
   verbose?: boolean;
@@ -78,6 +83,7 @@ export async function runOnBoard(request: BoardRunRequest): Promise<EvalOutcome>
   try {
     return await runEvaluation({
       graph, model, datasetDir: request.datasetDir, preset: request.preset, limit: request.limit, outDir: request.outDir,
+      limitOrder: request.limitOrder, seed: request.seed, datasetOptions: request.datasetOptions,
       resume: request.resume, executor, tool: toolInfo(), progress: request.progress,
       decodeOptions: request.int8Pixels ? { int8Pixels: true } : undefined,
     });
@@ -95,7 +101,7 @@ export function sramText(outcome: EvalOutcome): string {
 }
 
 export function registerRun(program: Command): void {
-  program
+  const command = program
     .command('run')
     .description('Run a model on a board (default: the emulated emu-f746), output-by-output compared with the host reference')
     .option('--board <id>', `board id (see mcubench boards; default ${DEFAULT_BOARD})`)
@@ -104,17 +110,19 @@ export function registerRun(program: Command): void {
     .option('--dataset <dir>', 'dataset folder, as for mcubench eval (ImageNet synsets, labels CSV, VOC, class folders)')
     .option('--preset <name>', 'with --dataset: preprocessing preset (default: the model\'s own)')
     .option('--int8-pixels', 'with --dataset: images store int8 values as bytes (TFLM person.bmp / no_person.bmp)')
-    .option('--limit <n>', 'run only the first n samples')
+    .option('--limit <n>', 'run only n samples (a stratified draw over classes; see --limit-order)')
     .option('--schedule <kind>', 'layer, patch or auto (default layer)')
     .option('--split <n>', 'patch schedule: run the first n operators patch by patch')
     .option('--patches <p>', 'patch schedule: p x p patches')
     .option('--out <dir>', 'output folder (default out/run-<model>-<board>-<timestamp>)')
     .option('--resume <dir>', 'continue the run in this output folder, skipping samples already journalled')
-    .option('--verbose', 'show the firmware build output')
+    .option('--verbose', 'show the firmware build output');
+  addDatasetOptions(command)
     .action(async (opts: RunCliOptions) => {
       if (opts.model === undefined) throw new UsageError('--model <model> is required');
       if ((opts.inputs === undefined) === (opts.dataset === undefined)) throw new UsageError('give exactly one of --inputs <dir of .bin> and --dataset <dir>');
-      if (opts.inputs !== undefined && (opts.preset !== undefined || opts.int8Pixels)) throw new UsageError('--preset and --int8-pixels only apply with --dataset');
+      if (opts.inputs !== undefined && (opts.preset !== undefined || opts.int8Pixels || opts.preprocess !== undefined)) throw new UsageError('--preset, --preprocess and --int8-pixels only apply with --dataset');
+      const data = datasetSettings(opts);
       if (opts.resume !== undefined && opts.out !== undefined && path.resolve(opts.resume) !== path.resolve(opts.out)) {
         throw new UsageError('--resume <dir> continues in that folder; drop --out (or give the same folder)');
       }
@@ -129,7 +137,8 @@ export function registerRun(program: Command): void {
       const outDir = opts.resume ?? opts.out ?? path.join('out', `run-${model}-${board}-${timestamp(new Date())}`);
       process.stdout.write(`run: output folder ${outDir}\n`);
       const outcome = await runOnBoard({
-        board, modelFile, datasetDir: (inputs ?? opts.dataset)!, schedule: scheduleRequest(opts), preset: opts.preset,
+        board, modelFile, datasetDir: (inputs ?? opts.dataset)!, schedule: scheduleRequest(opts), preset: data.preset,
+        limitOrder: data.limitOrder, seed: data.seed, datasetOptions: data.datasetOptions,
         int8Pixels: opts.int8Pixels, limit: opts.limit === undefined ? undefined : positiveInteger('--limit', opts.limit),
         outDir, resume: opts.resume !== undefined, verbose: opts.verbose,
       });
