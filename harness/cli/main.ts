@@ -1,5 +1,7 @@
 // Parses the command line and dispatches to one module per subcommand; no logic lives here.
 import { Command, CommanderError } from 'commander';
+import * as fs from 'fs';
+import * as path from 'path';
 import { registerPlan } from './commands/plan';
 import { registerInspect } from './commands/inspect';
 import { registerReport } from './commands/report';
@@ -11,14 +13,20 @@ import { registerEval } from './commands/eval';
 import { registerRun } from './commands/run';
 import { registerDemo } from './commands/demo';
 import { registerFlash } from './commands/flash';
+import { registerSuite } from './commands/suite';
 
 /** Errors whose message is the whole story for the user (no stack trace). */
-const KNOWN_ERRORS = ['ModelError', 'GateLimitError', 'PlanError', 'UsageError', 'BoardError', 'LinkError', 'ImageError', 'DatasetError', 'BuildError', 'ResultsError', 'FlashError', 'LabError', 'JournalError',
+const KNOWN_ERRORS = ['ModelError', 'GateLimitError', 'SuiteFileError', 'PreprocessSpecError', 'PlanError', 'UsageError', 'BoardError', 'LinkError', 'ImageError', 'DatasetError', 'BuildError', 'ResultsError', 'FlashError', 'LabError', 'JournalError',
   'BoardResetError', 'ImageDecodeError', 'QuantParamsError', 'LayoutParamsError'];
+
+function toolVersion(): string {
+  return (JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { version: string }).version;
+}
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('mcubench')
     .description('Hardware-in-the-loop bench for int8 CNNs on STM32: plan, build, run, evaluate, report')
+    .version(toolVersion(), '-V, --version', 'print the mcubench version')
     .exitOverride()
     .showHelpAfterError();
   registerPlan(program);
@@ -32,6 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   registerRun(program);
   registerDemo(program);
   registerFlash(program);
+  registerSuite(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
