@@ -17,11 +17,17 @@ export class SuiteFileError extends Error {
   }
 }
 
-export interface SuiteModel { file: string; name: string; datasets?: string[]; preset?: string; preprocess?: string; }
+export interface SuiteModel {
+  file: string; name: string; datasets?: string[]; preset?: string; preprocess?: string;
+  /** This model's plan for a named suite schedule (the suite-wide plan does not suit every model). */
+  schedules?: Record<string, ScheduleRequest>;
+}
 export interface SuiteDataset {
   path: string; name: string; limit?: number; limitOrder?: LimitOrder; seed?: number; int8Pixels?: boolean; synsets?: string; imageSet?: string;
 }
 export interface SuiteSchedule { name: string; request: ScheduleRequest; }
+
+export interface SuiteExclude { model?: string; dataset?: string; board?: string; schedule?: string; reason?: string; }
 
 export interface Suite {
   /** The suite file (absolute). */
@@ -31,6 +37,7 @@ export interface Suite {
   boards: string[];
   schedules: SuiteSchedule[];
   datasets: SuiteDataset[];
+  exclude: SuiteExclude[];
   baseline?: string;
   /** The raw `gate` section (limits parsed by report/gate-limits.ts). */
   gate: Record<string, unknown>;
@@ -45,13 +52,15 @@ export interface SuiteCell {
   dataset: SuiteDataset;
 }
 
+type RawSchedule = { kind: 'layer' | 'patch' | 'auto'; split?: number; patches?: number; name?: string };
 type RawSuite = {
   name?: string;
-  models: (string | { file: string; name?: string; datasets?: string[]; preset?: string; preprocess?: string })[];
+  models: (string | { file: string; name?: string; datasets?: string[]; preset?: string; preprocess?: string; schedules?: Record<string, RawSchedule> })[];
   boards: string[];
-  schedules?: (string | { kind: 'layer' | 'patch' | 'auto'; split?: number; patches?: number; name?: string })[];
+  schedules?: (string | RawSchedule)[];
   datasets: (string | Omit<SuiteDataset, 'name'> & { name?: string })[];
   limit?: number;
+  exclude?: SuiteExclude[];
   baseline?: string;
   gate?: Record<string, unknown>;
 };
@@ -84,9 +93,12 @@ export function parseSuite(text: string, file: string): Suite {
   }
   const base = path.dirname(path.resolve(file));
   const at = (p: string): string => path.resolve(base, p);
+  const request = (o: RawSchedule): ScheduleRequest =>
+    (o.kind === 'patch' ? { schedule: 'patch', split: o.split!, patches: o.patches! } : { schedule: o.kind }) as ScheduleRequest;
   const models = raw.models.map((m): SuiteModel => {
-    const o = typeof m === 'string' ? { file: m } : m;
-    return { ...o, file: at(o.file), name: o.name ?? path.basename(o.file).replace(/\.tflite$/, '') };
+    const { schedules: planned, ...o } = typeof m === 'string' ? { file: m, schedules: undefined } : m;
+    const overrides = planned ? Object.fromEntries(Object.entries(planned).map(([k, v]) => [k, request(v)])) : undefined;
+    return { ...o, file: at(o.file), name: o.name ?? path.basename(o.file).replace(/\.tflite$/, ''), ...(overrides ? { schedules: overrides } : {}) };
   });
   const datasets = raw.datasets.map((d): SuiteDataset => {
     const o = typeof d === 'string' ? { path: d } : d;
@@ -95,8 +107,7 @@ export function parseSuite(text: string, file: string): Suite {
   });
   const schedules = (raw.schedules ?? ['layer']).map((s): SuiteSchedule => {
     const o = typeof s === 'string' ? { kind: s as 'layer' | 'auto' } : s;
-    if (o.kind === 'patch') return { name: o.name ?? `patch${o.split}x${o.patches}`, request: { schedule: 'patch', split: o.split!, patches: o.patches! } };
-    return { name: o.name ?? o.kind, request: { schedule: o.kind } as ScheduleRequest };
+    return { name: o.name ?? (o.kind === 'patch' ? `patch${o.split}x${o.patches}` : o.kind), request: request(o) };
   });
   const problems: string[] = [];
   const unique = (what: string, names: string[]): void => {
@@ -111,11 +122,18 @@ export function parseSuite(text: string, file: string): Suite {
     if (!fs.existsSync(m.file)) problems.push(`model ${m.file} does not exist`);
     for (const d of m.datasets ?? []) if (!datasets.some((x) => x.name === d)) problems.push(`model ${m.name} names dataset '${d}', which the suite does not define`);
     if (m.preset && m.preprocess) problems.push(`model ${m.name}: give preset or preprocess, not both`);
+    for (const k of Object.keys(m.schedules ?? {})) if (!schedules.some((s) => s.name === k)) problems.push(`model ${m.name} plans schedule '${k}', which the suite does not define`);
   }
   for (const d of datasets) if (!fs.existsSync(d.path)) problems.push(`dataset ${d.path} does not exist`);
+  for (const [i, x] of (raw.exclude ?? []).entries()) {
+    const unknown = ([['model', models.map((m) => m.name)], ['dataset', datasets.map((d) => d.name)], ['board', raw.boards], ['schedule', schedules.map((s) => s.name)]] as const)
+      .filter(([key, names]) => x[key] !== undefined && !names.includes(x[key]!)).map(([key]) => `${key} '${x[key]}'`);
+    if (unknown.length) problems.push(`exclude[${i}] names ${unknown.join(' and ')}, not in the suite`);
+  }
   if (problems.length) throw new SuiteFileError(`${file}:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return {
     file: path.resolve(file), name: raw.name ?? path.basename(file).replace(/\.(json|ya?ml)$/i, ''), models, boards: raw.boards, schedules, datasets,
+    exclude: raw.exclude ?? [],
     ...(raw.baseline ? { baseline: at(raw.baseline) } : {}), gate: raw.gate ?? {},
   };
 }
@@ -130,14 +148,24 @@ export function loadSuite(file: string): Suite {
   return parseSuite(text, file);
 }
 
-/** The matrix in a stable order: model, dataset, board, schedule; a model runs only on the datasets it names. */
+function excluded(suite: Suite, cell: Omit<SuiteCell, 'id'>): boolean {
+  return suite.exclude.some((x) => (x.model === undefined || x.model === cell.model.name) && (x.dataset === undefined || x.dataset === cell.dataset.name)
+    && (x.board === undefined || x.board === cell.board) && (x.schedule === undefined || x.schedule === cell.schedule.name));
+}
+
+/**
+ * The matrix in a stable order: model, dataset, board, schedule; a model runs only on the datasets it names, and
+ * excluded combinations are left out.
+ */
 export function expandCells(suite: Suite): SuiteCell[] {
   const cells: SuiteCell[] = [];
   for (const model of suite.models) {
     for (const dataset of suite.datasets.filter((d) => !model.datasets || model.datasets.includes(d.name))) {
       for (const board of suite.boards) {
         for (const schedule of suite.schedules) {
-          cells.push({ id: `${model.name}__${dataset.name}__${board}__${schedule.name}`, model, board, schedule, dataset });
+          if (excluded(suite, { model, board, schedule, dataset })) continue;
+          const planned = model.schedules?.[schedule.name];
+          cells.push({ id: `${model.name}__${dataset.name}__${board}__${schedule.name}`, model, board, schedule: planned ? { ...schedule, request: planned } : schedule, dataset });
         }
       }
     }
