@@ -14,7 +14,7 @@ import { SUMMARY_FILE, cellResults, type CellSummary, type SuiteSummary } from '
 
 interface Row { cell: CellSummary; results?: Results; }
 
-const HEADER = ['cell', 'model', 'dataset', 'board', 'schedule', 'samples', 'accuracy', 'bit-exact', 'latency p50', 'SRAM measured', 'flash', 'verdict'];
+const HEADER = ['model', 'dataset', 'board', 'schedule', 'samples', 'accuracy', 'bit-exact', 'latency p50', 'SRAM measured', 'flash', 'verdict'];
 
 function accuracyText(r: Results): string {
   if (r.accuracy) return `top-1 ${formatPercent(r.accuracy.top1, 1)}`;
@@ -31,9 +31,9 @@ function latencyText(r: Results): string {
 function cells(row: Row): string[] {
   const { cell, results: r } = row;
   const verdict = cell.status === 'passed' ? 'pass' : cell.status === 'error' ? 'ERROR' : 'FAIL';
-  if (!r) return [cell.id, cell.model, cell.dataset, cell.board, cell.schedule, '-', '-', '-', '-', '-', '-', verdict];
+  if (!r) return [cell.model, cell.dataset, cell.board, cell.schedule, '-', '-', '-', '-', '-', '-', verdict];
   const rate = r.fidelity?.bitExactRate ?? r.agreement;
-  return [cell.id, cell.model, cell.dataset, cell.board, cell.schedule, formatInteger(r.count), accuracyText(r), rate === undefined ? '-' : formatPercent(rate, 1),
+  return [cell.model, cell.dataset, cell.board, cell.schedule, formatInteger(r.count), accuracyText(r), rate === undefined ? '-' : formatPercent(rate, 1),
     latencyText(r), r.sram?.measuredPeakBytes !== undefined ? formatBytes(r.sram.measuredPeakBytes) : '-',
     r.flash ? formatBytes(r.flash.codeBytes + r.flash.modelBytes) : '-', verdict];
 }

@@ -78,7 +78,7 @@ export function renderMemoryChart(input: MemoryChartInput): string {
   if (input.measuredBytes !== undefined && input.measuredBytes <= scale) {
     const y = px(yOf(input.measuredBytes, scale));
     parts.push(`<line class="measured-line" x1="${MARGIN.left}" x2="${MARGIN.left + PLOT_W}" y1="${y}" y2="${y}"/>`
-      + `<text class="measured-label" x="${MARGIN.left + 4}" y="${px(Number(y) - 4)}" text-anchor="start">measured total ${escapeHtml(formatKiB(input.measuredBytes))}</text>`);
+      + `<text class="measured-label" x="${MARGIN.left + PLOT_W}" y="${px(Number(y) + 12)}" text-anchor="end">measured total ${escapeHtml(formatKiB(input.measuredBytes))}</text>`);
   }
   if (peak >= 0) {
     const op = ops[peak];

@@ -68,8 +68,9 @@ export function renderOpLatencyChart(series: readonly OpSeries[], title: string)
     `<text class="axis-label" x="${MARGIN.left + PLOT_W / 2}" y="${HEIGHT - 8}" text-anchor="middle">operator (execution order)</text>`,
     `<text class="axis-label" x="12" y="${MARGIN.top + PLOT_H / 2}" transform="rotate(-90 12 ${MARGIN.top + PLOT_H / 2})" text-anchor="middle">${escapeHtml(series[0]?.unit ?? '')}</text>`);
   series.forEach((s, i) => {
-    parts.push(`<rect x="${MARGIN.left + 220 + i * 180}" y="8" width="10" height="10" fill="${COLOURS[i % COLOURS.length]}"/>`
-      + `<text class="tick" x="${MARGIN.left + 234 + i * 180}" y="17">${escapeHtml(s.label)}</text>`);
+    const x = WIDTH - MARGIN.right - (series.length - i) * 200;
+    parts.push(`<rect x="${x}" y="8" width="10" height="10" fill="${COLOURS[i % COLOURS.length]}"/>`
+      + `<text class="tick" x="${x + 14}" y="17">${escapeHtml(s.label)}</text>`);
   });
   return `<svg class="chart op-latency-chart" data-groups="${groups.length}" data-series="${series.length}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(title)}">`
     + `<text class="chart-title" x="${MARGIN.left}" y="16">${escapeHtml(title)}</text>${parts.join('')}</svg>`;
