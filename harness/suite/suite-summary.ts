@@ -58,7 +58,7 @@ function rowCheck(row: ComparisonRow): CellCheck {
 }
 
 /** The checks of one finished cell: its budgets, its fidelity, and every row of the comparison with its baseline. */
-export function cellChecks(results: Results, gate: GateSettings, baseline: Results | undefined | 'missing'): CellCheck[] {
+export function cellChecks(results: Results, gate: GateSettings, baseline: Results | undefined | 'missing' | { unreadable: string }): CellCheck[] {
   const checks: CellCheck[] = evaluateChecks(results).map((c) => ({ id: `budget.${c.id}`, title: c.title, passed: c.passed, message: c.message }));
   const rate = results.fidelity?.bitExactRate ?? results.agreement;
   if (rate !== undefined) {
@@ -69,6 +69,8 @@ export function cellChecks(results: Results, gate: GateSettings, baseline: Resul
   }
   if (baseline === 'missing') {
     checks.push({ id: 'baseline.cell', title: 'vs baseline: cell present', passed: gate.limits.allowMissing === true, message: 'the baseline suite has no results for this cell' });
+  } else if (baseline && 'unreadable' in baseline) {
+    checks.push({ id: 'baseline.cell', title: 'vs baseline: cell readable', passed: false, message: baseline.unreadable });
   } else if (baseline) {
     const comparison = compareResults(baseline, results, gate.limits);
     checks.push(...comparison.rows.map(rowCheck));
@@ -85,10 +87,14 @@ export function summarizeCell(outcome: CellOutcome, suiteDir: string, gate: Gate
     return { ...base, status: 'error', error: outcome.error, checks: [{ id: 'run', title: 'cell ran', passed: false, message: outcome.error }] };
   }
   const results = loadResults(path.resolve(suiteDir, outcome.dir));
-  let baseline: Results | 'missing' | undefined;
+  let baseline: Results | 'missing' | { unreadable: string } | undefined;
   if (baselineDir) {
     const file = path.join(baselineDir, CELLS_DIR, outcome.id, 'results.json');
-    baseline = fs.existsSync(file) ? loadResults(file) : 'missing';
+    try {
+      baseline = fs.existsSync(file) ? loadResults(file) : 'missing';
+    } catch (e) {
+      baseline = { unreadable: (e as Error).message.replace(/\n\s*/g, ' ') };
+    }
   }
   const checks = [{ id: 'run', title: 'cell ran', passed: true, message: `${results.count} samples, ${results.skipped.length} skipped` }, ...cellChecks(results, gate, baseline)];
   return { ...base, status: checks.every((c) => c.passed) ? 'passed' : 'failed', checks };

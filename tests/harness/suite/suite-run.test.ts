@@ -98,25 +98,32 @@ test('gates against a baseline suite: passes on itself, fails one line per regre
   expect(same.status).toBe(0);
   expect(summaryOf(tonight).cells.every((c) => c.checks.some((k) => k.id === 'baseline.flash.code' && k.passed))).toBe(true);
 
-  // A baseline whose firmware was 200 KiB smaller and whose patch cell used less SRAM: tonight regressed.
+  // A baseline whose firmware code was 2 KiB smaller and whose patch cell used less SRAM: tonight regressed.
   const smaller = path.join(work, 'smaller');
   fs.cpSync(first, smaller, { recursive: true });
   const cellFile = path.join(smaller, 'cells', CELLS[1], 'results.json');
   const r = JSON.parse(fs.readFileSync(cellFile, 'utf8')) as Results;
-  r.flash!.codeBytes -= 200 * 1024;
+  r.flash!.codeBytes -= 2048;
   r.sram!.measuredPeakBytes! -= 64;
+  r.sram!.arenaPeakBytes! -= 64;
   fs.writeFileSync(cellFile, JSON.stringify(r));
   const worse = await cli(['suite', suiteFile, '--out', tonight, '--baseline', smaller]);
+  expect(worse.stderr).not.toMatch(/mcubench:/);
   expect(worse.status).toBe(1);
   const lines = worse.stdout.split('\n').filter((l) => l.startsWith('FAIL '));
   expect(lines).toEqual([
     expect.stringMatching(new RegExp(`^FAIL ${CELLS[1]} baseline\\.sram\\.measuredPeak: SRAM measured peak: .* \\(\\+64 B; limit <= \\+0 B\\) REGRESSED$`)),
-    expect.stringMatching(new RegExp(`^FAIL ${CELLS[1]} baseline\\.flash\\.code: flash code: .* \\(\\+204,800 B; limit <= \\+1,024 B\\) REGRESSED$`)),
+    expect.stringMatching(new RegExp(`^FAIL ${CELLS[1]} baseline\\.flash\\.code: flash code: .* \\(\\+2,048 B; limit <= \\+1,024 B\\) REGRESSED$`)),
   ]);
   expect(worse.stdout).toContain('FAIL: 3 of 4 cells passed, 1 failed');
   const report = await cli(['report', tonight, '--format', 'junit']);
   expect(report.status).toBe(1);
   expect(report.stdout).toMatch(/<failure message="SRAM measured peak/);
+  // A baseline cell that cannot be read fails that cell's check; the suite still reports.
+  fs.writeFileSync(cellFile, '{ "model": ');
+  const broken = await cli(['suite', suiteFile, '--out', tonight, '--baseline', smaller]);
+  expect(broken.status).toBe(1);
+  expect(broken.stdout).toMatch(new RegExp(`FAIL ${CELLS[1]} baseline\\.cell: .*not valid JSON`));
 });
 
 test('the HTML summary renders in headless Chromium with memory and per-operator latency charts', async () => {
