@@ -3,6 +3,7 @@
 import { loadBoard, type ResolvedBoard } from '../boards';
 import type { FirmwareBuild } from '../build';
 import type { BoardClientOptions } from '../link/protocol-client';
+import { expectedInferenceMs, timeoutsFor, type LinkTimeouts } from '../link/timeouts';
 import type { Transport } from '../link/transport';
 import type { Graph } from '../model/graph';
 import { NativeModel } from '../native';
@@ -17,13 +18,13 @@ import { planSummary } from './plan-summary';
 import type { Executor, ExecutorDescription, ExecutorRun, JournalledRun } from './executor';
 
 /**
- * How long the host waits for a RUN's result once the board has ACKed it, before retransmitting the RUN (which a
- * board that lost its STATS answers from its cache). Scaled by the model's MACs: the reference kernels take ~20-30
- * guest instructions per MAC and QEMU runs them at 100+ MIPS; 50 MIPS at 30 instructions/MAC leaves margin for a
- * loaded host.
+ * The link's waits for this board and model (harness/link/timeouts.ts): reply and per-byte waits from the board's
+ * UART (a QEMU pty ignores the baud rate), the RUN wait from the model's MACs.
  */
-export function runTimeoutMs(macs: number): number {
-  return Math.max(5_000, Math.ceil((macs * 30) / 50e6) * 1000);
+export function linkTimeouts(board: ResolvedBoard, macs: number): LinkTimeouts {
+  const emulated = board.board.flash.method === 'qemu';
+  const inferenceMs = expectedInferenceMs(macs, emulated ? { emulated } : { emulated, clockHz: board.board.clockHz });
+  return timeoutsFor({ emulated, inferenceMs, ...(emulated ? {} : { baudRate: board.board.uart.baud }) });
 }
 
 export interface BoardExecutorOptions {
@@ -39,8 +40,8 @@ export interface BoardExecutorOptions {
   maxRestarts?: number;
   onNote?: (note: string) => void;
   onBuildLine?: (line: string) => void;
-  /** Real boards: hardware map and probe factory for flashing over ST-Link (see harness/flash/device). */
-  device?: BoardSessionOptions['device'];
+  /** Real boards: hardware map and flasher (see harness/targets). */
+  target?: BoardSessionOptions['target'];
 }
 
 /** What the board reports per sample; journalled with the sample, so a resumed run summarises the same. */
@@ -80,7 +81,7 @@ export class BoardExecutor implements Executor {
     });
     const session = await BoardSession.start({
       board, elf: firmware.elf, modelHash: image.modelHash, modelName, wrapTransport: options.wrapTransport,
-      client: { runTimeoutMs: runTimeoutMs(schedule.plan.macs), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, device: options.device,
+      client: { ...linkTimeouts(board, schedule.plan.macs), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, target: options.target,
     });
     return new BoardExecutor(board, schedule, memory, firmware, image.modelHash, host, session, planSummary(graph, schedule));
   }

@@ -7,7 +7,8 @@ import { NativeModel } from '../../../harness/native';
 import { packImage } from '../../../harness/pack/pack-image';
 import { selectSchedule, type ScheduleRequest } from '../../../harness/pack/select-schedule';
 import { BENCH_STACK_BYTES, BENCH_STATIC_BASE_BYTES, benchMemory, inputLivesInArena } from '../../../harness/run/bench-firmware';
-import { runTimeoutMs } from '../../../harness/run/board-executor';
+import { linkTimeouts } from '../../../harness/run/board-executor';
+import { perByteMsForBaud } from '../../../harness/link/timeouts';
 import { bestFittingPatchPlan, checkSramFit } from '../../../harness/run/board-fit';
 import { sharedModel } from '../../support/paths';
 
@@ -90,7 +91,11 @@ describe('bestFittingPatchPlan: mcunet-in3 on emu-f412 (256 KB)', () => {
   });
 });
 
-test('run timeout grows with the model\'s MACs, never below 5 s', () => {
-  expect(runTimeoutMs(1e6)).toBe(5000);
-  expect(runTimeoutMs(82.76e6)).toBe(50_000);
+test('link waits come from the board (pty or UART rate) and the model\'s MACs (3x the expected inference, at least 1 s)', () => {
+  // QEMU: 30 instructions per MAC at 150 MIPS; mcunet-in3's 82.76 M MACs take ~16.6 s, so RUN waits 3x that.
+  expect(linkTimeouts(loadBoard('emu-f746'), 82.76e6)).toEqual({ replyTimeoutMs: 500, perByteMs: 0.1, runTimeoutMs: 3 * 16_552 });
+  expect(linkTimeouts(loadBoard('emu-f746'), 1e6).runTimeoutMs).toBe(1000);
+  // Silicon: 30 cycles per MAC at the board's 216 MHz clock; the UART's wire time per byte.
+  const disco = loadBoard('stm32f746g-disco');
+  expect(linkTimeouts(disco, 82.76e6)).toEqual({ replyTimeoutMs: 250, perByteMs: perByteMsForBaud(disco.board.uart.baud), runTimeoutMs: 3 * 11_495 });
 });

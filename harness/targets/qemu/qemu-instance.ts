@@ -102,6 +102,11 @@ export class QemuInstance {
     await this.qmp.execute('cont');
   }
 
+  /** Restarts the guest from its reset vector (QMP system_reset). */
+  async systemReset(): Promise<void> {
+    await this.qmp.execute('system_reset');
+  }
+
   /** Ends QEMU: QMP quit, then SIGTERM, then SIGKILL, each after a grace period. Safe to call twice. */
   async stop(): Promise<QemuExit> {
     if (!this.exitInfo) {
