@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { listBoardIds, loadBoard } from '../boards';
+import { UserError } from '../errors';
 
 /** The serialisable record; run-time state (busy, failures) belongs elsewhere. */
 export interface LabEntry {
@@ -21,7 +22,7 @@ export interface LabMap {
   boards: LabEntry[];
 }
 
-export class LabError extends Error {
+export class LabError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'LabError';

@@ -4,7 +4,7 @@
 import type { ResolvedBoard } from '../boards';
 import { BoardResetError, LinkError } from '../link/link-errors';
 import type { HelloAck } from '../link/messages';
-import { BoardClient, type BoardClientOptions, type SampleResult } from '../link/protocol-client';
+import { BoardClient, type BoardClientOptions, type SampleRun } from '../link/protocol-client';
 import { SerialTransport } from '../link/serial-transport';
 import type { Transport } from '../link/transport';
 import { launchTarget, type Target, type TargetLaunchOptions } from '../targets';
@@ -59,7 +59,7 @@ export class BoardSession {
    * Runs one sample. A link failure (no answer, port gone, board reset) restarts the board and retries the sample
    * once; a second failure is a LinkError naming the sample. A board that answers with NACK/ERROR is not retried.
    */
-  async runSample(index: number, name: string, input: Uint8Array): Promise<SampleResult> {
+  async runSample(index: number, name: string, input: Uint8Array): Promise<SampleRun> {
     for (let attempt = 0; ; attempt++) {
       try {
         if (!this.client) await this.recover(`board not running`);

@@ -1,7 +1,7 @@
 // `mcubench boards`: the boards this checkout knows (boards/*.json), with their chip limits, and any attached ST-LINK.
 import type { Command } from 'commander';
 import { loadAllBoards, scanStlinkProbes, type ResolvedBoard } from '../../boards';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
 import { boardsScan } from './boards-scan';
 
 export function registerBoards(program: Command): void {

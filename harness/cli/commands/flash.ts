@@ -11,7 +11,7 @@ import { hex32 } from '../../flash/probe';
 import { SimStm32Target, SimulatedStlink, simulatedProbeFactory } from '../../flash/stlink/sim';
 import { StlinkFlasher } from '../../flash/stlink/stlink-flasher';
 import { targetKindFor } from '../../targets';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
 
 interface FlashCliOptions {
   board: string;

@@ -54,7 +54,7 @@ describe('validateResults', () => {
 
   it('requires split and patches for a patch schedule, and a plan peak no lower than any op', () => {
     const r = readFixture(BOARD_RUN);
-    delete r.schedule.split;
+    delete (r.schedule as { split?: number }).split;
     r.plan!.layerBased.peakBytes = 1000;
     const message = errorOf(r);
     expect(message).toContain('field "schedule.split" is missing');
