@@ -37,7 +37,7 @@ export function describeSchedule(label: ScheduleLabel): string {
 export function bestFittingPatchPlan(graph: Graph, board: ResolvedBoard, io: { inputBytes: number; outputBytes: number }): FittingPatchPlan | undefined {
   const budget = boardSramBytes(board);
   const need = (arenaSize: number, scratchSize: number): number =>
-    sramNeed(board, benchMemoryFor({ arenaSize, scratchSize, ...io, inputInArena: false }));
+    sramNeed(board, benchMemoryFor({ arenaSize, scratchSize, inputBytes: io.inputBytes, outputBytes: io.outputBytes, inputInArena: false }));
   const layer = planLayers(graph);
   const { candidates } = searchPatchPlans(graph, Number.POSITIVE_INFINITY, layer.peakBytes);
   // The peak is a lower bound of the arena: candidates over budget on it alone need no full plan.

@@ -24,6 +24,6 @@ export { flasherFor } from './device/flashers';
 export { locateBoard, type BoardLocation, type LabSource } from './device/lab-lookup';
 export { QemuTarget } from './qemu/qemu-target';
 export { checkElfPlacement, readLoadSegments } from './qemu/elf-placement';
-export { liveChildCount } from './qemu/process-registry';
+export { liveChildCount, reapOrphans } from '../process/children';
 export { formatCommand, qemuArgs, QEMU_BINARY } from './qemu/qemu-args';
 export { QemuInstance, type LaunchOptions, type QemuExit } from './qemu/qemu-instance';
