@@ -10,7 +10,7 @@ import { planImage, type PlannedImage } from '../pack/image-for-model';
 import { readImage } from '../pack/read-image';
 import { scheduleLabel } from '../pack/schedule';
 import type { ScheduleRequest } from '../pack/select-schedule';
-import { benchMemory, buildBenchFirmware, type BenchMemory } from './bench-firmware';
+import { benchMemory, buildBenchFirmware, type BenchKernels, type BenchMemory } from './bench-firmware';
 import { bestFittingPatchPlan, checkSramFit } from './board-fit';
 import { BuildError } from './build-error';
 import type { FirmwareBuild } from './build-firmware';
@@ -29,6 +29,8 @@ export interface BoardFirmwareRequest {
   modelName: string;
   schedule: ScheduleRequest;
   onBuildLine?: (line: string) => void;
+  /** Kernel selection of the build (default: the model's ops only, optimized twins). */
+  kernels?: BenchKernels;
 }
 
 export interface BoardImage extends PlannedImage {
@@ -63,7 +65,7 @@ export async function prepareBoardFirmware(request: BoardFirmwareRequest): Promi
   else fs.utimesSync(imageFile, new Date(), new Date());
   pruneImages(IMAGE_CACHE, IMAGES_KEPT);
   try {
-    const firmware = await buildBenchFirmware(board, imageFile, memory, request.onBuildLine);
+    const firmware = await buildBenchFirmware(board, imageFile, memory, request.onBuildLine, request.kernels);
     return { ...prepared, firmware };
   } catch (err) {
     // The linker's verdict when the estimate above was too optimistic: name the model too.

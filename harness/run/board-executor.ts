@@ -17,6 +17,7 @@ import { mainSramBytes } from '../metrics/sram';
 import { scheduleLabel, type Schedule } from '../pack/schedule';
 import type { ScheduleRequest } from '../pack/select-schedule';
 import type { PlanSummary, Results, SampleProvenance } from '../report/results';
+import type { BenchKernels } from '../build/bench-firmware';
 import { BoardSession, type BoardSessionOptions } from './board-session';
 import { planSummary } from './plan-summary';
 import type { Executor, ExecutorDescription, ExecutorRun, JournalledRun } from './executor';
@@ -48,6 +49,8 @@ export interface BoardExecutorOptions {
   target?: BoardSessionOptions['target'];
   /** The queue agent running this executor, recorded with every sample (mcubench agent). */
   agent?: string;
+  /** Kernel selection of the firmware build (bench:device compares references with twins). */
+  kernels?: BenchKernels;
 }
 
 /** What the board reports per sample; journalled with the sample, so a resumed run summarises the same. */
@@ -84,7 +87,7 @@ export class BoardExecutor implements Executor {
     const board = typeof options.board === 'string' ? loadBoard(options.board) : options.board;
     const { graph, modelName } = options;
     const { schedule, image, memory, firmware, graph: packedGraph } = await prepareBoardFirmware({
-      board, graph, modelName, schedule: options.schedule, onBuildLine: options.onBuildLine,
+      board, graph, modelName, schedule: options.schedule, onBuildLine: options.onBuildLine, kernels: options.kernels,
     });
     // The same image in the host addon: the reference every board output is compared with.
     const host = new NativeModel(image.bytes, modelName);
