@@ -120,8 +120,8 @@ describe('C endpoint over a pty with SerialTransport', () => {
     const ep = await startEndpoint({ exe });
     const { client } = await connect(ep, { replyTimeoutMs: 300 });
     expect(await client.hello()).toMatchObject({ maxPayload: 128, rxBufferSize: 142, maxOps: 16 });
-    await runAndCheck(client, 3, 2000); // 17 input chunks of 120 bytes, 9 output reads
-    expect(client.counters.requests).toBe(1 + 1 + 17 + 1 + 1 + 9);
+    await runAndCheck(client, 3, 2000); // 41 input chunks of 49 bytes (two 71-byte frames fill the 142-byte buffer), 9 output reads
+    expect(client.counters.requests).toBe(1 + 1 + 41 + 1 + 1 + 9);
     expect(ep.runsOf(3)).toBe(1);
   });
 
