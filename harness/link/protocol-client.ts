@@ -13,6 +13,7 @@ import {
   encodePing, encodeRun, encodeSetBaud, type HelloAck, type RunStats,
 } from './messages';
 import { LINK_ERROR, PROTOCOL } from './protocol-ids';
+import { RttEstimator } from './rtt-estimator';
 import type { Transport, Unsubscribe } from './transport';
 
 export { perByteMsForBaud, timeoutsFor } from './timeouts';
@@ -34,6 +35,11 @@ export interface BoardClientOptions {
   minChunk?: number;
   /** Bytes of input frames in flight at once; default and upper bound: the board's receive buffer. */
   windowBytes?: number;
+  /**
+   * Input frames in flight at once (default: as many as the window holds). 1 is protocol version 1's stop-and-wait
+   * with chunks as large as the receive buffer: kept to measure against (bench/link.ts).
+   */
+  maxChunksInFlight?: number;
   /**
    * Baud rates for a transport that has one (a UART behind an ST-Link VCP): the board boots at `boot`; after HELLO
    * both ends move to `fast`, or stay at `boot` when the switch fails. Leave out for a QEMU pty (it ignores baud).
@@ -74,11 +80,17 @@ export class BoardClient {
   readonly counters = { requests: 0, retransmissions: 0, staleFrames: 0, chunksResent: 0, chunkShrinks: 0 };
   /** The outcome of the last baud negotiation (undefined until hello() with `baud` set). */
   baudOutcome?: BaudOutcome;
+  /** Where the time of the last runSample() went, in ms: input upload (INPUT_BEGIN to INPUT_END's ACK), run, output. */
+  lastTimings?: { inputMs: number; runMs: number; outputMs: number };
   private readonly options: Required<Omit<BoardClientOptions, 'maxChunk' | 'windowBytes' | 'baud'>> & Pick<BoardClientOptions, 'windowBytes' | 'baud'> & { maxChunk: number };
   private readonly clock: LinkClock;
   /** Input chunk size that got through lately; shrinks on failures, grows back on success. */
   private inputChunk?: number;
   private outputChunk?: number;
+  /** Decoder damage counted when the session opened: more since then marks a noisy line. */
+  private noiseAtHello = 0;
+  /** Round trips of input chunks and output reads, for their retransmission timeouts. */
+  private rtt?: RttEstimator;
   private readonly decoder = new FrameDecoder();
   private readonly unsubscribe: Unsubscribe[];
   private pending?: Pending;
@@ -98,6 +110,7 @@ export class BoardClient {
       runId: options.runId ?? Math.floor(Math.random() * 0x1_0000_0000),
       maxChunk: options.maxChunk ?? Number.POSITIVE_INFINITY,
       minChunk: options.minChunk ?? 16,
+      maxChunksInFlight: options.maxChunksInFlight ?? Number.POSITIVE_INFINITY,
       windowBytes: options.windowBytes,
       baud: options.baud,
       clock: options.clock ?? systemClock,
@@ -146,6 +159,8 @@ export class BoardClient {
           throw new LinkError(`board ${ack.boardId} reports a ${ack.rxBufferSize}-byte receive buffer, too small for any INPUT_CHUNK`);
         }
         this.info = ack;
+        this.noiseAtHello = this.decoder.crcErrors + this.decoder.droppedBytes;
+        this.rtt = undefined;
         this.inputChunk = undefined;
         this.outputChunk = undefined;
       } finally {
@@ -215,9 +230,11 @@ export class BoardClient {
         );
       }
       const at = (request: string) => ({ sample: index, request });
+      const started = this.clock.now();
       await this.exchange(at('INPUT_BEGIN'), FRAME_TYPE.INPUT_BEGIN, encodeInputBegin(index, input.length), 0, acked(FRAME_TYPE.INPUT_BEGIN));
       if (input.length > 0) await this.streamInput(index, input);
       await this.exchange(at('INPUT_END'), FRAME_TYPE.INPUT_END, encodeInputEnd(index, crc32Of(input)), 0, acked(FRAME_TYPE.INPUT_END));
+      const uploaded = this.clock.now();
       const stats = await this.exchange(at('RUN'), FRAME_TYPE.RUN, encodeRun(index), Math.max(this.options.runTimeoutMs, 1), (f) => {
         if (f.type !== FRAME_TYPE.STATS) return undefined;
         const s = decodeStats(f.payload);
@@ -226,7 +243,9 @@ export class BoardClient {
       if (stats.outputLength > info.outputCapacity) {
         throw new LinkError(`board reported ${stats.outputLength} output bytes for sample ${index}, more than its ${info.outputCapacity}-byte buffer`, at('RUN'));
       }
+      const ran = this.clock.now();
       const output = await this.readOutput(index, stats.outputLength);
+      this.lastTimings = { inputMs: uploaded - started, runMs: ran - uploaded, outputMs: this.clock.now() - ran };
       if (crc32Of(output) !== stats.outputCrc) {
         throw new LinkError(`output of sample ${index} does not match the CRC in its STATS: the board or the link corrupted it`, { sample: index });
       }
@@ -236,7 +255,8 @@ export class BoardClient {
 
   /** Largest data bytes per INPUT_CHUNK: two frames fit the board's receive buffer, so one is always in flight. */
   private largestInputChunk(info: HelloAck): number {
-    const frameRoom = Math.min(info.maxPayload + FRAME_OVERHEAD, Math.floor(this.windowBytes(info) / 2));
+    const framesInWindow = Math.min(2, this.options.maxChunksInFlight);
+    const frameRoom = Math.min(info.maxPayload + FRAME_OVERHEAD, Math.floor(this.windowBytes(info) / framesInWindow));
     return Math.max(1, Math.min(frameRoom - FRAME_OVERHEAD - CHUNK_HEADER, this.options.maxChunk));
   }
 
@@ -259,14 +279,17 @@ export class BoardClient {
     const largest = this.largestInputChunk(info);
     const smallest = Math.min(this.options.minChunk, largest);
     const window = this.windowBytes(info);
-    const timeoutMs = this.options.replyTimeoutMs + this.options.perByteMs * (window + MAX_FRAME);
+    const rtt = (this.rtt ??= new RttEstimator(MIN_RTO_MS, this.options.replyTimeoutMs + this.options.perByteMs * (window + MAX_FRAME)));
     let size = Math.min(this.inputChunk ?? largest, largest);
     let held = 0; // bytes the board has confirmed
     let next = 0; // next offset to send
     let epoch = 0; // bumped on every rewind: answers to chunks sent before it cannot trigger another
     let streak = 0;
     let silentTimeouts = 0;
-    const inFlight = new Map<number, { end: number; bytes: number; epoch: number }>();
+    // Frames allowed in flight: halved on every loss, one more per chunk that gets through (as TCP's congestion
+    // window), so a noisy line does not throw away a whole window of good chunks behind each damaged one.
+    let framesAllowed = this.options.maxChunksInFlight;
+    const inFlight = new Map<number, { end: number; bytes: number; epoch: number; sentAt: number }>();
     let inFlightBytes = 0;
     return new Promise<void>((resolve, reject) => {
       let timer: unknown;
@@ -295,19 +318,23 @@ export class BoardClient {
       };
       const rewind = () => {
         if (next > held) this.counters.chunksResent++;
+        // At least two: a loss is then reported by the next chunk's NACK instead of waiting out a timeout.
+        framesAllowed = Math.max(Math.min(2, this.options.maxChunksInFlight), Math.floor(Math.min(framesAllowed, inFlight.size + 1) / 2));
         next = held;
         epoch++;
         shrink();
       };
       const armTimer = () => {
         this.clock.clearTimeout(timer);
-        timer = this.clock.setTimeout(onTimeout, timeoutMs);
+        // The measured round trip, plus the line time of everything still queued ahead of the next answer.
+        timer = this.clock.setTimeout(onTimeout, rtt.timeoutMs + this.options.perByteMs * inFlightBytes);
       };
       const onTimeout = () => {
+        rtt.timedOut();
         // Whatever is still unanswered is lost; a board that sent nothing intelligible at all counts toward the limit.
         const garbled = this.decoder.crcErrors + this.decoder.droppedBytes > noiseMark;
         noiseMark = this.decoder.crcErrors + this.decoder.droppedBytes;
-        if (!garbled && ++silentTimeouts > this.options.retries) {
+        if (!garbled && ++silentTimeouts > this.silentRetryLimit(this.options.retries)) {
           finish(new LinkError(`board stopped answering after ${this.options.retries} retries ${describeContext(context)}`, { ...context }));
           return;
         }
@@ -319,10 +346,10 @@ export class BoardClient {
       let noiseMark = this.decoder.crcErrors + this.decoder.droppedBytes;
       let lastSeq = this.seq;
       const pump = () => {
-        while (next < input.length && (inFlight.size === 0 || inFlightBytes + size + CHUNK_HEADER + FRAME_OVERHEAD <= window)) {
+        while (next < input.length && (inFlight.size === 0 || (inFlight.size < framesAllowed && inFlightBytes + size + CHUNK_HEADER + FRAME_OVERHEAD <= window))) {
           const end = Math.min(next + size, input.length);
           const frame = encodeFrame(FRAME_TYPE.INPUT_CHUNK, this.seq, encodeInputChunk(index, next, input.subarray(next, end)));
-          inFlight.set(this.seq, { end, bytes: frame.length, epoch });
+          inFlight.set(this.seq, { end, bytes: frame.length, epoch, sentAt: this.clock.now() });
           inFlightBytes += frame.length;
           lastSeq = this.seq;
           context.seq = lastSeq; // errors name the newest chunk frame
@@ -341,6 +368,7 @@ export class BoardClient {
         handle: (f) => {
           const chunk = inFlight.get(f.seq)!;
           forget(f.seq);
+          rtt.sample(this.clock.now() - chunk.sentAt); // each chunk frame is sent once: its answer is unambiguous
           try {
             if (f.type === FRAME_TYPE.NACK) {
               const nack = decodeNack(f.payload);
@@ -361,6 +389,7 @@ export class BoardClient {
             if (value.received > held) {
               held = value.received;
               silentTimeouts = 0;
+              framesAllowed = Math.min(this.options.maxChunksInFlight, framesAllowed + 1);
               if (++streak >= GROW_AFTER && size < largest) {
                 size = Math.min(largest, size * 2);
                 streak = 0;
@@ -404,7 +433,7 @@ export class BoardClient {
             throw new MalformedPayloadError(`OUTPUT_CHUNK carries ${c.data.length} bytes for a request of ${want}`);
           }
           return c.data;
-        }, size > smallest ? 1 : undefined);
+        }, size > smallest ? 1 : undefined, this.rtt && { estimator: this.rtt, answerBytes: FRAME_OVERHEAD + CHUNK_HEADER + want });
       } catch (error) {
         if (!(error instanceof NoAnswerError) || size <= smallest || ++failures > 4 * this.options.retries) throw error;
         size = Math.max(smallest, Math.floor(size / 2));
@@ -414,6 +443,7 @@ export class BoardClient {
       }
       output.set(got, offset);
       offset += got.length;
+      failures = 0;
       if (++streak >= GROW_AFTER && size < largest) {
         size = Math.min(largest, size * 2);
         streak = 0;
@@ -429,7 +459,7 @@ export class BoardClient {
    * Timeouts while the line delivers only damaged frames (the board is answering; the answers are garbled) count
    * against a limit ten times larger than silent ones.
    */
-  private exchange<T>(where: LinkErrorContext, type: number, payload: Uint8Array, workMs: number, accept: Accept<T>, retryLimit?: number): Promise<T> {
+  private exchange<T>(where: LinkErrorContext, type: number, payload: Uint8Array, workMs: number, accept: Accept<T>, retryLimit?: number, rtt?: { estimator: RttEstimator; answerBytes: number }): Promise<T> {
     const seq = this.seq;
     this.seq = (this.seq + 1) & 0xffff;
     const context = { ...where, seq };
@@ -443,6 +473,8 @@ export class BoardClient {
     let timeoutMs = replyTimeoutMs + perByteMs * (frame.length + MAX_FRAME);
     this.counters.requests++;
     return new Promise<T>((resolve, reject) => {
+      let sentAt = 0;
+      let resent = false;
       let silent = 0;
       let garbled = 0;
       let noiseMark = this.decoder.crcErrors + this.decoder.droppedBytes;
@@ -455,10 +487,14 @@ export class BoardClient {
         this.clock.clearTimeout(timer);
         if (this.pending === pending) this.pending = undefined;
         if (error) reject(error);
-        else resolve(value as T);
+        else {
+          if (rtt && !resent) rtt.estimator.sample(this.clock.now() - sentAt);
+          resolve(value as T);
+        }
       };
       const send = () => {
-        timer = this.clock.setTimeout(onTimeout, timeoutMs);
+        sentAt = this.clock.now();
+        timer = this.clock.setTimeout(onTimeout, rtt ? rtt.estimator.timeoutMs + perByteMs * (frame.length + rtt.answerBytes) : timeoutMs);
         this.transport.write(frame).catch((err: Error) =>
           finish(new LinkError(`writing to ${this.transport.name} failed ${describeContext(context)}: ${err.message}`, context)),
         );
@@ -468,10 +504,13 @@ export class BoardClient {
         if (noise > noiseMark) garbled++;
         else silent++;
         noiseMark = noise;
-        if (silent > retries || garbled > GARBLED_FACTOR * retries) {
+        const limits = retryLimit !== undefined ? [retryLimit, retryLimit] : [this.silentRetryLimit(retries), GARBLED_FACTOR * retries];
+        if (silent > limits[0] || garbled > limits[1]) {
           finish(new NoAnswerError(`board stopped answering after ${retries} retries ${describeContext(context)}`, context));
           return;
         }
+        rtt?.estimator.timedOut();
+        resent = true;
         this.counters.retransmissions++;
         send();
       };
@@ -499,6 +538,14 @@ export class BoardClient {
       this.pending = pending;
       send();
     });
+  }
+
+  /**
+   * Silent timeouts allowed in a row. On a line that has damaged frames since hello(), silence is most likely a
+   * request the board never received intact, so it gets the same allowance as a garbled answer.
+   */
+  private silentRetryLimit(retries: number): number {
+    return this.decoder.crcErrors + this.decoder.droppedBytes > this.noiseAtHello ? GARBLED_FACTOR * retries : retries;
   }
 
   /** NACK and ERROR answers become errors; everything else goes to the request's accept function. */
@@ -546,6 +593,8 @@ function acked(type: number): Accept<true> {
   return (f) => (f.type === FRAME_TYPE.ACK && decodeAck(f.payload).requestType === type ? true : undefined);
 }
 
+/** Shortest retransmission timeout for chunks and output reads, whatever the measured round trip. */
+const MIN_RTO_MS = 10;
 /** Successes in a row before a shrunken chunk doubles again. */
 const GROW_AFTER = 8;
 /** Timeouts with only damaged frames received count this many times less than silent ones. */
