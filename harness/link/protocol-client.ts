@@ -182,7 +182,7 @@ export class BoardClient {
     try {
       await this.exchange({ request: 'SET_BAUD' }, FRAME_TYPE.SET_BAUD, encodeSetBaud(fast), 0, acked(FRAME_TYPE.SET_BAUD));
     } catch (error) {
-      if (error instanceof BoardError) return { baud: boot, switched: false, reason: `board refused ${fast} baud (${error.codeName})` };
+      if (error instanceof BoardAnswerError) return { baud: boot, switched: false, reason: `board refused ${fast} baud (${error.codeName})` };
       throw error;
     }
     await transport.drain();
