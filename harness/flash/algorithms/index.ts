@@ -3,3 +3,5 @@ export { flashImage, type FlashImageOptions, type FlashProgress, type FlashResul
 export { isElf, loadFirmwareImage, readElfSegments, toWordBlocks, type FlashBlock, type ImageSegment } from './firmware-image';
 export { sectorLayout, sectorsToErase, type Sector } from './sector-plan';
 export { Stm32Flash, type Stm32FlashOptions } from './stm32-flash';
+export { configureDebugDomain, rdpRemovalHint, refuseReadProtected } from './debug-setup';
+export { prepareTarget } from './prepare-target';

@@ -4,6 +4,7 @@ import * as path from 'path';
 import { loadBoard } from '../../boards';
 import { flashImage, type FlashProgress, type FlashResult } from '../algorithms/flash-image';
 import { loadFirmwareImage } from '../algorithms/firmware-image';
+import { prepareTarget } from '../algorithms/prepare-target';
 import { FlashError, type ProbeFactory, type ProbeInfo, type ProbeSelector } from '../probe';
 import { StlinkProbeFactory } from './stlink-factory';
 
@@ -35,7 +36,7 @@ export async function flashBoard(options: FlashBoardOptions): Promise<FlashBoard
   const factory = options.probeFactory ?? new StlinkProbeFactory();
   const probe = await factory.open(options.probeSelector);
   try {
-    const { dpIdcode } = await probe.attach();
+    const { dpIdcode } = await prepareTarget(probe, chip, board.id);
     const result = await flashImage(probe, chip, segments, {
       imageName: path.basename(options.elfOrBin), boardId: board.id, onProgress: options.onProgress, run: !options.halt,
     });
