@@ -5,3 +5,4 @@ export { sectorLayout, sectorsToErase, type Sector } from './sector-plan';
 export { Stm32Flash, type Stm32FlashOptions } from './stm32-flash';
 export { configureDebugDomain, rdpRemovalHint, refuseReadProtected } from './debug-setup';
 export { prepareTarget } from './prepare-target';
+export { BUILD_INFO_SECTION, checkFirmwareFor, FirmwareMismatchError, readBuildInfo, type BuildInfo, type FirmwareExpectation } from './build-info';
