@@ -6,6 +6,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadAllBoards, loadBoard, type Chip } from '../../boards';
 import type { FlashProgress } from '../../flash/algorithms/flash-image';
+import { chooseFlasherKind, createFlasher, flashWith, type FlashReport } from '../../flash/flasher';
 import { hex32, type ProbeFactory } from '../../flash/probe';
 import { flashBoard, type FlashBoardResult } from '../../flash/stlink';
 import { SimStm32Target, SimulatedStlink, simulatedProbeFactory } from '../../flash/stlink/sim';
@@ -15,6 +16,7 @@ interface FlashCliOptions {
   board: string;
   probe?: string;
   simulate?: boolean;
+  flasher?: string;
 }
 
 /** The USB serial the simulated ST-Link reports unless --probe names one. */
@@ -28,14 +30,29 @@ export function registerFlash(program: Command): void {
     .requiredOption('--board <id>', 'board id (see mcubench boards)')
     .option('--probe <serial>', 'ST-Link USB serial, when several are attached (see mcubench boards --scan)')
     .option('--simulate', 'dry run: the same flow against the built-in ST-Link + STM32 simulator; no hardware is touched')
+    .option('--flasher <kind>', 'stlink (our driver) | openocd | st-flash | msd (copy to the ST-Link drive); default: the board\'s flash.method')
     .action(async (firmware: string, opts: FlashCliOptions) => {
-      const { board, chip } = loadBoard(opts.board);
+      const resolved = loadBoard(opts.board);
+      const { board, chip } = resolved;
       if (board.type !== 'mcu') {
         const real = loadAllBoards().filter((b) => b.board.type === 'mcu').map((b) => b.board.id);
         throw new UsageError(`'${board.id}' is an emulated board: there is nothing to flash. An emulated board is "flashed" when ` +
           `mcubench run --board ${board.id} builds the firmware and launches QEMU with the ELF. mcubench flash is for real boards: ${real.join(', ')}`);
       }
       if (!fs.existsSync(firmware)) throw new UsageError(`firmware '${firmware}' does not exist; build it with mcubench build --board ${board.id} --out firmware.elf`);
+      const kind = chooseFlasherKind(resolved, opts.flasher);
+      if (kind !== 'stlink') {
+        if (opts.simulate) throw new UsageError(`--simulate runs our ST-Link driver against its simulator; it cannot stand in for ${kind}`);
+        const view = flashProgress(process.stderr);
+        let report: FlashReport;
+        try {
+          report = await flashWith(createFlasher(kind), { board: resolved, firmware, probeSerial: opts.probe, onProgress: view.update });
+        } finally {
+          view.stop();
+        }
+        process.stdout.write(`flashed ${path.basename(firmware)} onto ${board.id} with ${kind} via ${report.via}\n${report.details.map((d) => `  ${d}`).join('\n')}\n`);
+        return;
+      }
       const progress = flashProgress(process.stderr);
       let result: FlashBoardResult;
       try {
