@@ -3,7 +3,7 @@
 // with the board they are asked to program before anything is erased.
 import * as fs from 'fs';
 import { FlashError } from '../probe';
-import { isElf } from './firmware-image';
+import { ElfFormatError, isElf, readElf, SHT_NOBITS } from '../../build/elf';
 
 export const BUILD_INFO_SECTION = '.mcb_build_info';
 const MAGIC = 'mcubench-build-info';
@@ -23,42 +23,27 @@ export class FirmwareMismatchError extends FlashError {
 
 /** Reads .mcb_build_info from an ELF; null for a .bin or an ELF without the section (not built by mcubench). */
 export function readBuildInfo(bytes: Uint8Array, name: string): BuildInfo | null {
-  if (!isElf(bytes) || bytes.length < 52) return null;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (!isElf(bytes)) return null;
+  let sections;
+  try {
+    sections = readElf(bytes, name).sections;
+  } catch (err) {
+    if (err instanceof ElfFormatError) throw new FlashError(err.message);
+    throw err;
+  }
+  const section = sections.find((s) => s.name === BUILD_INFO_SECTION);
+  if (!section) return null;
   const fail = (why: string): never => {
     throw new FlashError(`${name}: ${why}`);
   };
-  const shoff = view.getUint32(32, true);
-  const shentsize = view.getUint16(46, true);
-  const shnum = view.getUint16(48, true);
-  const shstrndx = view.getUint16(50, true);
-  if (shnum === 0 || shoff === 0) return null; // stripped of section headers
-  if (shentsize < 40 || shoff + shnum * shentsize > bytes.length) fail(`section header table (${shnum} × ${shentsize} bytes at ${shoff}) runs past the end of the file`);
-  if (shstrndx >= shnum) fail(`section name table index ${shstrndx} is not below the section count ${shnum}`);
-  const header = (i: number) => {
-    const at = shoff + i * shentsize;
-    return { name: view.getUint32(at, true), offset: view.getUint32(at + 16, true), size: view.getUint32(at + 20, true) };
-  };
-  const names = header(shstrndx);
-  if (names.offset + names.size > bytes.length) fail('section name table runs past the end of the file');
-  const nameAt = (offset: number): string => {
-    let end = names.offset + offset;
-    while (end < names.offset + names.size && bytes[end] !== 0) end++;
-    return Buffer.from(bytes.subarray(names.offset + offset, end)).toString('latin1');
-  };
-  for (let i = 0; i < shnum; i++) {
-    const section = header(i);
-    if (section.name >= names.size || nameAt(section.name) !== BUILD_INFO_SECTION) continue;
-    if (section.offset + section.size > bytes.length) fail(`${BUILD_INFO_SECTION} runs past the end of the file`);
-    const fields = Buffer.from(bytes.subarray(section.offset, section.offset + section.size)).toString('latin1').split('\0');
-    if (fields[0] !== MAGIC) fail(`${BUILD_INFO_SECTION} does not start with '${MAGIC}'`);
-    const value = (key: string): string | undefined => fields.find((f) => f.startsWith(`${key}=`))?.slice(key.length + 1);
-    const board = value('board');
-    if (!board) fail(`${BUILD_INFO_SECTION} names no board`);
-    const sha = value('model-sha256');
-    return { board: board!, modelSha256: sha && sha !== 'none' ? sha.toLowerCase() : null };
-  }
-  return null;
+  if (section.type === SHT_NOBITS || section.offset + section.size > bytes.length) fail(`${BUILD_INFO_SECTION} has no bytes in the file`);
+  const fields = Buffer.from(bytes.subarray(section.offset, section.offset + section.size)).toString('latin1').split('\0');
+  if (fields[0] !== MAGIC) fail(`${BUILD_INFO_SECTION} does not start with '${MAGIC}'`);
+  const value = (key: string): string | undefined => fields.find((f) => f.startsWith(`${key}=`))?.slice(key.length + 1);
+  const board = value('board');
+  if (!board) fail(`${BUILD_INFO_SECTION} names no board`);
+  const sha = value('model-sha256');
+  return { board: board!, modelSha256: sha && sha !== 'none' ? sha.toLowerCase() : null };
 }
 
 export interface FirmwareExpectation {
