@@ -17,6 +17,8 @@ export interface FlashBoardOptions {
   /** Defaults to the ST-Links on the real USB bus; tests and dry runs pass a simulated one. */
   probeFactory?: ProbeFactory;
   onProgress?: (progress: FlashProgress) => void;
+  /** 'loader' (default) or 'direct' word writes through the debug port (harness/flash/algorithms/flash-image.ts). */
+  method?: 'loader' | 'direct';
   /** The model image this firmware must carry (its .mcb_build_info); checked before the probe is opened. */
   modelSha256?: string;
   /** Leave the core halted instead of starting the new firmware. */
@@ -42,7 +44,7 @@ export async function flashBoard(options: FlashBoardOptions): Promise<FlashBoard
   try {
     const { dpIdcode } = await prepareTarget(probe, chip, board.id, board.flash.openocd);
     const result = await flashImage(probe, chip, segments, {
-      imageName: path.basename(options.elfOrBin), boardId: board.id, onProgress: options.onProgress, run: !options.halt,
+      imageName: path.basename(options.elfOrBin), boardId: board.id, onProgress: options.onProgress, run: !options.halt, method: options.method,
     });
     return { ...result, probe: probe.info, dpIdcode };
   } finally {

@@ -42,6 +42,8 @@ export interface FlashControllerOptions {
   keyLockedOut?: boolean;
   /** Worn cells: after programming, these bits of the word at this address read 1 (drives the verify test). */
   stuckBits?: Map<number, number>;
+  /** Programming the word at this address sets PGPERR instead (a controller fault mid-image, for the error path). */
+  programErrorAt?: number;
   /** Read-out protection level (0 default, 1: flash closed to the debugger, erase and program refused). */
   rdpLevel?: 0 | 1 | 2;
 }
@@ -127,6 +129,7 @@ export class SimFlashController {
     if (address % width !== 0) return this.flag(SR_PGAERR);
     const offset = address - this.options.base;
     if (this.isProtected(this.sectorOf(offset)) || this.readProtected) return this.flag(SR_WRPERR);
+    if (this.options.programErrorAt === address) return this.flag(SR_PGPERR);
     for (let i = 0; i < width; i++) this.memory[offset + i] &= bytes[i]; // NOR flash only clears bits
     const stuck = this.options.stuckBits?.get(address - (address % 4));
     if (stuck !== undefined) {

@@ -14,6 +14,12 @@ const OK = 0x80;
 const SWD_AP_FAULT = 0x11;
 const SWD_AP_WAIT = 0x10;
 const SWD_AP_STICKY_ERROR = 0x19;
+/**
+ * Instructions the target core executes per probe command: a USB round trip takes about 1 ms, in which a 100 MHz
+ * core runs ~100 000 instructions; far fewer keeps tests fast and still lets the host outrun the core, which is
+ * the harder case for the loader's handshake.
+ */
+const CORE_STEPS_PER_COMMAND = 2000;
 
 /** hardware: what GET_VERSION's top nibble says (V3PWR says 4); drivers on the host: what holds the other interfaces. */
 interface ModelSpec { hardware: 2 | 3 | 4; out: number; in: number; drivers: string[] }
@@ -124,6 +130,7 @@ export class SimulatedStlink implements UsbDeviceLike {
       this.expect(data.length === 16, `command block of ${data.length} bytes (must be 16)`);
       const block = Uint8Array.from(data);
       this.commands.push(block);
+      this.target?.advance(CORE_STEPS_PER_COMMAND);
       this.reply = this.execute(block);
     }
     return { status: 'ok', bytesWritten: data.length };

@@ -8,9 +8,9 @@ const FLASH_BASE = 0x08000000;
 const equalBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a).equals(Buffer.from(b));
 const sent = (commands: Uint8Array[], ...prefix: number[]): boolean => commands.some((c) => prefix.every((b, i) => c[i] === b));
 
-async function flashOk(sim: ReturnType<typeof simBoard>, boardId: string, length: number, seed: number): Promise<void> {
+async function flashOk(sim: ReturnType<typeof simBoard>, boardId: string, length: number, seed: number, method?: 'loader' | 'direct'): Promise<void> {
   const image = imageBytes(length, seed);
-  await flashBoard({ boardId, elfOrBin: writeTempFile('fw.bin', image), probeFactory: sim.factory });
+  await flashBoard({ boardId, elfOrBin: writeTempFile('fw.bin', image), probeFactory: sim.factory, method });
   expect(equalBytes(sim.target.flashBytes(FLASH_BASE, length), image)).toBe(true);
   expect(sim.device.violations).toEqual([]);
   expect(sim.target.flash.cr >>> 0).toBe(0x80000000); // locked again
@@ -96,18 +96,18 @@ describe('modes another tool left behind', () => {
   });
 });
 
-describe('flash programming through a stalling, faulting bus', () => {
+describe('direct flash programming (no loader) through a stalling, faulting bus', () => {
   it('repeats a 1 KB flash write that the bus answered with WAIT, and the image still lands intact', async () => {
     const sim = simBoard('nucleo-f412zg');
     sim.device.faults.waitOnFlashWrites = 3;
-    await flashOk(sim, 'nucleo-f412zg', 4096, 6);
+    await flashOk(sim, 'nucleo-f412zg', 4096, 6, 'direct');
     expect(sim.device.faults.waitOnFlashWrites).toBe(0);
   });
 
   it('reports an AP fault mid-programming with its address, clears the sticky error (ABORT) and relocks the flash', async () => {
     const sim = simBoard('nucleo-f412zg');
     sim.device.faults.faultOnFlashWrite = true;
-    const error = await flashBoard({ boardId: 'nucleo-f412zg', elfOrBin: writeTempFile('fw.bin', imageBytes(2048, 7)), probeFactory: sim.factory }).catch((e) => e);
+    const error = await flashBoard({ boardId: 'nucleo-f412zg', elfOrBin: writeTempFile('fw.bin', imageBytes(2048, 7)), probeFactory: sim.factory, method: 'direct' }).catch((e) => e);
     expect(error).toBeInstanceOf(FlashError);
     expect(error.message).toBe('ST-Link V2-1 at bus 1 addr 5: SWD write of 1024 bytes at 0x08000000 failed: status 0x11 (SWD_AP_FAULT) (fault at 0x08000008)');
     expect(sim.device.sticky).toBe(false);
@@ -156,9 +156,9 @@ describe('the target side: DBGMCU, watchdog, read-out protection', () => {
     expect(sim.target.dbgmcu.cr & 0x7).toBe(0x7);
   });
 
-  it('freezes IWDG and WWDG while halted, so an old firmware\'s watchdog cannot reset the chip mid-erase', async () => {
+  it.each(['loader', 'direct'] as const)('freezes IWDG and WWDG while halted (and the %s path keeps the watchdog away), so an old firmware\'s watchdog cannot reset the chip mid-erase', async (method) => {
     const sim = simBoard('stm32f746g-disco', { watchdogResetAfter: 40 });
-    await flashOk(sim, 'stm32f746g-disco', 8192, 9);
+    await flashOk(sim, 'stm32f746g-disco', 8192, 9, method);
     expect(sim.target.dbgmcu.apb1Fz & ((1 << 11) | (1 << 12))).toBe((1 << 11) | (1 << 12));
     expect(sim.target.resetCount).toBe(1); // only the final reset-and-run
   });
