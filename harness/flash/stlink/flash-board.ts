@@ -35,7 +35,7 @@ export async function flashBoard(options: FlashBoardOptions): Promise<FlashBoard
   const resolved = loadBoard(options.boardId, options.boardsDir);
   const { board, chip } = resolved;
   if (board.flash.method === 'qemu') {
-    throw new FlashError(`board '${board.id}' is emulated: there is no ST-Link to flash; emulated boards start through harness/flash/qemu`);
+    throw new FlashError(`board '${board.id}' is emulated: there is no ST-Link to flash; emulated boards start through harness/targets/qemu`);
   }
   checkFirmwareFor(options.elfOrBin, { boardId: board.id, modelSha256: options.modelSha256 });
   const segments = loadFirmwareImage(options.elfOrBin, chip.flash.base);

@@ -5,7 +5,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FlashError, hex32 } from '../probe';
-import type { Flasher, FlashJob, FlashReport } from '../flasher';
+import type { ResolvedBoard } from '../../boards';
+import { refuseForeignFirmware, type Flasher, type FlashReport, type FlashRequest } from '../flasher';
+import { StlinkFlasher } from '../stlink/stlink-flasher';
 import { flatBinary } from './flat-binary';
 
 export interface DriveLookup {
@@ -62,12 +64,17 @@ export function findStlinkDrive(serial: string | undefined, lookup: DriveLookup 
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * The drive always resets the target after programming, so `halt` cannot be honoured: the firmware starts at once,
+ * and the run path's resume() resets it again (through the same ST-Link's debug interface) after the console opens.
+ */
 export class MsdFlasher implements Flasher {
-  readonly kind = 'msd' as const;
+  readonly method = 'msd';
 
-  constructor(private readonly lookup: DriveLookup = {}) {}
+  constructor(private readonly lookup: DriveLookup = {}, private readonly resetter: Flasher = new StlinkFlasher()) {}
 
-  async flash(job: FlashJob): Promise<FlashReport> {
+  async flash(job: FlashRequest): Promise<FlashReport> {
+    refuseForeignFirmware(job);
     const { board, chip } = job.board;
     const image = flatBinary(job.firmware, chip.flash.base);
     if (image.address !== chip.flash.base) {
@@ -95,10 +102,14 @@ export class MsdFlasher implements Flasher {
     }
     job.onProgress?.({ phase: 'verify', done: 1, total: 1 });
     return {
-      flasher: this.kind, via: `ST-Link drive ${drive}`, bytes: image.data.length,
-      details: [`copied ${image.data.length} bytes as ${name}; the drive re-enumerated without FAIL.TXT`, 'the probe reset the target (it does so after every copy)'],
-      buildInfo: null,
+      probe: { label: `ST-Link drive ${drive}`, serial: job.probeSerial ?? null }, bytesProgrammed: image.data.length, erasedSectors: [],
+      verify: 'ok (the drive re-enumerated without FAIL.TXT; the probe verifies internally)',
+      details: [`copied ${image.data.length} bytes as ${name}`, 'the probe reset the target (it does so after every copy)'],
     };
+  }
+
+  reset(board: ResolvedBoard, probeSerial?: string): Promise<void> {
+    return this.resetter.reset(board, probeSerial);
   }
 
   /** The drive drops off the bus (or at least loses our file) and comes back with DETAILS.TXT. */

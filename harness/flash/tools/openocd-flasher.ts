@@ -2,18 +2,20 @@
 // `program … verify reset exit`; its "** … **" milestones become progress, its Error: lines a FlashError.
 import * as path from 'path';
 import { FlashError } from '../probe';
-import type { Flasher, FlashJob, FlashReport } from '../flasher';
+import type { ResolvedBoard } from '../../boards';
+import { refuseForeignFirmware, type Flasher, type FlashReport, type FlashRequest } from '../flasher';
 import { runChild, shellLine, type ChildRun } from './child-tool';
 
 /** Where Debian's openocd package keeps its scripts (board/, target/, interface/). */
 export const OPENOCD_SCRIPTS = '/usr/share/openocd/scripts';
 
-export function openocdArgs(config: string, firmware: string, flashBase: number, probeSerial?: string): string[] {
+/** `program` leaves the target halted without its `reset` option, as the run path wants before the console opens. */
+export function openocdArgs(config: string, firmware: string, flashBase: number, probeSerial?: string, halt = false): string[] {
   const args = ['-f', config];
   if (probeSerial) args.push('-c', `adapter serial ${probeSerial}`);
   // A .bin has no addresses: program it at the flash base; an ELF carries its own.
   const at = firmware.toLowerCase().endsWith('.bin') ? ` 0x${flashBase.toString(16)}` : '';
-  args.push('-c', `program {${path.resolve(firmware)}}${at} verify reset exit`);
+  args.push('-c', `program {${path.resolve(firmware)}}${at} verify${halt ? '' : ' reset'} exit`);
   return args;
 }
 
@@ -36,16 +38,21 @@ export function diagnoseOpenocd(run: ChildRun): string {
   return 'see the OpenOCD output above';
 }
 
+function configOf(board: ResolvedBoard['board']): string {
+  if (!board.flash.openocd) throw new FlashError(`board '${board.id}' names no OpenOCD config (flash.openocd in boards/${board.id}.json), so --flasher openocd cannot be used`);
+  return board.flash.openocd;
+}
+
 export class OpenocdFlasher implements Flasher {
-  readonly kind = 'openocd' as const;
+  readonly method = 'openocd';
 
   constructor(private readonly command = 'openocd', private readonly timeoutMs = 180_000) {}
 
-  async flash(job: FlashJob): Promise<FlashReport> {
+  async flash(job: FlashRequest): Promise<FlashReport> {
+    refuseForeignFirmware(job);
     const { board, chip } = job.board;
-    const config = board.flash.openocd;
-    if (!config) throw new FlashError(`board '${board.id}' names no OpenOCD config (flash.openocd in boards/${board.id}.json), so --flasher openocd cannot be used`);
-    const args = openocdArgs(config, job.firmware, chip.flash.base, job.probeSerial);
+    const config = configOf(board);
+    const args = openocdArgs(config, job.firmware, chip.flash.base, job.probeSerial, job.halt);
     const report = job.onProgress;
     const run = await runChild(this.command, args, {
       debianPackage: 'openocd', timeoutMs: this.timeoutMs,
@@ -64,8 +71,14 @@ export class OpenocdFlasher implements Flasher {
     }
     const written = run.lines.map((l) => /wrote (\d+) bytes/.exec(l)).find((m) => m);
     return {
-      flasher: this.kind, via: `OpenOCD (${config})${job.probeSerial ? `, probe ${job.probeSerial}` : ''}`,
-      bytes: written ? Number(written[1]) : 0, details: ['verify: OpenOCD reported "Verified OK"', 'target reset, firmware running'], buildInfo: null,
+      probe: { label: `OpenOCD (${config})`, serial: job.probeSerial ?? null }, bytesProgrammed: written ? Number(written[1]) : 0, erasedSectors: [],
+      verify: 'ok (OpenOCD reported "Verified OK")', details: [job.halt ? 'target left halted' : 'target reset, firmware running'],
     };
+  }
+
+  async reset(board: ResolvedBoard, probeSerial?: string): Promise<void> {
+    const args = ['-f', configOf(board.board), ...(probeSerial ? ['-c', `adapter serial ${probeSerial}`] : []), '-c', 'init; reset run; shutdown'];
+    const run = await runChild(this.command, args, { debianPackage: 'openocd', timeoutMs: 30_000 });
+    if (run.code !== 0) throw new FlashError(`openocd could not reset ${board.board.id} (exit ${run.code}): ${diagnoseOpenocd(run)}\n  command: ${shellLine(this.command, args)}`);
   }
 }

@@ -3,12 +3,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { FlashError, hex32 } from '../probe';
-import type { Flasher, FlashJob, FlashReport } from '../flasher';
+import type { ResolvedBoard } from '../../boards';
+import { refuseForeignFirmware, type Flasher, type FlashReport, type FlashRequest } from '../flasher';
 import { runChild, shellLine, type ChildRun } from './child-tool';
 import { flatBinary, writeTempBinary } from './flat-binary';
 
-export function stFlashArgs(binary: string, address: number, probeSerial?: string): string[] {
-  return [...(probeSerial ? ['--serial', probeSerial] : []), '--reset', 'write', binary, `0x${address.toString(16)}`];
+export function stFlashArgs(binary: string, address: number, probeSerial?: string, halt = false): string[] {
+  return [...(probeSerial ? ['--serial', probeSerial] : []), ...(halt ? [] : ['--reset']), 'write', binary, `0x${address.toString(16)}`];
 }
 
 const DIAGNOSES: Array<[RegExp, string]> = [
@@ -27,15 +28,16 @@ export function diagnoseStFlash(run: ChildRun): string {
 }
 
 export class StFlashFlasher implements Flasher {
-  readonly kind = 'st-flash' as const;
+  readonly method = 'st-flash';
 
   constructor(private readonly command = 'st-flash', private readonly timeoutMs = 180_000) {}
 
-  async flash(job: FlashJob): Promise<FlashReport> {
+  async flash(job: FlashRequest): Promise<FlashReport> {
+    refuseForeignFirmware(job);
     const { board, chip } = job.board;
     const image = flatBinary(job.firmware, chip.flash.base);
     const binary = writeTempBinary(image, `${path.basename(job.firmware).replace(/\.(elf|bin)$/i, '')}.bin`);
-    const args = stFlashArgs(binary, image.address, job.probeSerial);
+    const args = stFlashArgs(binary, image.address, job.probeSerial, job.halt);
     try {
       const run = await runChild(this.command, args, {
         debianPackage: 'stlink-tools', timeoutMs: this.timeoutMs,
@@ -52,12 +54,18 @@ export class StFlashFlasher implements Flasher {
           `\n  ${errors.join('\n  ') || run.lines.slice(-4).join('\n  ')}\n  command: ${shellLine(this.command, args)}`);
       }
       return {
-        flasher: this.kind, via: `st-flash${job.probeSerial ? ` (probe ${job.probeSerial})` : ''}`, bytes: image.data.length,
-        details: [`wrote ${image.data.length} bytes at ${hex32(image.address)}`, 'verify: st-flash reported "written and verified"', 'target reset, firmware running'],
-        buildInfo: null,
+        probe: { label: 'st-flash', serial: job.probeSerial ?? null }, bytesProgrammed: image.data.length, erasedSectors: [],
+        verify: 'ok (st-flash reported "written and verified")',
+        details: [`wrote ${image.data.length} bytes at ${hex32(image.address)}`, job.halt ? 'target not reset' : 'target reset, firmware running'],
       };
     } finally {
       fs.rmSync(path.dirname(binary), { recursive: true, force: true });
     }
+  }
+
+  async reset(board: ResolvedBoard, probeSerial?: string): Promise<void> {
+    const args = [...(probeSerial ? ['--serial', probeSerial] : []), 'reset'];
+    const run = await runChild(this.command, args, { debianPackage: 'stlink-tools', timeoutMs: 30_000 });
+    if (run.code !== 0) throw new FlashError(`st-flash could not reset ${board.board.id} (exit ${run.code}): ${diagnoseStFlash(run)}\n  command: ${shellLine(this.command, args)}`);
   }
 }

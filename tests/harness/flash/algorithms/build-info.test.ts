@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import { loadBoard } from '../../../../harness/boards';
 import { buildFirmware } from '../../../../harness/build/build-firmware';
 import { readBuildInfo } from '../../../../harness/flash/algorithms/build-info';
-import { createFlasher, flashWith } from '../../../../harness/flash/flasher';
+import { flasherFor } from '../../../../harness/targets';
 import { flashBoard } from '../../../../harness/flash/stlink';
 import { simBoard, writeTempFile } from '../stlink/sim-fixture';
 
@@ -35,7 +35,7 @@ describe('firmware build identity', () => {
   });
 
   it.each(['openocd', 'st-flash', 'msd'] as const)('--flasher %s refuses it too, before starting the tool', async (kind) => {
-    await expect(flashWith(createFlasher(kind), { board: loadBoard('stm32f746g-disco'), firmware: elf }))
+    await expect(flasherFor(loadBoard('stm32f746g-disco'), kind).flash({ board: loadBoard('stm32f746g-disco'), firmware: elf, halt: false }))
       .rejects.toThrow("was built for board 'nucleo-f412zg', not for 'stm32f746g-disco'");
   });
 

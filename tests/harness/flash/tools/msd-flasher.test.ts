@@ -4,8 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadBoard } from '../../../../harness/boards';
-import { createFlasher, flashWith } from '../../../../harness/flash/flasher';
-import { findStlinkDrive } from '../../../../harness/flash/tools/msd-flasher';
+import { findStlinkDrive, MsdFlasher } from '../../../../harness/flash/tools/msd-flasher';
 import { imageBytes } from '../stlink/sim-fixture';
 
 const SERIAL = '0671FF515049657187212345';
@@ -58,28 +57,28 @@ describe('mass-storage flashing (a folder laid out like a mounted ST-Link drive)
     const image = imageBytes(5000, 21);
     const probe = playProbe(drive);
     const phases: string[] = [];
-    const report = await flashWith(createFlasher('msd', lookup), {
-      board: loadBoard('nucleo-f412zg'), firmware: firmware(root, image), probeSerial: SERIAL,
-      onProgress: (p) => phases.push(`${p.phase} ${p.done}/${p.total}`),
+    const report = await new MsdFlasher(lookup).flash({
+      board: loadBoard('nucleo-f412zg'), firmware: firmware(root, image), probeSerial: SERIAL, halt: false,
+      onProgress: (p: { phase: string; done: number; total: number }) => phases.push(`${p.phase} ${p.done}/${p.total}`),
     });
     probe.stop();
     expect(Buffer.compare(probe.received()!, Buffer.from(image))).toBe(0);
-    expect(report.bytes).toBe(5000);
-    expect(report.via).toBe(`ST-Link drive ${drive}`);
+    expect(report.bytesProgrammed).toBe(5000);
+    expect(report.probe).toEqual({ label: `ST-Link drive ${drive}`, serial: SERIAL });
     expect(phases).toEqual(['program 0/5000', 'program 5000/5000', 'verify 0/1', 'verify 1/1']);
   });
 
   it('reads FAIL.TXT when the probe could not program the target', async () => {
     const { root, drive, lookup } = lab();
     const probe = playProbe(drive, 'The interface firmware FAILED to reset/halt the target MCU\r\n');
-    await expect(flashWith(createFlasher('msd', lookup), { board: loadBoard('nucleo-f412zg'), firmware: firmware(root, imageBytes(64, 1)), probeSerial: SERIAL }))
+    await expect(new MsdFlasher(lookup).flash({ board: loadBoard('nucleo-f412zg'), firmware: firmware(root, imageBytes(64, 1)), probeSerial: SERIAL, halt: false }))
       .rejects.toThrow(`the ST-Link drive at ${drive} refused firmware.bin for nucleo-f412zg: FAIL.TXT says "The interface firmware FAILED to reset/halt the target MCU"`);
     probe.stop();
   });
 
   it('says so when the drive never takes the file', async () => {
     const { root, lookup } = lab();
-    await expect(flashWith(createFlasher('msd', { ...lookup, reenumerateTimeoutMs: 200 }), { board: loadBoard('nucleo-f412zg'), firmware: firmware(root, imageBytes(64, 2)) }))
+    await expect(new MsdFlasher({ ...lookup, reenumerateTimeoutMs: 200 }).flash({ board: loadBoard('nucleo-f412zg'), firmware: firmware(root, imageBytes(64, 2)), halt: false }))
       .rejects.toThrow(/still shows the copied file after 0.2 s: the probe did not take it/);
   });
 

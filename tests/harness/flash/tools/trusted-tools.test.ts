@@ -4,8 +4,8 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadBoard } from '../../../../harness/boards';
-import { chooseFlasherKind, createFlasher, flashWith } from '../../../../harness/flash/flasher';
-import { OPENOCD_SCRIPTS, openocdArgs, stFlashArgs } from '../../../../harness/flash/tools';
+import { OPENOCD_SCRIPTS, openocdArgs, OpenocdFlasher, StFlashFlasher, stFlashArgs } from '../../../../harness/flash/tools';
+import { flasherFor } from '../../../../harness/targets';
 import { imageBytes, writeTempFile } from '../stlink/sim-fixture';
 
 const REAL_BOARDS = ['nucleo-f412zg', 'stm32f746g-disco'];
@@ -28,7 +28,7 @@ describe('OpenOCD (Debian openocd 0.12)', () => {
 
   it('without a probe, fails with a message naming the cause and the command line to rerun', async () => {
     const elf = writeTempFile('firmware.bin', imageBytes(256, 1));
-    const error = await flashWith(createFlasher('openocd'), { board: loadBoard('nucleo-f412zg'), firmware: elf }).catch((e) => e);
+    const error = await new OpenocdFlasher().flash({ board: loadBoard('nucleo-f412zg'), firmware: elf, halt: false }).then(() => new Error("flashed without a probe"), (e: Error) => e);
     expect(error.name).toBe('FlashError');
     expect(error.message).toContain('openocd could not flash firmware.bin onto nucleo-f412zg (exit 1): OpenOCD found no ST-Link');
     expect(error.message).toContain('Error: open failed');
@@ -43,27 +43,31 @@ describe('OpenOCD (Debian openocd 0.12)', () => {
       'shutdown command invoked',
     ].join('\n');
     const tool = replayTool('openocd', transcript, 0);
-    const { OpenocdFlasher } = await import('../../../../harness/flash/tools');
     const phases: string[] = [];
-    const report = await flashWith(new OpenocdFlasher(tool), {
-      board: loadBoard('nucleo-f412zg'), firmware: writeTempFile('fw.bin', imageBytes(64, 2)), probeSerial: '0671FF515049657187212345',
-      onProgress: (p) => phases.push(`${p.phase} ${p.done}/${p.total}`),
+    const report = await new OpenocdFlasher(tool).flash({
+      board: loadBoard('nucleo-f412zg'), firmware: writeTempFile('fw.bin', imageBytes(64, 2)), probeSerial: '0671FF515049657187212345', halt: false,
+      onProgress: (p: { phase: string; done: number; total: number }) => phases.push(`${p.phase} ${p.done}/${p.total}`),
     });
     expect(phases).toEqual(['program 0/1', 'program 1/1', 'verify 0/1', 'verify 1/1']);
-    expect(report.via).toBe('OpenOCD (board/st_nucleo_f4.cfg), probe 0671FF515049657187212345');
+    expect(report.probe).toEqual({ label: 'OpenOCD (board/st_nucleo_f4.cfg)', serial: '0671FF515049657187212345' });
+    expect(report.verify).toBe('ok (OpenOCD reported "Verified OK")');
     expect(fs.readFileSync(`${tool}.args`, 'utf8')).toContain('-c adapter serial 0671FF515049657187212345 -c program');
   });
 
   it('reports a verify failure from a recorded transcript even when openocd exits 0 without "Verified OK"', async () => {
     const tool = replayTool('openocd', '** Programming Started **\n** Programming Finished **\n** Verify Started **\nError: checksum mismatch - attempting binary compare\n** Verify Failed **\n', 0);
-    const { OpenocdFlasher } = await import('../../../../harness/flash/tools');
-    await expect(flashWith(new OpenocdFlasher(tool), { board: loadBoard('stm32f746g-disco'), firmware: writeTempFile('fw.bin', imageBytes(64, 3)) }))
+    await expect(new OpenocdFlasher(tool).flash({ board: loadBoard('stm32f746g-disco'), firmware: writeTempFile('fw.bin', imageBytes(64, 3)), halt: false }))
       .rejects.toThrow('openocd could not flash fw.bin onto stm32f746g-disco (exit 0): the flash did not read back as written');
   });
 
-  it('builds the command line: a .bin at the flash base, an ELF at its own addresses', () => {
+  it('builds the command line: a .bin at the flash base, an ELF at its own addresses, no reset when the run wants it halted', () => {
     expect(openocdArgs('board/st_nucleo_f4.cfg', '/x/fw.elf', 0x08000000)).toEqual(['-f', 'board/st_nucleo_f4.cfg', '-c', 'program {/x/fw.elf} verify reset exit']);
+    expect(openocdArgs('board/st_nucleo_f4.cfg', '/x/fw.bin', 0x08000000, undefined, true)).toEqual(['-f', 'board/st_nucleo_f4.cfg', '-c', 'program {/x/fw.bin} 0x8000000 verify exit']);
   });
+
+  it('resets through "init; reset run; shutdown", and says so when there is no probe', async () => {
+    await expect(new OpenocdFlasher().reset(loadBoard('nucleo-f412zg'))).rejects.toThrow(/^openocd could not reset nucleo-f412zg \(exit 1\): OpenOCD found no ST-Link/);
+  }, 30000);
 });
 
 describe('st-flash (Debian stlink-tools 1.7)', () => {
@@ -72,7 +76,7 @@ describe('st-flash (Debian stlink-tools 1.7)', () => {
   });
 
   it('without a probe, fails with "no ST-Link" and the command line', async () => {
-    const error = await flashWith(createFlasher('st-flash'), { board: loadBoard('stm32f746g-disco'), firmware: writeTempFile('fw.bin', imageBytes(128, 4)) }).catch((e) => e);
+    const error = await new StFlashFlasher().flash({ board: loadBoard('stm32f746g-disco'), firmware: writeTempFile('fw.bin', imageBytes(128, 4)), halt: false }).then(() => new Error("flashed without a probe"), (e: Error) => e);
     expect(error.name).toBe('FlashError');
     expect(error.message).toMatch(/^st-flash could not flash fw\.bin onto stm32f746g-disco \(exit 255\): st-flash found no ST-Link/);
     expect(error.message).toContain("Couldn't find any ST-Link devices");
@@ -84,26 +88,26 @@ describe('st-flash (Debian stlink-tools 1.7)', () => {
       'INFO common.c: Attempting to write 2048 (0x800) bytes to stm32 address: 134217728 (0x8000000)\n\r1/2 pages written\r2/2 pages written\n' +
       'INFO common.c: Starting verification of write complete\nINFO common.c: Flash written and verified! jolly good!\n';
     const tool = replayTool('st-flash', transcript, 0);
-    const { StFlashFlasher } = await import('../../../../harness/flash/tools');
     const phases: string[] = [];
-    const report = await flashWith(new StFlashFlasher(tool), {
-      board: loadBoard('nucleo-f412zg'), firmware: writeTempFile('fw.bin', imageBytes(2048, 5)), probeSerial: 'ABC123',
-      onProgress: (p) => phases.push(`${p.phase} ${p.done}/${p.total}`),
+    const report = await new StFlashFlasher(tool).flash({
+      board: loadBoard('nucleo-f412zg'), firmware: writeTempFile('fw.bin', imageBytes(2048, 5)), probeSerial: 'ABC123', halt: false,
+      onProgress: (p: { phase: string; done: number; total: number }) => phases.push(`${p.phase} ${p.done}/${p.total}`),
     });
     expect(phases).toEqual(['program 1/2', 'program 2/2', 'verify 0/1', 'verify 1/1']);
-    expect(report.bytes).toBe(2048);
+    expect(report.bytesProgrammed).toBe(2048);
     expect(fs.readFileSync(`${tool}.args`, 'utf8')).toMatch(/^--serial ABC123 --reset write \S+fw\.bin 0x8000000$/m);
     expect(stFlashArgs('/t/a.bin', 0x08000000)).toEqual(['--reset', 'write', '/t/a.bin', '0x8000000']);
   });
 });
 
 describe('choosing the flasher', () => {
-  it('takes --flasher over the hardware map over the board, and refuses unknown names and emulated boards', () => {
+  it('takes the choice (--flasher) over the board\'s flash.method, and refuses unknown names and emulated boards', () => {
     const board = loadBoard('nucleo-f412zg');
-    expect(chooseFlasherKind(board)).toBe('stlink');
-    expect(chooseFlasherKind(board, undefined, 'msd')).toBe('msd');
-    expect(chooseFlasherKind(board, 'openocd', 'msd')).toBe('openocd');
-    expect(() => chooseFlasherKind(board, 'jlink')).toThrow("unknown flasher 'jlink'; choose one of stlink, openocd, st-flash, msd");
-    expect(() => chooseFlasherKind(loadBoard('emu-f746'))).toThrow("board 'emu-f746' is emulated");
+    expect(flasherFor(board).method).toBe('stlink');
+    expect(flasherFor(board, 'msd').method).toBe('msd');
+    expect(flasherFor(board, 'openocd').method).toBe('openocd');
+    expect(flasherFor(board, 'st-flash').method).toBe('st-flash');
+    expect(() => flasherFor(board, 'jlink')).toThrow("board 'nucleo-f412zg' is flashed with 'jlink', which no flasher serves (known: stlink, openocd, st-flash, msd)");
+    expect(() => flasherFor(loadBoard('emu-f746'), 'stlink')).toThrow("board 'emu-f746' is emulated");
   });
 });
