@@ -1,7 +1,7 @@
 /* The firmware's port: the only functions the protocol endpoint and the C runtime need from the board.
  * Same interface on real and emulated boards; implemented in core/port.c over the drivers. */
-#ifndef MCB_PORT_H
-#define MCB_PORT_H
+#ifndef MCB_FIRMWARE_PORT_H
+#define MCB_FIRMWARE_PORT_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +15,10 @@ void mcb_port_init(void);
 /* Blocking write to the console UART. */
 void mcb_port_write(const void *data, size_t len);
 void mcb_port_putc(uint8_t byte);
+
+/* Returns the console UART's current rate, or 0 when its clock cannot make baud within the receiver's tolerance (see
+ * mcb_uart_set_baud); unless check_only, first switches to baud once everything written has left the wire. */
+long mcb_port_set_baud(uint32_t baud, int check_only);
 
 /* Next received byte (0..255), or MCB_PORT_NO_BYTE after timeout_ms. Sleeps (WFI) while waiting.
  * timeout 0 polls; MCB_PORT_WAIT_FOREVER never times out. */

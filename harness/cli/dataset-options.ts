@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_LIMIT_SEED, LIMIT_ORDERS, type DatasetOptions, type LimitOrder } from '../data';
 import { PreprocessSpecError, parsePreprocessSpec } from '../data/preprocess';
-import { UsageError } from './errors';
+import { UsageError } from '../errors';
 
 export interface DatasetCliOptions { limitOrder?: string; seed?: string; synsets?: string; imageSet?: string; preprocess?: string; preset?: string; }
 

@@ -44,7 +44,7 @@ export function loadLabelledCsv(root: string, options: LabelledCsvOptions = {}):
   if (fileCol < 0 || labelCol < 0) {
     throw new DatasetError(csvFile, `header [${table.header.join(', ')}] lacks a file column (${FILE_COLUMNS.join('/')}) or a class index column (${LABEL_COLUMNS.join('/')})`);
   }
-  const nameCol = column({ header: table.header.map((h, i) => (i === fileCol || i === labelCol ? '' : h)), rows: [] }, NAME_COLUMNS); // by name priority
+  const nameCol = column({ header: table.header.map((h, i) => (i === fileCol || i === labelCol ? '' : h)) }, NAME_COLUMNS); // by name priority
   const base = path.dirname(csvFile);
   const csvName = path.basename(csvFile);
   const classNames: string[] = [];
@@ -52,11 +52,10 @@ export function loadLabelledCsv(root: string, options: LabelledCsvOptions = {}):
   const rows: Row[] = [];
   table.rows.forEach((cells, i) => {
     const rel = cells[fileCol] ?? '';
-    const where = `${csvFile}:${i + 2}`;
-    if (rel === '') { recordSkip(skipped, { file: where, reason: `row ${i + 2} of ${csvName} names no file` }); return; }
+    if (rel === '') { recordSkip(skipped, { file: `${csvFile}:${table.lines[i]}`, reason: `line ${table.lines[i]} of ${csvName} names no file` }); return; }
     const label = Number(cells[labelCol]);
     if (cells[labelCol] === undefined || cells[labelCol] === '' || !Number.isInteger(label) || label < 0) {
-      recordSkip(skipped, { file: path.join(base, rel), reason: `row ${i + 2} of ${csvName}: class index '${cells[labelCol] ?? ''}' is not a non-negative integer` });
+      recordSkip(skipped, { file: path.join(base, rel), reason: `line ${table.lines[i]} of ${csvName}: class index '${cells[labelCol] ?? ''}' is not a non-negative integer` });
       return;
     }
     if (nameCol >= 0 && cells[nameCol]) classNames[label] ??= cells[nameCol];

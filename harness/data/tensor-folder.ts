@@ -20,10 +20,11 @@ interface LabelList { labels: Map<string, number>; classes: Map<string, number>;
 function readLabelList(file: string, root: string, skipped: SkippedSample[]): LabelList {
   const labels = new Map<string, number>();
   const classes = new Map<string, number>();
-  for (const [i, row] of readCsv(file, false).rows.entries()) {
+  const table = readCsv(file, false);
+  for (const [i, row] of table.rows.entries()) {
     const [name, count, label] = [row[0] ?? '', Number(row[1]), Number(row[2])];
     if (row.length < 3 || !name.endsWith('.bin') || !Number.isInteger(count) || count < 1 || !Number.isInteger(label) || label < 0 || label >= count) {
-      recordSkip(skipped, { file: path.join(root, name || `${path.basename(file)}:${i + 1}`), reason: `line ${i + 1} of ${path.basename(file)}: expected '<file>.bin,<class count>,<label>', got '${row.join(',')}'` });
+      recordSkip(skipped, { file: path.join(root, name || `${path.basename(file)}:${table.lines[i]}`), reason: `line ${table.lines[i]} of ${path.basename(file)}: expected '<file>.bin,<class count>,<label>', got '${row.join(',')}'` });
       continue;
     }
     labels.set(name, label);

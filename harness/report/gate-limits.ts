@@ -1,9 +1,10 @@
 // The gate's limits as a user writes them, on the command line (`--max-latency-increase 5%`) or in a suite
 // file's `gate` section (`maxLatencyIncrease: 5%`): one table of names, units and parsers for both.
 import { DEFAULT_LIMITS, type CompareLimits } from './compare';
+import { UserError } from '../errors';
 
 /** A limit that does not parse; the message names the option and an example. */
-export class GateLimitError extends Error {
+export class GateLimitError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'GateLimitError';

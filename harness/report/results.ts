@@ -5,18 +5,29 @@ export type ClassLabel = string | number;
 export type LatencyUnit = 'cycles' | 'instructions';
 export type LatencyStatistic = 'mean' | 'p50' | 'p90' | 'p99' | 'min' | 'max';
 
-export interface Schedule {
-  kind: 'layer' | 'patch';
-  /** Patch-based only: index of the first operator after the patch stage. */
-  split?: number;
-  /** Patch-based only: patches per side (n×n grid). */
-  patches?: number;
-}
+/** layer, or patch with split (the first operator after the patch stage) and patches per side (n×n grid). */
+export type { ScheduleLabel } from '../pack/schedule';
+import type { ScheduleLabel } from '../pack/schedule';
 
 export interface SkippedInput { file: string; reason: string; }
 
+/** Where and when one sample ran: the host, agent, board instance and firmware that produced its numbers. */
+export interface SampleProvenance {
+  host: string;
+  /** The queue agent that ran it (mcubench agent), absent for a local run. */
+  agent?: string;
+  board: string;
+  /** The board instance: "qemu pid 1234" or "stlink <probe serial>". */
+  instance: string;
+  /** SHA-256 of the firmware ELF that ran. */
+  firmwareSha256: string;
+  startedAt: string;
+  endedAt: string;
+}
+
 export interface SampleResult {
   name: string;
+  run?: SampleProvenance;
   /** SHA-256 (hex) of the raw output bytes, all output tensors concatenated. */
   outputSha256: string;
   /** Board runs: whether the output bytes equal the host reference's. */
@@ -31,7 +42,7 @@ export interface SampleResult {
 /** `top5` only when the model has more than five classes (top-5 of a 2-class model is always 100 %). */
 export interface Accuracy { top1: number; top5?: number; }
 
-export interface Detection { map07: number; map12: number; perClass: Record<string, number>; }
+export interface DetectionScores { map07: number; map12: number; perClass: Record<string, number>; }
 
 /** Device output against the reference output of one output tensor, in real units after dequantization. */
 export interface TensorFidelity {
@@ -102,11 +113,12 @@ export interface Latency extends LatencyStats {
 
 export interface PlanOp { index: number; type: string; liveBytes: number; }
 
-export interface LayerPlan { peakBytes: number; ops: PlanOp[]; }
+/** One schedule's live bytes per operator, as results.json carries them for the memory bars. */
+export interface LayerPlanSummary { peakBytes: number; ops: PlanOp[]; }
 
-export interface PatchPlan extends LayerPlan { split: number; patches: number; }
+export interface PatchPlanSummary extends LayerPlanSummary { split: number; patches: number; }
 
-export interface PlanSummary { layerBased: LayerPlan; patchBased?: PatchPlan; }
+export interface PlanSummary { layerBased: LayerPlanSummary; patchBased?: PatchPlanSummary; }
 
 /** Budgets turned into JUnit checks; each present field is one test case. */
 export interface Thresholds {
@@ -154,15 +166,26 @@ export interface Environment {
   node?: string;
 }
 
+/** One board's share of a run spread over boards of different kinds (results.boards). */
+export interface BoardGroup {
+  board: string;
+  count: number;
+  /** Board instances that ran samples. */
+  instances: string[];
+  agreement?: number;
+  latency?: Latency;
+  sram?: SramUsage;
+}
+
 export interface Results {
   model: string;
   board?: string;
   dataset?: string;
-  schedule: Schedule;
+  schedule: ScheduleLabel;
   count: number;
   skipped: SkippedInput[];
   accuracy?: Accuracy;
-  detection?: Detection;
+  detection?: DetectionScores;
   samples: SampleResult[];
   agreement?: number;
   fidelity?: Fidelity;
@@ -175,6 +198,8 @@ export interface Results {
   environment?: Environment;
   thresholds?: Thresholds;
   createdAt: string;
+  /** Runs over boards of different kinds: the figures per board (top-level latency and SRAM are then absent). */
+  boards?: BoardGroup[];
   tool: ToolInfo;
 }
 

@@ -1,32 +1,39 @@
-// The board executor: bench firmware (board-firmware.ts) → board (QEMU or ST-Link) → per-sample runs, each
-// output compared with the host addon's for the same input. Plugs into the evaluation pipeline (executor.ts).
+// The board executor: bench firmware (build/board-firmware.ts) → board (any target) → per-sample runs, each
+// output compared with the host addon's for the same image and input. Plugs into the evaluation pipeline (executor.ts).
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
 import { loadBoard, type ResolvedBoard } from '../boards';
 import type { FirmwareBuild } from '../build';
+import type { BenchMemory } from '../build/bench-firmware';
+import { boardSramBytes } from '../build/board-fit';
+import { prepareBoardFirmware } from '../build/board-firmware';
+import { linkBaudFor } from '../link/baud-rates';
 import type { BoardClientOptions } from '../link/protocol-client';
+import { expectedInferenceMs, timeoutsFor, type LinkTimeouts } from '../link/timeouts';
 import type { Transport } from '../link/transport';
 import type { Graph } from '../model/graph';
 import { compareSampleOutputs, fidelitySection, type OutputLayout, type SampleComparison } from '../metrics/output-fidelity';
 import { outputLayoutOf as outputLayout } from './reference-fidelity';
 import { NativeModel } from '../native';
-import type { Schedule as PackSchedule } from '../pack/schedule';
+import { mainSramBytes } from '../metrics/sram';
+import { scheduleLabel, type Schedule } from '../pack/schedule';
 import type { ScheduleRequest } from '../pack/select-schedule';
-import type { PlanSummary, Results, Schedule } from '../report/results';
-import type { BenchMemory } from './bench-firmware';
-import { boardSramBytes } from './board-fit';
-import { prepareBoardFirmware } from './board-firmware';
+import type { PlanSummary, Results, SampleProvenance } from '../report/results';
+import type { BenchKernels } from '../build/bench-firmware';
 import { BoardSession, type BoardSessionOptions } from './board-session';
 import { boardEnvironment } from './environment';
 import { planSummary } from './plan-summary';
 import type { Executor, ExecutorDescription, ExecutorRun, JournalledRun } from './executor';
 
 /**
- * How long the host waits for a RUN's result once the board has ACKed it, before retransmitting the RUN (which a
- * board that lost its STATS answers from its cache). Scaled by the model's MACs: the reference kernels take ~20-30
- * guest instructions per MAC and QEMU runs them at 100+ MIPS; 50 MIPS at 30 instructions/MAC leaves margin for a
- * loaded host.
+ * The link's waits for this board and model (harness/link/timeouts.ts): reply and per-byte waits from the board's
+ * UART (a QEMU pty ignores the baud rate), the RUN wait from the model's MACs.
  */
-export function runTimeoutMs(macs: number): number {
-  return Math.max(5_000, Math.ceil((macs * 30) / 50e6) * 1000);
+export function linkTimeouts(board: ResolvedBoard, macs: number): LinkTimeouts {
+  const emulated = board.board.flash.method === 'qemu';
+  const inferenceMs = expectedInferenceMs(macs, emulated ? { emulated } : { emulated, clockHz: board.board.clockHz });
+  return timeoutsFor({ emulated, inferenceMs, ...(emulated ? {} : { baudRate: board.board.uart.baud }) });
 }
 
 export interface BoardExecutorOptions {
@@ -42,8 +49,12 @@ export interface BoardExecutorOptions {
   maxRestarts?: number;
   onNote?: (note: string) => void;
   onBuildLine?: (line: string) => void;
-  /** Real boards: hardware map and probe factory for flashing over ST-Link (see harness/flash/device). */
-  device?: BoardSessionOptions['device'];
+  /** Real boards: hardware map and flasher (see harness/targets). */
+  target?: BoardSessionOptions['target'];
+  /** The queue agent running this executor, recorded with every sample (mcubench agent). */
+  agent?: string;
+  /** Kernel selection of the firmware build (bench:device compares references with twins). */
+  kernels?: BenchKernels;
 }
 
 /** What the board reports per sample; journalled with the sample, so a resumed run summarises the same. */
@@ -56,13 +67,9 @@ export interface BoardRunExtra {
   /** Device vs host output: per tensor errors only when not bit-exact (keeps the journal small). */
   fidelity?: SampleComparison;
   top1Agrees?: boolean;
+  /** Which host, board instance and firmware ran the sample, and when. */
+  run: SampleProvenance;
   [key: string]: unknown;
-}
-
-
-
-function resultsSchedule(schedule: PackSchedule): Schedule {
-  return schedule.kind === 'layer' ? { kind: 'layer' } : { kind: 'patch', split: schedule.plan.split, patches: schedule.plan.patches };
 }
 
 export class BoardExecutor implements Executor {
@@ -70,32 +77,39 @@ export class BoardExecutor implements Executor {
 
   private constructor(
     readonly board: ResolvedBoard,
-    readonly schedule: PackSchedule,
+    readonly schedule: Schedule,
     readonly memory: BenchMemory,
     readonly firmware: FirmwareBuild,
     readonly modelHash: string,
     private readonly host: NativeModel,
     private readonly session: BoardSession,
     private readonly plan: PlanSummary,
-    private readonly outputs: OutputLayout[],
-    private readonly opTypes: string[],
+    /** SHA-256 of the ELF on the board. */
+    readonly firmwareSha256: string,
+    private readonly agent?: string,
+    private readonly outputs: OutputLayout[] = [],
+    private readonly opTypes: string[] = [],
   ) {}
 
   /** Plans, packs, checks the fit, builds and boots the board. Throws BuildError ("does not fit") before building. */
   static async open(options: BoardExecutorOptions): Promise<BoardExecutor> {
     const board = typeof options.board === 'string' ? loadBoard(options.board) : options.board;
     const { graph, modelName } = options;
-    const { schedule, image, host, memory, firmware } = await prepareBoardFirmware({
-      board, graph, modelName, schedule: options.schedule, onBuildLine: options.onBuildLine,
+    const { schedule, image, memory, firmware, graph: packedGraph } = await prepareBoardFirmware({
+      board, graph, modelName, schedule: options.schedule, onBuildLine: options.onBuildLine, kernels: options.kernels,
     });
+    // The same image in the host addon: the reference every board output is compared with.
+    const host = new NativeModel(image.bytes, modelName);
     const session = await BoardSession.start({
       board, elf: firmware.elf, modelHash: image.modelHash, modelName, wrapTransport: options.wrapTransport,
-      client: { runTimeoutMs: runTimeoutMs(schedule.plan.macs), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, device: options.device,
+      client: { ...linkTimeouts(board, schedule.plan.macs), ...linkBaudOption(board), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, target: options.target,
     });
+    const firmwareSha256 = createHash('sha256').update(fs.readFileSync(firmware.elf)).digest('hex');
     // Per-op latency entries: the patch stage reports as one entry (its first operator), then one per operator.
     const first = schedule.kind === 'patch' ? schedule.plan.split : 0;
-    const opTypes = [...(first > 0 ? ['patch stage'] : []), ...graph.operators.slice(first).map((op) => op.type)];
-    return new BoardExecutor(board, schedule, memory, firmware, image.modelHash, host, session, planSummary(graph, schedule), outputLayout(graph), opTypes);
+    const opTypes = [...(first > 0 ? ['patch stage'] : []), ...packedGraph.operators.slice(first).map((op) => op.type)];
+    return new BoardExecutor(board, schedule, memory, firmware, image.modelHash, host, session, planSummary(packedGraph, schedule), firmwareSha256, options.agent,
+      outputLayout(packedGraph), opTypes);
   }
 
   /** .data + .bss of the built firmware (the arena and stack have sections of their own). */
@@ -115,20 +129,21 @@ export class BoardExecutor implements Executor {
     return {
       target: this.board.board.id,
       board: this.board.board.id,
-      schedule: resultsSchedule(this.schedule),
+      schedule: scheduleLabel(this.schedule),
       plannedPeakBytes: this.schedule.plan.peakBytes,
       plan: this.plan,
       sram: { staticBytes: this.staticBytes, boardBytes: boardSramBytes(this.board) },
       flash: { codeBytes: sizes.text + sizes.data - sizes.model, modelBytes: sizes.model, boardBytes: this.board.chip.flash.size },
       ...(hello.timeUnit === 'cycles' ? { clockHz: hello.coreClockHz } : {}),
       environment: boardEnvironment(this.board, this.firmware, hello),
-      fingerprint: `board:${this.board.board.id}:image:${this.modelHash}:${resultsSchedule(this.schedule).kind}` +
+      fingerprint: `board:${this.board.board.id}:image:${this.modelHash}:${scheduleLabel(this.schedule).kind}` +
         `${this.schedule.kind === 'patch' ? `:${this.schedule.plan.split}x${this.schedule.plan.patches}` : ''}`,
     };
   }
 
   async run(name: string, input: Uint8Array): Promise<ExecutorRun> {
     const reference = await this.host.runAsync(input);
+    const startedAt = new Date().toISOString();
     const { output, stats } = await this.session.runSample(this.nextSample++, name, input);
     const comparison = compareSampleOutputs(output, reference.output, this.outputs);
     const extra: BoardRunExtra = {
@@ -138,6 +153,11 @@ export class BoardExecutor implements Executor {
       stackHighWater: stats.stackHighWater,
       arenaHighWater: stats.arenaHighWater,
       opLatency: stats.opLatency,
+      run: {
+        host: os.hostname(), ...(this.agent ? { agent: this.agent } : {}), board: this.board.board.id,
+        // The instance that answered: after a restart it is the new one.
+        instance: this.session.target?.instance ?? 'stopped', firmwareSha256: this.firmwareSha256, startedAt, endedAt: new Date().toISOString(),
+      },
     };
     return { output, latency: stats.latencyTotal, unit: stats.timeUnit, extra };
   }
@@ -163,7 +183,7 @@ export class BoardExecutor implements Executor {
         staticBytes: this.staticBytes,
         stackPeakBytes,
         arenaPeakBytes,
-        measuredPeakBytes: this.staticBytes + stackPeakBytes + arenaPeakBytes,
+        measuredPeakBytes: mainSramBytes({ staticBytes: this.staticBytes, stackBytes: stackPeakBytes, arenaBytes: arenaPeakBytes }),
         plannedPeakBytes: this.schedule.plan.peakBytes,
         boardBytes: boardSramBytes(this.board),
       },
@@ -184,4 +204,10 @@ export class BoardExecutor implements Executor {
   async close(): Promise<void> {
     await this.session.close();
   }
+}
+
+/** Real boards switch to their fastest usable rate after HELLO (harness/link/baud-rates.ts); emulated ones do not. */
+function linkBaudOption(board: ResolvedBoard): Pick<BoardClientOptions, 'baud'> {
+  const plan = linkBaudFor(board);
+  return plan ? { baud: { boot: plan.boot, fast: plan.fast } } : {};
 }

@@ -3,7 +3,7 @@
 // hold are compared; how many that is stands in `fidelity.samples`.
 import * as fs from 'fs';
 import * as path from 'path';
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../errors';
 import { compareSampleOutputs, fidelitySection, type OutputLayout } from '../metrics/output-fidelity';
 import { DTYPE_BYTES, type Graph } from '../model/graph';
 import { writeJsonReport } from '../report/json-writer';

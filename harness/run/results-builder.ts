@@ -4,7 +4,7 @@ import { VOC_CLASSES } from '../data/voc';
 import { accuracy, ClassificationResult } from '../metrics/classification';
 import { ApMethod, evaluateVoc } from '../metrics/detection';
 import { summarizeLatency } from '../metrics/latency';
-import type { Detection as DetectionSection, Environment, Results, SampleResult, SkippedInput, ToolInfo } from '../report/results';
+import type { DetectionScores, Environment, Results, SampleResult, SkippedInput, ToolInfo } from '../report/results';
 import { validateResults } from '../report/validate-results';
 import type { Executor, ExecutorDescription, ExecutorLatencyUnit } from './executor';
 import type { Task, TaskRecord } from './pipeline-task';
@@ -46,7 +46,7 @@ function classificationAccuracy(records: readonly EvalRecord[], classes: number)
   return classes > 5 ? { top1: a.top1, top5: a.top5 } : { top1: a.top1 };
 }
 
-function detectionMetrics(records: readonly EvalRecord[], vocClasses: readonly number[]): DetectionSection {
+function detectionMetrics(records: readonly EvalRecord[], vocClasses: readonly number[]): DetectionScores {
   const dets = records.map((r) => ({ image: r.sample, detections: r.detections ?? [] }));
   const truth = records.map((r) => ({ image: r.sample, boxes: r.truth ?? [] }));
   const evaluate = (method: ApMethod) => evaluateVoc(dets, truth, VOC_CLASSES.length, method).classes
@@ -66,6 +66,7 @@ function sampleResult(r: EvalRecord, unit: 'cycles' | 'instructions' | undefined
   const extra = r.extra ?? {};
   if (typeof extra.matchesHost === 'boolean') s.matchesHost = extra.matchesHost;
   if (typeof extra.hostPredicted === 'number' || typeof extra.hostPredicted === 'string') s.hostPredicted = extra.hostPredicted;
+  if (typeof extra.run === 'object' && extra.run !== null) s.run = extra.run as SampleResult['run'];
   return s;
 }
 
@@ -101,6 +102,8 @@ export function buildResults(input: ResultsInput): Results {
     const s = summarizeLatency(latencies, unit, d.clockHz);
     results.latency = { unit, ...s.counts, ...(s.clockHz ? { clockHz: s.clockHz, ms: s.ms } : {}) };
   }
-  Object.assign(results, input.summarize?.(records.map((r) => ({ sample: r.sample, outputSha256: r.outputSha256, extra: r.extra }))) ?? {});
+  Object.assign(results, input.summarize?.(records.map((r) => ({ sample: r.sample, outputSha256: r.outputSha256, latency: r.latency, unit: r.unit, extra: r.extra }))) ?? {});
+  // Latency of different kinds of board does not mix: results.boards carries it per board instead.
+  if (results.boards) delete results.latency;
   return validateResults(results, input.file);
 }

@@ -8,9 +8,10 @@ import { parse as parseYaml } from 'yaml';
 import type { LimitOrder } from '../data';
 import type { ScheduleRequest } from '../pack/select-schedule';
 import suiteSchema from '../../docs/suite.schema.json';
+import { UserError } from '../errors';
 
 /** A suite file that cannot be read, parsed or validated; the message names the file and every problem. */
-export class SuiteFileError extends Error {
+export class SuiteFileError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'SuiteFileError';

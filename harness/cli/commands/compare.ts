@@ -1,9 +1,9 @@
 // `mcubench compare`: the regression gate between a baseline and a current results file (exit code 1 on failure).
 import type { Command } from 'commander';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
+import { loadResultsAt } from '../../index';
 import { compareResults, comparisonJson, formatComparison, type CompareLimits } from '../../report/compare';
 import { GateLimitError, LIMIT_SPECS, defaultText, limitKeyOf, parseLimit } from '../../report/gate-limits';
-import { loadResultsForCli } from './report';
 
 function limitParser(flag: string): (text: string) => number {
   const spec = LIMIT_SPECS.find((s) => s.flag === flag)!;
@@ -44,8 +44,8 @@ export function registerCompare(program: Command): void {
       }
       limits.allowMissing = opts.allowMissing === true;
       limits.allowIncomparable = opts.allowIncomparable === true;
-      const baseline = loadResultsForCli(baselineTarget);
-      const current = loadResultsForCli(currentTarget);
+      const baseline = loadResultsAt(baselineTarget);
+      const current = loadResultsAt(currentTarget);
       const comparison = compareResults(baseline.results, current.results, limits);
       process.stdout.write(opts.json ? comparisonJson(comparison, baseline, current) : formatComparison(comparison, baseline, current));
       if (comparison.failed) process.exitCode = 1;

@@ -3,15 +3,15 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
 import { evaluateChecks } from '../../report/checks';
 import { DEFAULT_LIMITS } from '../../report/compare';
 import { writeHtmlReport } from '../../report/html-writer';
 import { writeJsonReport } from '../../report/json-writer';
 import { writeJunitReport } from '../../report/junit-writer';
-import { loadResults, resolveResultsPath } from '../../report/load-results';
+import { loadResultsAt } from '../../index';
 import { writeMarkdownReport } from '../../report/markdown-writer';
-import { ResultsError, type Results } from '../../report/results';
+import type { Results } from '../../report/results';
 import { SUMMARY_FILE, readSuiteSummary, summaryOfRuns } from '../../suite/suite-summary';
 import { renderSuite, type SUITE_REPORT_FILES } from '../../suite/suite-writers';
 
@@ -21,20 +21,6 @@ const WRITERS: Record<string, (results: Results) => string> = {
   junit: writeJunitReport,
   json: writeJsonReport,
 };
-
-/**
- * Loads `target` (file or output directory) and returns the file actually read. Results problems are the
- * user's input, not a bug: they surface as a usage error without a stack.
- */
-export function loadResultsForCli(target: string): { file: string; results: Results } {
-  try {
-    const file = resolveResultsPath(target);
-    return { file, results: loadResults(file) };
-  } catch (err) {
-    if (err instanceof ResultsError) throw new UsageError(err.message);
-    throw err;
-  }
-}
 
 function writeOutput(text: string, out: string | undefined): void {
   if (!out) {
@@ -69,13 +55,13 @@ export function registerReport(program: Command): void {
         return;
       }
       if (targets.length > 1) {
-        const dirs = targets.map((t) => path.dirname(loadResultsForCli(t).file));
+        const dirs = targets.map((t) => path.dirname(loadResultsAt(t).file));
         const summary = summaryOfRuns(dirs, { limits: DEFAULT_LIMITS, minBitExactRate: 1 });
         writeOutput(renderSuite(summary, '/', format), opts.out);
         if (!summary.passed) process.exitCode = 1;
         return;
       }
-      const { results } = loadResultsForCli(targets[0]);
+      const { results } = loadResultsAt(targets[0]);
       writeOutput(writer(results), opts.out);
       if (evaluateChecks(results).some((c) => !c.passed)) process.exitCode = 1;
     });

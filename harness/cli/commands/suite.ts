@@ -4,12 +4,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
 import { runSuite } from '../../suite/run-suite';
 import { loadSuite } from '../../suite/suite-file';
 import { SUMMARY_FILE } from '../../suite/suite-summary';
 import { SUITE_REPORT_FILES, writeSuiteMarkdown } from '../../suite/suite-writers';
-import { runOnBoard } from './run';
+import { runOnBoard } from '../../index';
 
 export function registerSuite(program: Command): void {
   program

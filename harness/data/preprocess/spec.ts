@@ -13,8 +13,9 @@
 //   scale=<k>                instead of std: (pixel − mean) · k
 import type { Preset } from './types';
 import { PRESETS } from './presets';
+import { UserError } from '../../errors';
 
-export class PreprocessSpecError extends Error {
+export class PreprocessSpecError extends UserError {
   constructor(spec: string, problem: string) {
     super(`--preprocess '${spec}': ${problem}`);
     this.name = 'PreprocessSpecError';

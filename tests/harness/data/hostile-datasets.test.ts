@@ -120,7 +120,7 @@ describe('bad label rows are skipped and counted, never fatal', () => {
     fs.writeFileSync(path.join(root, 'labels.csv'), 'filename,class_index\na.jpg,3\nb.jpg,cat\nc.jpg,-1\nd.jpg,\nmissing.jpg,3\n');
     const ds = detectDataset(root);
     expect(all(ds).map((s) => [s.name, s.label])).toEqual([['a', 3]]);
-    expect(ds.skipped.map((s) => [path.basename(s.file), s.reason.replace(/^row \d+ of labels\.csv: /, '')])).toEqual([
+    expect(ds.skipped.map((s) => [path.basename(s.file), s.reason.replace(/^line \d+ of labels\.csv: /, '')])).toEqual([
       ['b.jpg', "class index 'cat' is not a non-negative integer"],
       ['c.jpg', "class index '-1' is not a non-negative integer"],
       ['d.jpg', "class index '' is not a non-negative integer"],
