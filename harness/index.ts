@@ -97,6 +97,19 @@ export function parseBoardList(list: string): string[] {
   return ids;
 }
 
+/** Build output: every line with --verbose, else CMake's percentage as it passes each quarter, so a build shows progress. */
+function buildLineReporter(stream: NodeJS.WritableStream, verbose: boolean): (line: string) => void {
+  let shown = -1;
+  return (line) => {
+    if (verbose) { stream.write(`${line}\n`); return; }
+    const percent = /^\[\s*(\d+)%\]/.exec(line);
+    if (percent && Number(percent[1]) >= shown + 25) {
+      shown = Number(percent[1]);
+      stream.write(`build: ${shown} %\n`);
+    }
+  };
+}
+
 /** Runs one model on one board through the evaluation pipeline (journal, resume, outputs, results.json). */
 export async function runOnBoard(request: BoardRunRequest): Promise<EvalOutcome> {
   const { modelFile } = request;
@@ -107,7 +120,8 @@ export async function runOnBoard(request: BoardRunRequest): Promise<EvalOutcome>
   const options = {
     ...request.executor, graph, modelName: model, schedule: request.schedule,
     onNote: notes ? (note: string) => notes.write(`run: ${note}\n`) : undefined,
-    onBuildLine: request.verbose && notes ? (line: string) => notes.write(`${line}\n`) : undefined,
+    onBuildLine: notes ? buildLineReporter(notes, request.verbose === true) : undefined,
+    onPhase: notes ? (phase: string, text: string) => notes.write(`${phase}: ${text}\n`) : undefined,
   };
   // One board: its own executor (and fingerprint, so runs resume as before); several: one sample queue over all.
   const executor = boards.length === 1 ? await BoardExecutor.open({ ...options, board: boards[0] }) : await BoardPool.open({ ...options, boards });

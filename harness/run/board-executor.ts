@@ -49,6 +49,8 @@ export interface BoardExecutorOptions {
   maxRestarts?: number;
   onNote?: (note: string) => void;
   onBuildLine?: (line: string) => void;
+  /** One line per phase as the board gets ready: 'build' (firmware, from the cache or built), 'flash' (boot). */
+  onPhase?: (phase: 'build' | 'flash', text: string) => void;
   /** Real boards: hardware map and flasher (see harness/targets). */
   target?: BoardSessionOptions['target'];
   /** The queue agent running this executor, recorded with every sample (mcubench agent). */
@@ -95,9 +97,13 @@ export class BoardExecutor implements Executor {
   static async open(options: BoardExecutorOptions): Promise<BoardExecutor> {
     const board = typeof options.board === 'string' ? loadBoard(options.board) : options.board;
     const { graph, modelName } = options;
+    options.onPhase?.('build', `${modelName} for ${board.board.id}: plan, pack, firmware`);
     const { schedule, image, memory, firmware, graph: packedGraph } = await prepareBoardFirmware({
       board, graph, modelName, schedule: options.schedule, onBuildLine: options.onBuildLine, kernels: options.kernels,
     });
+    options.onPhase?.('build', `firmware ${firmware.hash.slice(0, 12)} ${firmware.cached ? 'from the cache' : 'built'}: ` +
+      `${firmware.sizes.text + firmware.sizes.data} B flash (model ${firmware.sizes.model} B)`);
+    options.onPhase?.('flash', `${board.board.id}: ${board.board.type === 'qemu' ? 'booting the firmware in QEMU' : 'programming the board'}`);
     // The same image in the host addon: the reference every board output is compared with.
     const host = new NativeModel(image.bytes, modelName);
     const session = await BoardSession.start({

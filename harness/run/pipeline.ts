@@ -185,7 +185,7 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalOutcome> 
       const why = dataset.skipped.length ? ` (${dataset.skipped.length} skipped; first: ${dataset.skipped[0].file}: ${dataset.skipped[0].reason})` : '';
       throw new UsageError(`${dataset.root}: no usable samples for this model${why}`);
     }
-    const progress = opts.progress === false ? undefined : createProgress({ total: selection.total, already: selection.done, stream: opts.progress });
+    const progress = opts.progress === false ? undefined : createProgress({ total: selection.total, already: selection.done, stream: opts.progress, phase: description.board ? 'run' : 'eval' });
     const source = prepareSamples(selection.pending, preset, inputSpecFromIo(io.inputs[0]), opts.decodeOptions);
     let finished = selection.done;
     let ran = 0;
