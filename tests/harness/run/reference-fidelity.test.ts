@@ -7,6 +7,7 @@ import * as path from 'path';
 import { main } from '../../../harness/cli/main';
 import type { Results } from '../../../harness/report/results';
 import { REPO_ROOT } from '../../support/paths';
+import { schemaCheck } from '../../../harness/schema/json-schema';
 
 jest.setTimeout(120_000);
 const MODEL = path.join(REPO_ROOT, 'demo', 'models', 'person_detect.tflite');
@@ -59,7 +60,10 @@ test('eval --reference: bit-exact across schedules; a changed reference byte sho
   fs.writeFileSync(file, bytes);
   const again = path.join(tmp, 'again');
   expect((await cli(['eval', MODEL, ...common, '--out', again, '--reference', tampered])).status).toBe(0);
-  const f = (JSON.parse(fs.readFileSync(path.join(again, 'results.json'), 'utf8')) as Results).fidelity!;
+  const written = JSON.parse(fs.readFileSync(path.join(again, 'results.json'), 'utf8')) as Results;
+  expect(schemaCheck('results')(written)).toEqual([]);
+  expect(schemaCheck('results')(exact)).toEqual([]);
+  const f = written.fidelity!;
   expect(f).toMatchObject({ bitExactRate: 0.5, samples: 2, bitExactSamples: 1, reference: 'tampered' });
   const err = 10 / 256; // one element off by 10 quantization steps of 1/256
   expect(f.maxAbsError).toBeCloseTo(err, 12);

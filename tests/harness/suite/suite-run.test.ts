@@ -11,6 +11,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { main } from '../../../harness/cli/main';
 import type { Results } from '../../../harness/report/results';
 import type { SuiteSummary } from '../../../harness/suite/suite-summary';
+import { schemaCheck } from '../../../harness/schema/json-schema';
 import { REPO_ROOT } from '../../support/paths';
 
 jest.setTimeout(600_000);
@@ -69,6 +70,7 @@ test('runs the matrix: one results folder per cell, each bit-exact with the host
   expect(summary.cells.map((c) => [c.id, c.status])).toEqual(CELLS.map((id) => [id, 'passed']));
   for (const id of CELLS) {
     const r = JSON.parse(fs.readFileSync(path.join(first, 'cells', id, 'results.json'), 'utf8')) as Results;
+    expect(schemaCheck('results')(r)).toEqual([]); // what a board run writes is what docs/results.schema.json says
     expect(r.count).toBe(2);
     expect(r.fidelity).toMatchObject({ bitExactRate: 1, samples: 2, top1Agreement: 1, reference: 'host' });
     expect(r.ops!.length).toBeGreaterThan(5);
