@@ -8,7 +8,7 @@ import { VOC_CLASSES } from '../data/voc';
 import { DTYPE_BYTES, DType, Graph, IoDescriptor } from '../model/graph';
 import { classify } from '../metrics/classification';
 import {
-  Detection, HeadTensor, MCUNET_PERSON_DET, YOLO_FASTEST_COCO, YOLO_FASTEST_PERSON, YoloModelConfig,
+  Detection, HeadTensor, MCUNET_PERSON_DET, ST_YOLO_LC_PERSON, YOLO_FASTEST_COCO, YOLO_FASTEST_PERSON, YoloModelConfig,
   cocoToVocDetections, decodeYolo, nms, toImageCoordinates,
 } from '../metrics/detection';
 
@@ -36,7 +36,7 @@ export interface TaskRecord {
 const elements = (io: IoDescriptor): number => io.shape.reduce((a, b) => a * b, 1);
 
 function yoloConfigFor(outputs: IoDescriptor[]): YoloModelConfig | undefined {
-  return [YOLO_FASTEST_COCO, YOLO_FASTEST_PERSON, MCUNET_PERSON_DET].find((config) =>
+  return [YOLO_FASTEST_COCO, YOLO_FASTEST_PERSON, MCUNET_PERSON_DET, ST_YOLO_LC_PERSON].find((config) =>
     config.heads.length === outputs.length &&
     config.heads.every((h) => outputs.some((o) => o.shape.length === 4 && o.shape[1] === h.gridH && o.shape[2] === h.gridW &&
       o.shape[3] === h.anchors.length * (5 + config.numClasses))));
