@@ -12,6 +12,9 @@ import { registerEval } from './commands/eval';
 import { registerRun } from './commands/run';
 import { registerDemo } from './commands/demo';
 import { registerFlash } from './commands/flash';
+import { registerAgent } from './commands/agent';
+import { registerSubmit } from './commands/submit';
+import { registerStatus } from './commands/status';
 
 
 export async function main(argv: string[]): Promise<number> {
@@ -30,6 +33,9 @@ export async function main(argv: string[]): Promise<number> {
   registerRun(program);
   registerDemo(program);
   registerFlash(program);
+  registerAgent(program);
+  registerSubmit(program);
+  registerStatus(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

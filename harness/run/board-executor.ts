@@ -53,6 +53,38 @@ export interface BoardExecutorOptions {
   kernels?: BenchKernels;
 }
 
+/** The figures of a board run that do not change per sample: from the firmware build and the plan. */
+export interface BoardRunFigures {
+  /** .data + .bss of the firmware. */
+  staticBytes: number;
+  plannedPeakBytes: number;
+  /** The board's SRAM. */
+  boardBytes: number;
+}
+
+/**
+ * Agreement with the host and the measured SRAM, from the journalled runs (so a resumed run reports the same);
+ * shared by a local board run and one spread over queue agents.
+ */
+export function summarizeBoardRuns(runs: readonly JournalledRun[], figures: BoardRunFigures): Partial<Results> {
+  const extras = runs.map((r) => r.extra as Partial<BoardRunExtra> | undefined);
+  const compared = extras.filter((e): e is BoardRunExtra => typeof e?.matchesHost === 'boolean');
+  const peak = (key: 'stackHighWater' | 'arenaHighWater'): number => Math.max(0, ...compared.map((e) => e[key]));
+  const stackPeakBytes = peak('stackHighWater');
+  const arenaPeakBytes = peak('arenaHighWater');
+  return {
+    ...(compared.length > 0 ? { agreement: compared.filter((e) => e.matchesHost).length / compared.length } : {}),
+    sram: {
+      staticBytes: figures.staticBytes,
+      stackPeakBytes,
+      arenaPeakBytes,
+      measuredPeakBytes: mainSramBytes({ staticBytes: figures.staticBytes, stackBytes: stackPeakBytes, arenaBytes: arenaPeakBytes }),
+      plannedPeakBytes: figures.plannedPeakBytes,
+      boardBytes: figures.boardBytes,
+    },
+  };
+}
+
 /** What the board reports per sample; journalled with the sample, so a resumed run summarises the same. */
 export interface BoardRunExtra {
   matchesHost: boolean;
@@ -147,23 +179,9 @@ export class BoardExecutor implements Executor {
 
   /** Agreement with the host and the measured SRAM, from the journalled runs (so a resumed run reports the same). */
   summarize(runs: readonly JournalledRun[]): Partial<Results> {
-    const extras = runs.map((r) => r.extra as Partial<BoardRunExtra> | undefined);
-    const compared = extras.filter((e): e is BoardRunExtra => typeof e?.matchesHost === 'boolean');
-    const peak = (key: 'stackHighWater' | 'arenaHighWater'): number => Math.max(0, ...compared.map((e) => e[key]));
-    const stackPeakBytes = peak('stackHighWater');
-    const arenaPeakBytes = peak('arenaHighWater');
-    return {
-      ...(compared.length > 0 ? { agreement: compared.filter((e) => e.matchesHost).length / compared.length } : {}),
-      sram: {
-        staticBytes: this.staticBytes,
-        stackPeakBytes,
-        arenaPeakBytes,
-        measuredPeakBytes: mainSramBytes({ staticBytes: this.staticBytes, stackBytes: stackPeakBytes, arenaBytes: arenaPeakBytes }),
-        plannedPeakBytes: this.schedule.plan.peakBytes,
-        boardBytes: boardSramBytes(this.board),
-      },
-    };
+    return summarizeBoardRuns(runs, { staticBytes: this.staticBytes, plannedPeakBytes: this.schedule.plan.peakBytes, boardBytes: boardSramBytes(this.board) });
   }
+
 
   async close(): Promise<void> {
     await this.session.close();
