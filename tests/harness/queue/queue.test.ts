@@ -7,7 +7,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { spawnChild } from '../../../harness/process/children';
-import { redisConnection } from '../../../harness/queue/connection';
+import { Queue } from 'bullmq';
+import { boardQueueName, redisConnection } from '../../../harness/queue/connection';
 import { queueStatus, statusText } from '../../../harness/queue/status';
 import { submitSuite, type CellOutcome } from '../../../harness/queue/submit';
 import { readSuite } from '../../../harness/queue/suite-file';
@@ -124,11 +125,22 @@ test('an agent killed with SIGKILL mid-run: its job goes to the other agent, not
   const out = path.join(tempDir('out'), 'run');
   const running = submitSuite({ suite: readSuite(suiteFile(2)), connection: redisConnection(redis.url), outDir: out, progress: false });
   await until(() => journalLines(out).some((l) => l.includes('"agent":"agent-a"')), 120_000, 'agent-a to finish a sample');
+  // It has taken its next job at once (the queue is full); a sample takes over half a second: kill it mid-job.
+  await new Promise((resolve) => setTimeout(resolve, 200));
   a.child.kill('SIGKILL');
   const outcomes = await running;
   expectComplete(out, outcomes, 2);
   const ranBy = outcomes[0].outcome!.results.samples.map((s) => s.run!.agent);
   expect(ranBy).toContain('agent-b');
+  // The job agent-a held was found stalled and run again by agent-b.
+  const queue = new Queue(boardQueueName('emu-f746'), { connection: redisConnection(redis.url) });
+  try {
+    const stalled = (await queue.getJobs(['completed'])).filter((j) => j.stalledCounter > 0);
+    expect(stalled.length).toBe(1);
+    expect((stalled[0].returnvalue as { agent: string }).agent).toBe('agent-b');
+  } finally {
+    await queue.close();
+  }
 }, 300_000);
 
 test('Redis killed and restarted mid-run: agents and submitter reconnect and the run completes', async () => {
