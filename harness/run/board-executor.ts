@@ -8,6 +8,7 @@ import type { FirmwareBuild } from '../build';
 import type { BenchMemory } from '../build/bench-firmware';
 import { boardSramBytes } from '../build/board-fit';
 import { prepareBoardFirmware } from '../build/board-firmware';
+import { linkBaudFor } from '../link/baud-rates';
 import type { BoardClientOptions } from '../link/protocol-client';
 import { expectedInferenceMs, timeoutsFor, type LinkTimeouts } from '../link/timeouts';
 import type { Transport } from '../link/transport';
@@ -125,7 +126,7 @@ export class BoardExecutor implements Executor {
     const host = new NativeModel(image.bytes, modelName);
     const session = await BoardSession.start({
       board, elf: firmware.elf, modelHash: image.modelHash, modelName, wrapTransport: options.wrapTransport,
-      client: { ...linkTimeouts(board, schedule.plan.macs), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, target: options.target,
+      client: { ...linkTimeouts(board, schedule.plan.macs), ...linkBaudOption(board), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, target: options.target,
     });
     const firmwareSha256 = createHash('sha256').update(fs.readFileSync(firmware.elf)).digest('hex');
     return new BoardExecutor(board, schedule, memory, firmware, image.modelHash, host, session, planSummary(packedGraph, schedule), firmwareSha256, options.agent);
@@ -186,4 +187,10 @@ export class BoardExecutor implements Executor {
   async close(): Promise<void> {
     await this.session.close();
   }
+}
+
+/** Real boards switch to their fastest usable rate after HELLO (harness/link/baud-rates.ts); emulated ones do not. */
+function linkBaudOption(board: ResolvedBoard): Pick<BoardClientOptions, 'baud'> {
+  const plan = linkBaudFor(board);
+  return plan ? { baud: { boot: plan.boot, fast: plan.fast } } : {};
 }

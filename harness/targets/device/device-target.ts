@@ -5,7 +5,7 @@ import { BoardError, type ResolvedBoard } from '../../boards';
 import type { Flasher, FlashReport } from '../../flash/flasher';
 import type { LabEntry } from '../../lab';
 import type { ProgramOptions, Target, TargetKind, TargetLaunchOptions } from '../target';
-import { flasherFor } from './flashers';
+import { FLASHER_METHODS, flasherFor } from './flashers';
 import { locateBoard } from './lab-lookup';
 
 export class DeviceTarget implements Target {
@@ -63,7 +63,7 @@ export class DeviceTarget implements Target {
 }
 
 export const deviceTargetKind: TargetKind = {
-  methods: ['stlink'],
+  methods: FLASHER_METHODS,
   launch: (board, elf, options) => DeviceTarget.launch(board, elf, options),
   program: (board, firmware, options: ProgramOptions = {}) => (options.flasher ?? flasherFor(board)).flash({
     board, firmware, probeSerial: options.probeSerial, halt: false, onProgress: options.onProgress,
