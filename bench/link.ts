@@ -8,6 +8,7 @@
 //   npm run bench:link                    all three
 //   npm run bench:link -- --no-qemu       skip the emulator
 //   npm run bench:link -- --repeats 5
+import { BoardClient } from '../harness/link/protocol-client';
 import { timeoutsFor } from '../harness/link/timeouts';
 import { uploadOverLine, type LineBench } from './link-sim';
 import { startQemuLink } from './link-qemu';
@@ -58,10 +59,11 @@ async function qemuPty(repeats: number): Promise<void> {
     const timeouts = timeoutsFor({ emulated: true, inferenceMs: 1000 });
     for (let i = 0; i < repeats; i++) {
       for (const [label, options] of [['v1 stop-and-wait', STOP_AND_WAIT], ['windowed', {}]] as const) {
-        const client = link.client({ ...timeouts, ...options });
+        const client = new BoardClient(link.serial, { ...timeouts, ...options });
         await client.hello();
         await client.runSample(i, input(MCUNET_IN3_INPUT, i));
         times[label].push(client.lastTimings!.inputMs);
+        client.dispose();
       }
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
