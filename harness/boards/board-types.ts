@@ -53,7 +53,8 @@ export interface Board {
   clockHz: number;
   timer: 'dwt' | 'systick';
   uart: BoardUart;
-  flash: { method: 'stlink' | 'qemu'; usb?: { vid: number; pid: number } };
+  /** method: the default flasher (harness/flash/flasher.ts); openocd: the stock OpenOCD config for --flasher openocd. */
+  flash: { method: 'stlink' | 'openocd' | 'st-flash' | 'msd' | 'qemu'; usb?: { vid: number; pid: number }; openocd?: string };
   qemu?: QemuSettings;
 }
 

@@ -132,3 +132,26 @@ describe('flash progress', () => {
     expect(text()).not.toContain('flash: '); // no plain lines mixed in
   });
 });
+
+describe('mcubench flash: wrong firmware and other flashers', () => {
+  it('refuses a firmware built for another board before anything is erased, naming both boards (--simulate too)', async () => {
+    const { buildFirmware } = await import('../../../../harness/build/build-firmware');
+    const elf = (await buildFirmware({ board: 'nucleo-f412zg' })).elf;
+    const { code, out, err } = await mcubench(['flash', '--board', 'stm32f746g-disco', elf, '--simulate']);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toBe(`mcubench: ${elf} was built for board 'nucleo-f412zg', not for 'stm32f746g-disco': refusing to flash it (nothing was erased); ` +
+      'build one for this board with mcubench build --board stm32f746g-disco --out firmware.elf\n');
+  }, 300000);
+
+  it('--flasher st-flash runs the real st-flash and reports its failure without a probe; --simulate is only for our driver', async () => {
+    const bin = path.join(dir, 'st.bin');
+    fs.writeFileSync(bin, imageBytes(256, 8));
+    const tool = await mcubench(['flash', '--board', 'nucleo-f412zg', bin, '--flasher', 'st-flash']);
+    expect(tool.code).toBe(1);
+    expect(tool.err).toMatch(/^mcubench: st-flash could not flash st\.bin onto nucleo-f412zg \(exit 255\): st-flash found no ST-Link/);
+    const sim = await mcubench(['flash', '--board', 'nucleo-f412zg', bin, '--flasher', 'msd', '--simulate']);
+    expect(sim.code).toBe(1);
+    expect(sim.err).toBe('mcubench: --simulate runs our ST-Link driver against its simulator; it cannot stand in for msd\n');
+  });
+});
