@@ -163,7 +163,7 @@ export class BoardExecutor implements Executor {
     const host = new NativeModel(image.bytes, modelName);
     const session = await BoardSession.start({
       board, elf: firmware.elf, modelHash: image.modelHash, modelName, wrapTransport: options.wrapTransport,
-      client: { ...linkTimeouts(board, schedule.plan.macs), ...linkBaudOption(board), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, target: options.target,
+      client: { ...linkTimeouts(board, schedule.plan.macs), ...linkOptions(board), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, target: options.target,
     });
     const firmwareSha256 = createHash('sha256').update(fs.readFileSync(firmware.elf)).digest('hex');
     // Per-op latency entries: the patch stage reports as one entry (its first operator), then one per operator.
@@ -241,8 +241,12 @@ export class BoardExecutor implements Executor {
   }
 }
 
-/** Real boards switch to their fastest usable rate after HELLO (harness/link/baud-rates.ts); emulated ones do not. */
-function linkBaudOption(board: ResolvedBoard): Pick<BoardClientOptions, 'baud'> {
+/**
+ * Real boards switch to their fastest usable rate after HELLO (harness/link/baud-rates.ts). Emulated ones keep it
+ * (the pty ignores baud), and their UART models back-pressure, so input windows need not fit the receive ring.
+ */
+function linkOptions(board: ResolvedBoard): Pick<BoardClientOptions, 'baud' | 'flowControlled'> {
+  if (board.board.type === 'qemu') return { flowControlled: true };
   const plan = linkBaudFor(board);
   return plan ? { baud: { boot: plan.boot, fast: plan.fast } } : {};
 }
