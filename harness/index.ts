@@ -11,6 +11,7 @@ import type { ScheduleRequest } from './pack/select-schedule';
 import { loadResults, resolveResultsPath } from './report/load-results';
 import type { Results } from './report/results';
 import { BoardExecutor, type BoardExecutorOptions } from './run/board-executor';
+import { BoardPool } from './run/board-pool';
 import { HostExecutor } from './run/host-executor';
 import { runEvaluation, type EvalOutcome } from './run/pipeline';
 import { modelNameOf, toolInfo } from './tool-info';
@@ -75,10 +76,18 @@ export async function evaluate(request: EvaluationRequest & { threads?: number }
 }
 
 export interface BoardRunRequest extends EvaluationRequest {
+  /** A board id, or several separated by commas (repeats allowed: several QEMU instances of one emulated board). */
   board: string;
   verbose?: boolean;
   /** Real boards: hardware map and flasher; fault tests: a transport wrapper. */
-  executor?: Pick<BoardExecutorOptions, 'target' | 'wrapTransport' | 'client' | 'maxRestarts'>;
+  executor?: Pick<BoardExecutorOptions, 'target' | 'wrapTransport' | 'client' | 'maxRestarts' | 'agent'>;
+}
+
+/** "emu-f746,emu-f746,emu-f412" → the ids, in order; empty entries are refused. */
+export function parseBoardList(list: string): string[] {
+  const ids = list.split(',').map((id) => id.trim());
+  if (ids.some((id) => id === '')) throw new UsageError(`--board ${list}: an empty board id; separate ids with single commas (emu-f746,emu-f412)`);
+  return ids;
 }
 
 /** Runs one model on one board through the evaluation pipeline (journal, resume, outputs, results.json). */
@@ -87,11 +96,14 @@ export async function runOnBoard(request: BoardRunRequest): Promise<EvalOutcome>
   const graph = loadTflite(modelFile, 'run', 'the schedule is planned for the board');
   const model = modelNameOf(modelFile);
   const notes = request.progress === false ? undefined : (request.progress ?? process.stderr);
-  const executor = await BoardExecutor.open({
-    ...request.executor, board: request.board, graph, modelName: model, schedule: request.schedule,
-    onNote: notes ? (note) => notes.write(`run: ${note}\n`) : undefined,
-    onBuildLine: request.verbose && notes ? (line) => notes.write(`${line}\n`) : undefined,
-  });
+  const boards = parseBoardList(request.board);
+  const options = {
+    ...request.executor, graph, modelName: model, schedule: request.schedule,
+    onNote: notes ? (note: string) => notes.write(`run: ${note}\n`) : undefined,
+    onBuildLine: request.verbose && notes ? (line: string) => notes.write(`${line}\n`) : undefined,
+  };
+  // One board: its own executor (and fingerprint, so runs resume as before); several: one sample queue over all.
+  const executor = boards.length === 1 ? await BoardExecutor.open({ ...options, board: boards[0] }) : await BoardPool.open({ ...options, boards });
   try {
     return await runEvaluation({
       graph, model, datasetDir: request.datasetDir, preset: request.preset, limit: request.limit, outDir: request.outDir,

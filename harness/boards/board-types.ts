@@ -31,6 +31,8 @@ export interface BoardUart {
   irq: number;
   baud: number;
   clockHz: number;
+  /** Rates the link may switch to after HELLO (harness/link/baud-rates.ts picks the fastest that works). */
+  rates?: number[];
   pins?: { tx: string; rx: string };
 }
 

@@ -29,3 +29,13 @@ export function sramText(outcome: EvalOutcome): string {
   return `SRAM: measured peak ${s.measuredPeakBytes} B (static ${s.staticBytes} + stack ${s.stackPeakBytes} + arena ${s.arenaPeakBytes})` +
     `, planned arena peak ${s.plannedPeakBytes} B${s.boardBytes ? `, board ${s.boardBytes} B` : ''}`;
 }
+
+/** One line per kind of board when a run spread its samples over different boards. */
+export function boardsText(outcome: EvalOutcome): string {
+  return (outcome.results.boards ?? []).map((b) => {
+    const latency = b.latency ? `, latency mean ${Math.round(b.latency.mean)} ${b.latency.unit}` : '';
+    const sram = b.sram?.measuredPeakBytes !== undefined ? `, measured SRAM peak ${b.sram.measuredPeakBytes} B` : '';
+    const agreement = b.agreement === undefined ? '' : `, agreement ${(b.agreement * 100).toFixed(1)} %`;
+    return `${b.board}: ${b.count} samples on ${b.instances.length} instance${b.instances.length === 1 ? '' : 's'}${agreement}${latency}${sram}\n`;
+  }).join('');
+}

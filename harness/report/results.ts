@@ -11,8 +11,23 @@ import type { ScheduleLabel } from '../pack/schedule';
 
 export interface SkippedInput { file: string; reason: string; }
 
+/** Where and when one sample ran: the host, agent, board instance and firmware that produced its numbers. */
+export interface SampleProvenance {
+  host: string;
+  /** The queue agent that ran it (mcubench agent), absent for a local run. */
+  agent?: string;
+  board: string;
+  /** The board instance: "qemu pid 1234" or "stlink <probe serial>". */
+  instance: string;
+  /** SHA-256 of the firmware ELF that ran. */
+  firmwareSha256: string;
+  startedAt: string;
+  endedAt: string;
+}
+
 export interface SampleResult {
   name: string;
+  run?: SampleProvenance;
   /** SHA-256 (hex) of the raw output bytes, all output tensors concatenated. */
   outputSha256: string;
   /** Board runs: whether the output bytes equal the host reference's. */
@@ -80,6 +95,17 @@ export interface Thresholds {
 
 export interface ToolInfo { name: string; version: string; }
 
+/** One board's share of a run spread over boards of different kinds (results.boards). */
+export interface BoardGroup {
+  board: string;
+  count: number;
+  /** Board instances that ran samples. */
+  instances: string[];
+  agreement?: number;
+  latency?: Latency;
+  sram?: SramUsage;
+}
+
 export interface Results {
   model: string;
   board?: string;
@@ -98,6 +124,8 @@ export interface Results {
   plan?: PlanSummary;
   thresholds?: Thresholds;
   createdAt: string;
+  /** Runs over boards of different kinds: the figures per board (top-level latency and SRAM are then absent). */
+  boards?: BoardGroup[];
   tool: ToolInfo;
 }
 

@@ -1,10 +1,14 @@
 // The board executor: bench firmware (build/board-firmware.ts) → board (any target) → per-sample runs, each
 // output compared with the host addon's for the same image and input. Plugs into the evaluation pipeline (executor.ts).
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
 import { loadBoard, type ResolvedBoard } from '../boards';
 import type { FirmwareBuild } from '../build';
 import type { BenchMemory } from '../build/bench-firmware';
 import { boardSramBytes } from '../build/board-fit';
 import { prepareBoardFirmware } from '../build/board-firmware';
+import { linkBaudFor } from '../link/baud-rates';
 import type { BoardClientOptions } from '../link/protocol-client';
 import { expectedInferenceMs, timeoutsFor, type LinkTimeouts } from '../link/timeouts';
 import type { Transport } from '../link/transport';
@@ -13,7 +17,7 @@ import { NativeModel } from '../native';
 import { mainSramBytes } from '../metrics/sram';
 import { scheduleLabel, type Schedule } from '../pack/schedule';
 import type { ScheduleRequest } from '../pack/select-schedule';
-import type { PlanSummary, Results } from '../report/results';
+import type { PlanSummary, Results, SampleProvenance } from '../report/results';
 import type { BenchKernels } from '../build/bench-firmware';
 import { BoardSession, type BoardSessionOptions } from './board-session';
 import { planSummary } from './plan-summary';
@@ -44,6 +48,8 @@ export interface BoardExecutorOptions {
   onBuildLine?: (line: string) => void;
   /** Real boards: hardware map and flasher (see harness/targets). */
   target?: BoardSessionOptions['target'];
+  /** The queue agent running this executor, recorded with every sample (mcubench agent). */
+  agent?: string;
   /** Kernel selection of the firmware build (bench:device compares references with twins). */
   kernels?: BenchKernels;
 }
@@ -55,6 +61,8 @@ export interface BoardRunExtra {
   arenaHighWater: number;
   /** Per-operator latency in the run's unit (patch stage as one entry). */
   opLatency: number[];
+  /** Which host, board instance and firmware ran the sample, and when. */
+  run: SampleProvenance;
   [key: string]: unknown;
 }
 
@@ -70,6 +78,9 @@ export class BoardExecutor implements Executor {
     private readonly host: NativeModel,
     private readonly session: BoardSession,
     private readonly plan: PlanSummary,
+    /** SHA-256 of the ELF on the board. */
+    readonly firmwareSha256: string,
+    private readonly agent?: string,
   ) {}
 
   /** Plans, packs, checks the fit, builds and boots the board. Throws BuildError ("does not fit") before building. */
@@ -83,9 +94,10 @@ export class BoardExecutor implements Executor {
     const host = new NativeModel(image.bytes, modelName);
     const session = await BoardSession.start({
       board, elf: firmware.elf, modelHash: image.modelHash, modelName, wrapTransport: options.wrapTransport,
-      client: { ...linkTimeouts(board, schedule.plan.macs), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, target: options.target,
+      client: { ...linkTimeouts(board, schedule.plan.macs), ...linkBaudOption(board), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, target: options.target,
     });
-    return new BoardExecutor(board, schedule, memory, firmware, image.modelHash, host, session, planSummary(packedGraph, schedule));
+    const firmwareSha256 = createHash('sha256').update(fs.readFileSync(firmware.elf)).digest('hex');
+    return new BoardExecutor(board, schedule, memory, firmware, image.modelHash, host, session, planSummary(packedGraph, schedule), firmwareSha256, options.agent);
   }
 
   /** .data + .bss of the built firmware (the arena and stack have sections of their own). */
@@ -118,12 +130,18 @@ export class BoardExecutor implements Executor {
 
   async run(name: string, input: Uint8Array): Promise<ExecutorRun> {
     const reference = await this.host.runAsync(input);
+    const startedAt = new Date().toISOString();
     const { output, stats } = await this.session.runSample(this.nextSample++, name, input);
     const extra: BoardRunExtra = {
       matchesHost: Buffer.from(output).equals(reference.output),
       stackHighWater: stats.stackHighWater,
       arenaHighWater: stats.arenaHighWater,
       opLatency: stats.opLatency,
+      run: {
+        host: os.hostname(), ...(this.agent ? { agent: this.agent } : {}), board: this.board.board.id,
+        // The instance that answered: after a restart it is the new one.
+        instance: this.session.target?.instance ?? 'stopped', firmwareSha256: this.firmwareSha256, startedAt, endedAt: new Date().toISOString(),
+      },
     };
     return { output, latency: stats.latencyTotal, unit: stats.timeUnit, extra };
   }
@@ -151,4 +169,10 @@ export class BoardExecutor implements Executor {
   async close(): Promise<void> {
     await this.session.close();
   }
+}
+
+/** Real boards switch to their fastest usable rate after HELLO (harness/link/baud-rates.ts); emulated ones do not. */
+function linkBaudOption(board: ResolvedBoard): Pick<BoardClientOptions, 'baud'> {
+  const plan = linkBaudFor(board);
+  return plan ? { baud: { boot: plan.boot, fast: plan.fast } } : {};
 }

@@ -38,10 +38,12 @@ export interface ExecutorDescription {
 export interface ExecutorSample { name: string; input: Uint8Array; }
 
 /** A per-sample record as the pipeline journalled it; `extra` is what `run` returned for that sample. */
-export interface JournalledRun { sample: string; outputSha256: string; extra?: Record<string, unknown>; }
+export interface JournalledRun { sample: string; outputSha256: string; latency?: number; unit?: ExecutorLatencyUnit; extra?: Record<string, unknown>; }
 
 export interface Executor {
   describe(): ExecutorDescription;
+  /** Samples it can run at once (a pool of boards); the pipeline then calls run() that many times concurrently. Default 1. */
+  readonly lanes?: number;
   run(name: string, input: Uint8Array): Promise<ExecutorRun>;
   /** Optional: several inputs at once (the host runs them on a thread pool). Results in input order. */
   runBatch?(samples: readonly ExecutorSample[]): Promise<ExecutorRun[]>;

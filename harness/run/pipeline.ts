@@ -88,6 +88,28 @@ async function execute(executor: Executor, chunk: PreparedSample[]): Promise<Exe
   return runs;
 }
 
+/**
+ * One worker per lane pulls the next sample and runs it; whichever lane is free takes the next. On a failure the
+ * other lanes finish the sample they hold (it is journalled) and take no more; then the first error is thrown.
+ */
+async function runLanes(executor: Executor, source: AsyncGenerator<PreparedSample>,
+  record: (sample: PreparedSample['sample'], run: ExecutorRun) => void): Promise<void> {
+  let failure: unknown;
+  const lane = async (): Promise<void> => {
+    while (failure === undefined) {
+      const [next] = await take(source, 1);
+      if (!next) return;
+      try {
+        record(next.sample, await executor.run(next.sample.name, next.tensor));
+      } catch (err) {
+        failure ??= err;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: executor.lanes ?? 1 }, lane));
+  if (failure !== undefined) throw failure;
+}
+
 function openRun(opts: EvalOptions, manifest: RunManifest): Journal<EvalRecord> {
   const journalFile = path.join(opts.outDir, JOURNAL_FILE);
   if (opts.resume) {
@@ -141,32 +163,38 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalOutcome> 
     }
     const progress = opts.progress === false ? undefined : createProgress({ total: selection.total, already: selection.done, stream: opts.progress });
     const source = prepareSamples(selection.pending, preset, inputSpecFromIo(io.inputs[0]), opts.decodeOptions);
-    const batchSize = Math.max(1, opts.batchSize ?? 8);
     let finished = selection.done;
     let ran = 0;
-    let chunk = await take(source, opts.executor.runBatch ? batchSize : 1);
-    while (chunk.length > 0) {
-      const running = execute(opts.executor, chunk);
-      // Decode the next images while the executor works on this chunk.
-      const upcoming = take(source, opts.executor.runBatch ? batchSize : 1);
-      upcoming.catch(() => undefined); // surfaced when awaited below; avoids an unhandled rejection if `running` fails first
-      const runs = await running;
-      chunk.forEach(({ sample }, i) => {
-        const { output, latency, unit, extra } = runs[i];
-        const file = outputFile(opts.outDir, sample.name);
-        fs.mkdirSync(path.dirname(file), { recursive: true });
-        fs.writeFileSync(file, output);
-        journal.append({
-          sample: sample.name, index: selection.indexOf.get(sample.name)!, outputSha256: sha256(output),
-          ...scoreSample(task, sample, output),
-          ...(latency !== undefined ? { latency, unit } : {}),
-          ...(extra ? { extra } : {}),
-        });
+    // Each finished sample: output file first, then the journal line (fsync'd), so a journalled sample always has its output.
+    const record = (sample: PreparedSample['sample'], run: ExecutorRun): void => {
+      const { output, latency, unit, extra } = run;
+      const file = outputFile(opts.outDir, sample.name);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, output);
+      journal.append({
+        sample: sample.name, index: selection.indexOf.get(sample.name)!, outputSha256: sha256(output),
+        ...scoreSample(task, sample, output),
+        ...(latency !== undefined ? { latency, unit } : {}),
+        ...(extra ? { extra } : {}),
       });
-      finished += chunk.length;
-      ran += chunk.length;
+      finished++;
+      ran++;
       progress?.update(finished);
-      chunk = await upcoming;
+    };
+    if ((opts.executor.lanes ?? 1) > 1) {
+      await runLanes(opts.executor, source, record);
+    } else {
+      const batchSize = Math.max(1, opts.batchSize ?? 8);
+      let chunk = await take(source, opts.executor.runBatch ? batchSize : 1);
+      while (chunk.length > 0) {
+        const running = execute(opts.executor, chunk);
+        // Decode the next images while the executor works on this chunk.
+        const upcoming = take(source, opts.executor.runBatch ? batchSize : 1);
+        upcoming.catch(() => undefined); // surfaced when awaited below; avoids an unhandled rejection if `running` fails first
+        const runs = await running;
+        chunk.forEach(({ sample }, i) => record(sample, runs[i]));
+        chunk = await upcoming;
+      }
     }
     progress?.stop();
     return finish(opts, task, description, dataset.skipped, ran);

@@ -63,6 +63,7 @@ function sampleResult(r: EvalRecord, unit: 'cycles' | 'instructions' | undefined
   const extra = r.extra ?? {};
   if (typeof extra.matchesHost === 'boolean') s.matchesHost = extra.matchesHost;
   if (typeof extra.hostPredicted === 'number' || typeof extra.hostPredicted === 'string') s.hostPredicted = extra.hostPredicted;
+  if (typeof extra.run === 'object' && extra.run !== null) s.run = extra.run as SampleResult['run'];
   return s;
 }
 
@@ -97,6 +98,8 @@ export function buildResults(input: ResultsInput): Results {
     const s = summarizeLatency(latencies, unit, d.clockHz);
     results.latency = { unit, ...s.counts, ...(s.clockHz ? { clockHz: s.clockHz, ms: s.ms } : {}) };
   }
-  Object.assign(results, input.summarize?.(records.map((r) => ({ sample: r.sample, outputSha256: r.outputSha256, extra: r.extra }))) ?? {});
+  Object.assign(results, input.summarize?.(records.map((r) => ({ sample: r.sample, outputSha256: r.outputSha256, latency: r.latency, unit: r.unit, extra: r.extra }))) ?? {});
+  // Latency of different kinds of board does not mix: results.boards carries it per board instead.
+  if (results.boards) delete results.latency;
   return validateResults(results, input.file);
 }

@@ -10,7 +10,7 @@ import { flasherFor } from '../../targets';
 import {
   addScheduleOptions, checkResumeOut, DEFAULT_BOARD, flasherOption, positiveInteger, resolveModelFile, scheduleRequest, timestamp, type ScheduleCliOptions,
 } from '../options';
-import { sramText, summaryText } from '../summary';
+import { boardsText, sramText, summaryText } from '../summary';
 
 interface RunCliOptions extends ScheduleCliOptions {
   board?: string; model?: string; inputs?: string; dataset?: string; preset?: string; int8Pixels?: boolean;
@@ -21,7 +21,8 @@ export function registerRun(program: Command): void {
   const command = program
     .command('run')
     .description('Run a model on a board (default: the emulated emu-f746), output-by-output compared with the host reference')
-    .option('--board <id>', `board id (see mcubench boards; default ${DEFAULT_BOARD})`)
+    .option('--board <id>', `board id (see mcubench boards; default ${DEFAULT_BOARD}); several, comma-separated, share the samples ` +
+      '(emu-f746,emu-f746,emu-f412: two QEMU instances of one board and one of another)')
     .option('--model <model>', 'a .tflite file (or the name of one in demo/models)')
     .option('--inputs <dir>', 'folder of raw input tensors (*.bin, the model input bytes)')
     .option('--dataset <dir>', 'dataset folder, as for mcubench eval (ImageNet synsets, labels CSV, VOC, class folders)')
@@ -46,7 +47,7 @@ export function registerRun(program: Command): void {
       if (opts.board === undefined) process.stderr.write(`run: no --board given, using ${DEFAULT_BOARD}\n`);
       const modelFile = resolveModelFile(opts.model);
       const model = modelNameOf(modelFile);
-      const outDir = opts.resume ?? opts.out ?? path.join('out', `run-${model}-${board}-${timestamp(new Date())}`);
+      const outDir = opts.resume ?? opts.out ?? path.join('out', `run-${model}-${board.replace(/,/g, '+')}-${timestamp(new Date())}`);
       process.stdout.write(`run: output folder ${outDir}\n`);
       // --flasher is checked before anything is built: an emulated board has no flasher to choose.
       const flasher = opts.flasher === undefined ? undefined : flasherFor(loadBoard(board), opts.flasher);
@@ -57,7 +58,7 @@ export function registerRun(program: Command): void {
       });
       const r = outcome.results;
       const agreement = r.agreement === undefined ? '' : `; outputs equal to the host reference: ${r.samples.filter((s) => s.matchesHost).length}/${r.count}`;
-      process.stdout.write(`${summaryText(outcome).replace(/\.$/, '')}${agreement}.\n${sramText(outcome)}\nresults: ${outcome.resultsFile}\n`);
+      process.stdout.write(`${summaryText(outcome).replace(/\.$/, '')}${agreement}.\n${boardsText(outcome)}${sramText(outcome)}\nresults: ${outcome.resultsFile}\n`);
       if (r.agreement !== undefined && r.agreement < 1) process.exitCode = 1;
     });
 }

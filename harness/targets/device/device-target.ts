@@ -33,6 +33,10 @@ export class DeviceTarget implements Target {
     return this.entry.serialPort;
   }
 
+  get instance(): string {
+    return `${this.flasher.method} ${this.entry.probeSerial}`;
+  }
+
   /** "nucleo-f412zg (real board) via ST-Link V2-1 at bus 1 addr 5, serial 0671FF…, console /dev/serial/by-id/…" */
   get description(): string {
     return `${this.board.board.id} (real board) via ${this.flash.probe.label}, serial ${this.entry.probeSerial}, console ${this.consolePath}`;
