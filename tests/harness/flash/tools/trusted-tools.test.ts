@@ -111,3 +111,17 @@ describe('choosing the flasher', () => {
     expect(() => flasherFor(loadBoard('emu-f746'), 'stlink')).toThrow("board 'emu-f746' is emulated");
   });
 });
+
+describe('a hardware-map entry choosing its flasher', () => {
+  it('launches the board with the entry\'s flasher (here the real openocd, which finds no probe) and refuses an unknown one', async () => {
+    const { saveLabMap, loadLabMap } = await import('../../../../harness/lab');
+    const { DeviceTarget } = await import('../../../../harness/targets');
+    const lab = path.join(path.dirname(writeTempFile('x', new Uint8Array(0))), 'lab.json');
+    saveLabMap({ version: 1, boards: [{ boardId: 'nucleo-f412zg', probeSerial: '0671FF515049657187212345', serialPort: '/dev/null', available: true, flasher: 'openocd' }] }, lab);
+    const firmware = writeTempFile('fw.bin', imageBytes(256, 9));
+    await expect(DeviceTarget.launch(loadBoard('nucleo-f412zg'), firmware, { lab }))
+      .rejects.toThrow('openocd could not flash fw.bin onto nucleo-f412zg (exit 1): OpenOCD found no ST-Link');
+    fs.writeFileSync(lab, JSON.stringify({ version: 1, boards: [{ boardId: 'nucleo-f412zg', probeSerial: 'X', serialPort: '/dev/null', available: true, flasher: 'jlink' }] }));
+    expect(() => loadLabMap(lab)).toThrow(/flasher/);
+  }, 30000);
+});
