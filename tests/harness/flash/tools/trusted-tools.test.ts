@@ -1,5 +1,6 @@
 // OpenOCD and st-flash as far as a machine without a probe allows: the real binaries parse our board configs,
-// and fail without a probe with a message we recognise and pass on; progress parsing against recorded transcripts.
+// and fail without a probe with a message we recognise and pass on; progress parsing against transcripts in the
+// tools' output format (not recorded on a board: none was attached).
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -10,7 +11,8 @@ import { imageBytes, writeTempFile } from '../stlink/sim-fixture';
 
 const REAL_BOARDS = ['nucleo-f412zg', 'stm32f746g-disco'];
 
-/** A fake tool that replays a transcript recorded from the real one on a board, with its exit code. */
+/** A fake tool replaying a transcript in the format the real one prints on success or failure (written from its
+ * source and documentation: no board was attached to record one), with its exit code. */
 function replayTool(name: string, transcript: string, code: number): string {
   const file = writeTempFile(name, new Uint8Array(0));
   fs.writeFileSync(`${file}.txt`, transcript);
