@@ -3,12 +3,13 @@
 // FLASH interface is a block of SRAM the test controls (SR reads what the test wrote): this proves the
 // instruction-level behaviour (buffer handshake, word copy, BSY and error-flag tests, CRC-32) independently of the
 // simulator's Thumb interpreter, which runs the same bytes against the modelled controller in the other tests.
-import { spawn, type ChildProcess } from 'child_process';
+import type { ChildProcess } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { hostCrc32 } from '../../../../harness/flash/algorithms/ram-loader';
 import { flashLoaderImage } from '../../../../harness/flash/loader/flash-loader';
+import { spawnChild } from '../../../../harness/process/children';
 import { imageBytes } from '../stlink/sim-fixture';
 import { GdbRemote } from './gdb-remote';
 
@@ -27,7 +28,7 @@ const word = (bytes: Uint8Array, at = 0) => Buffer.from(bytes).readUInt32LE(at);
 
 beforeAll(async () => {
   const socket = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mcb-gdb-')), 'gdb.sock');
-  qemu = spawn('qemu-system-arm', ['-M', 'netduinoplus2', '-display', 'none', '-serial', 'null', '-monitor', 'none', '-S',
+  qemu = spawnChild('qemu-system-arm', ['-M', 'netduinoplus2', '-display', 'none', '-serial', 'null', '-monitor', 'none', '-S',
     '-chardev', `socket,id=gdb,path=${socket},server=on,wait=off`, '-gdb', 'chardev:gdb'], { stdio: 'ignore' });
   gdb = await GdbRemote.connect(socket);
   const { code } = flashLoaderImage();

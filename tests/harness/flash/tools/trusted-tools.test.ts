@@ -127,3 +127,10 @@ describe('a hardware-map entry choosing its flasher', () => {
     expect(() => loadLabMap(lab)).toThrow(/flasher/);
   }, 30000);
 });
+
+describe('a flasher tool that is not installed', () => {
+  it('names the Debian package to install', async () => {
+    await expect(new StFlashFlasher('st-flash-not-installed').flash({ board: loadBoard('nucleo-f412zg'), firmware: writeTempFile('fw.bin', imageBytes(64, 10)), halt: false }))
+      .rejects.toThrow("'st-flash-not-installed' is not installed or not on PATH; install the Debian package stlink-tools (scripts/setup.sh does)");
+  });
+});
