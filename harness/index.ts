@@ -2,6 +2,7 @@
 // a lab's own tooling) use them directly. Data flows .tflite → model → plan → pack → build → targets → link → run
 // → metrics → report; each step lives in its own folder, this file only strings them together.
 import * as fs from 'fs';
+import type { DatasetOptions, LimitOrder } from './data';
 import type { DecodeOptions } from './data/image';
 import { UsageError } from './errors';
 import { loadModel, type Graph } from './model';
@@ -50,6 +51,11 @@ export interface EvaluationRequest {
   preset?: string;
   int8Pixels?: boolean;
   limit?: number;
+  /** How `limit` picks samples (default: a stratified, seeded draw over classes) and the draw's seed. */
+  limitOrder?: LimitOrder;
+  seed?: number;
+  /** What the dataset's layout cannot tell: synset list, VOC image set. */
+  datasetOptions?: DatasetOptions;
   outDir: string;
   resume?: boolean;
   /** Where progress goes (default stderr); false for none. */
@@ -67,6 +73,7 @@ export async function evaluate(request: EvaluationRequest & { threads?: number }
   try {
     return await runEvaluation({
       graph, model: modelNameOf(modelFile), datasetDir: request.datasetDir, preset: request.preset, limit: request.limit,
+      limitOrder: request.limitOrder, seed: request.seed, datasetOptions: request.datasetOptions,
       outDir: request.outDir, resume: request.resume, executor, batchSize: threads * 4, tool: toolInfo(),
       progress: request.progress, decodeOptions: decodeOptions(request),
     });
@@ -90,6 +97,19 @@ export function parseBoardList(list: string): string[] {
   return ids;
 }
 
+/** Build output: every line with --verbose, else CMake's percentage as it passes each quarter, so a build shows progress. */
+function buildLineReporter(stream: NodeJS.WritableStream, verbose: boolean): (line: string) => void {
+  let shown = -1;
+  return (line) => {
+    if (verbose) { stream.write(`${line}\n`); return; }
+    const percent = /^\[\s*(\d+)%\]/.exec(line);
+    if (percent && Number(percent[1]) >= shown + 25) {
+      shown = Number(percent[1]);
+      stream.write(`build: ${shown} %\n`);
+    }
+  };
+}
+
 /** Runs one model on one board through the evaluation pipeline (journal, resume, outputs, results.json). */
 export async function runOnBoard(request: BoardRunRequest): Promise<EvalOutcome> {
   const { modelFile } = request;
@@ -100,13 +120,15 @@ export async function runOnBoard(request: BoardRunRequest): Promise<EvalOutcome>
   const options = {
     ...request.executor, graph, modelName: model, schedule: request.schedule,
     onNote: notes ? (note: string) => notes.write(`run: ${note}\n`) : undefined,
-    onBuildLine: request.verbose && notes ? (line: string) => notes.write(`${line}\n`) : undefined,
+    onBuildLine: notes ? buildLineReporter(notes, request.verbose === true) : undefined,
+    onPhase: notes ? (phase: string, text: string) => notes.write(`${phase}: ${text}\n`) : undefined,
   };
   // One board: its own executor (and fingerprint, so runs resume as before); several: one sample queue over all.
   const executor = boards.length === 1 ? await BoardExecutor.open({ ...options, board: boards[0] }) : await BoardPool.open({ ...options, boards });
   try {
     return await runEvaluation({
       graph, model, datasetDir: request.datasetDir, preset: request.preset, limit: request.limit, outDir: request.outDir,
+      limitOrder: request.limitOrder, seed: request.seed, datasetOptions: request.datasetOptions,
       resume: request.resume, executor, tool: toolInfo(), progress: request.progress, decodeOptions: decodeOptions(request),
     });
   } finally {

@@ -11,8 +11,9 @@ import {
   addScheduleOptions, checkResumeOut, DEFAULT_BOARD, flasherOption, positiveInteger, resolveModelFile, scheduleRequest, timestamp, type ScheduleCliOptions,
 } from '../options';
 import { boardsText, sramText, summaryText } from '../summary';
+import { addDatasetOptions, datasetSettings, type DatasetCliOptions } from '../dataset-options';
 
-interface RunCliOptions extends ScheduleCliOptions {
+interface RunCliOptions extends ScheduleCliOptions, DatasetCliOptions {
   board?: string; model?: string; inputs?: string; dataset?: string; preset?: string; int8Pixels?: boolean;
   limit?: string; out?: string; resume?: string; verbose?: boolean; flasher?: string;
 }
@@ -28,16 +29,18 @@ export function registerRun(program: Command): void {
     .option('--dataset <dir>', 'dataset folder, as for mcubench eval (ImageNet synsets, labels CSV, VOC, class folders)')
     .option('--preset <name>', 'with --dataset: preprocessing preset (default: the model\'s own)')
     .option('--int8-pixels', 'with --dataset: images store int8 values as bytes (TFLM person.bmp / no_person.bmp)')
-    .option('--limit <n>', 'run only the first n samples');
+    .option('--limit <n>', 'run only n samples (a stratified draw over classes; see --limit-order)');
   addScheduleOptions(command)
     .option('--out <dir>', 'output folder (default out/run-<model>-<board>-<timestamp>)')
     .option('--resume <dir>', 'continue the run in this output folder, skipping samples already journalled')
     .option('--verbose', 'show the firmware build output')
-    .addOption(flasherOption())
+    .addOption(flasherOption());
+  addDatasetOptions(command)
     .action(async (opts: RunCliOptions) => {
       if (opts.model === undefined) throw new UsageError('--model <model> is required');
       if ((opts.inputs === undefined) === (opts.dataset === undefined)) throw new UsageError('give exactly one of --inputs <dir of .bin> and --dataset <dir>');
-      if (opts.inputs !== undefined && (opts.preset !== undefined || opts.int8Pixels)) throw new UsageError('--preset and --int8-pixels only apply with --dataset');
+      if (opts.inputs !== undefined && (opts.preset !== undefined || opts.int8Pixels || opts.preprocess !== undefined)) throw new UsageError('--preset, --preprocess and --int8-pixels only apply with --dataset');
+      const data = datasetSettings(opts);
       checkResumeOut(opts);
       const inputs = opts.inputs;
       if (inputs !== undefined && (!fs.existsSync(inputs) || !fs.readdirSync(inputs).some((f) => f.endsWith('.bin')))) {
@@ -52,7 +55,8 @@ export function registerRun(program: Command): void {
       // --flasher is checked before anything is built: an emulated board has no flasher to choose.
       const flasher = opts.flasher === undefined ? undefined : flasherFor(loadBoard(board), opts.flasher);
       const outcome = await runOnBoard({
-        board, modelFile, datasetDir: (inputs ?? opts.dataset)!, schedule: scheduleRequest(opts), preset: opts.preset,
+        board, modelFile, datasetDir: (inputs ?? opts.dataset)!, schedule: scheduleRequest(opts), preset: data.preset,
+        limitOrder: data.limitOrder, seed: data.seed, datasetOptions: data.datasetOptions,
         int8Pixels: opts.int8Pixels, limit: opts.limit === undefined ? undefined : positiveInteger('--limit', opts.limit),
         outDir, resume: opts.resume !== undefined, verbose: opts.verbose, ...(flasher ? { executor: { target: { flasher } } } : {}),
       });
