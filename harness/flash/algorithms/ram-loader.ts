@@ -117,9 +117,10 @@ export class RamFlashLoader {
   private async waitFree(index: number, timeoutMs: number): Promise<void> {
     const flag = this.descriptor(index);
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    for (let poll = 1; ; poll++) {
       if ((await this.probe.readWord(flag)) === BufferFlag.FREE) return;
-      const dhcsr = await this.probe.readWord(DHCSR);
+      // A loader that stopped (error BKPT, lockup) never frees the buffer: look every 8th poll, and before giving up.
+      const dhcsr = poll % 8 === 0 || Date.now() > deadline ? await this.probe.readWord(DHCSR) : 0;
       if ((dhcsr & (S_HALT | S_LOCKUP)) !== 0) await this.stopped(dhcsr);
       if (Date.now() > deadline) {
         await this.halt();
