@@ -105,6 +105,8 @@ export async function flashImage(probe: Probe, chip: Chip, segments: ImageSegmen
     throw err;
   }
   await flash.lock();
+  // The CRC runs on the core, which reads flash through the ART caches: empty them of pre-erase lines first.
+  if (loader) await flash.flushCaches();
   const verifiedBy = await verifyBlocks(probe, blocks, loader, (done, total) => report('verify', done, total));
   await probe.reset(options.run === false);
   return {

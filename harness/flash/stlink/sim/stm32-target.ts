@@ -31,7 +31,7 @@ const CCR_IC = 1 << 17;
 /** Accesses below this go over the AHB through the bus matrix; the PPB (debug registers, DBGMCU) does not. */
 const PPB_BASE = 0xe0000000;
 
-export interface TargetOptions extends Pick<FlashControllerOptions, 'writeProtected' | 'keyLockedOut' | 'stuckBits' | 'rdpLevel' | 'programErrorAt'> {
+export interface TargetOptions extends Pick<FlashControllerOptions, 'writeProtected' | 'keyLockedOut' | 'stuckBits' | 'rdpLevel' | 'programErrorAt' | 'artOn'> {
   /** Instruction fetches from SRAM fault (an MPU region marked execute-never): any code run there locks up. */
   sramExecuteFaults?: boolean;
   /**
@@ -102,19 +102,19 @@ export class SimStm32Target {
     this.profile = profile;
     this.flashBase = chip.flash.base;
     this.sramBase = chip.sram.base;
-    this.flash = new SimFlashController({ ...options, base: chip.flash.base, sectorSizes: chip.flash.sectors });
+    this.flash = new SimFlashController({ ...options, base: chip.flash.base, sectorSizes: chip.flash.sectors, family: chip.id === 'stm32f746' ? 'stm32f7' : 'stm32f4' });
     this.flash.memory.fill(options.initialFlashByte ?? 0xff);
     this.sram = new Uint8Array(chip.sram.size);
     this.asleep = options.sleepsInWfi ?? false;
     this.ccr = options.cachesOn ? 0x200 | CCR_DC | CCR_IC : 0x200; // STKALIGN, plus the caches
-    this.staleFlash = options.cachesOn ? Uint8Array.from(this.flash.memory) : null;
+    this.staleFlash = options.cachesOn || options.artOn ? Uint8Array.from(this.flash.memory) : null;
     this.core = this.newCore();
   }
 
   private newCore(): ThumbCore {
     // The core reads flash through its D-cache when that is on (stale lines); everything else as the bus has it.
     const cached = (address: number, length: number): Uint8Array | null =>
-      this.staleFlash && (this.ccr & CCR_DC) !== 0 && this.flash.contains(address)
+      this.staleFlash && ((this.ccr & CCR_DC) !== 0 || this.flash.coreReadsStale) && this.flash.contains(address)
         ? this.staleFlash.subarray(address - this.flashBase, address - this.flashBase + length) : null;
     return new ThumbCore({
       read32: (a) => {
