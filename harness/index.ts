@@ -5,9 +5,7 @@ import * as fs from 'fs';
 import type { DatasetOptions, LimitOrder } from './data';
 import type { DecodeOptions } from './data/image';
 import { UsageError } from './errors';
-import { loadModel, type Graph } from './model';
-import { imageForModel, planImage, type ModelImage } from './pack/image-for-model';
-import { isModelImage } from './pack/read-image';
+import { imageForModel, loadTflite, planImage, type ModelImage } from './pack/image-for-model';
 import type { ScheduleRequest } from './pack/select-schedule';
 import { loadResults, resolveResultsPath } from './report/load-results';
 import type { Results } from './report/results';
@@ -19,7 +17,7 @@ import { modelNameOf, toolInfo } from './tool-info';
 
 export { planModel, type PlanRequest } from './plan';
 export { loadModel } from './model';
-export { planImage, imageForModel, type ModelImage, type PlannedImage } from './pack/image-for-model';
+export { planImage, imageForModel, loadTflite, type ModelImage, type PlannedImage } from './pack/image-for-model';
 export { prepareBoardFirmware, prepareBoardImage, type BoardFirmware, type BoardImage } from './build/board-firmware';
 export { launchTarget, targetKindFor, type Target } from './targets';
 export { writeMarkdownReport } from './report/markdown-writer';
@@ -29,14 +27,6 @@ export { writeJsonReport } from './report/json-writer';
 export type { EvalOutcome } from './run/pipeline';
 export { modelNameOf, toolInfo } from './tool-info';
 export { UserError, UsageError } from './errors';
-
-/** A model that a command needs as a .tflite (for its I/O description and to plan for a board), not a packed image. */
-export function loadTflite(modelFile: string, command: string, why: string): Graph {
-  if (fs.existsSync(modelFile) && isModelImage(new Uint8Array(fs.readFileSync(modelFile)))) {
-    throw new UsageError(`${modelFile}: is a packed model image; ${command} needs the .tflite (${why})`);
-  }
-  return loadModel(modelFile);
-}
 
 /** The image the host reference runs for `infer`: a packed image as-is, or the .tflite planned and packed. */
 export function packModel(modelFile: string, schedule: ScheduleRequest): ModelImage {

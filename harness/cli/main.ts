@@ -14,6 +14,9 @@ import { registerRun } from './commands/run';
 import { registerDemo } from './commands/demo';
 import { registerFlash } from './commands/flash';
 import { registerSuite } from './commands/suite';
+import { registerAgent } from './commands/agent';
+import { registerSubmit } from './commands/submit';
+import { registerStatus } from './commands/status';
 
 
 export async function main(argv: string[]): Promise<number> {
@@ -34,6 +37,9 @@ export async function main(argv: string[]): Promise<number> {
   registerDemo(program);
   registerFlash(program);
   registerSuite(program);
+  registerAgent(program);
+  registerSubmit(program);
+  registerStatus(program);
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

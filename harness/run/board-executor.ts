@@ -59,6 +59,61 @@ export interface BoardExecutorOptions {
   kernels?: BenchKernels;
 }
 
+/** The figures of a board run that do not change per sample: from the firmware build and the plan. */
+export interface BoardRunFigures {
+  /** .data + .bss of the firmware. */
+  staticBytes: number;
+  plannedPeakBytes: number;
+  /** The board's SRAM. */
+  boardBytes: number;
+  /** Operator type per per-op latency entry; with firstOp > 0 entry 0 is the whole patch stage (ops 0..firstOp-1). */
+  opTypes?: string[];
+  firstOp?: number;
+}
+
+/**
+ * Agreement with the host and the measured SRAM, from the journalled runs (so a resumed run reports the same);
+ * shared by a local board run and one spread over queue agents.
+ */
+export function summarizeBoardRuns(runs: readonly JournalledRun[], figures: BoardRunFigures): Partial<Results> {
+  const extras = runs.map((r) => r.extra as Partial<BoardRunExtra> | undefined);
+  const compared = extras.filter((e): e is BoardRunExtra => typeof e?.matchesHost === 'boolean');
+  const peak = (key: 'stackHighWater' | 'arenaHighWater'): number => Math.max(0, ...compared.map((e) => e[key]));
+  const stackPeakBytes = peak('stackHighWater');
+  const arenaPeakBytes = peak('arenaHighWater');
+  const exact = (e: BoardRunExtra): SampleComparison => ({ bitExact: true, mismatched: 0, elements: 0, outputs: [], ...(e.top1Agrees !== undefined ? { top1Agrees: e.top1Agrees } : {}) });
+  const fidelity = fidelitySection(runs.flatMap((r) => {
+    const e = r.extra as Partial<BoardRunExtra> | undefined;
+    if (typeof e?.matchesHost !== 'boolean') return [];
+    return [{ name: r.sample, comparison: e.fidelity ?? exact(e as BoardRunExtra) }];
+  }), 'host');
+  return {
+    ...(compared.length > 0 ? { agreement: compared.filter((e) => e.matchesHost).length / compared.length } : {}),
+    ...(fidelity ? { fidelity } : {}),
+    ...opFigures(compared, figures),
+    sram: {
+      staticBytes: figures.staticBytes,
+      stackPeakBytes,
+      arenaPeakBytes,
+      measuredPeakBytes: mainSramBytes({ staticBytes: figures.staticBytes, stackBytes: stackPeakBytes, arenaBytes: arenaPeakBytes }),
+      plannedPeakBytes: figures.plannedPeakBytes,
+      boardBytes: figures.boardBytes,
+    },
+  };
+}
+
+/** Mean per-operator latency over the samples that reported every entry (a full STATS frame). */
+function opFigures(extras: readonly BoardRunExtra[], figures: BoardRunFigures): Partial<Results> {
+  const opTypes = figures.opTypes ?? [];
+  const full = extras.filter((e) => Array.isArray(e.opLatency) && e.opLatency.length === opTypes.length);
+  if (opTypes.length === 0 || full.length === 0) return {};
+  const first = figures.firstOp ?? 0;
+  const indexOf = (i: number): number => (first > 0 ? (i === 0 ? 0 : first + i - 1) : i);
+  return {
+    ops: opTypes.map((type, i) => ({ index: indexOf(i), type, latency: Math.round(full.reduce((sum, e) => sum + e.opLatency[i], 0) / full.length) })),
+  };
+}
+
 /** What the board reports per sample; journalled with the sample, so a resumed run summarises the same. */
 export interface BoardRunExtra {
   matchesHost: boolean;
@@ -124,6 +179,11 @@ export class BoardExecutor implements Executor {
     return (s['.data'] ?? 0) + (s['.bss'] ?? 0);
   }
 
+  /** Which operator each per-op latency entry stands for (the patch stage reports as one entry). */
+  get opLayout(): Pick<BoardRunFigures, 'opTypes' | 'firstOp'> {
+    return { opTypes: this.opTypes, firstOp: this.schedule.kind === 'patch' ? this.schedule.plan.split : 0 };
+  }
+
   /** The running board session (tests kill its QEMU to check recovery). */
   get boardSession(): BoardSession {
     return this.session;
@@ -170,42 +230,11 @@ export class BoardExecutor implements Executor {
 
   /** Agreement with the host and the measured SRAM, from the journalled runs (so a resumed run reports the same). */
   summarize(runs: readonly JournalledRun[]): Partial<Results> {
-    const extras = runs.map((r) => r.extra as Partial<BoardRunExtra> | undefined);
-    const compared = extras.filter((e): e is BoardRunExtra => typeof e?.matchesHost === 'boolean');
-    const peak = (key: 'stackHighWater' | 'arenaHighWater'): number => Math.max(0, ...compared.map((e) => e[key]));
-    const stackPeakBytes = peak('stackHighWater');
-    const arenaPeakBytes = peak('arenaHighWater');
-    const exact = (e: BoardRunExtra): SampleComparison => ({ bitExact: true, mismatched: 0, elements: 0, outputs: [], ...(e.top1Agrees !== undefined ? { top1Agrees: e.top1Agrees } : {}) });
-    const fidelity = fidelitySection(runs.flatMap((r) => {
-      const e = r.extra as Partial<BoardRunExtra> | undefined;
-      if (typeof e?.matchesHost !== 'boolean') return [];
-      return [{ name: r.sample, comparison: e.fidelity ?? exact(e as BoardRunExtra) }];
-    }), 'host');
-    return {
-      ...(compared.length > 0 ? { agreement: compared.filter((e) => e.matchesHost).length / compared.length } : {}),
-      ...(fidelity ? { fidelity } : {}),
-      ...this.opFigures(compared),
-      sram: {
-        staticBytes: this.staticBytes,
-        stackPeakBytes,
-        arenaPeakBytes,
-        measuredPeakBytes: mainSramBytes({ staticBytes: this.staticBytes, stackBytes: stackPeakBytes, arenaBytes: arenaPeakBytes }),
-        plannedPeakBytes: this.schedule.plan.peakBytes,
-        boardBytes: boardSramBytes(this.board),
-      },
-    };
+    return summarizeBoardRuns(runs, {
+      staticBytes: this.staticBytes, plannedPeakBytes: this.schedule.plan.peakBytes, boardBytes: boardSramBytes(this.board), ...this.opLayout,
+    });
   }
 
-  /** Mean per-operator latency over the samples that reported every entry (a full STATS frame). */
-  private opFigures(extras: readonly BoardRunExtra[]): Partial<Results> {
-    const full = extras.filter((e) => Array.isArray(e.opLatency) && e.opLatency.length === this.opTypes.length);
-    if (full.length === 0) return {};
-    const first = this.schedule.kind === 'patch' ? this.schedule.plan.split : 0;
-    const indexOf = (i: number): number => (first > 0 ? (i === 0 ? 0 : first + i - 1) : i);
-    return {
-      ops: this.opTypes.map((type, i) => ({ index: indexOf(i), type, latency: Math.round(full.reduce((s, e) => s + e.opLatency[i], 0) / full.length) })),
-    };
-  }
 
   async close(): Promise<void> {
     await this.session.close();

@@ -109,18 +109,20 @@ async function execute(executor: Executor, chunk: PreparedSample[]): Promise<Exe
 }
 
 /**
- * One worker per lane pulls the next sample and runs it; whichever lane is free takes the next. On a failure the
- * other lanes finish the sample they hold (it is journalled) and take no more; then the first error is thrown.
+ * One worker per lane pulls the next sample (or batch, when the executor batches) and runs it; whichever lane is
+ * free takes the next. On a failure the other lanes finish what they hold (it is journalled) and take no more;
+ * then the first error is thrown.
  */
-async function runLanes(executor: Executor, source: AsyncGenerator<PreparedSample>,
+async function runLanes(executor: Executor, source: AsyncGenerator<PreparedSample>, batchSize: number,
   record: (sample: PreparedSample['sample'], run: ExecutorRun) => void): Promise<void> {
   let failure: unknown;
   const lane = async (): Promise<void> => {
     while (failure === undefined) {
-      const [next] = await take(source, 1);
-      if (!next) return;
+      const chunk = await take(source, executor.runBatch ? batchSize : 1);
+      if (chunk.length === 0) return;
       try {
-        record(next.sample, await executor.run(next.sample.name, next.tensor));
+        const runs = await execute(executor, chunk);
+        chunk.forEach(({ sample }, i) => record(sample, runs[i]));
       } catch (err) {
         failure ??= err;
       }
@@ -205,10 +207,10 @@ export async function runEvaluation(options: EvalOptions): Promise<EvalOutcome> 
       ran++;
       progress?.update(finished);
     };
+    const batchSize = Math.max(1, opts.batchSize ?? 8);
     if ((opts.executor.lanes ?? 1) > 1) {
-      await runLanes(opts.executor, source, record);
+      await runLanes(opts.executor, source, batchSize, record);
     } else {
-      const batchSize = Math.max(1, opts.batchSize ?? 8);
       let chunk = await take(source, opts.executor.runBatch ? batchSize : 1);
       while (chunk.length > 0) {
         const running = execute(opts.executor, chunk);
