@@ -70,6 +70,10 @@ export const IMAGE_ERRORS = {
   BAD_INPUT_SIZE: 14,
   KERNEL_FAILED: 15,
   SCRATCH_TOO_SMALL: 16,
+  /** An operator is scheduled twice or never, or reads a tensor no earlier operator wrote (index: the op). */
+  SCHEDULE_ORDER: 17,
+  /** Two tensors (or patch tiles) live at the same time share arena bytes (index: the op writing the later one). */
+  ARENA_OVERLAP: 18,
 } as const;
 export type ImageErrorName = keyof typeof IMAGE_ERRORS;
 

@@ -274,6 +274,7 @@ mcb_status mcb_model_load(mcb_model *model, const void *image, size_t size, mcb_
     for (i = 0; i < m.n_tensors; ++i)
       if (m.tensors[i].storage == MCB_STORAGE_EXTERNAL_INPUT || m.tensors[i].storage == MCB_STORAGE_TILE) return format_error(diag, MCB_IMAGE_ERR_BAD_TENSOR, (int32_t)i);
   }
+  if ((st = mcb_schedule_check(&m, diag)) != MCB_OK) return st;
   *model = m;
   return MCB_OK;
 }
@@ -290,7 +291,7 @@ const char *mcb_image_error_name(mcb_image_error error) {
   static const char *const names[] = {
     "NONE", "TRUNCATED", "BAD_MAGIC", "BAD_VERSION", "BAD_CRC", "BAD_SECTION", "BAD_ALIGNMENT", "BAD_TENSOR",
     "BAD_OP", "BAD_PARAMS", "BAD_SCHEDULE", "BAD_IO", "ARENA_TOO_SMALL", "UNSUPPORTED_OP", "BAD_INPUT_SIZE",
-    "KERNEL_FAILED", "SCRATCH_TOO_SMALL",
+    "KERNEL_FAILED", "SCRATCH_TOO_SMALL", "SCHEDULE_ORDER", "ARENA_OVERLAP",
   };
   return (unsigned)error < sizeof(names) / sizeof(names[0]) ? names[error] : "UNKNOWN";
 }

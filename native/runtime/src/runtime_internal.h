@@ -47,4 +47,7 @@ mcb_status mcb_patch_run(const mcb_model *m, const mcb_arena *arena, const uint8
                          const mcb_run_config *config, mcb_diag *diag);
 mcb_status mcb_patch_check(const mcb_model *m, mcb_diag *diag);
 
+/* Every op once, producers first, no two live tensors (or patch tiles) sharing bytes (schedule_check.c). */
+mcb_status mcb_schedule_check(const mcb_model *m, mcb_diag *diag);
+
 #endif
