@@ -73,12 +73,18 @@ function withCrc(image: Uint8Array): Uint8Array {
   return aligned;
 }
 
-interface Tally { refused: number; same: number; silentWrong: string[] }
+interface Tally { refused: number; same: number; silentWrong: string[]; unnamed: string[] }
+
+/** A rejection of a schedule or operator must name the operator and its type, or the patch step. */
+function namesTheSite(message: string): boolean {
+  if (!/SCHEDULE_ORDER|ARENA_OVERLAP|BAD_SCHEDULE|BAD_OP|BAD_PARAMS/.test(message)) return true;
+  return /operator \d+ \([A-Z0-9_]+\): \w|patch \d+, stage step \d+ \(operator \d+, [A-Z0-9_]+\)|layer schedule entry \d+/.test(message);
+}
 
 function mutateAndRun(image: Uint8Array, input: Uint8Array, expected: Buffer, count: number, seed: number): Tally {
   const r = rng(seed);
   const sites = planSites(image);
-  const tally: Tally = { refused: 0, same: 0, silentWrong: [] };
+  const tally: Tally = { refused: 0, same: 0, silentWrong: [], unnamed: [] };
   for (let i = 0; i < count; i++) {
     const site = sites[Math.floor(r() * sites.length)];
     const mutated = Buffer.from(image);
@@ -89,7 +95,8 @@ function mutateAndRun(image: Uint8Array, input: Uint8Array, expected: Buffer, co
     let out: Buffer;
     try {
       out = new NativeModel(withCrc(mutated)).run(input).output;
-    } catch {
+    } catch (err) {
+      if (!namesTheSite((err as Error).message)) tally.unnamed.push((err as Error).message);
       tally.refused++;
       continue;
     }
@@ -121,6 +128,7 @@ describe('CRC-valid images with mutated plan facts never load and answer wrongly
     const tally = mutateAndRun(image, input, expected, PER_CASE, split * 1000 + model.length);
     process.stderr.write(`${model} split ${split}: ${PER_CASE} mutations, ${tally.refused} refused, ${tally.same} same answer, ${tally.silentWrong.length} silently wrong\n`);
     expect(tally.silentWrong).toEqual([]);
+    expect(tally.unnamed).toEqual([]);
     expect(tally.refused).toBeGreaterThan(PER_CASE / 3);
   }, 120_000);
 });
