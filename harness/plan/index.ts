@@ -9,7 +9,7 @@ export * from './types';
 export { PlanError } from './plan-error';
 export { planLayers } from './layer-planner';
 export { planPatches } from './patch-planner';
-export { searchPatchPlans, legalSplits, paretoFront } from './search';
+export { searchPatchPlans, legalSplits, paretoFront, choosePatchPlan } from './search';
 export { validateArena } from './arena-validator';
 export { loadBuiltin, isBuiltinSpec, builtinNames } from './builtin';
 

@@ -50,3 +50,24 @@ export function searchPatchPlans(graph: Graph, maxMacOverhead: number, layerPeak
     .sort((a, b) => a.peakBytes - b.peakBytes || a.macOverhead - b.macOverhead || a.split - b.split || a.patches - b.patches);
   return { candidates, pareto: paretoFront(candidates), chosen: affordable[0], maxMacOverhead };
 }
+
+/**
+ * The planner's patch plan for `--schedule patch` without --split/--patches: the lowest peak among the patch
+ * plans within the MAC budget (ties as in the search), even when layer-based would be lower.
+ */
+export function choosePatchPlan(graph: Graph, maxMacOverhead: number, search = searchPatchPlans(graph, maxMacOverhead)): ParetoPoint {
+  const best = search.candidates
+    .filter((c) => c.split > 0 && c.macOverhead <= maxMacOverhead)
+    .sort((a, b) => a.peakBytes - b.peakBytes || a.macOverhead - b.macOverhead || a.split - b.split || a.patches - b.patches)[0];
+  if (best) return best;
+  if (legalSplits(graph).length === 0) {
+    let why = 'no prefix of it is a legal patch stage';
+    try {
+      analyseStage(graph, dataFlow(graph), 1);
+    } catch (err) {
+      if (err instanceof PlanError) why = err.message;
+    }
+    throw new PlanError(`${graph.source}: no patch-based plan exists (${why}); use --schedule layer`);
+  }
+  throw new PlanError(`${graph.source}: every patch plan costs more than +${(maxMacOverhead * 100).toFixed(0)} % MACs; raise --max-mac-overhead or use --schedule layer`);
+}

@@ -21,7 +21,8 @@ export function scheduleRequest(o: InferOptions): ScheduleRequest {
   const schedule = o.schedule ?? (o.split !== undefined || o.patches !== undefined ? 'patch' : 'layer');
   if (!['layer', 'patch', 'auto'].includes(schedule)) throw new UsageError(`--schedule ${schedule}: expected layer, patch or auto`);
   if (schedule === 'patch') {
-    if (o.split === undefined || o.patches === undefined) throw new UsageError('--schedule patch needs --split N and --patches P (or use --schedule auto)');
+    if (o.split === undefined && o.patches === undefined) return { schedule }; // the planner's choice
+    if (o.split === undefined || o.patches === undefined) throw new UsageError('--split and --patches go together: give both, or neither for the planner\'s choice');
     return { schedule, split: positiveInteger('--split', o.split), patches: positiveInteger('--patches', o.patches) };
   }
   if (o.split !== undefined || o.patches !== undefined) throw new UsageError(`--split/--patches only apply with --schedule patch`);
