@@ -13,6 +13,8 @@
 #include <time.h>
 
 #include "dispatch.h"
+#include "kernels_ref.h"
+#include "twins.h"
 
 typedef struct shape {
   const char *name;

@@ -1,7 +1,7 @@
 /* The firmware's port: the only functions the protocol endpoint and the C runtime need from the board.
  * Same interface on real and emulated boards; implemented in core/port.c over the drivers. */
-#ifndef MCB_PORT_H
-#define MCB_PORT_H
+#ifndef MCB_FIRMWARE_PORT_H
+#define MCB_FIRMWARE_PORT_H
 
 #include <stddef.h>
 #include <stdint.h>

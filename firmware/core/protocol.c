@@ -3,19 +3,6 @@
 
 #include <string.h>
 
-uint32_t mcb_crc32(uint32_t previous, const uint8_t *data, size_t len)
-{
-    /* Bitwise, reflected polynomial 0xEDB88320: no table in flash, ~8 shifts per byte is cheap next to a UART. */
-    uint32_t crc = ~previous;
-    size_t i;
-    for (i = 0; i < len; i++) {
-        int bit;
-        crc ^= data[i];
-        for (bit = 0; bit < 8; bit++) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
-    }
-    return ~crc;
-}
-
 uint16_t mcb_rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 
 uint32_t mcb_rd32(const uint8_t *p)

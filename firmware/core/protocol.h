@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mcb/crc32.h"
 #include "protocol_ids.h"
 
 /* Largest payload this build sends or accepts; a board may lower it to save RAM (reported in HELLO_ACK). */
@@ -22,8 +23,7 @@
 #define MCB_FRAME_OVERHEAD (MCB_PROTO_HEADER_SIZE + MCB_PROTO_CRC_SIZE)
 #define MCB_FRAME_MAX (MCB_FRAME_OVERHEAD + MCB_LINK_MAX_PAYLOAD)
 
-/* CRC-32/ISO-HDLC (zlib's crc32): pass 0 to start, the previous result to continue. */
-uint32_t mcb_crc32(uint32_t previous, const uint8_t *data, size_t len);
+/* Frames and whole inputs/outputs carry the runtime's CRC-32 (zlib's crc32): mcb_crc32 of mcb/crc32.h. */
 
 /* Little-endian field access used by both the codec and the payload code. */
 uint16_t mcb_rd16(const uint8_t *p);

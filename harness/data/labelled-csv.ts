@@ -33,13 +33,13 @@ export function loadLabelledCsv(root: string, options: LabelledCsvOptions = {}):
   if (fileCol < 0 || labelCol < 0) {
     throw new DatasetError(csvFile, `header [${table.header.join(', ')}] lacks a file column (${FILE_COLUMNS.join('/')}) or a class index column (${LABEL_COLUMNS.join('/')})`);
   }
-  const nameCol = column({ header: table.header.map((h, i) => (i === fileCol || i === labelCol ? '' : h)), rows: [] }, NAME_COLUMNS); // by name priority
+  const nameCol = column({ header: table.header.map((h, i) => (i === fileCol || i === labelCol ? '' : h)) }, NAME_COLUMNS); // by name priority
   const base = path.dirname(csvFile);
   const classNames: string[] = [];
   const skipped: SkippedSample[] = [];
   const rows = table.rows.map((cells, i) => {
     const label = Number(cells[labelCol]);
-    if (!Number.isInteger(label) || label < 0) throw new DatasetError(csvFile, `row ${i + 2}: class index '${cells[labelCol]}' is not a non-negative integer`);
+    if (!Number.isInteger(label) || label < 0) throw new DatasetError(csvFile, `line ${table.lines[i]}: class index '${cells[labelCol]}' is not a non-negative integer`);
     if (nameCol >= 0 && cells[nameCol]) classNames[label] ??= cells[nameCol];
     return { rel: cells[fileCol], label };
   });

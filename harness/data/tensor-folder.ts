@@ -13,9 +13,10 @@ export function loadTensorFolder(root: string, options: TensorFolderOptions = {}
   if (bins.length === 0) throw new DatasetError(root, 'no .bin tensor files found');
   const labels = new Map<string, number>();
   if (options.labelsFile) {
-    for (const [i, row] of readCsv(options.labelsFile, false).rows.entries()) {
+    const table = readCsv(options.labelsFile, false);
+    for (const [i, row] of table.rows.entries()) {
       const label = Number(row[row.length - 1]);
-      if (row.length < 2 || !Number.isInteger(label)) throw new DatasetError(options.labelsFile, `line ${i + 1}: expected 'file.bin,...,label'`);
+      if (row.length < 2 || !Number.isInteger(label)) throw new DatasetError(options.labelsFile, `line ${table.lines[i]}: expected 'file.bin,...,label'`);
       labels.set(row[0], label);
     }
   }

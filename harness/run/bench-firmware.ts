@@ -1,8 +1,9 @@
 // The benchmark firmware for one model image: how much SRAM it will need (known before building) and the build
 // itself (firmware/app/bench_main.c + the protocol endpoint + the shared C runtime, cached by content).
+import * as fs from 'fs';
 import * as path from 'path';
 import type { ResolvedBoard } from '../boards';
-import { buildFirmware, type FirmwareBuild } from '../build';
+import { buildFirmware, opsOnlyUsedDefines, type FirmwareBuild } from '../build';
 import { readImageSummary } from '../pack';
 import { IO_RECORD_BYTES, TENSOR_RECORD_BYTES } from '../pack/image-layout';
 
@@ -80,8 +81,19 @@ function runtimeSourceFiles(): string[] {
   return addonSources().filter((f) => f.startsWith('native/runtime/') && f.endsWith('.c')).map((f) => path.join(REPO_ROOT, f));
 }
 
+/** Which kernels a bench firmware links (defaults: only the image's ops, optimized twins on). */
+export interface BenchKernels {
+  /** false: every operator of the runtime, whatever the image uses. */
+  opsOnlyUsed?: boolean;
+  /** true: the portable reference kernels only (MCB_FORCE_REF), e.g. to measure what the twins gain. */
+  forceRef?: boolean;
+  /** Compiler optimization; default 'speed'. */
+  optimize?: 'size' | 'speed';
+}
+
 /** Builds (or takes from the cache) the bench firmware with the image embedded in flash. */
-export async function buildBenchFirmware(board: ResolvedBoard, imageFile: string, memory: BenchMemory, onLine?: (line: string) => void): Promise<FirmwareBuild> {
+export async function buildBenchFirmware(board: ResolvedBoard, imageFile: string, memory: BenchMemory, onLine?: (line: string) => void,
+  kernels: BenchKernels = {}): Promise<FirmwareBuild> {
   const runtimeSources = runtimeSourceFiles();
   return buildFirmware({
     board: board.board.id,
@@ -95,7 +107,10 @@ export async function buildBenchFirmware(board: ResolvedBoard, imageFile: string
       MCB_BENCH_INPUT_BUFFER: memory.inputBufferBytes,
       MCB_BENCH_OUTPUT_BUFFER: memory.outputBufferBytes,
       MCB_QEMU_ICOUNT_SHIFT: board.board.qemu?.icountShift ?? 0,
+      ...(kernels.opsOnlyUsed === false ? {} : opsOnlyUsedDefines(fs.readFileSync(imageFile))),
+      ...(kernels.forceRef ? { MCB_FORCE_REF: 1 } : {}),
     },
+    optimize: kernels.optimize,
     onLine,
   });
 }

@@ -9,7 +9,7 @@ import { NativeModel } from '../native';
 import type { Schedule as PackSchedule } from '../pack/schedule';
 import type { ScheduleRequest } from '../pack/select-schedule';
 import type { PlanSummary, Results, Schedule } from '../report/results';
-import type { BenchMemory } from './bench-firmware';
+import type { BenchKernels, BenchMemory } from './bench-firmware';
 import { boardSramBytes } from './board-fit';
 import { prepareBoardFirmware } from './board-firmware';
 import { BoardSession, type BoardSessionOptions } from './board-session';
@@ -41,6 +41,8 @@ export interface BoardExecutorOptions {
   onBuildLine?: (line: string) => void;
   /** Real boards: hardware map and probe factory for flashing over ST-Link (see harness/flash/device). */
   device?: BoardSessionOptions['device'];
+  /** Kernel selection of the firmware build (bench:device compares references with twins). */
+  kernels?: BenchKernels;
 }
 
 /** What the board reports per sample; journalled with the sample, so a resumed run summarises the same. */
@@ -76,7 +78,7 @@ export class BoardExecutor implements Executor {
     const board = typeof options.board === 'string' ? loadBoard(options.board) : options.board;
     const { graph, modelName } = options;
     const { schedule, image, host, memory, firmware } = await prepareBoardFirmware({
-      board, graph, modelName, schedule: options.schedule, onBuildLine: options.onBuildLine,
+      board, graph, modelName, schedule: options.schedule, onBuildLine: options.onBuildLine, kernels: options.kernels,
     });
     const session = await BoardSession.start({
       board, elf: firmware.elf, modelHash: image.modelHash, modelName, wrapTransport: options.wrapTransport,

@@ -10,7 +10,7 @@ import { NativeModel } from '../native';
 import { packImage, type PackedImage } from '../pack/pack-image';
 import type { Schedule } from '../pack/schedule';
 import { selectSchedule, type ScheduleRequest } from '../pack/select-schedule';
-import { benchMemory, buildBenchFirmware, type BenchMemory } from './bench-firmware';
+import { benchMemory, buildBenchFirmware, type BenchKernels, type BenchMemory } from './bench-firmware';
 import { bestFittingPatchPlan, checkSramFit } from './board-fit';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -27,6 +27,8 @@ export interface BoardFirmwareRequest {
   modelName: string;
   schedule: ScheduleRequest;
   onBuildLine?: (line: string) => void;
+  /** Kernel selection of the build (default: the model's ops only, optimized twins). */
+  kernels?: BenchKernels;
 }
 
 export interface BoardFirmware {
@@ -55,7 +57,7 @@ export async function prepareBoardFirmware(request: BoardFirmwareRequest): Promi
   else fs.utimesSync(imageFile, new Date(), new Date());
   pruneImages(IMAGE_CACHE, IMAGES_KEPT);
   try {
-    const firmware = await buildBenchFirmware(board, imageFile, memory, request.onBuildLine);
+    const firmware = await buildBenchFirmware(board, imageFile, memory, request.onBuildLine, request.kernels);
     return { schedule, image, host, memory, firmware };
   } catch (err) {
     // The linker's verdict when the estimate above was too optimistic: name the model too.

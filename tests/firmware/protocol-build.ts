@@ -1,14 +1,15 @@
 // Builds host executables from the C link endpoint (firmware/core/protocol.c, link.c) for the protocol tests.
-import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { REPO_ROOT } from '../support/paths';
+import { C99_STRICT, CRC32_SOURCE, FIRMWARE_CORE_DIR, gcc, RUNTIME_INCLUDE_DIR, SANITIZE } from '../support/c-build';
 
-export const CORE_DIR = path.join(REPO_ROOT, 'firmware', 'core');
-export const LINK_SOURCES = [path.join(CORE_DIR, 'protocol.c'), path.join(CORE_DIR, 'link.c')];
-export const STRICT_FLAGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-pedantic', '-Wconversion'];
-export const SANITIZE_FLAGS = ['-g', '-O1', '-fsanitize=address,undefined', '-fno-sanitize-recover=all'];
+export const CORE_DIR = FIRMWARE_CORE_DIR;
+/** The link endpoint and the runtime CRC-32 it shares with the image loader. */
+export const LINK_SOURCES = [path.join(CORE_DIR, 'protocol.c'), path.join(CORE_DIR, 'link.c'), CRC32_SOURCE];
+/** The endpoint is also held to -Wconversion; its headers include the runtime's mcb/crc32.h. */
+export const STRICT_FLAGS = [...C99_STRICT, '-Wconversion', `-I${RUNTIME_INCLUDE_DIR}`];
+export const SANITIZE_FLAGS = [...SANITIZE, '-O1'];
 
 const buildDirs: string[] = [];
 
@@ -29,11 +30,6 @@ export function buildHostProgram(name: string, sources: string[], extraFlags: st
   const dir = makeBuildDir('mcb-link-');
   const exe = path.join(dir, name);
   const args = [...STRICT_FLAGS, ...SANITIZE_FLAGS, ...extraFlags, `-I${CORE_DIR}`, ...LINK_SOURCES, ...sources, '-o', exe];
-  try {
-    execFileSync('gcc', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    const e = err as { stderr?: Buffer };
-    throw new Error(`gcc failed building ${name}:\n${e.stderr?.toString() ?? String(err)}`);
-  }
+  gcc(args);
   return exe;
 }

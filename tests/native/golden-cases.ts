@@ -9,6 +9,7 @@ import {
   addQuantParams, affineQuant, checkConcatenationQuant, convQuantParams, convU8QuantParams, fullyConnectedQuantParams,
   leakyReluQuantParams, meanQuantParams, mulQuantParams, poolQuantParams, requantizeParams, softmaxQuantParams,
 } from '../../harness/pack/quant-params';
+import { C99_STRICT, gcc, KERNELS_DIR, portableKernelSources, RUNTIME_INCLUDE_DIR } from '../support/c-build';
 import { REPO_ROOT } from '../support/paths';
 
 export const OP_CODES = {
@@ -203,10 +204,8 @@ export function decodeResults(buf: Buffer): GoldenResult[] {
 /** Builds golden_runner (-O2, warnings as errors) into dir and returns a function running case lists. */
 export function buildRunner(dir: string): (cases: GoldenCase[], tag: string, wholeOnly?: boolean) => GoldenResult[] {
   const exe = path.join(dir, 'golden_runner');
-  const kernels = path.join(REPO_ROOT, 'native', 'runtime', 'kernels');
-  const sources = fs.readdirSync(kernels).filter((f) => f.endsWith('.c')).map((f) => path.join(kernels, f));
-  execFileSync('gcc', ['-std=c99', '-O2', '-Wall', '-Wextra', '-Werror', `-I${path.join(REPO_ROOT, 'native', 'runtime', 'include')}`,
-    `-I${kernels}`, path.join(REPO_ROOT, 'tests', 'native', 'kernels', 'golden_runner.c'), ...sources, '-lm', '-o', exe]);
+  gcc([...C99_STRICT, '-O2', `-I${RUNTIME_INCLUDE_DIR}`, `-I${KERNELS_DIR}`,
+    path.join(REPO_ROOT, 'tests', 'native', 'kernels', 'golden_runner.c'), ...portableKernelSources(), '-lm', '-o', exe]);
   return (cases, tag, wholeOnly = false) => {
     const casesFile = path.join(dir, `${tag}.cases`);
     const outFile = path.join(dir, `${tag}.out`);

@@ -4,18 +4,16 @@
 // gcc -std=c99 -Wall -Wextra -Werror -pedantic and ASan + UBSan, twice: with the twins' internal buffer limits
 // shrunk (so stripes, channel groups and both conv filter layouts all switch over on small shapes) and with the
 // shipped limits.
-import { execFileSync, spawnSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { gcc, KERNEL_TEST_FLAGS, KERNELS_DIR, portableKernelSources } from '../support/c-build';
 import { REPO_ROOT } from '../support/paths';
 
-const KERNELS_DIR = path.join(REPO_ROOT, 'native', 'runtime', 'kernels');
 const X86_DIR = path.join(KERNELS_DIR, 'x86');
-const INCLUDE_DIR = path.join(REPO_ROOT, 'native', 'runtime', 'include');
 const TEST_SOURCE = path.join(REPO_ROOT, 'tests', 'native', 'kernels', 'twins_avx2.c');
-const CFLAGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-pedantic', '-O1', '-g', '-fno-omit-frame-pointer',
-  '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', `-I${INCLUDE_DIR}`, `-I${KERNELS_DIR}`];
+const CFLAGS = [...KERNEL_TEST_FLAGS, '-O1'];
 /** Limits small enough that the random shapes (up to 40x40, 600 channels) cross every one of them. */
 const SMALL_LIMITS = ['-DSTRIPE_BYTES=1024', '-DINPLACE_STACK_BYTES=1024', '-DMAX_PAIR_WORDS=512'];
 const SEED = '20261126';
@@ -25,13 +23,9 @@ const cpuHasAvx2 = (): boolean => /\bavx2\b/.test(fs.readFileSync('/proc/cpuinfo
 let buildDir = '';
 const programs: Record<'small' | 'shipped', string> = { small: '', shipped: '' };
 
-function gcc(args: string[]): void {
-  execFileSync('gcc', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
 beforeAll(() => {
   buildDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcb-twins-'));
-  const portable = fs.readdirSync(KERNELS_DIR).filter((f) => f.endsWith('.c')).map((f) => path.join(KERNELS_DIR, f));
+  const portable = portableKernelSources();
   const twins = fs.readdirSync(X86_DIR).filter((f) => f.endsWith('.c')).map((f) => path.join(X86_DIR, f));
   const objects = portable.map((src) => {
     const obj = path.join(buildDir, path.basename(src).replace(/\.c$/, '.o'));

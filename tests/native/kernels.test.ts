@@ -4,29 +4,23 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { gcc, KERNEL_TEST_FLAGS, portableKernelSources } from '../support/c-build';
 import { REPO_ROOT } from '../support/paths';
 
-const KERNELS_DIR = path.join(REPO_ROOT, 'native', 'runtime', 'kernels');
-const INCLUDE_DIR = path.join(REPO_ROOT, 'native', 'runtime', 'include');
 const TESTS_DIR = path.join(REPO_ROOT, 'tests', 'native', 'kernels');
-const CFLAGS = ['-std=c99', '-Wall', '-Wextra', '-Werror', '-pedantic', '-O0', '-g', '-fno-omit-frame-pointer',
-  '-fsanitize=address,undefined', '-fno-sanitize-recover=undefined', `-I${INCLUDE_DIR}`, `-I${KERNELS_DIR}`];
+const CFLAGS = [...KERNEL_TEST_FLAGS, '-O0'];
 
-const kernelSources = fs.readdirSync(KERNELS_DIR).filter((f) => f.endsWith('.c')).sort();
+const kernelSources = portableKernelSources();
 const testSources = fs.readdirSync(TESTS_DIR).filter((f) => /^test_.*\.c$/.test(f)).sort();
 
 let buildDir = '';
 let kernelObjects: string[] = [];
 
-function gcc(args: string[]): void {
-  execFileSync('gcc', args, { stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
 beforeAll(() => {
   buildDir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcb-kernels-'));
   kernelObjects = kernelSources.map((src) => {
-    const obj = path.join(buildDir, src.replace(/\.c$/, '.o'));
-    gcc([...CFLAGS, '-c', path.join(KERNELS_DIR, src), '-o', obj]);
+    const obj = path.join(buildDir, path.basename(src).replace(/\.c$/, '.o'));
+    gcc([...CFLAGS, '-c', src, '-o', obj]);
     return obj;
   });
 });
@@ -37,7 +31,7 @@ afterAll(() => {
 
 describe('C kernel unit tests (gcc, ASan + UBSan)', () => {
   it('finds the kernels and their tests', () => {
-    expect(kernelSources).toEqual(expect.arrayContaining(['conv_2d_s8_ref.c', 'depthwise_conv_2d_s8_ref.c', 'softmax_s8_ref.c']));
+    expect(kernelSources.map((f) => path.basename(f))).toEqual(expect.arrayContaining(['conv_2d_s8_ref.c', 'depthwise_conv_2d_s8_ref.c', 'softmax_s8_ref.c']));
     expect(testSources.length).toBeGreaterThanOrEqual(9);
   });
 

@@ -9,6 +9,7 @@ import * as path from 'path';
 import { StridedSliceOptions } from '../../harness/model/graph';
 import { evalStridedSlice } from '../../harness/pack/fold-shape-ops';
 import { expandStridedSlice } from '../../harness/pack/layout-params';
+import { gcc, KERNEL_TEST_FLAGS, portableKernelSources } from '../support/c-build';
 import { REPO_ROOT } from '../support/paths';
 
 interface NumpyCase {
@@ -17,7 +18,6 @@ interface NumpyCase {
   numpy: string; expectedShape: number[]; expected: number[];
 }
 
-const KERNELS = path.join(REPO_ROOT, 'native', 'runtime', 'kernels');
 const TESTS = path.join(REPO_ROOT, 'tests', 'native', 'kernels');
 const CASES: NumpyCase[] = JSON.parse(fs.readFileSync(path.join(TESTS, 'strided_slice_cases.json'), 'utf8'));
 
@@ -47,10 +47,7 @@ describe('STRIDED_SLICE vs NumPy indexing', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcb-slice-'));
     try {
       const exe = path.join(dir, 'driver');
-      execFileSync('gcc', ['-std=c99', '-Wall', '-Wextra', '-Werror', '-pedantic', '-O0', '-g', '-fsanitize=address,undefined',
-        '-fno-sanitize-recover=undefined', `-I${path.join(REPO_ROOT, 'native', 'runtime', 'include')}`, `-I${KERNELS}`,
-        path.join(TESTS, 'strided_slice_driver.c'), path.join(KERNELS, 'strided_slice_ref.c'), path.join(KERNELS, 'kernel_common.c'),
-        '-o', exe], { stdio: ['ignore', 'pipe', 'pipe'] });
+      gcc([...KERNEL_TEST_FLAGS, '-O0', path.join(TESTS, 'strided_slice_driver.c'), ...portableKernelSources(), '-lm', '-o', exe]);
       const lines = CASES.map((c) => {
         const r = expandStridedSlice(c.shape, c.begin, c.end, c.strides, options(c));
         const p = r.params;

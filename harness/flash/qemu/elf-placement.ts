@@ -2,33 +2,21 @@
 import * as fs from 'fs';
 import type { ResolvedBoard } from '../../boards';
 import { BoardError } from '../../boards';
-
-const PT_LOAD = 1;
+import { ElfFormatError, readElf } from '../../build/elf';
 
 export interface LoadSegment {
   paddr: number;
   fileSize: number;
 }
 
-/** Loadable segments with file content (what QEMU writes into the machine). 32-bit little-endian ARM ELF only. */
+/** Loadable segments with file content (what QEMU writes into the machine). */
 export function readLoadSegments(elfFile: string): LoadSegment[] {
-  const elf = fs.readFileSync(elfFile);
-  const isElf32Le = elf.length >= 52 && elf.readUInt32BE(0) === 0x7f454c46 && elf[4] === 1 && elf[5] === 1;
-  if (!isElf32Le || elf.readUInt16LE(18) !== 40 /* EM_ARM */) {
-    throw new BoardError(`${elfFile} is not a 32-bit little-endian ARM ELF file`);
+  try {
+    return readElf(fs.readFileSync(elfFile), elfFile).loadSegments.map((s) => ({ paddr: s.paddr, fileSize: s.data.length }));
+  } catch (err) {
+    if (err instanceof ElfFormatError) throw new BoardError(`${err.message}; build it with --board <id>`);
+    throw err;
   }
-  const phoff = elf.readUInt32LE(28);
-  const phentsize = elf.readUInt16LE(42);
-  const phnum = elf.readUInt16LE(44);
-  if (phoff + phnum * phentsize > elf.length) throw new BoardError(`${elfFile}: program header table runs past the end of the file`);
-  const segments: LoadSegment[] = [];
-  for (let i = 0; i < phnum; i++) {
-    const at = phoff + i * phentsize;
-    if (elf.readUInt32LE(at) !== PT_LOAD) continue;
-    const fileSize = elf.readUInt32LE(at + 16);
-    if (fileSize > 0) segments.push({ paddr: elf.readUInt32LE(at + 12), fileSize });
-  }
-  return segments;
 }
 
 export function checkElfPlacement(elfFile: string, resolved: ResolvedBoard): void {

@@ -1,9 +1,9 @@
 // Lists attached ST-Links and opens one, by serial or as the only one attached.
 import { FlashError, type Probe, type ProbeFactory, type ProbeInfo, type ProbeSelector } from '../probe';
-import { ST_VENDOR_ID } from './constants';
+import { enumerateStlinks } from './attached-probes';
 import { StlinkProbe, type StlinkOptions } from './stlink-probe';
 import type { UsbDeviceLike, UsbDeviceSource } from './usb-transport';
-import { describeDevice, nodeUsbDevices, stlinkModelOf, WebUsbTransport } from './webusb-transport';
+import { describeDevice, nodeUsbDevices, WebUsbTransport } from './webusb-transport';
 
 export class StlinkProbeFactory implements ProbeFactory {
   constructor(private readonly devices: UsbDeviceSource = nodeUsbDevices, private readonly options: StlinkOptions = {}) {}
@@ -30,13 +30,11 @@ export class StlinkProbeFactory implements ProbeFactory {
   }
 
   private async stlinks(): Promise<UsbDeviceLike[]> {
-    let devices: UsbDeviceLike[];
     try {
-      devices = await this.devices();
+      return (await enumerateStlinks(this.devices)).map((probe) => probe.device);
     } catch (err) {
       throw new FlashError(`cannot list USB devices: ${(err as Error).message}`);
     }
-    return devices.filter((d) => d.vendorId === ST_VENDOR_ID && stlinkModelOf(d) !== undefined);
   }
 }
 

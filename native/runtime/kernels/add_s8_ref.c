@@ -5,8 +5,9 @@
  * sum rescaled to the output.
  */
 #include "broadcast_common.h"
-#include "dispatch.h"
+#include "kernels_ref.h"
 #include "kernel_common.h"
+#include "op_checks.h"
 #include "mcb/quant.h"
 
 static int8_t add_one(int32_t a, int32_t b, const void *vp) {
@@ -24,23 +25,8 @@ static int8_t add_one(int32_t a, int32_t b, const void *vp) {
 mcb_status mcb_add_s8_ref(const mcb_add_params *params, const mcb_shape *shape1, const int8_t *input1,
                           const mcb_shape *shape2, const int8_t *input2,
                           const mcb_shape *out_shape, int8_t *output) {
-  mcb_status st;
-  if (params == NULL) {
-    return MCB_ERR_ARG;
-  }
-  /* Shifts must be <= 0 (TFLM's SmallerThanOneExp contract), and left_shift small
-   * enough that (offset + x) << left_shift stays inside int32. */
-  if (params->left_shift < 0 || params->left_shift > 22 || params->input1_shift > 0 ||
-      params->input2_shift > 0 || params->output_shift > 0 || params->input1_shift < -31 ||
-      params->input2_shift < -31 || params->output_shift < -31 ||
-      params->input1_multiplier < 0 || params->input2_multiplier < 0 ||
-      params->output_multiplier < 0 || params->input1_offset < -127 ||
-      params->input1_offset > 128 || params->input2_offset < -127 ||
-      params->input2_offset > 128 || params->output_offset < -128 ||
-      params->output_offset > 127) {
-    return MCB_ERR_ARG;
-  }
-  if ((st = mcb__check_act_range_s8(params->act_min, params->act_max)) != MCB_OK) {
+  const mcb_status st = mcb__add_s8_check_params(params);
+  if (st != MCB_OK) {
     return st;
   }
   return mcb__broadcast_binary_s8(shape1, input1, shape2, input2, out_shape, output, add_one,

@@ -3,11 +3,12 @@
  * the full input count; the int32 sum is divided with rounding half away from
  * zero ((acc +/- count/2) / count, truncating division), then clamped.
  */
+#include "kernels_ref.h"
 #include "kernel_common.h"
 #include "mcb/quant.h"
 #include "pooling_common.h"
 
-mcb_status mcb_avg_pool_2d_s8(const mcb_pool_params *params, const mcb_view_s8 *input,
+mcb_status mcb_avg_pool_2d_s8_ref(const mcb_pool_params *params, const mcb_view_s8 *input,
                               mcb_view_s8 *output, const mcb_region *region) {
   mcb_region r;
   int32_t oy;

@@ -2,12 +2,13 @@
  * Legacy uint8 AVERAGE_POOL_2D: TFLite reference_ops::AveragePool (uint8). The sum of
  * in-bounds taps is never negative, so TFLite rounds with (acc + n/2) / n.
  */
+#include "kernels_ref.h"
 #include "conv_u8_common.h"
 #include "kernel_common.h"
 #include "mcb/quant.h"
 #include "pooling_common.h"
 
-mcb_status mcb_avg_pool_2d_u8(const mcb_pool_params *params, const mcb_view_u8 *input,
+mcb_status mcb_avg_pool_2d_u8_ref(const mcb_pool_params *params, const mcb_view_u8 *input,
                               mcb_view_u8 *output, const mcb_region *region) {
   mcb_region r;
   int32_t oy, ox;

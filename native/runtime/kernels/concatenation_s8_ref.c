@@ -5,9 +5,10 @@
  */
 #include <string.h>
 
+#include "kernels_ref.h"
 #include "kernel_common.h"
 
-mcb_status mcb_concatenation_s8(int32_t axis, int32_t num_inputs, const mcb_shape *const *shapes,
+mcb_status mcb_concatenation_s8_ref(int32_t axis, int32_t num_inputs, const mcb_shape *const *shapes,
                                 const int8_t *const *inputs, const mcb_shape *out_shape,
                                 int8_t *output) {
   int64_t outer = 1, inner = 1, n_out, o;

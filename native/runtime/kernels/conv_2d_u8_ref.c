@@ -3,11 +3,12 @@
  * requantization, weight zero point: acc += (w + filter_offset) * (x + input_offset)
  * over in-bounds taps, + bias, MultiplyByQuantizedMultiplier, + output_offset, clamp.
  */
+#include "kernels_ref.h"
 #include "conv_u8_common.h"
 #include "kernel_common.h"
 #include "mcb/quant.h"
 
-mcb_status mcb_conv_2d_u8(const mcb_conv_u8_params *params, const mcb_view_u8 *input,
+mcb_status mcb_conv_2d_u8_ref(const mcb_conv_u8_params *params, const mcb_view_u8 *input,
                           const mcb_filter_u8 *filter, const int32_t *bias, mcb_view_u8 *output,
                           const mcb_region *region) {
   mcb_region r;

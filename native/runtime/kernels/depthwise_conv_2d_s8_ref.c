@@ -5,34 +5,10 @@
  */
 #include <string.h>
 
-#include "dispatch.h"
+#include "kernels_ref.h"
 #include "kernel_common.h"
+#include "op_checks.h"
 #include "mcb/quant.h"
-
-static mcb_status check_args(const mcb_depthwise_conv_params *p, const mcb_channel_quant *q,
-                             const mcb_view_s8 *in, const mcb_depthwise_filter_s8 *f,
-                             const mcb_view_s8 *out) {
-  mcb_status st;
-  if (p == NULL || f == NULL || f->data == NULL) {
-    return MCB_ERR_ARG;
-  }
-  if ((st = mcb__check_view(in)) != MCB_OK || (st = mcb__check_view(out)) != MCB_OK) {
-    return st;
-  }
-  if (p->stride_h < 1 || p->stride_w < 1 || p->dilation_h < 1 || p->dilation_w < 1 ||
-      p->pad_top < 0 || p->pad_left < 0 || p->depth_multiplier < 1 ||
-      p->input_offset < -127 || p->input_offset > 128 || p->output_offset < -128 ||
-      p->output_offset > 127) {
-    return MCB_ERR_ARG;
-  }
-  if ((st = mcb__check_act_range_s8(p->act_min, p->act_max)) != MCB_OK) {
-    return st;
-  }
-  if (f->h < 1 || f->w < 1 || f->c != in->c * p->depth_multiplier || out->c != f->c) {
-    return MCB_ERR_SHAPE;
-  }
-  return mcb__check_channel_quant(q, f->c);
-}
 
 /* One output value: output channel oc of pixel (oy, ox). */
 static int8_t dw_value(const mcb_depthwise_conv_params *p, const mcb_channel_quant *q,
@@ -104,40 +80,20 @@ mcb_status mcb_depthwise_conv_2d_s8_ref(const mcb_depthwise_conv_params *params,
                                         const mcb_depthwise_filter_s8 *filter, const int32_t *bias,
                                         mcb_view_s8 *output, const mcb_region *region,
                                         const mcb_context *ctx) {
-  mcb_region r;
+  mcb__window_call call;
   int32_t oy;
   int32_t ox;
-  mcb_status st = check_args(params, quant, input, filter, output);
-  if (st != MCB_OK || (st = mcb__resolve_region(output, region, &r)) != MCB_OK) {
+  const mcb_status st =
+      mcb__depthwise_conv_2d_s8_check(params, quant, input, filter, output, region, ctx, &call);
+  if (st != MCB_OK || call.empty) {
     return st;
   }
-  if (r.y0 == r.y1 || r.x0 == r.x1) {
-    return MCB_OK;
-  }
-  st = mcb__check_taps_1d(r.y0, r.y1, params->stride_h, params->pad_top, filter->h,
-                          params->dilation_h, input->full_h, input->y0, input->h);
-  if (st != MCB_OK) {
-    return st;
-  }
-  st = mcb__check_taps_1d(r.x0, r.x1, params->stride_w, params->pad_left, filter->w,
-                          params->dilation_w, input->full_w, input->x0, input->w);
-  if (st != MCB_OK) {
-    return st;
-  }
-  if (mcb__overlaps(output->data, mcb__view_bytes(output), input->data,
-                    mcb__view_bytes(input))) {
-    if (output->data != input->data || params->depth_multiplier != 1 ||
-        !mcb__region_is_whole_view(output, &r)) {
-      return MCB_ERR_ALIAS;
-    }
-    if (ctx == NULL || ctx->buf == NULL || ctx->size < output->h * output->w) {
-      return MCB_ERR_SCRATCH;
-    }
+  if (call.inplace) {
     dw_inplace(params, quant, input, filter, bias, output, (int8_t *)ctx->buf);
     return MCB_OK;
   }
-  for (oy = r.y0; oy < r.y1; ++oy) {
-    for (ox = r.x0; ox < r.x1; ++ox) {
+  for (oy = call.r.y0; oy < call.r.y1; ++oy) {
+    for (ox = call.r.x0; ox < call.r.x1; ++ox) {
       int8_t *dst = output->data +
                     ((oy - output->y0) * output->w + (ox - output->x0)) * output->c;
       int32_t oc;

@@ -2,11 +2,12 @@
  * Legacy uint8 DEPTHWISE_CONV_2D: TFLite reference_ops::DepthwiseConv (uint8), whose
  * kAwayFromZero rounding is MultiplyByQuantizedMultiplier in the default build.
  */
+#include "kernels_ref.h"
 #include "conv_u8_common.h"
 #include "kernel_common.h"
 #include "mcb/quant.h"
 
-mcb_status mcb_depthwise_conv_2d_u8(const mcb_conv_u8_params *params, const mcb_view_u8 *input,
+mcb_status mcb_depthwise_conv_2d_u8_ref(const mcb_conv_u8_params *params, const mcb_view_u8 *input,
                                     const mcb_depthwise_filter_u8 *filter, const int32_t *bias,
                                     mcb_view_u8 *output, const mcb_region *region) {
   mcb_region r;

@@ -2,6 +2,7 @@
  * DEQUANTIZE: TFLM reference_ops::Dequantize — (float)((double)scale * (q - zp)),
  * the product taken in double and rounded once to float.
  */
+#include "kernels_ref.h"
 #include "kernel_common.h"
 
 static mcb_status check_args(const mcb_affine_quant *q, const void *input, const float *output,
@@ -18,7 +19,7 @@ static mcb_status check_args(const mcb_affine_quant *q, const void *input, const
   return MCB_OK;
 }
 
-mcb_status mcb_dequantize_s8_f32(const mcb_affine_quant *q, const int8_t *input, float *output,
+mcb_status mcb_dequantize_s8_f32_ref(const mcb_affine_quant *q, const int8_t *input, float *output,
                                  int32_t count) {
   int32_t i;
   const mcb_status st = check_args(q, input, output, count);
@@ -31,7 +32,7 @@ mcb_status mcb_dequantize_s8_f32(const mcb_affine_quant *q, const int8_t *input,
   return MCB_OK;
 }
 
-mcb_status mcb_dequantize_u8_f32(const mcb_affine_quant *q, const uint8_t *input, float *output,
+mcb_status mcb_dequantize_u8_f32_ref(const mcb_affine_quant *q, const uint8_t *input, float *output,
                                  int32_t count) {
   int32_t i;
   const mcb_status st = check_args(q, input, output, count);

@@ -1,9 +1,13 @@
 /*
- * The public entry points of the ops with optimized twins: pick the twin or the portable reference
- * at run time (see dispatch.h). The CPU check runs once, when the library loads; non-x86 builds
- * (firmware) compile to direct calls of the references.
+ * The public entry points of the ops with twins: one table of twins per instruction set (twins.h), the
+ * active one chosen as dispatch.h describes, and the reference for every call the twin declines.
  */
 #include "dispatch.h"
+
+#include <stddef.h>
+
+#include "kernels_ref.h"
+#include "twins.h"
 
 #if defined(__x86_64__) || defined(__i386__)
 
@@ -18,6 +22,12 @@
 #pragma weak mcb_add_s8_avx2
 #pragma weak mcb_mul_s8_avx2
 #pragma weak mcb_leaky_relu_s8_avx2
+
+static const mcb_twin_table avx2_twins = {
+    mcb_conv_2d_s8_avx2, mcb_depthwise_conv_2d_s8_avx2, mcb_fully_connected_s8_avx2,
+    mcb_add_s8_avx2,     mcb_mul_s8_avx2,               mcb_leaky_relu_s8_avx2,
+    NULL /* avg_pool_2d_s8 */, NULL /* mean_s8 */,
+};
 
 static mcb_kernel_isa g_supported = MCB_KERNEL_ISA_REF;
 static mcb_kernel_isa g_active = MCB_KERNEL_ISA_REF;
@@ -53,28 +63,53 @@ void mcb_kernel_isa_select(mcb_kernel_isa isa) {
   g_active = isa == MCB_KERNEL_ISA_AVX2 ? g_supported : MCB_KERNEL_ISA_REF;
 }
 
-#define USE_AVX2(twin) (g_active == MCB_KERNEL_ISA_AVX2 && (twin) != NULL)
+static const mcb_twin_table *active_twins(void) {
+  return g_active == MCB_KERNEL_ISA_AVX2 ? &avx2_twins : NULL;
+}
 
-#else /* not x86: the references only */
+#elif defined(__ARM_FEATURE_DSP) && !defined(MCB_FORCE_REF)
+
+/* Compile-time choice: the compiler folds each `twins->op` into a direct call (or drops it when NULL), so
+ * a firmware links only the twins of the ops it uses. */
+static const mcb_twin_table dsp_twins = {
+    NULL /* conv_2d_s8 */,     NULL /* depthwise_conv_2d_s8 */, NULL /* fully_connected_s8 */,
+    NULL /* add_s8 */,         NULL /* mul_s8 */,               NULL /* leaky_relu_s8 */,
+    NULL /* avg_pool_2d_s8 */, NULL /* mean_s8 */,
+};
+
+mcb_kernel_isa mcb_kernel_isa_supported(void) { return MCB_KERNEL_ISA_ARM_DSP; }
+mcb_kernel_isa mcb_kernel_isa_active(void) { return MCB_KERNEL_ISA_ARM_DSP; }
+void mcb_kernel_isa_select(mcb_kernel_isa isa) { (void)isa; }
+
+static const mcb_twin_table *active_twins(void) { return &dsp_twins; }
+
+#else /* no twins for this target, or MCB_FORCE_REF: the references only */
 
 mcb_kernel_isa mcb_kernel_isa_supported(void) { return MCB_KERNEL_ISA_REF; }
 mcb_kernel_isa mcb_kernel_isa_active(void) { return MCB_KERNEL_ISA_REF; }
 void mcb_kernel_isa_select(mcb_kernel_isa isa) { (void)isa; }
 
+static const mcb_twin_table *active_twins(void) { return NULL; }
+
 #endif
+
+/* Runs the active twin of `op` when there is one and it takes the call (statement form, returns). */
+#define MCB_TRY_TWIN(op, args)                                        \
+  do {                                                                \
+    const mcb_twin_table *twins_ = active_twins();                    \
+    if (twins_ != NULL && twins_->op != NULL) {                       \
+      const mcb_status st_ = twins_->op args;                         \
+      if (st_ != MCB_ERR_UNSUPPORTED) {                               \
+        return st_;                                                   \
+      }                                                               \
+    }                                                                 \
+  } while (0)
 
 mcb_status mcb_conv_2d_s8(const mcb_conv_params *params, const mcb_channel_quant *quant,
                           const mcb_view_s8 *input, const mcb_filter_s8 *filter,
                           const int32_t *bias, mcb_view_s8 *output, const mcb_region *region,
                           const mcb_context *ctx) {
-#if defined(__x86_64__) || defined(__i386__)
-  if (USE_AVX2(mcb_conv_2d_s8_avx2)) {
-    const mcb_status st = mcb_conv_2d_s8_avx2(params, quant, input, filter, bias, output, region, ctx);
-    if (st != MCB_ERR_UNSUPPORTED) {
-      return st;
-    }
-  }
-#endif
+  MCB_TRY_TWIN(conv_2d_s8, (params, quant, input, filter, bias, output, region, ctx));
   return mcb_conv_2d_s8_ref(params, quant, input, filter, bias, output, region, ctx);
 }
 
@@ -83,72 +118,48 @@ mcb_status mcb_depthwise_conv_2d_s8(const mcb_depthwise_conv_params *params,
                                     const mcb_depthwise_filter_s8 *filter, const int32_t *bias,
                                     mcb_view_s8 *output, const mcb_region *region,
                                     const mcb_context *ctx) {
-#if defined(__x86_64__) || defined(__i386__)
-  if (USE_AVX2(mcb_depthwise_conv_2d_s8_avx2)) {
-    const mcb_status st =
-        mcb_depthwise_conv_2d_s8_avx2(params, quant, input, filter, bias, output, region, ctx);
-    if (st != MCB_ERR_UNSUPPORTED) {
-      return st;
-    }
-  }
-#endif
+  MCB_TRY_TWIN(depthwise_conv_2d_s8, (params, quant, input, filter, bias, output, region, ctx));
   return mcb_depthwise_conv_2d_s8_ref(params, quant, input, filter, bias, output, region, ctx);
-}
-
-mcb_status mcb_add_s8(const mcb_add_params *params, const mcb_shape *shape1, const int8_t *input1,
-                      const mcb_shape *shape2, const int8_t *input2,
-                      const mcb_shape *out_shape, int8_t *output) {
-#if defined(__x86_64__) || defined(__i386__)
-  if (USE_AVX2(mcb_add_s8_avx2)) {
-    const mcb_status st = mcb_add_s8_avx2(params, shape1, input1, shape2, input2, out_shape, output);
-    if (st != MCB_ERR_UNSUPPORTED) {
-      return st;
-    }
-  }
-#endif
-  return mcb_add_s8_ref(params, shape1, input1, shape2, input2, out_shape, output);
 }
 
 mcb_status mcb_fully_connected_s8(const mcb_fully_connected_params *params,
                                   const mcb_channel_quant *quant, const int8_t *input,
                                   int32_t batches, int32_t accum_depth, const int8_t *filter,
                                   int32_t out_depth, const int32_t *bias, int8_t *output) {
-#if defined(__x86_64__) || defined(__i386__)
-  if (USE_AVX2(mcb_fully_connected_s8_avx2)) {
-    const mcb_status st = mcb_fully_connected_s8_avx2(params, quant, input, batches, accum_depth, filter,
-                                                      out_depth, bias, output);
-    if (st != MCB_ERR_UNSUPPORTED) {
-      return st;
-    }
-  }
-#endif
-  return mcb_fully_connected_s8_ref(params, quant, input, batches, accum_depth, filter, out_depth, bias,
-                                    output);
+  MCB_TRY_TWIN(fully_connected_s8,
+               (params, quant, input, batches, accum_depth, filter, out_depth, bias, output));
+  return mcb_fully_connected_s8_ref(params, quant, input, batches, accum_depth, filter, out_depth,
+                                    bias, output);
 }
 
-mcb_status mcb_leaky_relu_s8(const mcb_leaky_relu_params *params, const int8_t *input,
-                             int8_t *output, int32_t count) {
-#if defined(__x86_64__) || defined(__i386__)
-  if (USE_AVX2(mcb_leaky_relu_s8_avx2)) {
-    const mcb_status st = mcb_leaky_relu_s8_avx2(params, input, output, count);
-    if (st != MCB_ERR_UNSUPPORTED) {
-      return st;
-    }
-  }
-#endif
-  return mcb_leaky_relu_s8_ref(params, input, output, count);
+mcb_status mcb_add_s8(const mcb_add_params *params, const mcb_shape *shape1, const int8_t *input1,
+                      const mcb_shape *shape2, const int8_t *input2,
+                      const mcb_shape *out_shape, int8_t *output) {
+  MCB_TRY_TWIN(add_s8, (params, shape1, input1, shape2, input2, out_shape, output));
+  return mcb_add_s8_ref(params, shape1, input1, shape2, input2, out_shape, output);
 }
 
 mcb_status mcb_mul_s8(const mcb_mul_params *params, const mcb_shape *shape1, const int8_t *input1,
                       const mcb_shape *shape2, const int8_t *input2,
                       const mcb_shape *out_shape, int8_t *output) {
-#if defined(__x86_64__) || defined(__i386__)
-  if (USE_AVX2(mcb_mul_s8_avx2)) {
-    const mcb_status st = mcb_mul_s8_avx2(params, shape1, input1, shape2, input2, out_shape, output);
-    if (st != MCB_ERR_UNSUPPORTED) {
-      return st;
-    }
-  }
-#endif
+  MCB_TRY_TWIN(mul_s8, (params, shape1, input1, shape2, input2, out_shape, output));
   return mcb_mul_s8_ref(params, shape1, input1, shape2, input2, out_shape, output);
+}
+
+mcb_status mcb_leaky_relu_s8(const mcb_leaky_relu_params *params, const int8_t *input,
+                             int8_t *output, int32_t count) {
+  MCB_TRY_TWIN(leaky_relu_s8, (params, input, output, count));
+  return mcb_leaky_relu_s8_ref(params, input, output, count);
+}
+
+mcb_status mcb_avg_pool_2d_s8(const mcb_pool_params *params, const mcb_view_s8 *input,
+                              mcb_view_s8 *output, const mcb_region *region) {
+  MCB_TRY_TWIN(avg_pool_2d_s8, (params, input, output, region));
+  return mcb_avg_pool_2d_s8_ref(params, input, output, region);
+}
+
+mcb_status mcb_mean_s8(const mcb_mean_params *params, const mcb_shape *in_shape,
+                       const int8_t *input, int8_t *output) {
+  MCB_TRY_TWIN(mean_s8, (params, in_shape, input, output));
+  return mcb_mean_s8_ref(params, in_shape, input, output);
 }

@@ -3,8 +3,9 @@
  * applies filter_offset) and FullyConnectedPerChannel (per-channel, ignores it,
  * as TFLM does since per-channel weights are symmetric).
  */
-#include "dispatch.h"
+#include "kernels_ref.h"
 #include "kernel_common.h"
+#include "op_checks.h"
 #include "mcb/quant.h"
 
 mcb_status mcb_fully_connected_s8_ref(const mcb_fully_connected_params *params,
@@ -13,26 +14,10 @@ mcb_status mcb_fully_connected_s8_ref(const mcb_fully_connected_params *params,
                                       int32_t out_depth, const int32_t *bias, int8_t *output) {
   int32_t b;
   int32_t filter_offset;
-  mcb_status st;
-  if (params == NULL || input == NULL || filter == NULL || output == NULL) {
-    return MCB_ERR_ARG;
-  }
-  if (batches < 1 || accum_depth < 1 || out_depth < 1 ||
-      (int64_t)batches * accum_depth > INT32_MAX || (int64_t)out_depth * accum_depth > INT32_MAX ||
-      (int64_t)batches * out_depth > INT32_MAX) {
-    return MCB_ERR_SHAPE;
-  }
-  if (params->input_offset < -127 || params->input_offset > 128 ||
-      params->filter_offset < -127 || params->filter_offset > 128 ||
-      params->output_offset < -128 || params->output_offset > 127) {
-    return MCB_ERR_ARG;
-  }
-  if ((st = mcb__check_act_range_s8(params->act_min, params->act_max)) != MCB_OK ||
-      (st = mcb__check_channel_quant(quant, out_depth)) != MCB_OK) {
+  const mcb_status st = mcb__fully_connected_s8_check(params, quant, input, batches, accum_depth,
+                                                      filter, out_depth, output);
+  if (st != MCB_OK) {
     return st;
-  }
-  if (mcb__overlaps(output, (size_t)batches * out_depth, input, (size_t)batches * accum_depth)) {
-    return MCB_ERR_ALIAS;
   }
   filter_offset = (quant->count == 1) ? params->filter_offset : 0;
   for (b = 0; b < batches; ++b) {

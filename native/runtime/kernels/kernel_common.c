@@ -1,6 +1,8 @@
 /* Shared argument, window and aliasing checks for the kernels. */
 #include "kernel_common.h"
 
+#include <string.h>
+
 int mcb__overlaps(const void *a, size_t a_bytes, const void *b, size_t b_bytes) {
   const uintptr_t a0 = (uintptr_t)a;
   const uintptr_t b0 = (uintptr_t)b;
@@ -117,4 +119,8 @@ int64_t mcb__shape_elements(const mcb_shape *s) {
     }
   }
   return n;
+}
+
+int mcb__same_shape(const mcb_shape *a, const mcb_shape *b) {
+  return a->rank == b->rank && memcmp(a->dims, b->dims, (size_t)a->rank * sizeof(a->dims[0])) == 0;
 }

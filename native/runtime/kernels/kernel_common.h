@@ -42,6 +42,9 @@ mcb_status mcb__check_channel_quant(const mcb_channel_quant *q, int32_t channels
 /* Activation range sanity: -128 <= act_min <= act_max <= 127. */
 mcb_status mcb__check_act_range_s8(int32_t act_min, int32_t act_max);
 
+/* 1 when both shapes have the same rank and dims. */
+int mcb__same_shape(const mcb_shape *a, const mcb_shape *b);
+
 /* Product of dims; 0 when the shape is malformed (rank or a dim out of range). */
 int64_t mcb__shape_elements(const mcb_shape *s);
 

@@ -3,8 +3,9 @@
  * rescaled by the identity multiplier, otherwise by the alpha multiplier (whose
  * sign is taken out first, so negative alpha works), then + out_zp and clamped.
  */
-#include "dispatch.h"
+#include "kernels_ref.h"
 #include "kernel_common.h"
+#include "op_checks.h"
 #include "mcb/quant.h"
 
 mcb_status mcb_leaky_relu_s8_ref(const mcb_leaky_relu_params *params, const int8_t *input,
@@ -12,19 +13,9 @@ mcb_status mcb_leaky_relu_s8_ref(const mcb_leaky_relu_params *params, const int8
   int32_t i;
   int32_t alpha_multiplier;
   int alpha_negative;
-  if (params == NULL || input == NULL || output == NULL) {
-    return MCB_ERR_ARG;
-  }
-  if (count < 0) {
-    return MCB_ERR_SHAPE;
-  }
-  if (params->output_multiplier_identity < 0 || params->output_multiplier_alpha == INT32_MIN ||
-      params->output_shift_alpha < -31 || params->output_shift_alpha > 30 ||
-      params->output_shift_identity < -31 || params->output_shift_identity > 30) {
-    return MCB_ERR_ARG;
-  }
-  if (output != input && mcb__overlaps(output, (size_t)count, input, (size_t)count)) {
-    return MCB_ERR_ALIAS;
+  const mcb_status st = mcb__leaky_relu_s8_check(params, input, output, count);
+  if (st != MCB_OK) {
+    return st;
   }
   alpha_negative = params->output_multiplier_alpha < 0;
   alpha_multiplier = alpha_negative ? -params->output_multiplier_alpha

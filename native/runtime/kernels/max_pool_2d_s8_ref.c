@@ -2,11 +2,12 @@
  * int8 MAX_POOL_2D: TFLM reference_integer_ops::MaxPool. Maximum over the taps
  * inside the full input, starting from -128, then clamped to the activation range.
  */
+#include "kernels_ref.h"
 #include "kernel_common.h"
 #include "mcb/quant.h"
 #include "pooling_common.h"
 
-mcb_status mcb_max_pool_2d_s8(const mcb_pool_params *params, const mcb_view_s8 *input,
+mcb_status mcb_max_pool_2d_s8_ref(const mcb_pool_params *params, const mcb_view_s8 *input,
                               mcb_view_s8 *output, const mcb_region *region) {
   mcb_region r;
   int32_t oy;

@@ -5,6 +5,7 @@
  * multiplier = (multiplier << shift) / count (int64, truncating), shift -= shift;
  * output = MultiplyByQuantizedMultiplier(sum - zp * count) + output zp, clamped.
  */
+#include "kernels_ref.h"
 #include "kernel_common.h"
 #include "mcb/quant.h"
 
@@ -17,7 +18,7 @@ static int32_t floor_log2_u64(uint64_t v) {
   return n;
 }
 
-mcb_status mcb_mean_s8(const mcb_mean_params *params, const mcb_shape *in_shape,
+mcb_status mcb_mean_s8_ref(const mcb_mean_params *params, const mcb_shape *in_shape,
                        const int8_t *input, int8_t *output) {
   int32_t strides[MCB_MAX_DIMS];
   int32_t kept[MCB_MAX_DIMS], reduced[MCB_MAX_DIMS];

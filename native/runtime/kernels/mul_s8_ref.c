@@ -4,8 +4,9 @@
  * clamp.
  */
 #include "broadcast_common.h"
-#include "dispatch.h"
+#include "kernels_ref.h"
 #include "kernel_common.h"
+#include "op_checks.h"
 #include "mcb/quant.h"
 
 static int8_t mul_one(int32_t a, int32_t b, const void *vp) {
@@ -20,18 +21,8 @@ static int8_t mul_one(int32_t a, int32_t b, const void *vp) {
 mcb_status mcb_mul_s8_ref(const mcb_mul_params *params, const mcb_shape *shape1, const int8_t *input1,
                           const mcb_shape *shape2, const int8_t *input2,
                           const mcb_shape *out_shape, int8_t *output) {
-  mcb_status st;
-  if (params == NULL) {
-    return MCB_ERR_ARG;
-  }
-  if (params->output_multiplier < 0 || params->output_shift < -31 ||
-      params->output_shift > 30 || params->input1_offset < -127 ||
-      params->input1_offset > 128 || params->input2_offset < -127 ||
-      params->input2_offset > 128 || params->output_offset < -128 ||
-      params->output_offset > 127) {
-    return MCB_ERR_ARG;
-  }
-  if ((st = mcb__check_act_range_s8(params->act_min, params->act_max)) != MCB_OK) {
+  const mcb_status st = mcb__mul_s8_check_params(params);
+  if (st != MCB_OK) {
     return st;
   }
   return mcb__broadcast_binary_s8(shape1, input1, shape2, input2, out_shape, output, mul_one,

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "kernels_ref.h"
 #include "kernel_common.h"
 #include "mcb/kernels_layout.h"
 
@@ -67,12 +68,12 @@ static mcb_status pack(int32_t axis, int32_t values_count, const mcb_shape *in_s
   return MCB_OK;
 }
 
-mcb_status mcb_pack_s8(int32_t axis, int32_t values_count, const mcb_shape *in_shape,
+mcb_status mcb_pack_s8_ref(int32_t axis, int32_t values_count, const mcb_shape *in_shape,
                        const int8_t *const *inputs, int8_t *output) {
   return pack(axis, values_count, in_shape, (const void *)inputs, output, sizeof(int8_t));
 }
 
-mcb_status mcb_pack_s32(int32_t axis, int32_t values_count, const mcb_shape *in_shape,
+mcb_status mcb_pack_s32_ref(int32_t axis, int32_t values_count, const mcb_shape *in_shape,
                         const int32_t *const *inputs, int32_t *output) {
   return pack(axis, values_count, in_shape, (const void *)inputs, output, sizeof(int32_t));
 }

@@ -5,9 +5,10 @@
  */
 #include <string.h>
 
+#include "kernels_ref.h"
 #include "kernel_common.h"
 
-mcb_status mcb_pad_s8(const mcb_pad_params *params, const mcb_shape *in_shape,
+mcb_status mcb_pad_s8_ref(const mcb_pad_params *params, const mcb_shape *in_shape,
                       const int8_t *input, int8_t *output) {
   int32_t out_dims[MCB_MAX_DIMS];
   int32_t in_strides[MCB_MAX_DIMS];

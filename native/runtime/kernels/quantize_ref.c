@@ -6,10 +6,11 @@
  */
 #include <math.h>
 
+#include "kernels_ref.h"
 #include "kernel_common.h"
 #include "mcb/quant.h"
 
-mcb_status mcb_quantize_f32_s8(const mcb_affine_quant *q, const float *input, int8_t *output,
+mcb_status mcb_quantize_f32_s8_ref(const mcb_affine_quant *q, const float *input, int8_t *output,
                                int32_t count) {
   int32_t i;
   if (q == NULL || input == NULL || output == NULL || !(q->scale > 0.0f) ||
@@ -61,7 +62,7 @@ static int32_t requantize_one(const mcb_requantize_params *p, int32_t x) {
          p->output_zero_point;
 }
 
-mcb_status mcb_quantize_s8_s8(const mcb_requantize_params *params, const int8_t *input,
+mcb_status mcb_quantize_s8_s8_ref(const mcb_requantize_params *params, const int8_t *input,
                               int8_t *output, int32_t count) {
   int32_t i;
   const mcb_status st = check_requantize(params, input, output, count);
@@ -74,7 +75,7 @@ mcb_status mcb_quantize_s8_s8(const mcb_requantize_params *params, const int8_t 
   return MCB_OK;
 }
 
-mcb_status mcb_quantize_s8_u8(const mcb_requantize_params *params, const int8_t *input,
+mcb_status mcb_quantize_s8_u8_ref(const mcb_requantize_params *params, const int8_t *input,
                               uint8_t *output, int32_t count) {
   int32_t i;
   const mcb_status st = check_requantize(params, input, output, count);
@@ -87,7 +88,7 @@ mcb_status mcb_quantize_s8_u8(const mcb_requantize_params *params, const int8_t 
   return MCB_OK;
 }
 
-mcb_status mcb_quantize_u8_s8(const mcb_requantize_params *params, const uint8_t *input,
+mcb_status mcb_quantize_u8_s8_ref(const mcb_requantize_params *params, const uint8_t *input,
                               int8_t *output, int32_t count) {
   int32_t i;
   const mcb_status st = check_requantize(params, input, output, count);

@@ -9,6 +9,7 @@
  */
 #include <stddef.h>
 
+#include "kernels_ref.h"
 #include "kernel_common.h"
 #include "mcb/kernels_layout.h"
 
@@ -53,7 +54,7 @@ static int axis_in_bounds(int32_t out_size, int32_t scale_10, int half_pixel_cen
   return 1;
 }
 
-mcb_status mcb_resize_bilinear_s8(const mcb_resize_params *params, int32_t batches, int32_t in_h,
+mcb_status mcb_resize_bilinear_s8_ref(const mcb_resize_params *params, int32_t batches, int32_t in_h,
                                   int32_t in_w, int32_t c, const int8_t *input, int32_t out_h,
                                   int32_t out_w, int8_t *output) {
   int32_t b, y, x, ch, sy, sx;

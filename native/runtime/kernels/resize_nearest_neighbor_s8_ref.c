@@ -7,6 +7,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "kernels_ref.h"
 #include "kernel_common.h"
 
 static int32_t nearest(int32_t i, int32_t in_size, int32_t out_size, int align_corners,
@@ -22,7 +23,7 @@ static int32_t nearest(int32_t i, int32_t in_size, int32_t out_size, int align_c
   return v;
 }
 
-mcb_status mcb_resize_nearest_neighbor_s8(const mcb_resize_params *params, int32_t batches,
+mcb_status mcb_resize_nearest_neighbor_s8_ref(const mcb_resize_params *params, int32_t batches,
                                           int32_t in_h, int32_t in_w, int32_t c,
                                           const int8_t *input, int32_t out_h, int32_t out_w,
                                           int8_t *output) {

@@ -4,9 +4,10 @@
  */
 #include <stddef.h>
 
+#include "kernels_ref.h"
 #include "mcb/kernels_layout.h"
 
-mcb_status mcb_shape_s32(const mcb_shape *in_shape, int32_t *output, int32_t out_count) {
+mcb_status mcb_shape_s32_ref(const mcb_shape *in_shape, int32_t *output, int32_t out_count) {
   int32_t d;
   if (in_shape == NULL || output == NULL) {
     return MCB_ERR_ARG;

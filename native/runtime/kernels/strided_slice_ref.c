@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "kernels_ref.h"
 #include "kernel_common.h"
 #include "mcb/kernels_layout.h"
 
@@ -129,12 +130,12 @@ static mcb_status strided_slice(const mcb_strided_slice_params *p, const mcb_sha
   return MCB_OK;
 }
 
-mcb_status mcb_strided_slice_s8(const mcb_strided_slice_params *params, const mcb_shape *in_shape,
+mcb_status mcb_strided_slice_s8_ref(const mcb_strided_slice_params *params, const mcb_shape *in_shape,
                                 const int8_t *input, int8_t *output, int32_t out_count) {
   return strided_slice(params, in_shape, input, output, out_count, sizeof(int8_t));
 }
 
-mcb_status mcb_strided_slice_s32(const mcb_strided_slice_params *params, const mcb_shape *in_shape,
+mcb_status mcb_strided_slice_s32_ref(const mcb_strided_slice_params *params, const mcb_shape *in_shape,
                                  const int32_t *input, int32_t *output, int32_t out_count) {
   return strided_slice(params, in_shape, input, output, out_count, sizeof(int32_t));
 }

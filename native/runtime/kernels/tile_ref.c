@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "kernels_ref.h"
 #include "kernel_common.h"
 #include "mcb/kernels_layout.h"
 
@@ -64,12 +65,12 @@ static mcb_status tile(const int32_t *multiples, const mcb_shape *in_shape, cons
   return MCB_OK;
 }
 
-mcb_status mcb_tile_s8(const int32_t *multiples, const mcb_shape *in_shape, const int8_t *input,
+mcb_status mcb_tile_s8_ref(const int32_t *multiples, const mcb_shape *in_shape, const int8_t *input,
                        int8_t *output) {
   return tile(multiples, in_shape, input, output, sizeof(int8_t));
 }
 
-mcb_status mcb_tile_s32(const int32_t *multiples, const mcb_shape *in_shape,
+mcb_status mcb_tile_s32_ref(const int32_t *multiples, const mcb_shape *in_shape,
                         const int32_t *input, int32_t *output) {
   return tile(multiples, in_shape, input, output, sizeof(int32_t));
 }

@@ -1,7 +1,8 @@
 /* int8 TRANSPOSE: output dim d is input dim perm[d] (TFLM reference_ops::Transpose). */
+#include "kernels_ref.h"
 #include "kernel_common.h"
 
-mcb_status mcb_transpose_s8(const int32_t *perm, const mcb_shape *in_shape, const int8_t *input,
+mcb_status mcb_transpose_s8_ref(const int32_t *perm, const mcb_shape *in_shape, const int8_t *input,
                             int8_t *output) {
   int32_t in_strides[MCB_MAX_DIMS], out_dims[MCB_MAX_DIMS], step[MCB_MAX_DIMS];
   int32_t idx[MCB_MAX_DIMS] = {0};

@@ -1,17 +1,18 @@
-/* CRC-32 (IEEE 802.3, reflected, as zlib's crc32) with a 16-entry table: small enough for flash, fast enough
- * to check a megabyte image at load. */
-#include "runtime_internal.h"
+/* CRC-32 (mcb/crc32.h) with a 16-entry table: small enough for flash, fast enough to check a megabyte image
+ * at load and every protocol frame. */
+#include "mcb/crc32.h"
 
-uint32_t mcb_image_crc32(const uint8_t *data, uint32_t size) {
+uint32_t mcb_crc32(uint32_t previous, const uint8_t *data, size_t len) {
   static const uint32_t nibble[16] = {
     0x00000000u, 0x1DB71064u, 0x3B6E20C8u, 0x26D930ACu, 0x76DC4190u, 0x6B6B51F4u, 0x4DB26158u, 0x5005713Cu,
     0xEDB88320u, 0xF00F9344u, 0xD6D6A3E8u, 0xCB61B38Cu, 0x9B64C2B0u, 0x86D3D2D4u, 0xA00AE278u, 0xBDBDF21Cu,
   };
-  uint32_t crc = 0xFFFFFFFFu, i;
-  for (i = 0; i < size; ++i) {
+  uint32_t crc = ~previous;
+  size_t i;
+  for (i = 0; i < len; ++i) {
     crc ^= data[i];
     crc = (crc >> 4) ^ nibble[crc & 15u];
     crc = (crc >> 4) ^ nibble[crc & 15u];
   }
-  return crc ^ 0xFFFFFFFFu;
+  return ~crc;
 }

@@ -1,52 +1,18 @@
 /* Model image loader and validator: every offset, length, count and enum is checked before it is used, so a
  * hostile image yields an error code and never an out-of-bounds read. Reads the image in place; no malloc. */
 #include <string.h>
+#include "mcb/crc32.h"
 #include "runtime_internal.h"
 
 #define TABLE_OFFSET ((uint32_t)sizeof(mcb_img_header))
-
-mcb_status mcb_fail(mcb_diag *diag, mcb_status status, mcb_image_error error, int32_t index) {
-  if (diag) {
-    diag->error = error;
-    diag->index = index;
-    if (error != MCB_IMAGE_ERR_KERNEL_FAILED) diag->kernel_status = MCB_OK;
-  }
-  return status;
-}
 
 static mcb_status format_error(mcb_diag *diag, mcb_image_error error, int32_t index) {
   return mcb_fail(diag, MCB_ERR_FORMAT, error, index);
 }
 
-uint32_t mcb_dtype_size(uint32_t dtype) {
-  switch (dtype) {
-    case MCB_DTYPE_INT8: case MCB_DTYPE_UINT8: case MCB_DTYPE_BOOL: return 1;
-    case MCB_DTYPE_INT16: case MCB_DTYPE_FLOAT16: return 2;
-    case MCB_DTYPE_INT32: case MCB_DTYPE_FLOAT32: return 4;
-    case MCB_DTYPE_INT64: return 8;
-    default: return 0;
-  }
-}
-
-int mcb_checked_bytes(const int32_t *dims, uint32_t rank, uint32_t elem_size, uint32_t *bytes) {
-  uint64_t total = elem_size;
-  uint32_t i;
-  for (i = 0; i < rank; ++i) {
-    if (dims[i] < 0) return 0;
-    total *= (uint64_t)dims[i];
-    if (total > 0xFFFFFFFFu) return 0;
-  }
-  *bytes = (uint32_t)total;
-  return 1;
-}
-
 /* [offset, offset+size) lies inside [0, limit) without wrapping. */
 static int fits(uint32_t offset, uint32_t size, uint32_t limit) {
   return offset <= limit && size <= limit - offset;
-}
-
-int32_t mcb_op_tensor(const mcb_model *m, const mcb_img_op *op, uint32_t j) {
-  return m->indices[op->io_index + j];
 }
 
 /* Finds section `id`; fixed-size records must fill it exactly. Absent sections come back empty. */
@@ -83,7 +49,7 @@ static mcb_status check_header(mcb_model *m, const uint8_t *image, size_t size, 
   if (h->section_count > MCB_IMAGE_MAX_SECTIONS) return format_error(diag, MCB_IMAGE_ERR_BAD_SECTION, -1);
   table_end = TABLE_OFFSET + h->section_count * (uint32_t)sizeof(mcb_img_section);
   if (table_end > h->total_size) return format_error(diag, MCB_IMAGE_ERR_TRUNCATED, -1);
-  if (mcb_image_crc32(image + 16, h->total_size - 16) != h->crc32) return format_error(diag, MCB_IMAGE_ERR_BAD_CRC, -1);
+  if (mcb_crc32(0, image + 16, h->total_size - 16) != h->crc32) return format_error(diag, MCB_IMAGE_ERR_BAD_CRC, -1);
   if (h->flags != 0) return format_error(diag, MCB_IMAGE_ERR_BAD_VERSION, -1);
   /* Keeps arena + scratch (+ alignment) representable in 32 bits. */
   if (h->arena_size > 0x7FFFFFF0u || h->scratch_size > 0x7FFFFFF0u)

@@ -56,13 +56,28 @@ mcb_status mcb_resize_check(const mcb_op_ctx *c, mcb_diag *diag);
 mcb_status mcb_resize_run(const mcb_op_ctx *c, const mcb_arena *arena, mcb_diag *diag, mcb_resize_kernel kernel);
 mcb_status mcb_kernel_status(const mcb_op_ctx *c, mcb_status st, mcb_diag *diag);
 
-extern const mcb_op_def mcb_ops_spatial[];
-extern const uint32_t mcb_ops_spatial_count;
-extern const mcb_op_def mcb_ops_elementwise[];
-extern const uint32_t mcb_ops_elementwise_count;
-extern const mcb_op_def mcb_ops_layout[];
-extern const uint32_t mcb_ops_layout_count;
-extern const mcb_op_def mcb_ops_shape[];
-extern const uint32_t mcb_ops_shape_count;
+/* One definition per op (ops_*.c); op_table.c lists the ones a build includes. */
+extern const mcb_op_def mcb_op_conv_2d;
+extern const mcb_op_def mcb_op_depthwise_conv_2d;
+extern const mcb_op_def mcb_op_fully_connected;
+extern const mcb_op_def mcb_op_average_pool_2d;
+extern const mcb_op_def mcb_op_max_pool_2d;
+extern const mcb_op_def mcb_op_add;
+extern const mcb_op_def mcb_op_mul;
+extern const mcb_op_def mcb_op_softmax;
+extern const mcb_op_def mcb_op_mean;
+extern const mcb_op_def mcb_op_quantize;
+extern const mcb_op_def mcb_op_dequantize;
+extern const mcb_op_def mcb_op_leaky_relu;
+extern const mcb_op_def mcb_op_reshape;
+extern const mcb_op_def mcb_op_concatenation;
+extern const mcb_op_def mcb_op_pad;
+extern const mcb_op_def mcb_op_transpose;
+extern const mcb_op_def mcb_op_resize_nearest_neighbor;
+extern const mcb_op_def mcb_op_shape;
+extern const mcb_op_def mcb_op_strided_slice;
+extern const mcb_op_def mcb_op_pack;
+extern const mcb_op_def mcb_op_tile;
+extern const mcb_op_def mcb_op_resize_bilinear;
 
 #endif

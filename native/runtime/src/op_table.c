@@ -1,23 +1,85 @@
-/* Maps op codes to their adapters (TFLM's op resolver idea). The firmware can define MCB_OPS_ONLY_USED and
- * list fewer tables so the linker drops kernels a packed model does not use. */
+/* Maps op codes to their adapters (TFLM's op resolver idea). Built with MCB_OPS_ONLY_USED, the table holds
+ * only the ops whose MCB_USE_OP_<NAME> is defined too: the firmware build defines them from the model image
+ * (harness/build/ops-used.ts), so the linker (--gc-sections) drops every adapter and kernel the model does not
+ * use, and an image with another op fails to load with MCB_IMAGE_ERR_UNSUPPORTED_OP. */
+#include <stddef.h>
 #include <string.h>
 #include "op_internal.h"
 
-static const struct {
-  const mcb_op_def *defs;
-  const uint32_t *count;
-} tables[] = {
-  {mcb_ops_spatial, &mcb_ops_spatial_count},
-  {mcb_ops_elementwise, &mcb_ops_elementwise_count},
-  {mcb_ops_layout, &mcb_ops_layout_count},
-  {mcb_ops_shape, &mcb_ops_shape_count},
+static const mcb_op_def *const ops[] = {
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_CONV_2D)
+    &mcb_op_conv_2d,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_DEPTHWISE_CONV_2D)
+    &mcb_op_depthwise_conv_2d,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_FULLY_CONNECTED)
+    &mcb_op_fully_connected,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_AVERAGE_POOL_2D)
+    &mcb_op_average_pool_2d,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_MAX_POOL_2D)
+    &mcb_op_max_pool_2d,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_ADD)
+    &mcb_op_add,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_MUL)
+    &mcb_op_mul,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_SOFTMAX)
+    &mcb_op_softmax,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_MEAN)
+    &mcb_op_mean,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_QUANTIZE)
+    &mcb_op_quantize,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_DEQUANTIZE)
+    &mcb_op_dequantize,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_LEAKY_RELU)
+    &mcb_op_leaky_relu,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_RESHAPE)
+    &mcb_op_reshape,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_CONCATENATION)
+    &mcb_op_concatenation,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_PAD)
+    &mcb_op_pad,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_TRANSPOSE)
+    &mcb_op_transpose,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_RESIZE_NEAREST_NEIGHBOR)
+    &mcb_op_resize_nearest_neighbor,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_SHAPE)
+    &mcb_op_shape,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_STRIDED_SLICE)
+    &mcb_op_strided_slice,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_PACK)
+    &mcb_op_pack,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_TILE)
+    &mcb_op_tile,
+#endif
+#if !defined(MCB_OPS_ONLY_USED) || defined(MCB_USE_OP_RESIZE_BILINEAR)
+    &mcb_op_resize_bilinear,
+#endif
+    NULL, /* keeps the array non-empty whatever the selection */
 };
 
 const mcb_op_def *mcb_op_find(uint32_t code) {
-  uint32_t t, i;
-  for (t = 0; t < sizeof(tables) / sizeof(tables[0]); ++t)
-    for (i = 0; i < *tables[t].count; ++i)
-      if (tables[t].defs[i].code == code) return &tables[t].defs[i];
+  uint32_t i;
+  for (i = 0; ops[i] != NULL; ++i)
+    if (ops[i]->code == code) return ops[i];
   return NULL;
 }
 

@@ -229,13 +229,10 @@ static mcb_status leaky_window(const mcb_op_ctx *c, const mcb_arena *arena, mcb_
   return MCB_OK;
 }
 
-const mcb_op_def mcb_ops_elementwise[] = {
-  {MCB_OP_ADD, add_check, binary_eval, binary_window},
-  {MCB_OP_MUL, mul_check, binary_eval, binary_window},
-  {MCB_OP_SOFTMAX, softmax_check, softmax_eval, NULL},
-  {MCB_OP_MEAN, mean_check, mean_eval, NULL},
-  {MCB_OP_QUANTIZE, quantize_check, quantize_eval, quantize_window},
-  {MCB_OP_DEQUANTIZE, dequantize_check, dequantize_eval, NULL},
-  {MCB_OP_LEAKY_RELU, leaky_check, leaky_eval, leaky_window},
-};
-const uint32_t mcb_ops_elementwise_count = sizeof(mcb_ops_elementwise) / sizeof(mcb_ops_elementwise[0]);
+const mcb_op_def mcb_op_add = {MCB_OP_ADD, add_check, binary_eval, binary_window};
+const mcb_op_def mcb_op_mul = {MCB_OP_MUL, mul_check, binary_eval, binary_window};
+const mcb_op_def mcb_op_softmax = {MCB_OP_SOFTMAX, softmax_check, softmax_eval, NULL};
+const mcb_op_def mcb_op_mean = {MCB_OP_MEAN, mean_check, mean_eval, NULL};
+const mcb_op_def mcb_op_quantize = {MCB_OP_QUANTIZE, quantize_check, quantize_eval, quantize_window};
+const mcb_op_def mcb_op_dequantize = {MCB_OP_DEQUANTIZE, dequantize_check, dequantize_eval, NULL};
+const mcb_op_def mcb_op_leaky_relu = {MCB_OP_LEAKY_RELU, leaky_check, leaky_eval, leaky_window};

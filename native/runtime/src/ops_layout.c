@@ -136,11 +136,8 @@ static mcb_status resize_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_d
   return mcb_resize_run(c, arena, diag, mcb_resize_nearest_neighbor_s8);
 }
 
-const mcb_op_def mcb_ops_layout[] = {
-  {MCB_OP_RESHAPE, reshape_check, reshape_eval, NULL},
-  {MCB_OP_CONCATENATION, concat_check, concat_eval, NULL},
-  {MCB_OP_PAD, pad_check, pad_eval, NULL},
-  {MCB_OP_TRANSPOSE, transpose_check, transpose_eval, NULL},
-  {MCB_OP_RESIZE_NEAREST_NEIGHBOR, mcb_resize_check, resize_eval, NULL},
-};
-const uint32_t mcb_ops_layout_count = sizeof(mcb_ops_layout) / sizeof(mcb_ops_layout[0]);
+const mcb_op_def mcb_op_reshape = {MCB_OP_RESHAPE, reshape_check, reshape_eval, NULL};
+const mcb_op_def mcb_op_concatenation = {MCB_OP_CONCATENATION, concat_check, concat_eval, NULL};
+const mcb_op_def mcb_op_pad = {MCB_OP_PAD, pad_check, pad_eval, NULL};
+const mcb_op_def mcb_op_transpose = {MCB_OP_TRANSPOSE, transpose_check, transpose_eval, NULL};
+const mcb_op_def mcb_op_resize_nearest_neighbor = {MCB_OP_RESIZE_NEAREST_NEIGHBOR, mcb_resize_check, resize_eval, NULL};

@@ -141,11 +141,8 @@ static mcb_status bilinear_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb
   return mcb_resize_run(c, arena, diag, mcb_resize_bilinear_s8);
 }
 
-const mcb_op_def mcb_ops_shape[] = {
-  {MCB_OP_SHAPE, shape_check, shape_eval, NULL},
-  {MCB_OP_STRIDED_SLICE, slice_check, slice_eval, NULL},
-  {MCB_OP_PACK, pack_check, pack_eval, NULL},
-  {MCB_OP_TILE, tile_check, tile_eval, NULL},
-  {MCB_OP_RESIZE_BILINEAR, mcb_resize_check, bilinear_eval, NULL},
-};
-const uint32_t mcb_ops_shape_count = sizeof(mcb_ops_shape) / sizeof(mcb_ops_shape[0]);
+const mcb_op_def mcb_op_shape = {MCB_OP_SHAPE, shape_check, shape_eval, NULL};
+const mcb_op_def mcb_op_strided_slice = {MCB_OP_STRIDED_SLICE, slice_check, slice_eval, NULL};
+const mcb_op_def mcb_op_pack = {MCB_OP_PACK, pack_check, pack_eval, NULL};
+const mcb_op_def mcb_op_tile = {MCB_OP_TILE, tile_check, tile_eval, NULL};
+const mcb_op_def mcb_op_resize_bilinear = {MCB_OP_RESIZE_BILINEAR, mcb_resize_check, bilinear_eval, NULL};

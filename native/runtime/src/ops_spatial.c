@@ -269,11 +269,8 @@ static mcb_status max_pool_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb
   return via_window(c, arena, diag, max_pool_window);
 }
 
-const mcb_op_def mcb_ops_spatial[] = {
-  {MCB_OP_CONV_2D, conv_check, conv_eval, conv_window},
-  {MCB_OP_DEPTHWISE_CONV_2D, depthwise_check, depthwise_eval, depthwise_window},
-  {MCB_OP_FULLY_CONNECTED, fc_check, fc_eval, NULL},
-  {MCB_OP_AVERAGE_POOL_2D, pool_check, avg_pool_eval, avg_pool_window},
-  {MCB_OP_MAX_POOL_2D, pool_check, max_pool_eval, max_pool_window},
-};
-const uint32_t mcb_ops_spatial_count = sizeof(mcb_ops_spatial) / sizeof(mcb_ops_spatial[0]);
+const mcb_op_def mcb_op_conv_2d = {MCB_OP_CONV_2D, conv_check, conv_eval, conv_window};
+const mcb_op_def mcb_op_depthwise_conv_2d = {MCB_OP_DEPTHWISE_CONV_2D, depthwise_check, depthwise_eval, depthwise_window};
+const mcb_op_def mcb_op_fully_connected = {MCB_OP_FULLY_CONNECTED, fc_check, fc_eval, NULL};
+const mcb_op_def mcb_op_average_pool_2d = {MCB_OP_AVERAGE_POOL_2D, pool_check, avg_pool_eval, avg_pool_window};
+const mcb_op_def mcb_op_max_pool_2d = {MCB_OP_MAX_POOL_2D, pool_check, max_pool_eval, max_pool_window};

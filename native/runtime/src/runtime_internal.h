@@ -2,18 +2,8 @@
 #ifndef MCB_RUNTIME_INTERNAL_H
 #define MCB_RUNTIME_INTERNAL_H
 
+#include "base.h"
 #include "mcb/runtime.h"
-
-/* Records a failure in diag (which may be NULL) and returns status. */
-mcb_status mcb_fail(mcb_diag *diag, mcb_status status, mcb_image_error error, int32_t index);
-
-uint32_t mcb_image_crc32(const uint8_t *data, uint32_t size);
-
-/* Product of dims times elem_size into *bytes; 0 on overflow past UINT32_MAX or a negative dim. */
-int mcb_checked_bytes(const int32_t *dims, uint32_t rank, uint32_t elem_size, uint32_t *bytes);
-
-/* Tensor i's operand j of op (inputs first, then outputs); -1 for an omitted optional input. */
-int32_t mcb_op_tensor(const mcb_model *m, const mcb_img_op *op, uint32_t j);
 
 /* Per-op checks and dispatch (op_table.c). */
 mcb_status mcb_op_check(const mcb_model *m, uint32_t op_index, mcb_diag *diag);

@@ -10,6 +10,7 @@ import { BoardClient } from '../../../harness/link/protocol-client';
 import { SerialTransport } from '../../../harness/link/serial-transport';
 import { REPO_ROOT } from '../../support/paths';
 import { makeBuildDir, removeBuildDirs } from '../../firmware/protocol-build';
+import { CRC32_SOURCE, RUNTIME_INCLUDE_DIR } from '../../support/c-build';
 import { fakeOutput } from './support/fake-board';
 
 const BOARD = 'emu-f746';
@@ -30,7 +31,8 @@ function buildFirmware(): string {
   };
   run(['-S', path.join(REPO_ROOT, 'firmware'), '-B', dir, `-DMCB_BOARD=${BOARD}`,
     `-DMCB_APP_SOURCES=${path.join(REPO_ROOT, 'tests/firmware/protocol_qemu_app.c')}`,
-    `-DMCB_EXTRA_SOURCES=${['protocol.c', 'link.c', 'link_port.c'].map((f) => path.join(core, f)).join(';')}`]);
+    `-DMCB_EXTRA_SOURCES=${[...['protocol.c', 'link.c', 'link_port.c'].map((f) => path.join(core, f)), CRC32_SOURCE].join(';')}`,
+    `-DMCB_EXTRA_INCLUDE_DIRS=${RUNTIME_INCLUDE_DIR}`]);
   run(['--build', dir, '-j2']);
   return path.join(dir, 'firmware.elf');
 }

@@ -46,7 +46,7 @@ describe('mcubench report (CLI)', () => {
     const { code, stderr } = await mcubench(['report', file, '--format', 'html']);
     expect(code).toBe(1);
     expect(stderr).toContain(`mcubench: ${file}: not a valid mcubench results file`);
-    expect(stderr).toContain('field "accuracy.top1" must be a fraction between 0 and 1 (got 75)');
+    expect(stderr).toContain("field 'accuracy.top1': must be <= 1, got 75 (a fraction between 0 and 1; 70 % is 0.7)");
     expect(stderr).not.toMatch(/\n\s+at /);
     const bad = await mcubench(['report', file, '--format', 'pdf']);
     expect(bad.code).toBe(1);

@@ -11,13 +11,10 @@ import { packImage, readImageSummary } from '../../../harness/pack';
 import { HEADER_BYTES, IO_RECORD_BYTES, OP_RECORD_BYTES, PATCH_HEADER_BYTES, PATCH_STEP_BYTES, SECTION_ENTRY_BYTES, TENSOR_RECORD_BYTES } from '../../../harness/pack/image-layout';
 import { SECTION_IDS } from '../../../harness/pack/image-ids';
 import { planLayers, planPatches } from '../../../harness/plan';
+import { gcc, portableKernelSources, RUNTIME_INCLUDE_DIR, runtimeSources, SANITIZE } from '../../support/c-build';
 import { REPO_ROOT, SHARED_GOLDEN, sharedModel } from '../../support/paths';
 
-const SOURCES = [
-  ...fs.readdirSync(path.join(REPO_ROOT, 'native/runtime/src')).filter((f) => f.endsWith('.c')).map((f) => `native/runtime/src/${f}`),
-  ...fs.readdirSync(path.join(REPO_ROOT, 'native/runtime/kernels')).filter((f) => f.endsWith('.c')).map((f) => `native/runtime/kernels/${f}`),
-  'native/addon/port.c',
-];
+const SOURCES = [...runtimeSources(), ...portableKernelSources(), path.join(REPO_ROOT, 'native/addon/port.c')];
 
 let dir: string;
 let tool: string;
@@ -25,8 +22,8 @@ let tool: string;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mcb-image-'));
   tool = path.join(dir, 'run_image_asan');
-  execFileSync('gcc', ['-std=c99', '-O1', '-g', '-fsanitize=address,undefined', '-fno-sanitize-recover=all',
-    '-Inative/runtime/include', ...SOURCES, 'tests/native/image-loader/run_image.c', '-o', tool, '-lm'], { cwd: REPO_ROOT });
+  gcc(['-std=c99', '-O1', ...SANITIZE, `-I${RUNTIME_INCLUDE_DIR}`, ...SOURCES, 'tests/native/image-loader/run_image.c', '-o', tool, '-lm'],
+    { cwd: REPO_ROOT });
 }, 180000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "dispatch.h"
+#include "kernels_ref.h"
+#include "twins.h"
 #include "mcb/kernels.h"
 #include "mcb/quant.h"
 #include "x86/requant_avx2.h"

@@ -1,9 +1,11 @@
 /*
- * mcb/port.h — the few hooks the runtime needs from its platform. native/addon/port.c implements them for
- * the host addon, firmware/core/port.c for the boards; the runtime never calls the C library for these.
+ * mcb/port.h — the hooks the runtime needs from its platform. Host: native/addon/port.c implements both.
+ * Boards: mcb_port_cycles is firmware/core/port.c's (DWT cycles, or the SysTick-derived count on QEMU), and
+ * the application defines mcb_port_log (firmware/app/bench_main.c drops the lines: the serial link carries
+ * only protocol frames).
  */
-#ifndef MCB_PORT_H
-#define MCB_PORT_H
+#ifndef MCB_RUNTIME_PORT_H
+#define MCB_RUNTIME_PORT_H
 
 #include <stdint.h>
 
@@ -21,4 +23,4 @@ uint32_t mcb_port_cycles(void);
 }
 #endif
 
-#endif /* MCB_PORT_H */
+#endif /* MCB_RUNTIME_PORT_H */

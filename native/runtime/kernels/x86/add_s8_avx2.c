@@ -10,24 +10,11 @@
 
 #include <string.h>
 
-#include "../dispatch.h"
 #include "../kernel_common.h"
+#include "../op_checks.h"
+#include "../twins.h"
 #include "mcb/quant.h"
 #include "requant_avx2.h"
-
-/* The reference's parameter checks; any failure declines so the reference reports it. */
-static int params_valid(const mcb_add_params *p) {
-  return p != NULL && p->left_shift >= 0 && p->left_shift <= 22 && p->input1_shift <= 0 &&
-         p->input2_shift <= 0 && p->output_shift <= 0 && p->input1_shift >= -31 && p->input2_shift >= -31 &&
-         p->output_shift >= -31 && p->input1_multiplier >= 0 && p->input2_multiplier >= 0 &&
-         p->output_multiplier >= 0 && p->input1_offset >= -127 && p->input1_offset <= 128 &&
-         p->input2_offset >= -127 && p->input2_offset <= 128 && p->output_offset >= -128 &&
-         p->output_offset <= 127 && mcb__check_act_range_s8(p->act_min, p->act_max) == MCB_OK;
-}
-
-static int same_shape(const mcb_shape *a, const mcb_shape *b) {
-  return a->rank == b->rank && memcmp(a->dims, b->dims, (size_t)a->rank * sizeof(a->dims[0])) == 0;
-}
 
 /* Output may be an input exactly, or apart from both. */
 static int alias_ok(const int8_t *out, const int8_t *in, size_t n) {
@@ -57,13 +44,13 @@ MCB_AVX2 mcb_status mcb_add_s8_avx2(const mcb_add_params *params, const mcb_shap
   mcb_requant8 r1, r2, ro;
   __m256i off1, off2, out_off, lo, hi;
   __m128i left;
-  if (!params_valid(params) || shape1 == NULL || shape2 == NULL || out_shape == NULL || input1 == NULL ||
+  if (mcb__add_s8_check_params(params) != MCB_OK || shape1 == NULL || shape2 == NULL || out_shape == NULL || input1 == NULL ||
       input2 == NULL || output == NULL) {
     return MCB_ERR_UNSUPPORTED;
   }
   count = mcb__shape_elements(out_shape);
-  if (count <= 0 || mcb__shape_elements(shape1) != count || !same_shape(shape1, out_shape) ||
-      !same_shape(shape2, out_shape) || !alias_ok(output, input1, (size_t)count) ||
+  if (count <= 0 || mcb__shape_elements(shape1) != count || !mcb__same_shape(shape1, out_shape) ||
+      !mcb__same_shape(shape2, out_shape) || !alias_ok(output, input1, (size_t)count) ||
       !alias_ok(output, input2, (size_t)count)) {
     return MCB_ERR_UNSUPPORTED;
   }

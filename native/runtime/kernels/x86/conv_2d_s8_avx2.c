@@ -21,8 +21,9 @@
 
 #include <string.h>
 
-#include "../dispatch.h"
 #include "../kernel_common.h"
+#include "../op_checks.h"
+#include "../twins.h"
 #include "mcb/quant.h"
 #include "requant_avx2.h"
 
@@ -32,35 +33,6 @@
 #ifndef MAX_PAIR_WORDS /* the differential test shrinks it to exercise both layouts */
 #define MAX_PAIR_WORDS 16384 /* pair layout (64 KiB) when (k / 2) x out_c fits, else the row layout */
 #endif
-
-/* The reference's argument checks; any failure declines so the reference reports it. */
-static int call_is_valid(const mcb_conv_params *p, const mcb_channel_quant *q, const mcb_view_s8 *in,
-                         const mcb_filter_s8 *f, const mcb_view_s8 *out) {
-  if (p == NULL || f == NULL || f->data == NULL || mcb__check_view(in) != MCB_OK ||
-      mcb__check_view(out) != MCB_OK) {
-    return 0;
-  }
-  if (p->stride_h < 1 || p->stride_w < 1 || p->dilation_h < 1 || p->dilation_w < 1 ||
-      p->pad_top < 0 || p->pad_left < 0 || p->input_offset < -127 || p->input_offset > 128 ||
-      p->output_offset < -128 || p->output_offset > 127 ||
-      mcb__check_act_range_s8(p->act_min, p->act_max) != MCB_OK) {
-    return 0;
-  }
-  if (f->out_c < 1 || f->h < 1 || f->w < 1 || f->in_c < 1 || in->c % f->in_c != 0 ||
-      f->out_c % (in->c / f->in_c) != 0 || out->c != f->out_c) {
-    return 0;
-  }
-  return mcb__check_channel_quant(q, f->out_c) == MCB_OK;
-}
-
-/* In-place case (b) of kernels.h, as the reference tests it. */
-static int is_inplace_pointwise(const mcb_conv_params *p, const mcb_view_s8 *in, const mcb_filter_s8 *f,
-                                const mcb_view_s8 *out, const mcb_region *r) {
-  return out->data == in->data && f->h == 1 && f->w == 1 && p->stride_h == 1 && p->stride_w == 1 &&
-         p->pad_top == 0 && p->pad_left == 0 && f->in_c == in->c && f->out_c <= in->c &&
-         out->y0 == in->y0 && out->x0 == in->x0 && out->h == in->h && out->w == in->w &&
-         out->full_h == in->full_h && out->full_w == in->full_w && mcb__region_is_whole_view(out, r);
-}
 
 /* dst[i] = src[i] + offset as int16, n values. */
 static MCB_AVX2 void widen_with_offset(int16_t *dst, const int8_t *src, int32_t n, int32_t offset) {
@@ -343,6 +315,7 @@ MCB_AVX2 mcb_status mcb_conv_2d_s8_avx2(const mcb_conv_params *params, const mcb
                                         const mcb_view_s8 *input, const mcb_filter_s8 *filter,
                                         const int32_t *bias, mcb_view_s8 *output, const mcb_region *region,
                                         const mcb_context *ctx) {
+  mcb__window_call call;
   mcb_region r;
   int32_t k, k_pad, pixels, first, use_pairs, oy, ox, oc;
   int16_t rows_px[TILE_PIXELS][MAX_K] __attribute__((aligned(32)));
@@ -350,22 +323,11 @@ MCB_AVX2 mcb_status mcb_conv_2d_s8_avx2(const mcb_conv_params *params, const mcb
   pair_filter pf;
   tile_out o;
 
-  if (!call_is_valid(params, quant, input, filter, output) ||
-      mcb__resolve_region(output, region, &r) != MCB_OK || r.y0 == r.y1 || r.x0 == r.x1 ||
-      filter->in_c != input->c) {
+  if (mcb__conv_2d_s8_check(params, quant, input, filter, output, region, ctx, &call) != MCB_OK ||
+      call.empty || filter->in_c != input->c) {
     return MCB_ERR_UNSUPPORTED;
   }
-  if (mcb__check_taps_1d(r.y0, r.y1, params->stride_h, params->pad_top, filter->h, params->dilation_h,
-                         input->full_h, input->y0, input->h) != MCB_OK ||
-      mcb__check_taps_1d(r.x0, r.x1, params->stride_w, params->pad_left, filter->w, params->dilation_w,
-                         input->full_w, input->x0, input->w) != MCB_OK) {
-    return MCB_ERR_UNSUPPORTED;
-  }
-  if (mcb__overlaps(output->data, mcb__view_bytes(output), input->data, mcb__view_bytes(input)) &&
-      (!is_inplace_pointwise(params, input, filter, output, &r) || ctx == NULL || ctx->buf == NULL ||
-       ctx->size < filter->out_c)) {
-    return MCB_ERR_UNSUPPORTED;
-  }
+  r = call.r;
   if ((int64_t)filter->h * filter->w * filter->in_c > MAX_K) {
     return MCB_ERR_UNSUPPORTED;
   }

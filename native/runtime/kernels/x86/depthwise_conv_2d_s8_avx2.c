@@ -23,8 +23,9 @@
 
 #include <string.h>
 
-#include "../dispatch.h"
 #include "../kernel_common.h"
+#include "../op_checks.h"
+#include "../twins.h"
 #include "mcb/quant.h"
 #include "requant_avx2.h"
 
@@ -53,24 +54,6 @@ typedef struct dw_call {
   int32_t tap_offset[MAX_TAPS + 1]; /* byte offset of each tap from the window origin; one spare 0 */
   int8_t zero_row[16];              /* input zero point: x + input_offset == 0 */
 } dw_call;
-
-static int call_is_valid(const mcb_depthwise_conv_params *p, const mcb_channel_quant *q,
-                         const mcb_view_s8 *in, const mcb_depthwise_filter_s8 *f, const mcb_view_s8 *out) {
-  if (p == NULL || f == NULL || f->data == NULL || mcb__check_view(in) != MCB_OK ||
-      mcb__check_view(out) != MCB_OK) {
-    return 0;
-  }
-  if (p->stride_h < 1 || p->stride_w < 1 || p->dilation_h < 1 || p->dilation_w < 1 || p->pad_top < 0 ||
-      p->pad_left < 0 || p->depth_multiplier < 1 || p->input_offset < -127 || p->input_offset > 128 ||
-      p->output_offset < -128 || p->output_offset > 127 ||
-      mcb__check_act_range_s8(p->act_min, p->act_max) != MCB_OK) {
-    return 0;
-  }
-  if (f->h < 1 || f->w < 1 || f->c != in->c * p->depth_multiplier || out->c != f->c) {
-    return 0;
-  }
-  return mcb__check_channel_quant(q, f->c) == MCB_OK;
-}
 
 /* Input address of every tap of output pixel (oy, ox) at channel ch; padding taps -> zero_row. */
 static void tap_pointers(const dw_call *d, int32_t oy, int32_t ox, int32_t ch, const int8_t **taps) {
@@ -480,27 +463,14 @@ MCB_AVX2 mcb_status mcb_depthwise_conv_2d_s8_avx2(const mcb_depthwise_conv_param
                                                   const mcb_context *ctx) {
   dw_call d;
   int32_t ch, ky, kx;
-  int inplace = 0;
-  if (!call_is_valid(params, quant, input, filter, output) ||
-      mcb__resolve_region(output, region, &d.r) != MCB_OK || d.r.y0 == d.r.y1 || d.r.x0 == d.r.x1 ||
-      (int64_t)filter->h * filter->w > MAX_TAPS) {
+  mcb__window_call call;
+  int inplace;
+  if (mcb__depthwise_conv_2d_s8_check(params, quant, input, filter, output, region, ctx, &call) != MCB_OK ||
+      call.empty || (int64_t)filter->h * filter->w > MAX_TAPS) {
     return MCB_ERR_UNSUPPORTED;
   }
-  if (mcb__check_taps_1d(d.r.y0, d.r.y1, params->stride_h, params->pad_top, filter->h, params->dilation_h,
-                         input->full_h, input->y0, input->h) != MCB_OK ||
-      mcb__check_taps_1d(d.r.x0, d.r.x1, params->stride_w, params->pad_left, filter->w, params->dilation_w,
-                         input->full_w, input->x0, input->w) != MCB_OK) {
-    return MCB_ERR_UNSUPPORTED;
-  }
-  if (mcb__overlaps(output->data, mcb__view_bytes(output), input->data, mcb__view_bytes(input))) {
-    /* Only the reference's in-place case (a), with the scratch it demands. */
-    if (output->data != input->data || params->depth_multiplier != 1 ||
-        !mcb__region_is_whole_view(output, &d.r) || ctx == NULL ||
-        ctx->buf == NULL || ctx->size < output->h * output->w) {
-      return MCB_ERR_UNSUPPORTED;
-    }
-    inplace = 1;
-  }
+  d.r = call.r;
+  inplace = call.inplace;
   d.p = params;
   d.q = quant;
   d.in = input;

@@ -12,28 +12,13 @@
 
 #include <string.h>
 
-#include "../dispatch.h"
 #include "../kernel_common.h"
+#include "../op_checks.h"
+#include "../twins.h"
 #include "mcb/quant.h"
 #include "requant_avx2.h"
 
 #define MAX_DEPTH 8192 /* longest input row held as int16 on the stack (16 KiB) */
-
-/* The reference's checks; any failure declines so the reference reports it. */
-static int call_is_valid(const mcb_fully_connected_params *p, const mcb_channel_quant *q, const int8_t *input,
-                         int32_t batches, int32_t depth, const int8_t *filter, int32_t out_depth, int8_t *output) {
-  if (p == NULL || input == NULL || filter == NULL || output == NULL || batches < 1 || depth < 1 ||
-      out_depth < 1 || (int64_t)batches * depth > INT32_MAX || (int64_t)out_depth * depth > INT32_MAX ||
-      (int64_t)batches * out_depth > INT32_MAX) {
-    return 0;
-  }
-  if (p->input_offset < -127 || p->input_offset > 128 || p->filter_offset < -127 || p->filter_offset > 128 ||
-      p->output_offset < -128 || p->output_offset > 127 || mcb__check_act_range_s8(p->act_min, p->act_max) != MCB_OK ||
-      mcb__check_channel_quant(q, out_depth) != MCB_OK) {
-    return 0;
-  }
-  return !mcb__overlaps(output, (size_t)batches * out_depth, input, (size_t)batches * depth);
-}
 
 /* Filter row oc + filter_offset, 16 values from k, as int16; `last` reads a zero-padded copy of the
  * final partial step so nothing past the row (or the filter buffer) is read. */
@@ -76,7 +61,8 @@ MCB_AVX2 mcb_status mcb_fully_connected_s8_avx2(const mcb_fully_connected_params
   int16_t x[MAX_DEPTH];
   __m256i filter_offset, out_off, lo, hi;
   int32_t b, oc, k;
-  if (!call_is_valid(params, quant, input, batches, accum_depth, filter, out_depth, output) ||
+  if (mcb__fully_connected_s8_check(params, quant, input, batches, accum_depth, filter, out_depth, output) !=
+          MCB_OK ||
       accum_depth > MAX_DEPTH) {
     return MCB_ERR_UNSUPPORTED;
   }

@@ -8,23 +8,16 @@
  */
 #if defined(__x86_64__) || defined(__i386__)
 
-#include "../dispatch.h"
 #include "../kernel_common.h"
+#include "../op_checks.h"
+#include "../twins.h"
 #include "mcb/quant.h"
 #include "requant_avx2.h"
 
-static int call_is_valid(const mcb_leaky_relu_params *p, const int8_t *input, const int8_t *output,
-                         int32_t count) {
-  if (p == NULL || input == NULL || output == NULL || count < 0) {
-    return 0;
-  }
-  if (p->output_multiplier_identity < 0 || p->output_multiplier_alpha == INT32_MIN || p->output_shift_alpha < -31 ||
-      p->output_shift_alpha > 30 || p->output_shift_identity < -31 || p->output_shift_identity > 30 ||
-      p->input_zero_point < -128 || p->input_zero_point > 127 || p->output_zero_point < -128 ||
-      p->output_zero_point > 127) {
-    return 0;
-  }
-  return output == input || !mcb__overlaps(output, (size_t)count, input, (size_t)count);
+/* Beyond the shared check: zero points inside int8, which the 8-lane path relies on. */
+static int zero_points_fit(const mcb_leaky_relu_params *p) {
+  return p->input_zero_point >= -128 && p->input_zero_point <= 127 && p->output_zero_point >= -128 &&
+         p->output_zero_point <= 127;
 }
 
 static int8_t leaky_scalar(const mcb_leaky_relu_params *p, int32_t alpha_multiplier, int alpha_negative, int8_t in) {
@@ -46,7 +39,7 @@ MCB_AVX2 mcb_status mcb_leaky_relu_s8_avx2(const mcb_leaky_relu_params *params, 
   __m256i in_zp, out_zp, lo, hi, alpha_sign;
   int32_t alpha_multiplier, i = 0;
   int alpha_negative;
-  if (!call_is_valid(params, input, output, count)) {
+  if (mcb__leaky_relu_s8_check(params, input, output, count) != MCB_OK || !zero_points_fit(params)) {
     return MCB_ERR_UNSUPPORTED;
   }
   alpha_negative = params->output_multiplier_alpha < 0;

@@ -11,21 +11,11 @@
 
 #include <string.h>
 
-#include "../dispatch.h"
 #include "../kernel_common.h"
+#include "../op_checks.h"
+#include "../twins.h"
 #include "mcb/quant.h"
 #include "requant_avx2.h"
-
-static int params_valid(const mcb_mul_params *p) {
-  return p != NULL && p->output_multiplier >= 0 && p->output_shift >= -31 && p->output_shift <= 30 &&
-         p->input1_offset >= -127 && p->input1_offset <= 128 && p->input2_offset >= -127 &&
-         p->input2_offset <= 128 && p->output_offset >= -128 && p->output_offset <= 127 &&
-         mcb__check_act_range_s8(p->act_min, p->act_max) == MCB_OK;
-}
-
-static int same_shape(const mcb_shape *a, const mcb_shape *b) {
-  return a->rank == b->rank && memcmp(a->dims, b->dims, (size_t)a->rank * sizeof(a->dims[0])) == 0;
-}
 
 /* 1 when `v` is [1, ..., 1, c] with rank <= out rank (it then broadcasts over every other dim). */
 static int is_channel_vector(const mcb_shape *v, const mcb_shape *out, int32_t c) {
@@ -58,7 +48,7 @@ MCB_AVX2 mcb_status mcb_mul_s8_avx2(const mcb_mul_params *params, const mcb_shap
   mcb_requant_lane lane;
   mcb_requant8 rq;
   __m256i off_full, off_other, out_off, lo, hi;
-  if (!params_valid(params) || shape1 == NULL || shape2 == NULL || out_shape == NULL || input1 == NULL ||
+  if (mcb__mul_s8_check_params(params) != MCB_OK || shape1 == NULL || shape2 == NULL || out_shape == NULL || input1 == NULL ||
       input2 == NULL || output == NULL) {
     return MCB_ERR_UNSUPPORTED;
   }
@@ -67,10 +57,10 @@ MCB_AVX2 mcb_status mcb_mul_s8_avx2(const mcb_mul_params *params, const mcb_shap
     return MCB_ERR_UNSUPPORTED;
   }
   c = out_shape->dims[out_shape->rank - 1];
-  same = same_shape(shape1, out_shape) && same_shape(shape2, out_shape);
+  same = mcb__same_shape(shape1, out_shape) && mcb__same_shape(shape2, out_shape);
   if (!same) {
-    vector2 = same_shape(shape1, out_shape) && is_channel_vector(shape2, out_shape, c);
-    vector1 = !vector2 && same_shape(shape2, out_shape) && is_channel_vector(shape1, out_shape, c);
+    vector2 = mcb__same_shape(shape1, out_shape) && is_channel_vector(shape2, out_shape, c);
+    vector1 = !vector2 && mcb__same_shape(shape2, out_shape) && is_channel_vector(shape1, out_shape, c);
     if (!vector1 && !vector2) {
       return MCB_ERR_UNSUPPORTED;
     }

@@ -1,0 +1,172 @@
+// `npm run bench:device`: guest instructions per inference on the emulated boards (QEMU -icount, deterministic),
+// the bench firmware built with the portable reference kernels only (MCB_FORCE_REF) and with the Cortex-M DSP
+// twins, in one run; per operator type instructions per MAC, twins/references, and the ratio against TFLM +
+// CMSIS-NN measured on the same QEMU machines with the same method (fixed figures: ../shared/research/
+// peer-baselines.md). Every board output must equal TFLM's golden output and the host's, or the bench fails.
+//   npm run bench:device
+//   npm run bench:device -- --boards emu-f746 --models person_detect --variants twins
+import * as fs from 'fs';
+import * as path from 'path';
+import { loadBoard } from '../harness/boards';
+import { opTypesInImage } from '../harness/build';
+import { loadModel, type Graph } from '../harness/model';
+import { packImage } from '../harness/pack';
+import { OP_CODES, SECTION_IDS } from '../harness/pack/image-ids';
+import { OP_RECORD_BYTES } from '../harness/pack/image-layout';
+import { readImageSummary } from '../harness/pack';
+import { planLayers } from '../harness/plan';
+import { BoardExecutor } from '../harness/run/board-executor';
+import { prepareBoardFirmware } from '../harness/run/board-firmware';
+import type { BenchKernels } from '../harness/run/bench-firmware';
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+const SHARED = process.env.MCUBENCH_SHARED ?? path.resolve(REPO_ROOT, '..', 'shared');
+
+/** TFLM 90b983c2 + CMSIS-NN 4ab83cc3, gcc 12.2 -O2, QEMU -icount shift=0 (peer-baselines.md); M7 = emu-f746, M4 = emu-f412. */
+const CMSIS_NN: Record<string, Partial<Record<string, number>>> = {
+  person_detect: { 'emu-f746': 22_716_320, 'emu-f412': 22_928_840 },
+  'mcunet-in3_320kb-1mb_imagenet': { 'emu-f746': 387_968_080, 'emu-f412': 395_307_920 },
+  mlperf_tiny_vww_96_int8: { 'emu-f746': 24_026_000 },
+  mlperf_tiny_ic_pretrainedResnet_quant: { 'emu-f746': 30_024_080 },
+};
+const DEFAULT_MODELS = Object.keys(CMSIS_NN);
+const DEFAULT_BOARDS = ['emu-f746', 'emu-f412'];
+const VARIANTS: Record<string, BenchKernels> = { reference: { forceRef: true }, twins: {} };
+/** The issue's target: at most half of TFLM + CMSIS-NN's instructions. */
+const TARGET_RATIO = 0.5;
+
+interface Options { boards: string[]; models: string[]; variants: string[] }
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { boards: DEFAULT_BOARDS, models: DEFAULT_MODELS, variants: Object.keys(VARIANTS) };
+  for (let i = 0; i < argv.length; i++) {
+    const value = (): string[] => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${argv[i - 1]} needs a value`);
+      return v.split(',');
+    };
+    const arg = argv[i];
+    if (arg === '--boards') opts.boards = value();
+    else if (arg === '--models') opts.models = value();
+    else if (arg === '--variants') opts.variants = value();
+    else throw new Error(`unknown option ${arg}; use --boards a,b --models a,b --variants reference,twins`);
+  }
+  for (const v of opts.variants) if (!VARIANTS[v]) throw new Error(`unknown variant ${v}; known: ${Object.keys(VARIANTS).join(', ')}`);
+  return opts;
+}
+
+/** The model's first golden vector (input and TFLM's output). */
+function goldenVector(model: string): { name: string; input: Uint8Array; output: Uint8Array } {
+  const dir = path.join(SHARED, 'golden');
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { models: Record<string, { vectors: string[] }> };
+  const entry = manifest.models[model];
+  if (!entry) throw new Error(`${model}: no golden vectors in ${dir}/manifest.json`);
+  const name = entry.vectors[0];
+  return { name, input: fs.readFileSync(path.join(dir, model, `${name}.bin`)), output: fs.readFileSync(path.join(dir, model, `${name}.out`)) };
+}
+
+/** Operator type and MACs of each image operator, in execution order (the board reports one latency per image op). */
+function imageOps(graph: Graph, image: Uint8Array): { type: string; macs: number }[] {
+  const plan = planLayers(graph);
+  const names = new Map(Object.entries(OP_CODES).map(([name, code]) => [code, name]));
+  const ops = readImageSummary(image).sections.find((s) => s.id === SECTION_IDS.OPS);
+  if (!ops) return [];
+  const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
+  return Array.from({ length: ops.count }, (_, i) => {
+    const at = ops.offset + i * OP_RECORD_BYTES;
+    const graphIndex = view.getUint32(at + 20, true);
+    return { type: names.get(view.getUint16(at, true)) ?? '?', macs: plan.ops[graphIndex]?.macs ?? 0 };
+  });
+}
+
+interface Measured { instructions: number; perType: Map<string, { instructions: number; macs: number }>; exact: boolean; text: number }
+
+async function measure(board: string, model: string, graph: Graph, kernels: BenchKernels): Promise<Measured> {
+  const vector = goldenVector(model);
+  const executor = await BoardExecutor.open({ board, graph, modelName: model, schedule: { schedule: 'layer' }, kernels });
+  try {
+    const run = await executor.run(vector.name, vector.input);
+    const extra = run.extra as { matchesHost: boolean; opLatency: number[] };
+    const image = packImage(graph, { kind: 'layer', plan: planLayers(graph) }).bytes;
+    const ops = imageOps(graph, image);
+    const perType = new Map<string, { instructions: number; macs: number }>();
+    extra.opLatency.forEach((latency, i) => {
+      const op = ops[i] ?? { type: '?', macs: 0 };
+      const entry = perType.get(op.type) ?? { instructions: 0, macs: 0 };
+      entry.instructions += latency;
+      entry.macs += op.macs;
+      perType.set(op.type, entry);
+    });
+    const exact = extra.matchesHost && Buffer.from(run.output).equals(Buffer.from(vector.output));
+    if (run.latency === undefined) throw new Error(`${board} reported no latency`);
+    return { instructions: run.latency, perType, exact, text: executor.firmware.sizes.text };
+  } finally {
+    await executor.close();
+  }
+}
+
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+const per = (a: number, b: number): string => (b > 0 ? (a / b).toFixed(2) : '-');
+
+/** Flash code of the person_detect bench firmware with every operator against only the model's (op_table.c). */
+async function flashSaved(board: string): Promise<void> {
+  const model = 'person_detect';
+  const graph = loadModel(path.join(SHARED, 'models', `${model}.tflite`));
+  const resolved = loadBoard(board);
+  const build = (opsOnlyUsed: boolean) => prepareBoardFirmware({ board: resolved, graph, modelName: model, schedule: { schedule: 'layer' }, kernels: { opsOnlyUsed } });
+  const all = await build(false);
+  const used = await build(true);
+  const ops = opTypesInImage(used.image.bytes);
+  console.log(`\nper-model operator table (${board}, ${model}: ${ops.join(', ')}): .text ${int(all.firmware.sizes.text)} B with every operator, ` +
+    `${int(used.firmware.sizes.text)} B with the model's only: ${int(all.firmware.sizes.text - used.firmware.sizes.text)} B of flash saved`);
+}
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  console.log('mcubench bench:device — QEMU -icount shift=0: guest instructions per inference (not cycles), layer schedule, first golden vector');
+  let ok = true;
+  for (const board of opts.boards) {
+    for (const model of opts.models) {
+      const graph = loadModel(path.join(SHARED, 'models', `${model}.tflite`));
+      const macs = planLayers(graph).macs;
+      const results = new Map<string, Measured>();
+      for (const variant of opts.variants) {
+        const m = await measure(board, model, graph, VARIANTS[variant]);
+        results.set(variant, m);
+        if (!m.exact) {
+          ok = false;
+          console.error(`ERROR: ${board} ${model} ${variant}: the board output differs from TFLM's golden output or the host's`);
+        }
+      }
+      const peer = CMSIS_NN[model]?.[board];
+      console.log(`\n${board}  ${model}  (${int(macs)} MACs)`);
+      for (const [variant, m] of results) {
+        const vsPeer = peer ? `  ${(m.instructions / peer).toFixed(3)}x TFLM+CMSIS-NN (${int(peer)})${variant === 'twins' ? (m.instructions <= peer * TARGET_RATIO ? ' target met' : ' TARGET MISSED') : ''}` : '';
+        console.log(`  ${variant.padEnd(9)}  ${int(m.instructions).padStart(14)} instructions  ${per(m.instructions, macs).padStart(6)} / MAC  .text ${int(m.text)} B${m.exact ? '  bit-exact' : '  DIFFERS'}${vsPeer}`);
+      }
+      const ref = results.get('reference');
+      const twins = results.get('twins');
+      if (ref && twins) console.log(`  twins / reference: ${(twins.instructions / ref.instructions).toFixed(3)}`);
+      const types = [...new Set([...results.values()].flatMap((m) => [...m.perType.keys()]))]
+        .sort((a, b) => (twins ?? ref)!.perType.get(b)!.instructions - (twins ?? ref)!.perType.get(a)!.instructions);
+      console.log(`  ${'op type'.padEnd(24)} ${'MACs'.padStart(12)}  ${opts.variants.map((v) => `${v} instr (/MAC)`.padStart(28)).join('')}${ref && twins ? '  twins/ref' : ''}`);
+      for (const type of types) {
+        const cells = opts.variants.map((v) => {
+          const e = results.get(v)!.perType.get(type);
+          return e ? `${int(e.instructions)} (${per(e.instructions, e.macs)})`.padStart(28) : '-'.padStart(28);
+        });
+        const macsOfType = (twins ?? ref)!.perType.get(type)?.macs ?? 0;
+        const r = ref?.perType.get(type);
+        const t = twins?.perType.get(type);
+        console.log(`  ${type.padEnd(24)} ${int(macsOfType).padStart(12)}  ${cells.join('')}${r && t ? `  ${(t.instructions / r.instructions).toFixed(3)}` : ''}`);
+      }
+    }
+  }
+  if (opts.boards.includes('emu-f746')) await flashSaved('emu-f746');
+  if (!ok) process.exit(1);
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench:device: ${(err as Error).message}`);
+  process.exit(1);
+});
