@@ -36,12 +36,12 @@ export function paretoFront(points: ParetoPoint[]): ParetoPoint[] {
 }
 
 export function searchPatchPlans(graph: Graph, maxMacOverhead: number, layerPeak = planLayers(graph).peakBytes): SearchResult {
-  const candidates: ParetoPoint[] = [{ split: 0, patches: 1, peakBytes: layerPeak, macOverhead: 0 }];
+  const candidates: ParetoPoint[] = [{ schedule: 'layer', split: 0, patches: 1, peakBytes: layerPeak, macOverhead: 0 }];
   for (const split of legalSplits(graph)) {
     const [, h, w] = graph.tensors[graph.operators[split - 1].outputs[0]].shape;
     for (let p = 1; p <= Math.min(MAX_SEARCH_PATCHES, h, w); p++) {
       const plan = planPatches(graph, split, p, { pack: false });
-      candidates.push({ split, patches: p, peakBytes: plan.peakBytes, macOverhead: plan.macOverhead });
+      candidates.push({ schedule: 'patch', split, patches: p, peakBytes: plan.peakBytes, macOverhead: plan.macOverhead });
     }
   }
   // Ties on peak go to the cheaper, then the shorter stage, then fewer patches.

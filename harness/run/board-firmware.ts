@@ -10,6 +10,8 @@ import { NativeModel } from '../native';
 import { packImage, type PackedImage } from '../pack/pack-image';
 import type { Schedule } from '../pack/schedule';
 import { selectSchedule, type ScheduleRequest } from '../pack/select-schedule';
+import { DEFAULT_MAX_MAC_OVERHEAD } from '../plan';
+import { autoScheduleForBoard } from '../build/schedule-fit';
 import { benchMemory, buildBenchFirmware, type BenchKernels, type BenchMemory } from './bench-firmware';
 import { bestFittingPatchPlan, checkSramFit } from './board-fit';
 
@@ -43,7 +45,10 @@ export interface BoardFirmware {
 /** Throws BuildError ("does not fit ...") before building when the plan cannot fit the board's SRAM or flash. */
 export async function prepareBoardFirmware(request: BoardFirmwareRequest): Promise<BoardFirmware> {
   const { board, graph, modelName } = request;
-  const schedule = selectSchedule(graph, request.schedule);
+  // auto on a board: the least MAC overhead that fits it, not only the lowest peak.
+  const schedule = request.schedule.schedule === 'auto'
+    ? autoScheduleForBoard(graph, board, request.schedule.maxMacOverhead ?? DEFAULT_MAX_MAC_OVERHEAD).schedule
+    : selectSchedule(graph, request.schedule);
   const image = packImage(graph, schedule);
   const host = new NativeModel(image.bytes, modelName);
   const memory = benchMemory(image.bytes, host.info);
