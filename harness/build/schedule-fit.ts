@@ -3,12 +3,12 @@
 // check before a build uses (benchMemory + sramNeed), applied to the image each schedule packs into.
 import type { ResolvedBoard } from '../boards';
 import type { Graph } from '../model/graph';
-import { NativeModel } from '../native';
+import { readImage } from '../pack/read-image';
 import { packImage } from '../pack/pack-image';
 import type { Schedule } from '../pack/schedule';
 import { planLayers, planPatches, searchPatchPlans, type ScheduleKind } from '../plan';
-import { BENCH_STACK_BYTES, BENCH_STATIC_BASE_BYTES, benchMemory, type BenchMemory } from '../run/bench-firmware';
-import { boardSramBytes, sramNeed } from '../run/board-fit';
+import { BENCH_STACK_BYTES, BENCH_STATIC_BASE_BYTES, benchMemory, type BenchMemory } from './bench-firmware';
+import { boardSramBytes, sramNeed } from './board-fit';
 
 export interface ScheduleFit {
   schedule: ScheduleKind;
@@ -26,9 +26,7 @@ export interface ScheduleFit {
 }
 
 export function scheduleFit(graph: Graph, board: ResolvedBoard, schedule: Schedule): ScheduleFit {
-  const image = packImage(graph, schedule);
-  const info = new NativeModel(image.bytes, graph.source).info;
-  const memory = benchMemory(image.bytes, info);
+  const memory = benchMemory(packImage(graph, schedule).bytes);
   const needBytes = sramNeed(board, memory);
   const headroomBytes = boardSramBytes(board) - needBytes;
   const plan = schedule.plan;
@@ -56,7 +54,7 @@ export function autoScheduleForBoard(graph: Graph, board: ResolvedBoard, maxMacO
   if (layerFit.fits) return { schedule: layerSchedule, fit: layerFit };
   const io = { inputBytes: layerFit.memory.inputBufferBytes, outputBytes: layerFit.memory.outputBufferBytes };
   // Beyond the arena a patch plan holds the whole input in a static buffer (it is not received into the arena).
-  const inputBytes = new NativeModel(packImage(graph, layerSchedule).bytes).info.inputBytes;
+  const inputBytes = readImage(packImage(graph, layerSchedule).bytes).inputBytes;
   const floor = BENCH_STATIC_BASE_BYTES + align16(inputBytes) + io.outputBytes + (board.chip.ccm ? 0 : BENCH_STACK_BYTES);
   const search = searchPatchPlans(graph, Number.POSITIVE_INFINITY, layer.peakBytes);
   const patchPlans = search.candidates.filter((c) => c.split > 0 && c.peakBytes + floor <= boardSramBytes(board));

@@ -1,5 +1,6 @@
 // Parses the command line and dispatches to one module per subcommand; no logic lives here.
 import { Command, CommanderError } from 'commander';
+import { UserError } from '../errors';
 import { registerPlan } from './commands/plan';
 import { registerInspect } from './commands/inspect';
 import { registerReport } from './commands/report';
@@ -12,9 +13,6 @@ import { registerRun } from './commands/run';
 import { registerDemo } from './commands/demo';
 import { registerFlash } from './commands/flash';
 
-/** Errors whose message is the whole story for the user (no stack trace). */
-const KNOWN_ERRORS = ['ModelError', 'PlanError', 'UsageError', 'BoardError', 'LinkError', 'ImageError', 'DatasetError', 'BuildError', 'ResultsError', 'FlashError', 'LabError', 'JournalError',
-  'BoardResetError', 'ImageDecodeError', 'QuantParamsError', 'LayoutParamsError'];
 
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('mcubench')
@@ -37,9 +35,8 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;
-    // Known failures carry a message meant for the user; anything else is a bug and keeps its stack.
-    const known = err instanceof Error && KNOWN_ERRORS.includes(err.name);
-    process.stderr.write(`mcubench: ${known ? (err as Error).message : (err instanceof Error ? err.stack : String(err))}\n`);
+    // A UserError's message is meant for the user; anything else is a bug and keeps its stack.
+    process.stderr.write(`mcubench: ${err instanceof UserError ? err.message : (err instanceof Error ? err.stack : String(err))}\n`);
     return 1;
   }
 }

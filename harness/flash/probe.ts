@@ -1,8 +1,9 @@
 // The probe abstraction the flash algorithms program through: list and open probes, then read and write target
 // memory. Kinds live in sibling folders (stlink/, qemu/); algorithms/ knows only this file (probe-rs's split).
+import { UserError } from '../errors';
 
 /** Any failure while finding, opening or driving a probe, or while programming; the message names probe and address. */
-export class FlashError extends Error {
+export class FlashError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'FlashError';

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { listBoardIds, loadBoard } from '../boards';
 import { issueLines, SCHEMA_FILES, schemaCheck } from '../schema/json-schema';
+import { UserError } from '../errors';
 
 /** The serialisable record; run-time state (busy, failures) belongs elsewhere. */
 export interface LabEntry {
@@ -22,7 +23,7 @@ export interface LabMap {
   boards: LabEntry[];
 }
 
-export class LabError extends Error {
+export class LabError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'LabError';

@@ -3,7 +3,7 @@
 // matched by seq (and sample index / run id), so late or duplicated answers are never taken for new ones.
 import { FRAME_OVERHEAD, FrameDecoder, crc32Of, encodeFrame, type Frame } from './frame-codec';
 import { errorFromAnswer, resetErrorAt } from './answer-errors';
-import { BoardError, BoardResetError, LinkError, describeContext, type LinkErrorContext } from './link-errors';
+import { BoardAnswerError, BoardResetError, LinkError, describeContext, type LinkErrorContext } from './link-errors';
 import {
   CHUNK_HEADER, FRAME_TYPE, MalformedPayloadError, decodeAck, decodeHelloAck, decodeOutputChunk, decodePong,
   decodeStats, encodeHello, encodeInputBegin, encodeInputChunk, encodeInputEnd, encodeOutputRead, encodePing,
@@ -29,7 +29,8 @@ export interface BoardClientOptions {
   maxChunk?: number;
 }
 
-export interface SampleResult {
+/** One sample run on the board: its output bytes and the STATS it reported. */
+export interface SampleRun {
   output: Uint8Array;
   stats: RunStats;
 }
@@ -43,7 +44,7 @@ interface Pending {
   fail(error: Error): void;
 }
 
-/** Turns a frame into the request's result, or undefined to ignore it as stale. May throw BoardError. */
+/** Turns a frame into the request's result, or undefined to ignore it as stale. May throw BoardAnswerError. */
 type Accept<T> = (frame: Frame) => T | undefined;
 
 export class BoardClient {
@@ -129,13 +130,13 @@ export class BoardClient {
   }
 
   /** Uploads one input, runs it and reads back output and stats. */
-  async runSample(index: number, input: Uint8Array): Promise<SampleResult> {
+  async runSample(index: number, input: Uint8Array): Promise<SampleRun> {
     return this.exclusive(async () => {
       const info = this.info;
       if (!info) throw new Error('BoardClient.runSample() called before hello()');
       if (!Number.isInteger(index) || index < 0 || index > 0xffffffff) throw new RangeError(`sample index ${index} is not a u32`);
       if (input.length > info.inputCapacity) {
-        throw new BoardError(
+        throw new BoardAnswerError(
           `sample ${index}: input of ${input.length} bytes exceeds board ${info.boardId}'s input buffer of ${info.inputCapacity} bytes; check the model/firmware pairing`,
           LINK_ERROR.TOO_LARGE, 'TOO_LARGE', info.inputCapacity, { sample: index },
         );

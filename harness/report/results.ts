@@ -5,13 +5,9 @@ export type ClassLabel = string | number;
 export type LatencyUnit = 'cycles' | 'instructions';
 export type LatencyStatistic = 'mean' | 'p50' | 'p90' | 'p99' | 'min' | 'max';
 
-export interface Schedule {
-  kind: 'layer' | 'patch';
-  /** Patch-based only: index of the first operator after the patch stage. */
-  split?: number;
-  /** Patch-based only: patches per side (n×n grid). */
-  patches?: number;
-}
+/** layer, or patch with split (the first operator after the patch stage) and patches per side (n×n grid). */
+export type { ScheduleLabel } from '../pack/schedule';
+import type { ScheduleLabel } from '../pack/schedule';
 
 export interface SkippedInput { file: string; reason: string; }
 
@@ -30,7 +26,7 @@ export interface SampleResult {
 
 export interface Accuracy { top1: number; top5: number; }
 
-export interface Detection { map07: number; map12: number; perClass: Record<string, number>; }
+export interface DetectionScores { map07: number; map12: number; perClass: Record<string, number>; }
 
 export interface Fidelity { bitExactRate: number; maxAbsError: number; rmse: number; cosine: number; l2Relative: number; }
 
@@ -59,11 +55,12 @@ export interface Latency extends LatencyStats {
 
 export interface PlanOp { index: number; type: string; liveBytes: number; }
 
-export interface LayerPlan { peakBytes: number; ops: PlanOp[]; }
+/** One schedule's live bytes per operator, as results.json carries them for the memory bars. */
+export interface LayerPlanSummary { peakBytes: number; ops: PlanOp[]; }
 
-export interface PatchPlan extends LayerPlan { split: number; patches: number; }
+export interface PatchPlanSummary extends LayerPlanSummary { split: number; patches: number; }
 
-export interface PlanSummary { layerBased: LayerPlan; patchBased?: PatchPlan; }
+export interface PlanSummary { layerBased: LayerPlanSummary; patchBased?: PatchPlanSummary; }
 
 /** Budgets turned into JUnit checks; each present field is one test case. */
 export interface Thresholds {
@@ -87,11 +84,11 @@ export interface Results {
   model: string;
   board?: string;
   dataset?: string;
-  schedule: Schedule;
+  schedule: ScheduleLabel;
   count: number;
   skipped: SkippedInput[];
   accuracy?: Accuracy;
-  detection?: Detection;
+  detection?: DetectionScores;
   samples: SampleResult[];
   agreement?: number;
   fidelity?: Fidelity;

@@ -1,29 +1,32 @@
-// The board executor: bench firmware (board-firmware.ts) → board (QEMU or ST-Link) → per-sample runs, each
-// output compared with the host addon's for the same input. Plugs into the evaluation pipeline (executor.ts).
+// The board executor: bench firmware (build/board-firmware.ts) → board (any target) → per-sample runs, each
+// output compared with the host addon's for the same image and input. Plugs into the evaluation pipeline (executor.ts).
 import { loadBoard, type ResolvedBoard } from '../boards';
 import type { FirmwareBuild } from '../build';
+import type { BenchMemory } from '../build/bench-firmware';
+import { boardSramBytes } from '../build/board-fit';
+import { prepareBoardFirmware } from '../build/board-firmware';
 import type { BoardClientOptions } from '../link/protocol-client';
+import { expectedInferenceMs, timeoutsFor, type LinkTimeouts } from '../link/timeouts';
 import type { Transport } from '../link/transport';
 import type { Graph } from '../model/graph';
 import { NativeModel } from '../native';
-import type { Schedule as PackSchedule } from '../pack/schedule';
+import { mainSramBytes } from '../metrics/sram';
+import { scheduleLabel, type Schedule } from '../pack/schedule';
 import type { ScheduleRequest } from '../pack/select-schedule';
-import type { PlanSummary, Results, Schedule } from '../report/results';
-import type { BenchKernels, BenchMemory } from './bench-firmware';
-import { boardSramBytes } from './board-fit';
-import { prepareBoardFirmware } from './board-firmware';
+import type { PlanSummary, Results } from '../report/results';
+import type { BenchKernels } from '../build/bench-firmware';
 import { BoardSession, type BoardSessionOptions } from './board-session';
 import { planSummary } from './plan-summary';
 import type { Executor, ExecutorDescription, ExecutorRun, JournalledRun } from './executor';
 
 /**
- * How long the host waits for a RUN's result once the board has ACKed it, before retransmitting the RUN (which a
- * board that lost its STATS answers from its cache). Scaled by the model's MACs: the reference kernels take ~20-30
- * guest instructions per MAC and QEMU runs them at 100+ MIPS; 50 MIPS at 30 instructions/MAC leaves margin for a
- * loaded host.
+ * The link's waits for this board and model (harness/link/timeouts.ts): reply and per-byte waits from the board's
+ * UART (a QEMU pty ignores the baud rate), the RUN wait from the model's MACs.
  */
-export function runTimeoutMs(macs: number): number {
-  return Math.max(5_000, Math.ceil((macs * 30) / 50e6) * 1000);
+export function linkTimeouts(board: ResolvedBoard, macs: number): LinkTimeouts {
+  const emulated = board.board.flash.method === 'qemu';
+  const inferenceMs = expectedInferenceMs(macs, emulated ? { emulated } : { emulated, clockHz: board.board.clockHz });
+  return timeoutsFor({ emulated, inferenceMs, ...(emulated ? {} : { baudRate: board.board.uart.baud }) });
 }
 
 export interface BoardExecutorOptions {
@@ -39,8 +42,8 @@ export interface BoardExecutorOptions {
   maxRestarts?: number;
   onNote?: (note: string) => void;
   onBuildLine?: (line: string) => void;
-  /** Real boards: hardware map and probe factory for flashing over ST-Link (see harness/flash/device). */
-  device?: BoardSessionOptions['device'];
+  /** Real boards: hardware map and flasher (see harness/targets). */
+  target?: BoardSessionOptions['target'];
   /** Kernel selection of the firmware build (bench:device compares references with twins). */
   kernels?: BenchKernels;
 }
@@ -55,16 +58,12 @@ export interface BoardRunExtra {
   [key: string]: unknown;
 }
 
-function resultsSchedule(schedule: PackSchedule): Schedule {
-  return schedule.kind === 'layer' ? { kind: 'layer' } : { kind: 'patch', split: schedule.plan.split, patches: schedule.plan.patches };
-}
-
 export class BoardExecutor implements Executor {
   private nextSample = 0;
 
   private constructor(
     readonly board: ResolvedBoard,
-    readonly schedule: PackSchedule,
+    readonly schedule: Schedule,
     readonly memory: BenchMemory,
     readonly firmware: FirmwareBuild,
     readonly modelHash: string,
@@ -77,14 +76,16 @@ export class BoardExecutor implements Executor {
   static async open(options: BoardExecutorOptions): Promise<BoardExecutor> {
     const board = typeof options.board === 'string' ? loadBoard(options.board) : options.board;
     const { graph, modelName } = options;
-    const { schedule, image, host, memory, firmware } = await prepareBoardFirmware({
+    const { schedule, image, memory, firmware, graph: packedGraph } = await prepareBoardFirmware({
       board, graph, modelName, schedule: options.schedule, onBuildLine: options.onBuildLine, kernels: options.kernels,
     });
+    // The same image in the host addon: the reference every board output is compared with.
+    const host = new NativeModel(image.bytes, modelName);
     const session = await BoardSession.start({
       board, elf: firmware.elf, modelHash: image.modelHash, modelName, wrapTransport: options.wrapTransport,
-      client: { runTimeoutMs: runTimeoutMs(schedule.plan.macs), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, device: options.device,
+      client: { ...linkTimeouts(board, schedule.plan.macs), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, target: options.target,
     });
-    return new BoardExecutor(board, schedule, memory, firmware, image.modelHash, host, session, planSummary(graph, schedule));
+    return new BoardExecutor(board, schedule, memory, firmware, image.modelHash, host, session, planSummary(packedGraph, schedule));
   }
 
   /** .data + .bss of the built firmware (the arena and stack have sections of their own). */
@@ -104,13 +105,13 @@ export class BoardExecutor implements Executor {
     return {
       target: this.board.board.id,
       board: this.board.board.id,
-      schedule: resultsSchedule(this.schedule),
+      schedule: scheduleLabel(this.schedule),
       plannedPeakBytes: this.schedule.plan.peakBytes,
       plan: this.plan,
       sram: { staticBytes: this.staticBytes, boardBytes: boardSramBytes(this.board) },
       flash: { codeBytes: sizes.text + sizes.data - sizes.model, modelBytes: sizes.model, boardBytes: this.board.chip.flash.size },
       ...(hello.timeUnit === 'cycles' ? { clockHz: hello.coreClockHz } : {}),
-      fingerprint: `board:${this.board.board.id}:image:${this.modelHash}:${resultsSchedule(this.schedule).kind}` +
+      fingerprint: `board:${this.board.board.id}:image:${this.modelHash}:${scheduleLabel(this.schedule).kind}` +
         `${this.schedule.kind === 'patch' ? `:${this.schedule.plan.split}x${this.schedule.plan.patches}` : ''}`,
     };
   }
@@ -140,7 +141,7 @@ export class BoardExecutor implements Executor {
         staticBytes: this.staticBytes,
         stackPeakBytes,
         arenaPeakBytes,
-        measuredPeakBytes: this.staticBytes + stackPeakBytes + arenaPeakBytes,
+        measuredPeakBytes: mainSramBytes({ staticBytes: this.staticBytes, stackBytes: stackPeakBytes, arenaBytes: arenaPeakBytes }),
         plannedPeakBytes: this.schedule.plan.peakBytes,
         boardBytes: boardSramBytes(this.board),
       },

@@ -3,7 +3,7 @@
 // optional latency. Everything target-specific that must survive an interrupted run (e.g. a board's host
 // comparison or stack peak per sample) goes in `extra`, which the pipeline journals; `summarize` turns the
 // journalled extras back into results fields, so a resumed run reports the same as an uninterrupted one.
-import type { FlashUsage, PlanSummary, Results, Schedule, SramUsage } from '../report/results';
+import type { FlashUsage, PlanSummary, Results, ScheduleLabel, SramUsage } from '../report/results';
 
 export type ExecutorLatencyUnit = 'cycles' | 'instructions' | 'ns';
 
@@ -22,7 +22,7 @@ export interface ExecutorDescription {
   target: string;
   /** Results `board` field; absent for a host run. */
   board?: string;
-  schedule: Schedule;
+  schedule: ScheduleLabel;
   /** The planner's arena peak for the schedule that runs. */
   plannedPeakBytes?: number;
   sram?: Omit<SramUsage, 'plannedPeakBytes'>;

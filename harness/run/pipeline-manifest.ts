@@ -2,7 +2,7 @@
 // refuses to mix results of a different model, dataset, preset or sample limit into one journal.
 import * as fs from 'fs';
 import * as path from 'path';
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../errors';
 
 export interface RunManifest {
   model: string;

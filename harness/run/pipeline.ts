@@ -12,7 +12,7 @@ import { PRESETS, Preset, inputSpecFromIo, presetForModel } from '../data/prepro
 import { Graph } from '../model/graph';
 import { writeJsonReport } from '../report/json-writer';
 import type { Results, ToolInfo } from '../report/results';
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../errors';
 import { Executor, ExecutorRun } from './executor';
 import { Journal, JournalError, readJournal } from './journal';
 import { JOURNAL_FILE, RESULTS_FILE, RunManifest, checkResumable, outputFile, readManifest, writeManifest } from './pipeline-manifest';

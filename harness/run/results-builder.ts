@@ -4,7 +4,7 @@ import { VOC_CLASSES } from '../data/voc';
 import { accuracy, ClassificationResult } from '../metrics/classification';
 import { ApMethod, evaluateVoc } from '../metrics/detection';
 import { summarizeLatency } from '../metrics/latency';
-import type { Detection as DetectionSection, Results, SampleResult, SkippedInput, ToolInfo } from '../report/results';
+import type { DetectionScores, Results, SampleResult, SkippedInput, ToolInfo } from '../report/results';
 import { validateResults } from '../report/validate-results';
 import type { Executor, ExecutorDescription, ExecutorLatencyUnit } from './executor';
 import type { Task, TaskRecord } from './pipeline-task';
@@ -43,7 +43,7 @@ function classificationAccuracy(records: readonly EvalRecord[]): Results['accura
   return { top1: a.top1, top5: a.top5 };
 }
 
-function detectionMetrics(records: readonly EvalRecord[], vocClasses: readonly number[]): DetectionSection {
+function detectionMetrics(records: readonly EvalRecord[], vocClasses: readonly number[]): DetectionScores {
   const dets = records.map((r) => ({ image: r.sample, detections: r.detections ?? [] }));
   const truth = records.map((r) => ({ image: r.sample, boxes: r.truth ?? [] }));
   const evaluate = (method: ApMethod) => evaluateVoc(dets, truth, VOC_CLASSES.length, method).classes

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { REPO_ROOT, SHARED_GOLDEN, sharedModel } from '../support/paths';
-import { scheduleRequest } from '../../harness/cli/commands/infer';
+import { scheduleRequest } from '../../harness/cli/options';
 import { ensureAddon } from './pack/addon-fixture';
 import { goldenModels, goldenOutput, mismatchReport } from './pack/golden-vectors';
 import { main } from '../../harness/cli/main';

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadAllBoards, type ResolvedBoard } from '../../boards';
 import { scanStlinks, type ProbeScan } from '../../flash/stlink/attached-probes';
 import type { UsbDeviceSource } from '../../flash/stlink/usb-transport';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
 import { boardsScan } from './boards-scan';
 
 export function registerBoards(program: Command): void {

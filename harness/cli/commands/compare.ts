@@ -1,8 +1,8 @@
 // `mcubench compare`: the regression gate between a baseline and a current results file (exit code 1 on failure).
 import type { Command } from 'commander';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
 import { compareResults, formatComparison } from '../../report/compare';
-import { loadResultsForCli } from './report';
+import { loadResultsAt } from '../../index';
 
 const NUMBER = /^[+]?(\d+(\.\d*)?|\.\d+)$/;
 
@@ -54,8 +54,8 @@ export function registerCompare(program: Command): void {
         maxSramIncreaseBytes: parseSramIncrease(opts.maxSramIncrease),
         allowMissing: opts.allowMissing === true,
       };
-      const baseline = loadResultsForCli(baselineTarget);
-      const current = loadResultsForCli(currentTarget);
+      const baseline = loadResultsAt(baselineTarget);
+      const current = loadResultsAt(currentTarget);
       const comparison = compareResults(baseline.results, current.results, limits);
       process.stdout.write(formatComparison(comparison, baseline, current));
       if (comparison.failed) process.exitCode = 1;

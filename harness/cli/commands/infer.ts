@@ -3,31 +3,14 @@
 import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
+import { UsageError } from '../../errors';
+import { packModel } from '../../index';
 import { DTYPE_BYTES, Graph } from '../../model/graph';
 import { NativeModel } from '../../native';
-import { imageForModel } from '../../pack/image-for-model';
 import { ImageError } from '../../pack/image-error';
-import { ScheduleRequest } from '../../pack/select-schedule';
-import { UsageError } from '../errors';
+import { addScheduleOptions, positiveInteger, scheduleRequest, type ScheduleCliOptions } from '../options';
 
-interface InferOptions { schedule?: string; split?: string; patches?: string; batch?: string; out?: string; threads?: string }
-
-function positiveInteger(flag: string, raw: string): number {
-  if (!/^\s*\d+\s*$/.test(raw) || Number(raw) < 1) throw new UsageError(`${flag} ${raw}: expected a positive integer`);
-  return Number(raw);
-}
-
-export function scheduleRequest(o: InferOptions): ScheduleRequest {
-  const schedule = o.schedule ?? (o.split !== undefined || o.patches !== undefined ? 'patch' : 'layer');
-  if (!['layer', 'patch', 'auto'].includes(schedule)) throw new UsageError(`--schedule ${schedule}: expected layer, patch or auto`);
-  if (schedule === 'patch') {
-    if (o.split === undefined && o.patches === undefined) return { schedule }; // the planner's choice
-    if (o.split === undefined || o.patches === undefined) throw new UsageError('--split and --patches go together: give both, or neither for the planner\'s choice');
-    return { schedule, split: positiveInteger('--split', o.split), patches: positiveInteger('--patches', o.patches) };
-  }
-  if (o.split !== undefined || o.patches !== undefined) throw new UsageError(`--split/--patches only apply with --schedule patch`);
-  return { schedule } as ScheduleRequest;
-}
+interface InferOptions extends ScheduleCliOptions { batch?: string; out?: string; threads?: string }
 
 /** "input 'input' int8 [1,96,96,1]" for error messages, when the graph is known. */
 function describeInput(graph: Graph | undefined): string {
@@ -65,15 +48,13 @@ async function inferBatch(model: NativeModel, graph: Graph | undefined, dir: str
 }
 
 export function registerInfer(program: Command): void {
-  program
+  const command = program
     .command('infer')
     .description('Run a model on the host reference runtime (bit-exact with TFLM): one input, or every *.bin of a directory')
     .argument('<model>', 'a .tflite file or a packed model image')
     .argument('[input]', 'raw bytes of input tensor 0 in the model\'s external dtype')
-    .argument('[output]', 'file for the raw bytes of all outputs, concatenated')
-    .option('--schedule <kind>', 'layer, patch or auto (default layer)')
-    .option('--split <n>', 'patch schedule: run the first n operators patch by patch')
-    .option('--patches <p>', 'patch schedule: p x p patches')
+    .argument('[output]', 'file for the raw bytes of all outputs, concatenated');
+  addScheduleOptions(command)
     .option('--batch <dir>', 'run every <name>.bin in dir, writing <name>.out')
     .option('--out <dir>', 'with --batch: where the .out files go (default: the batch directory)')
     .option('--threads <n>', 'with --batch: native worker threads (default 1)')
@@ -88,14 +69,14 @@ export function registerInfer(program: Command): void {
       if (opts.batch === undefined && (opts.out !== undefined || opts.threads !== undefined)) {
         throw new UsageError('--out and --threads only apply with --batch <dir>');
       }
-      const image = imageForModel(modelFile, request);
+      const image = packModel(modelFile, request);
       const model = new NativeModel(image.bytes, modelFile);
       if (opts.batch !== undefined) {
         const threads = opts.threads === undefined ? 1 : positiveInteger('--threads', opts.threads);
-        await inferBatch(model, image.graph, opts.batch, opts.out ?? opts.batch, threads);
+        await inferBatch(model, image.planned?.graph, opts.batch, opts.out ?? opts.batch, threads);
         return;
       }
-      const result = await model.runAsync(readInput(input!, model, image.graph));
+      const result = await model.runAsync(readInput(input!, model, image.planned?.graph));
       fs.writeFileSync(output!, result.output);
     });
 }

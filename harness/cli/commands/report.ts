@@ -2,13 +2,13 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { Command } from 'commander';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
 import { writeHtmlReport } from '../../report/html-writer';
 import { writeJsonReport } from '../../report/json-writer';
 import { writeJunitReport } from '../../report/junit-writer';
-import { loadResults, resolveResultsPath } from '../../report/load-results';
+import { loadResultsAt } from '../../index';
 import { writeMarkdownReport } from '../../report/markdown-writer';
-import { ResultsError, type Results } from '../../report/results';
+import type { Results } from '../../report/results';
 
 const WRITERS: Record<string, (results: Results) => string> = {
   md: writeMarkdownReport,
@@ -16,20 +16,6 @@ const WRITERS: Record<string, (results: Results) => string> = {
   junit: writeJunitReport,
   json: writeJsonReport,
 };
-
-/**
- * Loads `target` (file or output directory) and returns the file actually read. Results problems are the
- * user's input, not a bug: they surface as a usage error without a stack.
- */
-export function loadResultsForCli(target: string): { file: string; results: Results } {
-  try {
-    const file = resolveResultsPath(target);
-    return { file, results: loadResults(file) };
-  } catch (err) {
-    if (err instanceof ResultsError) throw new UsageError(err.message);
-    throw err;
-  }
-}
 
 function writeOutput(text: string, out: string | undefined): void {
   if (!out) {
@@ -54,6 +40,6 @@ export function registerReport(program: Command): void {
     .action((target: string, opts: { format: string; out?: string }) => {
       const writer = WRITERS[opts.format];
       if (!writer) throw new UsageError(`unknown report format '${opts.format}'; use one of ${Object.keys(WRITERS).join(', ')}`);
-      writeOutput(writer(loadResultsForCli(target).results), opts.out);
+      writeOutput(writer(loadResultsAt(target).results), opts.out);
     });
 }

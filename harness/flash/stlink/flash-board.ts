@@ -29,7 +29,7 @@ export async function flashBoard(options: FlashBoardOptions): Promise<FlashBoard
   const resolved = loadBoard(options.boardId, options.boardsDir);
   const { board, chip } = resolved;
   if (board.flash.method !== 'stlink') {
-    throw new FlashError(`board '${board.id}' is flashed with '${board.flash.method}', not an ST-Link; emulated boards start through harness/flash/qemu`);
+    throw new FlashError(`board '${board.id}' is flashed with '${board.flash.method}', not an ST-Link; emulated boards start through harness/targets/qemu`);
   }
   const segments = loadFirmwareImage(options.elfOrBin, chip.flash.base);
   const factory = options.probeFactory ?? new StlinkProbeFactory();

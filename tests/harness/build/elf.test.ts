@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import { ElfFormatError, readElf } from '../../../harness/build/elf';
 import { readElfSizes } from '../../../harness/build/elf-size';
 import { BuildError } from '../../../harness/build';
-import { checkElfPlacement } from '../../../harness/flash/qemu/elf-placement';
+import { checkElfPlacement } from '../../../harness/targets/qemu/elf-placement';
 import { loadBoard } from '../../../harness/boards';
 import { buildArmElf } from '../flash/algorithms/arm-elf-fixture';
 

@@ -2,7 +2,7 @@
 // disconnects and the errors the runner sees.
 import { type FaultOptions } from '../../../harness/link/fault-injector';
 import { crc32Of } from '../../../harness/link/frame-codec';
-import { BoardError, BoardResetError, LinkError } from '../../../harness/link/link-errors';
+import { BoardAnswerError, BoardResetError, LinkError } from '../../../harness/link/link-errors';
 import { MemoryTransport } from '../../../harness/link/memory-transport';
 import { BoardClient, type BoardClientOptions } from '../../../harness/link/protocol-client';
 import { FRAME_TYPE } from '../../../harness/link/protocol-ids';
@@ -173,16 +173,16 @@ describe('BoardClient', () => {
     await expect(client.ping()).rejects.toThrow(/link memory:host is closed/);
   });
 
-  it('turns NACK and ERROR answers into BoardError with the code', async () => {
+  it('turns NACK and ERROR answers into BoardAnswerError with the code', async () => {
     const { client, board } = await setup({ board: { inputCap: 100 } });
     await client.hello();
-    const tooLarge = await client.runSample(1, new Uint8Array(101)).then(() => { throw new Error('expected a failure'); }, (e: BoardError) => e);
-    expect(tooLarge).toBeInstanceOf(BoardError);
-    expect(tooLarge).toMatchObject({ name: 'BoardError', codeName: 'TOO_LARGE', detail: 100 });
+    const tooLarge = await client.runSample(1, new Uint8Array(101)).then(() => { throw new Error('expected a failure'); }, (e: BoardAnswerError) => e);
+    expect(tooLarge).toBeInstanceOf(BoardAnswerError);
+    expect(tooLarge).toMatchObject({ name: 'BoardAnswerError', codeName: 'TOO_LARGE', detail: 100 });
     expect(tooLarge.message).toMatch(/input of 101 bytes exceeds board fake-board's input buffer of 100 bytes/);
     board.failNextRun = 42;
-    const failed = await client.runSample(2, sampleInput(2, 50)).then(() => { throw new Error('expected a failure'); }, (e: BoardError) => e);
-    expect(failed).toMatchObject({ name: 'BoardError', codeName: 'RUN_FAILED', detail: 42 });
+    const failed = await client.runSample(2, sampleInput(2, 50)).then(() => { throw new Error('expected a failure'); }, (e: BoardAnswerError) => e);
+    expect(failed).toMatchObject({ name: 'BoardAnswerError', codeName: 'RUN_FAILED', detail: 42 });
     expect(failed.message).toBe('board failed during sample 2 (RUN seq ' + failed.context.seq + '): RUN_FAILED (detail 42): inference callback failed');
   });
 

@@ -6,7 +6,7 @@ import { autoScheduleForBoard, scheduleFit } from '../../../harness/build/schedu
 import { loadModel } from '../../../harness/model';
 import { foldShapeOps } from '../../../harness/pack';
 import { planLayers } from '../../../harness/plan';
-import { sramNeed } from '../../../harness/run/board-fit';
+import { sramNeed } from '../../../harness/build/board-fit';
 import { sharedModel } from '../../support/paths';
 
 async function plan(...args: string[]) {

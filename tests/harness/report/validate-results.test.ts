@@ -55,10 +55,10 @@ describe('validateResults', () => {
 
   it('requires split and patches for a patch schedule, and a plan peak no lower than any op', () => {
     const r = readFixture(BOARD_RUN);
-    delete r.schedule.split;
+    delete (r.schedule as { split?: number }).split;
     r.plan!.layerBased.peakBytes = 1000;
     expect(errorOf(r)).toContain("field 'schedule.split': is required but missing");
-    r.schedule.split = 3;
+    (r.schedule as { split?: number }).split = 3;
     expect(errorOf(r)).toContain("field 'plan.layerBased.peakBytes': is 1000 but an op has 55296 live bytes");
   });
 

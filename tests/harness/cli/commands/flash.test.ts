@@ -73,8 +73,8 @@ describe('mcubench flash refusals', () => {
     const { code, out, err } = await mcubench(['flash', '--board', 'emu-f412', fixture.elf]);
     expect(code).toBe(1);
     expect(out).toBe('');
-    expect(err).toBe(`mcubench: 'emu-f412' is an emulated board: there is nothing to flash. An emulated board is "flashed" when mcubench run ` +
-      '--board emu-f412 builds the firmware and launches QEMU with the ELF. mcubench flash is for real boards: nucleo-f412zg, stm32f746g-disco\n');
+    expect(err).toBe(`mcubench: 'emu-f412': there is nothing to flash: an emulated board has no flash to program: it gets the ELF when QEMU ` +
+      'is launched (mcubench run --board <id> builds the firmware and starts QEMU with it). mcubench flash is for: nucleo-f412zg, stm32f746g-disco\n');
   });
 
   it('names missing and malformed firmware', async () => {

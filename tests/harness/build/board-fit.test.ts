@@ -6,9 +6,11 @@ import { loadModel } from '../../../harness/model';
 import { NativeModel } from '../../../harness/native';
 import { packImage } from '../../../harness/pack/pack-image';
 import { selectSchedule, type ScheduleRequest } from '../../../harness/pack/select-schedule';
-import { BENCH_STACK_BYTES, BENCH_STATIC_BASE_BYTES, benchMemory, inputLivesInArena } from '../../../harness/run/bench-firmware';
-import { runTimeoutMs } from '../../../harness/run/board-executor';
-import { bestFittingPatchPlan, checkSramFit } from '../../../harness/run/board-fit';
+import { BENCH_STACK_BYTES, BENCH_STATIC_BASE_BYTES, benchMemory } from '../../../harness/build/bench-firmware';
+import { inputLivesInArena, readImage } from '../../../harness/pack/read-image';
+import { linkTimeouts } from '../../../harness/run/board-executor';
+import { perByteMsForBaud } from '../../../harness/link/timeouts';
+import { bestFittingPatchPlan, checkSramFit } from '../../../harness/build/board-fit';
 import { sharedModel } from '../../support/paths';
 
 function packed(model: string, request: ScheduleRequest): { bytes: Uint8Array; native: NativeModel } {
@@ -22,17 +24,21 @@ describe('bench firmware memory of person_detect', () => {
   const patch = packed('person_detect', { schedule: 'patch', split: 8, patches: 4 });
 
   test('a layer image receives its input in the arena; a patch image streams it from a static buffer', () => {
-    expect(inputLivesInArena(layer.bytes)).toBe(true);
-    expect(inputLivesInArena(patch.bytes)).toBe(false);
-    // person_detect: one 96×96×1 int8 input, two int8 scores.
-    expect(benchMemory(layer.bytes, layer.native.info).inputBufferBytes).toBe(16);
-    expect(benchMemory(patch.bytes, patch.native.info).inputBufferBytes).toBe(96 * 96);
-    expect(benchMemory(patch.bytes, patch.native.info).outputBufferBytes).toBe(16);
+    expect(inputLivesInArena(readImage(layer.bytes))).toBe(true);
+    expect(inputLivesInArena(readImage(patch.bytes))).toBe(false);
+    // person_detect: one 96×96×1 int8 input, two int8 scores; the image reader and the C loader agree on the sizes.
+    for (const { bytes, native } of [layer, patch]) {
+      expect([readImage(bytes).inputBytes, readImage(bytes).outputBytes]).toEqual([native.info.inputBytes, native.info.outputBytes]);
+    }
+    expect(readImage(layer.bytes).inputBytes).toBe(96 * 96);
+    expect(benchMemory(layer.bytes).inputBufferBytes).toBe(16);
+    expect(benchMemory(patch.bytes).inputBufferBytes).toBe(96 * 96);
+    expect(benchMemory(patch.bytes).outputBufferBytes).toBe(16);
   });
 
   test('the arena is what the C runtime asks for (mcb_model_arena_bytes), rounded to 16', () => {
     for (const { bytes, native } of [layer, patch]) {
-      const memory = benchMemory(bytes, native.info);
+      const memory = benchMemory(bytes);
       expect(memory.arenaBytes).toBe(Math.ceil(native.info.arenaBytes / 16) * 16);
       expect(memory.stackBytes).toBe(BENCH_STACK_BYTES);
       expect(memory.staticBytes).toBe(BENCH_STATIC_BASE_BYTES + memory.inputBufferBytes + memory.outputBufferBytes);
@@ -77,8 +83,7 @@ describe('bestFittingPatchPlan: mcunet-in3 on emu-f412 (256 KB)', () => {
     const graph = loadModel(sharedModel('mcunet-in3_320kb-1mb_imagenet'));
     const sram = f412.chip.sram.size;
     const need = (request: ScheduleRequest): number => {
-      const { bytes, native } = packed('mcunet-in3_320kb-1mb_imagenet', request);
-      return benchMemory(bytes, native.info).totalBytes;
+      return benchMemory(packed('mcunet-in3_320kb-1mb_imagenet', request).bytes).totalBytes;
     };
     const best = bestFittingPatchPlan(graph, f412, { inputBytes: 176 * 176 * 3, outputBytes: 1000 })!;
     expect(best).toBeDefined();
@@ -90,7 +95,11 @@ describe('bestFittingPatchPlan: mcunet-in3 on emu-f412 (256 KB)', () => {
   });
 });
 
-test('run timeout grows with the model\'s MACs, never below 5 s', () => {
-  expect(runTimeoutMs(1e6)).toBe(5000);
-  expect(runTimeoutMs(82.76e6)).toBe(50_000);
+test('link waits come from the board (pty or UART rate) and the model\'s MACs (3x the expected inference, at least 1 s)', () => {
+  // QEMU: 30 instructions per MAC at 150 MIPS; mcunet-in3's 82.76 M MACs take ~16.6 s, so RUN waits 3x that.
+  expect(linkTimeouts(loadBoard('emu-f746'), 82.76e6)).toEqual({ replyTimeoutMs: 500, perByteMs: 0.1, runTimeoutMs: 3 * 16_552 });
+  expect(linkTimeouts(loadBoard('emu-f746'), 1e6).runTimeoutMs).toBe(1000);
+  // Silicon: 30 cycles per MAC at the board's 216 MHz clock; the UART's wire time per byte.
+  const disco = loadBoard('stm32f746g-disco');
+  expect(linkTimeouts(disco, 82.76e6)).toEqual({ replyTimeoutMs: 250, perByteMs: perByteMsForBaud(disco.board.uart.baud), runTimeoutMs: 3 * 11_495 });
 });

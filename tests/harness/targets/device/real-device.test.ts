@@ -2,9 +2,11 @@
 // Flashing overwrites the board, so it runs only when MCUBENCH_LAB names a lab.json with an available board that
 // has a serialPort; the simulator + pty test beside this file covers the same code path without hardware.
 import * as fs from 'fs';
-import { launchDevice } from '../../../../harness/flash/device';
+import { loadBoard } from '../../../../harness/boards';
 import { loadLabMap } from '../../../../harness/lab';
-import { buildArmElf } from '../algorithms/arm-elf-fixture';
+import type { DeviceTarget } from '../../../../harness/targets';
+import { buildArmElf } from '../../flash/algorithms/arm-elf-fixture';
+import { startWithConsole } from '../start-with-console';
 
 const labFile = process.env.MCUBENCH_LAB;
 const entry = labFile && fs.existsSync(labFile) ? loadLabMap(labFile).boards.find((b) => b.available && b.serialPort) : undefined;
@@ -12,14 +14,13 @@ const skipReason = entry ? '' : ' (skipped: needs a physical board + ST-Link; se
 
 (entry ? it : it.skip)(`flashes a gcc-built image onto the real board, opens its console and resets it${skipReason}`, async () => {
   const fixture = buildArmElf();
-  const board = await launchDevice({ boardId: entry!.boardId, elf: fixture.elf, lab: labFile });
+  const board = await startWithConsole(loadBoard(entry!.boardId), fixture.elf, { lab: labFile });
   try {
-    expect(board.device.flash.erasedSectors).toEqual([0]);
+    expect((board.target as DeviceTarget).flash.erasedSectors).toEqual([0]);
     expect(board.port.isOpen).toBe(true);
-    expect(board.device.isRunning).toBe(true);
-    await board.reset();
+    await board.target.reset();
     expect(board.port.isOpen).toBe(true);
   } finally {
-    await board.close();
+    await board.stop();
   }
 }, 60000);

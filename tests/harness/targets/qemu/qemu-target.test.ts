@@ -3,15 +3,18 @@ import { randomBytes } from 'crypto';
 import * as path from 'path';
 import { BoardError, loadBoard, type ResolvedBoard } from '../../../../harness/boards';
 import { buildFirmware, type FirmwareBuild } from '../../../../harness/build';
-import { liveChildCount, QemuInstance, startEmulatedBoard, type EmulatedBoard } from '../../../../harness/flash/qemu';
+import { liveChildCount, QemuInstance, type QemuTarget } from '../../../../harness/targets';
+import { startWithConsole, type TargetWithConsole } from '../start-with-console';
 import { REPO_ROOT } from '../../../support/paths';
 import { parseFields, SerialText } from './serial-text';
 
 const APPS = path.join(REPO_ROOT, 'tests', 'firmware', 'apps');
-const running: EmulatedBoard[] = [];
+interface Emulated extends TargetWithConsole { qemu: QemuInstance }
+const running: Emulated[] = [];
 
-async function boot(board: string | ResolvedBoard, elf: string): Promise<{ emu: EmulatedBoard; serial: SerialText }> {
-  const emu = await startEmulatedBoard(board, elf);
+async function boot(board: string | ResolvedBoard, elf: string): Promise<{ emu: Emulated; serial: SerialText }> {
+  const started = await startWithConsole(typeof board === 'string' ? loadBoard(board) : board, elf);
+  const emu = { ...started, qemu: (started.target as QemuTarget).qemu };
   running.push(emu);
   return { emu, serial: new SerialText(emu.port) };
 }

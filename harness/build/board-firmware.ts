@@ -1,19 +1,21 @@
-// The bench firmware for one board and model: plan → pack → fit check (before building, naming both figures) →
-// firmware build with the image in flash (cached by content). `mcubench run` boots it; `mcubench build` writes it out.
+// The bench firmware for one board and model: plan and pack (planImage, as every command) → fit check (before
+// building, naming both figures) → firmware build with the image in flash (cached by content). `mcubench run`
+// boots it; `mcubench build` writes it out.
 import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ResolvedBoard } from '../boards';
-import { BuildError, type FirmwareBuild } from '../build';
 import type { Graph } from '../model/graph';
-import { NativeModel } from '../native';
-import { packImage, type PackedImage } from '../pack/pack-image';
-import type { Schedule } from '../pack/schedule';
-import { selectSchedule, type ScheduleRequest } from '../pack/select-schedule';
+import { planImage, planImageFor, type PlannedImage } from '../pack/image-for-model';
 import { DEFAULT_MAX_MAC_OVERHEAD } from '../plan';
-import { autoScheduleForBoard } from '../build/schedule-fit';
+import { autoScheduleForBoard } from './schedule-fit';
+import { readImage } from '../pack/read-image';
+import { scheduleLabel } from '../pack/schedule';
+import type { ScheduleRequest } from '../pack/select-schedule';
 import { benchMemory, buildBenchFirmware, type BenchKernels, type BenchMemory } from './bench-firmware';
 import { bestFittingPatchPlan, checkSramFit } from './board-fit';
+import { BuildError } from './build-error';
+import type { FirmwareBuild } from './build-firmware';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const IMAGE_CACHE = path.join(REPO_ROOT, '.cache', 'images');
@@ -33,28 +35,34 @@ export interface BoardFirmwareRequest {
   kernels?: BenchKernels;
 }
 
-export interface BoardFirmware {
-  schedule: Schedule;
-  image: PackedImage;
-  /** The same image loaded in the host addon: the reference the board is compared with. */
-  host: NativeModel;
+export interface BoardImage extends PlannedImage {
   memory: BenchMemory;
+}
+
+export interface BoardFirmware extends BoardImage {
   firmware: FirmwareBuild;
+}
+
+/** Plans and packs for the board and checks the fit; throws BuildError ("does not fit ...") when it cannot fit. */
+export function prepareBoardImage(request: Omit<BoardFirmwareRequest, 'onBuildLine'>): BoardImage {
+  const { board, modelName } = request;
+  // auto on a board: the least MAC overhead that fits it, not only the lowest peak.
+  const planned = request.schedule.schedule === 'auto'
+    ? planImageFor(request.graph, (graph) => autoScheduleForBoard(graph, board, request.schedule.schedule === 'auto' ? request.schedule.maxMacOverhead ?? DEFAULT_MAX_MAC_OVERHEAD : DEFAULT_MAX_MAC_OVERHEAD).schedule)
+    : planImage(request.graph, request.schedule);
+  const { graph, schedule, image } = planned;
+  const records = readImage(image.bytes);
+  const memory = benchMemory(records);
+  checkSramFit(modelName, board, scheduleLabel(schedule), memory, () => bestFittingPatchPlan(graph, board, records));
+  checkFlashFit(modelName, board, image.bytes.length);
+  return { ...planned, memory };
 }
 
 /** Throws BuildError ("does not fit ...") before building when the plan cannot fit the board's SRAM or flash. */
 export async function prepareBoardFirmware(request: BoardFirmwareRequest): Promise<BoardFirmware> {
-  const { board, graph, modelName } = request;
-  // auto on a board: the least MAC overhead that fits it, not only the lowest peak.
-  const schedule = request.schedule.schedule === 'auto'
-    ? autoScheduleForBoard(graph, board, request.schedule.maxMacOverhead ?? DEFAULT_MAX_MAC_OVERHEAD).schedule
-    : selectSchedule(graph, request.schedule);
-  const image = packImage(graph, schedule);
-  const host = new NativeModel(image.bytes, modelName);
-  const memory = benchMemory(image.bytes, host.info);
-  const label = schedule.kind === 'layer' ? { kind: 'layer' as const } : { kind: 'patch' as const, split: schedule.plan.split, patches: schedule.plan.patches };
-  checkSramFit(modelName, board, label, memory, () => bestFittingPatchPlan(graph, board, host.info));
-  checkFlashFit(modelName, board, image.bytes.length);
+  const { board, modelName } = request;
+  const prepared = prepareBoardImage(request);
+  const { image, memory } = prepared;
 
   fs.mkdirSync(IMAGE_CACHE, { recursive: true });
   const imageFile = path.join(IMAGE_CACHE, `${createHash('sha256').update(image.bytes).digest('hex').slice(0, 24)}.img`);
@@ -63,7 +71,7 @@ export async function prepareBoardFirmware(request: BoardFirmwareRequest): Promi
   pruneImages(IMAGE_CACHE, IMAGES_KEPT);
   try {
     const firmware = await buildBenchFirmware(board, imageFile, memory, request.onBuildLine, request.kernels);
-    return { schedule, image, host, memory, firmware };
+    return { ...prepared, firmware };
   } catch (err) {
     // The linker's verdict when the estimate above was too optimistic: name the model too.
     if (err instanceof BuildError && /does not fit/.test(err.message)) throw new BuildError(`model ${modelName}: ${err.message}`);

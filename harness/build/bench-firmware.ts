@@ -3,9 +3,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import type { ResolvedBoard } from '../boards';
-import { buildFirmware, opsOnlyUsedDefines, type FirmwareBuild } from '../build';
-import { readImageSummary } from '../pack';
-import { IO_RECORD_BYTES, TENSOR_RECORD_BYTES } from '../pack/image-layout';
+import { mainSramBytes, type SramParts } from '../metrics/sram';
+import { inputLivesInArena, readImage, type ImageRecords } from '../pack/read-image';
+import { buildFirmware, type FirmwareBuild } from './build-firmware';
+import { opsOnlyUsedDefines } from './ops-used';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const RUNTIME_DIR = path.join(REPO_ROOT, 'native', 'runtime');
@@ -21,14 +22,8 @@ export const BENCH_STACK_BYTES = 8192;
  */
 export const BENCH_STATIC_BASE_BYTES = 5 * 1024;
 
-const STORAGE_ARENA = 1;
-const CONVERT_COPY = 0;
-const IO_INPUT = 0;
-const SECTION_TENSORS = 1;
-const SECTION_IO = 6;
-
 /** What the bench firmware holds in SRAM for one image, all known from the image alone. */
-export interface BenchMemory {
+export interface BenchMemory extends SramParts {
   /** Arena + kernel scratch (mcb_model_arena_bytes), rounded to 16. */
   arenaBytes: number;
   /** Static input buffer: 16 when the input is received straight into the arena (see bench_main.c). */
@@ -41,37 +36,33 @@ export interface BenchMemory {
   totalBytes: number;
 }
 
-const align16 = (n: number): number => Math.ceil(n / 16) * 16;
-
-/** Mirrors bench_main.c's input_home(): a single arena input copied verbatim is received into the arena. */
-export function inputLivesInArena(image: Uint8Array): boolean {
-  const summary = readImageSummary(image);
-  const section = (id: number) => summary.sections.find((s) => s.id === id);
-  const tensors = section(SECTION_TENSORS);
-  const io = section(SECTION_IO);
-  if (!tensors || !io) return false;
-  const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
-  const inputs: number[] = [];
-  for (let i = 0; i < io.count; i++) {
-    const at = io.offset + i * IO_RECORD_BYTES;
-    if (view.getUint8(at + 4) === IO_INPUT) inputs.push(at);
-  }
-  if (inputs.length !== 1) return false;
-  const at = inputs[0];
-  const tensor = tensors.offset + view.getUint32(at, true) * TENSOR_RECORD_BYTES;
-  const storage = view.getUint8(tensor + 2);
-  const tensorBytes = view.getUint32(tensor + 4 + 4 * 6 + 4, true);
-  return storage === STORAGE_ARENA && view.getUint8(at + 6) === CONVERT_COPY && view.getUint32(at + 8, true) === tensorBytes;
+/** The figures of an image the bench firmware's memory follows from. */
+export interface BenchImageFigures {
+  arenaSize: number;
+  scratchSize: number;
+  inputBytes: number;
+  outputBytes: number;
+  /** The input is received straight into the arena (bench_main.c's input_home(); see inputLivesInArena). */
+  inputInArena: boolean;
 }
 
-export function benchMemory(image: Uint8Array, io: { inputBytes: number; outputBytes: number }): BenchMemory {
-  const summary = readImageSummary(image);
-  const arenaBytes = align16(align16(summary.arenaSize) + summary.scratchSize);
-  const inputBufferBytes = inputLivesInArena(image) ? 16 : align16(io.inputBytes);
-  const outputBufferBytes = align16(Math.max(io.outputBytes, 16));
+const align16 = (n: number): number => Math.ceil(n / 16) * 16;
+
+/** The bench firmware's memory for an image's figures (bench_main.c's buffers, the linker script's arena and stack). */
+export function benchMemoryFor(figures: BenchImageFigures): BenchMemory {
+  const arenaBytes = align16(align16(figures.arenaSize) + figures.scratchSize);
+  const inputBufferBytes = figures.inputInArena ? 16 : align16(figures.inputBytes);
+  const outputBufferBytes = align16(Math.max(figures.outputBytes, 16));
   const staticBytes = BENCH_STATIC_BASE_BYTES + inputBufferBytes + outputBufferBytes;
   const stackBytes = BENCH_STACK_BYTES;
-  return { arenaBytes, inputBufferBytes, outputBufferBytes, stackBytes, staticBytes, totalBytes: arenaBytes + staticBytes + stackBytes };
+  const parts = { arenaBytes, staticBytes, stackBytes };
+  return { ...parts, inputBufferBytes, outputBufferBytes, totalBytes: mainSramBytes(parts) };
+}
+
+/** The bench firmware's memory for a packed image, read through the image reader. */
+export function benchMemory(image: Uint8Array | ImageRecords): BenchMemory {
+  const records = image instanceof Uint8Array ? readImage(image) : image;
+  return benchMemoryFor({ ...records, inputInArena: inputLivesInArena(records) });
 }
 
 /** The runtime's C files from the one list the addon is built from too (native/addon-sources.js), minus the addon glue. */

@@ -1,12 +1,12 @@
 // Starts QEMU for an emulated board, finds its serial pty, and stops it cleanly (QMP quit, SIGTERM, SIGKILL).
-import { spawn, type ChildProcess } from 'child_process';
+import type { ChildProcess } from 'child_process';
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BoardError, type ResolvedBoard } from '../../boards';
+import { reapOrphans, spawnChild } from '../../process/children';
 import { checkElfPlacement } from './elf-placement';
-import { trackChild } from './process-registry';
 import { QmpClient } from './qmp-client';
 import { QEMU_BINARY, formatCommand, qemuArgs } from './qemu-args';
 
@@ -49,8 +49,9 @@ export class QemuInstance {
     const qmpSocket = path.join(os.tmpdir(), `mcb-qmp-${process.pid}-${randomBytes(4).toString('hex')}.sock`);
     const args = qemuArgs(board, { elf, qmpSocket, paused: options.paused ?? true });
     const command = formatCommand(args);
-    const child = spawn(QEMU_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    trackChild(child);
+    // A QEMU left behind by a bench that was killed would hold CPU for nothing: end it before starting another.
+    reapOrphans();
+    const child = spawnChild(QEMU_BINARY, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
@@ -100,6 +101,11 @@ export class QemuInstance {
   /** Starts (or continues) the CPU. */
   async resume(): Promise<void> {
     await this.qmp.execute('cont');
+  }
+
+  /** Restarts the guest from its reset vector (QMP system_reset). */
+  async systemReset(): Promise<void> {
+    await this.qmp.execute('system_reset');
   }
 
   /** Ends QEMU: QMP quit, then SIGTERM, then SIGKILL, each after a grace period. Safe to call twice. */

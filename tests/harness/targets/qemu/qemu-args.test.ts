@@ -1,5 +1,5 @@
 import { BoardError, loadBoard } from '../../../../harness/boards';
-import { formatCommand, qemuArgs } from '../../../../harness/flash/qemu';
+import { formatCommand, qemuArgs } from '../../../../harness/targets';
 
 describe('qemuArgs', () => {
   it('builds the netduinoplus2 command line for emu-f405, paused, with pty serial, QMP and icount', () => {

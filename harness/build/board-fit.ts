@@ -1,16 +1,12 @@
 // Does a planned model fit a board's SRAM? Checked before any firmware is built, with a clear message that names
 // both figures and, when the plan does not fit, the best patch plan that would.
 import type { ResolvedBoard } from '../boards';
-import { BuildError } from '../build';
+import { mainSramBytes } from '../metrics/sram';
 import type { Graph } from '../model/graph';
+import type { ScheduleLabel } from '../pack/schedule';
 import { planLayers, planPatches, searchPatchPlans } from '../plan';
-import { BENCH_STACK_BYTES, BENCH_STATIC_BASE_BYTES, type BenchMemory } from './bench-firmware';
-
-export interface ScheduleLabel {
-  kind: 'layer' | 'patch' | 'prepacked';
-  split?: number;
-  patches?: number;
-}
+import { benchMemoryFor, type BenchMemory } from './bench-firmware';
+import { BuildError } from './build-error';
 
 export interface FittingPatchPlan {
   split: number;
@@ -20,8 +16,6 @@ export interface FittingPatchPlan {
   macOverhead: number;
 }
 
-const align16 = (n: number): number => Math.ceil(n / 16) * 16;
-
 /** SRAM the board offers to the firmware's arena, static data and (unless the chip has CCM for it) the stack. */
 export function boardSramBytes(board: ResolvedBoard): number {
   return board.chip.sram.size;
@@ -29,12 +23,11 @@ export function boardSramBytes(board: ResolvedBoard): number {
 
 /** The part of the need that lives in main SRAM (a chip with CCM keeps the stack there). */
 export function sramNeed(board: ResolvedBoard, memory: BenchMemory): number {
-  return memory.arenaBytes + memory.staticBytes + (board.chip.ccm ? 0 : memory.stackBytes);
+  return mainSramBytes(memory, board.chip.ccm !== undefined);
 }
 
 export function describeSchedule(label: ScheduleLabel): string {
-  if (label.kind === 'patch') return `patch-based plan (split ${label.split}, ${label.patches}×${label.patches})`;
-  return label.kind === 'layer' ? 'layer-based plan' : 'packed image';
+  return label.kind === 'patch' ? `patch-based plan (split ${label.split}, ${label.patches}×${label.patches})` : 'layer-based plan';
 }
 
 /**
@@ -43,14 +36,16 @@ export function describeSchedule(label: ScheduleLabel): string {
  */
 export function bestFittingPatchPlan(graph: Graph, board: ResolvedBoard, io: { inputBytes: number; outputBytes: number }): FittingPatchPlan | undefined {
   const budget = boardSramBytes(board);
-  const fixed = BENCH_STATIC_BASE_BYTES + align16(io.inputBytes) + align16(Math.max(io.outputBytes, 16)) + (board.chip.ccm ? 0 : BENCH_STACK_BYTES);
+  const need = (arenaSize: number, scratchSize: number): number =>
+    sramNeed(board, benchMemoryFor({ arenaSize, scratchSize, inputBytes: io.inputBytes, outputBytes: io.outputBytes, inputInArena: false }));
   const layer = planLayers(graph);
   const { candidates } = searchPatchPlans(graph, Number.POSITIVE_INFINITY, layer.peakBytes);
-  const ordered = candidates.filter((c) => c.split > 0 && c.peakBytes + fixed <= budget)
+  // The peak is a lower bound of the arena: candidates over budget on it alone need no full plan.
+  const ordered = candidates.filter((c) => c.split > 0 && need(c.peakBytes, 0) <= budget)
     .sort((a, b) => a.macOverhead - b.macOverhead || a.peakBytes - b.peakBytes);
   for (const candidate of ordered) {
     const plan = planPatches(graph, candidate.split, candidate.patches);
-    const totalBytes = align16(align16(plan.arenaBytes) + plan.scratchBytes) + fixed;
+    const totalBytes = need(plan.arenaBytes, plan.scratchBytes);
     if (totalBytes <= budget) return { split: candidate.split, patches: candidate.patches, totalBytes, macOverhead: candidate.macOverhead };
   }
   return undefined;
