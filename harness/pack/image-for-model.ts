@@ -33,7 +33,7 @@ export interface ModelImage {
   bytes: Uint8Array;
   /** How the image was made; absent when the file already was an image. */
   planned?: PlannedImage;
-  schedule: 'layer' | 'patch' | 'prepacked';
+  schedule: 'layer' | 'patch' | 'stream' | 'prepacked';
 }
 
 /** A packed image file is used as-is; a .tflite goes through planImage. */

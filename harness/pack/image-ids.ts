@@ -28,7 +28,7 @@ export const DTYPE_CODES: Record<DType, number> = {
 };
 
 export const SECTION_IDS = {
-  TENSORS: 1, OPS: 2, INDICES: 3, PARAMS: 4, CONSTANTS: 5, IO: 6, LAYER_SCHEDULE: 7, PATCH_SCHEDULE: 8,
+  TENSORS: 1, OPS: 2, INDICES: 3, PARAMS: 4, CONSTANTS: 5, IO: 6, LAYER_SCHEDULE: 7, PATCH_SCHEDULE: 8, STREAM_SCHEDULE: 9,
 } as const;
 
 /** Where a tensor's bytes live. */
@@ -40,6 +40,8 @@ export const STORAGE = {
   EXTERNAL_INPUT: 3,
   /** A tensor inside the patch stage: only per-patch tiles exist, at the offsets the patch steps give. */
   TILE: 4,
+  /** A tensor of a streamed segment: only a ring of its rows exists (STREAM_SCHEDULE gives rows and offset). */
+  RING: 5,
 } as const;
 
 export const IO_DIRECTION = { INPUT: 0, OUTPUT: 1 } as const;

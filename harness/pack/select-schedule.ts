@@ -1,6 +1,7 @@
 // Turns "which schedule" (layer, a given patch split, or automatic) into a concrete plan for the packer.
 import { Graph } from '../model/graph';
 import { choosePatchPlan, DEFAULT_MAX_MAC_OVERHEAD, planLayers, planPatches, searchPatchPlans } from '../plan';
+import { planStream, searchStream } from '../plan/stream-planner';
 import { Schedule } from './schedule';
 
 export type ScheduleRequest =
@@ -9,10 +10,17 @@ export type ScheduleRequest =
   /** The planner's patch plan: the lowest-peak one within the MAC budget. */
   | { schedule: 'patch'; split?: undefined; patches?: undefined; maxMacOverhead?: number }
   /** The lowest-peak patch plan within the MAC budget, or layer-based when no patch plan beats it. */
-  | { schedule: 'auto'; maxMacOverhead?: number };
+  | { schedule: 'auto'; maxMacOverhead?: number }
+  /** Row-band streaming with no recomputation: the planner's stream plan unless a prefix split is given. */
+  | { schedule: 'stream'; split?: number };
 
 export function selectSchedule(graph: Graph, request: ScheduleRequest): Schedule {
   if (request.schedule === 'layer') return { kind: 'layer', plan: planLayers(graph) };
+  if (request.schedule === 'stream') {
+    if (request.split !== undefined) return { kind: 'stream', plan: planStream(graph, request.split) };
+    const choice = searchStream(graph);
+    return { kind: 'stream', plan: planStream(graph, choice.split, { later: choice.later }) };
+  }
   if (request.schedule === 'patch') {
     if (request.split !== undefined) return { kind: 'patch', plan: planPatches(graph, request.split, request.patches) };
     const chosen = choosePatchPlan(graph, request.maxMacOverhead ?? DEFAULT_MAX_MAC_OVERHEAD);

@@ -20,6 +20,8 @@ export interface StreamStep {
   op: number;
   y0: number;
   y1: number;
+  /** Rows of the output's ring below this are dropped before the step writes (whole outputs: 0). */
+  keepFrom: number;
   /** Per activation input of the op: the rows held, [lo, hi) (a whole tensor from outside: all its rows). */
   inputs: { tensor: number; lo: number; hi: number }[];
 }
@@ -109,9 +111,10 @@ function simulateSegment(graph: Graph, flow: DataFlow, first: number, end: numbe
         for (const i of reads) ensure(i, inputRows(opWindow(graph, ops[j]), y, y + 1, height(i))[1]);
         inputs = reads.map(held);
       }
-      // Rows [lo, y] must be distinct slots while row y is written.
-      if (isRing.has(t)) rows.set(t, Math.max(rows.get(t)!, y + 1 - Math.min(lowestNeeded(t), y)));
-      steps.push({ op: j, y0: y, y1: y + 1, inputs });
+      // The ring keeps rows [keepFrom, y] while row y is written.
+      const keepFrom = isRing.has(t) ? Math.min(lowestNeeded(t), y) : 0;
+      if (isRing.has(t)) rows.set(t, Math.max(rows.get(t)!, y + 1 - keepFrom));
+      steps.push({ op: j, y0: y, y1: y + 1, keepFrom, inputs });
       produced.set(t, y + 1);
     }
   };

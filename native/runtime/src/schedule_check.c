@@ -88,6 +88,29 @@ static mcb_status check_order(const mcb_model *m, mcb_diag *diag) {
   return MCB_OK;
 }
 
+/* Arena bytes a tensor occupies: its whole buffer (ARENA) or its ring (RING); 0 when it has none. */
+static int extent(const mcb_model *m, uint32_t t, uint32_t *offset, uint32_t *bytes) {
+  const mcb_img_tensor *x = &m->tensors[t];
+  uint32_t r;
+  if (x->storage == MCB_STORAGE_ARENA) { *offset = x->offset; *bytes = x->size; return 1; }
+  if (x->storage != MCB_STORAGE_RING || !m->stream) return 0;
+  for (r = 0; r < m->stream->ring_count; ++r)
+    if (m->rings[r].tensor == t) { *offset = m->rings[r].offset; *bytes = m->rings[r].rows * m->rings[r].row_bytes; return 1; }
+  return 0;
+}
+
+/* Positions [first, last] an op at position p is spread over: the whole patch stage or streamed segment. */
+static void span_of(const mcb_model *m, uint32_t p, uint32_t *first, uint32_t *last) {
+  uint32_t s, op = op_at(m, p);
+  *first = *last = p;
+  if (p < stage_count(m)) { *first = 0; *last = stage_count(m) - 1; return; }
+  if (!m->stream) return;
+  for (s = 0; s < m->stream->segment_count; ++s) {
+    const mcb_img_stream_segment *g = &m->segments[s];
+    if (op >= g->first_op && op < g->end_op) { *first = p - (op - g->first_op); *last = p + (g->end_op - 1 - op); return; }
+  }
+}
+
 /* Lifetime of an arena tensor in schedule positions: first (written, or 0 for graph inputs) .. last (last
  * read; the end for graph outputs). first == NEVER for tensors outside the arena. */
 typedef struct lifetime { uint32_t first, last, producer; } lifetime;
@@ -97,17 +120,19 @@ static void lifetimes(const mcb_model *m, uint32_t from, uint32_t count, lifetim
   for (i = 0; i < count; ++i) {
     uint32_t t = from + i;
     out[i].first = out[i].last = out[i].producer = NEVER;
-    if (m->tensors[t].storage != MCB_STORAGE_ARENA) continue;
+    if (m->tensors[t].storage != MCB_STORAGE_ARENA && m->tensors[t].storage != MCB_STORAGE_RING) continue;
     if (is_graph_input(m, t)) out[i].first = out[i].last = 0;
   }
   for (p = 0; p < n; ++p) {
     uint32_t op_index = op_at(m, p);
     const mcb_img_op *op = &m->ops[op_index];
-    /* The patch stage runs its ops once per patch: what it writes lives over the whole stage. */
-    uint32_t at = p < stage_count(m) ? 0 : p, until = p < stage_count(m) ? stage_count(m) - 1 : p;
+    /* A patch stage or streamed segment runs its ops in every patch or row band: what they read or write
+     * lives over all of it. */
+    uint32_t at, until;
+    span_of(m, p, &at, &until);
     for (i = 0; i < count; ++i) {
       uint32_t t = from + i;
-      if (m->tensors[t].storage != MCB_STORAGE_ARENA) continue;
+      if (m->tensors[t].storage != MCB_STORAGE_ARENA && m->tensors[t].storage != MCB_STORAGE_RING) continue;
       if (op_writes(m, op, t)) { out[i].first = at; out[i].producer = op_index; if (out[i].last == NEVER || out[i].last < at) out[i].last = at; }
       if (op_reads(m, op, t) && (out[i].last == NEVER || out[i].last < until)) out[i].last = until;
     }
@@ -123,15 +148,17 @@ static int bytes_overlap(uint32_t a, uint32_t a_size, uint32_t b, uint32_t b_siz
 /* Two arena tensors whose lifetimes and bytes overlap: legal only as an in-place write or a RESHAPE. */
 static mcb_status check_pair(const mcb_model *m, uint32_t ta, const lifetime *a, uint32_t tb, const lifetime *b,
                              mcb_diag *diag) {
-  const mcb_img_tensor *x = &m->tensors[ta], *y = &m->tensors[tb];
   const lifetime *early = a, *late = b;
-  uint32_t t_early = ta;
+  uint32_t t_early = ta, xo, xs, yo, ys;
   const mcb_img_op *op;
   if (a->first == NEVER || b->first == NEVER) return MCB_OK;
   if (a->first > b->last || b->first > a->last) return MCB_OK;
-  if (!bytes_overlap(x->offset, x->size, y->offset, y->size)) return MCB_OK;
+  if (!extent(m, ta, &xo, &xs) || !extent(m, tb, &yo, &ys) || !bytes_overlap(xo, xs, yo, ys)) return MCB_OK;
   if (b->first < a->first || (b->first == a->first && a->producer == NEVER)) { early = b; late = a; t_early = tb; }
-  if (late->producer == NEVER || x->offset != y->offset || late->first == early->first)
+  /* A ring never shares bytes with a live tensor: rows arrive while its readers run. */
+  if (m->tensors[ta].storage == MCB_STORAGE_RING || m->tensors[tb].storage == MCB_STORAGE_RING)
+    return overlap_error(diag, late->producer == NEVER ? 0 : late->producer);
+  if (late->producer == NEVER || xo != yo || late->first == early->first)
     return overlap_error(diag, late->producer == NEVER ? 0 : late->producer);
   op = &m->ops[late->producer];
   /* The writer must read the earlier tensor: an in-place write over it, or a RESHAPE of it. */

@@ -59,6 +59,7 @@ typedef enum {
   MCB_SECTION_IO = 6,
   MCB_SECTION_LAYER_SCHEDULE = 7,
   MCB_SECTION_PATCH_SCHEDULE = 8,
+  MCB_SECTION_STREAM_SCHEDULE = 9,
 } mcb_section_id;
 
 typedef enum {
@@ -67,6 +68,7 @@ typedef enum {
   MCB_STORAGE_CONSTANT = 2,
   MCB_STORAGE_EXTERNAL_INPUT = 3,
   MCB_STORAGE_TILE = 4,
+  MCB_STORAGE_RING = 5,
 } mcb_storage;
 
 typedef enum {
