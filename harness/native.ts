@@ -38,7 +38,7 @@ export interface ModelInfo {
   outputBytes: number;
   tensors: number;
   ops: number;
-  schedule: 'layer' | 'patch';
+  schedule: 'layer' | 'patch' | 'stream';
   modelHash: string;
 }
 

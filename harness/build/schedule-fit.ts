@@ -6,7 +6,7 @@ import type { Graph } from '../model/graph';
 import { readImage } from '../pack/read-image';
 import { packImage } from '../pack/pack-image';
 import type { Schedule } from '../pack/schedule';
-import { planLayers, planPatches, searchPatchPlans, type ScheduleKind } from '../plan';
+import { planLayers, planPatches, planStream, searchPatchPlans, searchStream, type ScheduleKind } from '../plan';
 import { BENCH_STACK_BYTES, BENCH_STATIC_BASE_BYTES, benchMemory, type BenchMemory } from './bench-firmware';
 import { boardSramBytes, sramNeed } from './board-fit';
 
@@ -33,7 +33,8 @@ export function scheduleFit(graph: Graph, board: ResolvedBoard, schedule: Schedu
   return {
     schedule: schedule.kind,
     ...(schedule.kind === 'patch' ? { split: schedule.plan.split, patches: schedule.plan.patches } : {}),
-    macOverhead: schedule.kind === 'patch' ? schedule.plan.macOverhead : 0,
+    ...(schedule.kind === 'stream' ? { split: schedule.plan.split } : {}),
+    macOverhead: schedule.kind === 'layer' ? 0 : schedule.plan.macOverhead,
     peakBytes: plan.peakBytes, memory, needBytes, fits: headroomBytes >= 0, headroomBytes,
   };
 }
@@ -41,7 +42,8 @@ export function scheduleFit(graph: Graph, board: ResolvedBoard, schedule: Schedu
 const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 
 /**
- * `--schedule auto` for a board: the plan with the least MAC overhead (layer-based first) whose firmware fits.
+ * `--schedule auto` for a board: the plan with the least MAC overhead (layer-based, then stream-based, both +0 %)
+ * whose firmware fits.
  * Plans within the MAC budget are tried first; when none of them fits, any plan that fits beats one that does
  * not (fitting is a constraint, the budget a preference). When nothing fits: the lowest-peak plan within the
  * budget, so the fit check names the figures. A plan whose live peak plus the firmware's fixed buffers cannot
@@ -52,6 +54,11 @@ export function autoScheduleForBoard(graph: Graph, board: ResolvedBoard, maxMacO
   const layerSchedule: Schedule = { kind: 'layer', plan: layer };
   const layerFit = scheduleFit(graph, board, layerSchedule);
   if (layerFit.fits) return { schedule: layerSchedule, fit: layerFit };
+  // Streaming costs no MACs either: next in line.
+  const streamChoice = searchStream(graph);
+  const streamSchedule: Schedule = { kind: 'stream', plan: planStream(graph, streamChoice.split, { later: streamChoice.later }) };
+  const streamFit = scheduleFit(graph, board, streamSchedule);
+  if (streamFit.fits) return { schedule: streamSchedule, fit: streamFit };
   const io = { inputBytes: layerFit.memory.inputBufferBytes, outputBytes: layerFit.memory.outputBufferBytes };
   // Beyond the arena a patch plan holds the whole input in a static buffer (it is not received into the arena).
   const inputBytes = readImage(packImage(graph, layerSchedule).bytes).inputBytes;
@@ -84,11 +91,13 @@ export interface BoardPlanReport {
   auto: { schedule: ScheduleKind; split?: number; patches?: number; macOverhead: number; needBytes: number; fits: boolean };
 }
 
-export function boardPlanReport(graph: Graph, board: ResolvedBoard, patch: Schedule | undefined, maxMacOverhead: number): BoardPlanReport {
-  const fits: ScheduleFit[] = [scheduleFit(graph, board, { kind: 'layer', plan: planLayers(graph) })];
-  if (patch) fits.push(scheduleFit(graph, board, patch));
+export function boardPlanReport(graph: Graph, board: ResolvedBoard, patch: Schedule | undefined, maxMacOverhead: number,
+  stream?: Schedule): BoardPlanReport {
+  const layerFit = scheduleFit(graph, board, { kind: 'layer', plan: planLayers(graph) });
+  const patchFit = patch ? scheduleFit(graph, board, patch) : undefined;
+  const streamFit = stream ? scheduleFit(graph, board, stream) : undefined;
   const per = <T>(f: (x: ScheduleFit) => T): Record<ScheduleKind, T | null> => ({
-    layer: f(fits[0]), patch: fits[1] ? f(fits[1]) : null, stream: null,
+    layer: f(layerFit), patch: patchFit ? f(patchFit) : null, stream: streamFit ? f(streamFit) : null,
   });
   const auto = autoScheduleForBoard(graph, board, maxMacOverhead).fit;
   return {
@@ -102,7 +111,7 @@ export function boardPlanReport(graph: Graph, board: ResolvedBoard, patch: Sched
   };
 }
 
-export function boardPlanText(r: BoardPlanReport, patchLabel: string | undefined): string {
+export function boardPlanText(r: BoardPlanReport, patchLabel: string | undefined, stream = false): string {
   const int = (n: number) => n.toLocaleString('en-US');
   const lines = [`board ${r.id}: ${int(r.sramBytes)} B SRAM`];
   const row = (kind: ScheduleKind, label: string) => {
@@ -114,6 +123,7 @@ export function boardPlanText(r: BoardPlanReport, patchLabel: string | undefined
   };
   row('layer', 'layer-based');
   if (patchLabel) row('patch', patchLabel);
+  if (stream) row('stream', 'stream-based');
   const a = r.auto;
   const what = a.schedule === 'patch' ? `patch split ${a.split}, ${a.patches}x${a.patches}` : `${a.schedule}-based`;
   lines.push(`  --schedule auto picks: ${what} (+${(a.macOverhead * 100).toFixed(1)} % MACs, ${int(a.needBytes)} B${a.fits ? '' : ', still does not fit'})`);

@@ -35,7 +35,11 @@ export function describeImageErrorSite(image: Uint8Array, detail: string, index:
       return name ? `operator ${index} (${name}): ${reason}` : undefined;
     }
     if (detail === 'BAD_SCHEDULE' && index >= 0) {
-      const patch = readImageSummary(image).sections.find((s) => s.id === SECTION_IDS.PATCH_SCHEDULE);
+      const sections = readImageSummary(image).sections;
+      const patch = sections.find((s) => s.id === SECTION_IDS.PATCH_SCHEDULE);
+      if (sections.some((s) => s.id === SECTION_IDS.STREAM_SCHEDULE) && !patch) {
+        return `stream schedule record ${index} (a segment, ring or row step): its ops, rows, ring sizes or offsets do not fit the model, the arena or the row order`;
+      }
       if (!patch) return `layer schedule entry ${index} names no operator of the image`;
       const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
       const stageOps = view.getUint32(patch.offset, true);

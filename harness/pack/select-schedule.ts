@@ -1,6 +1,6 @@
 // Turns "which schedule" (layer, a given patch split, or automatic) into a concrete plan for the packer.
 import { Graph } from '../model/graph';
-import { choosePatchPlan, DEFAULT_MAX_MAC_OVERHEAD, planLayers, planPatches, searchPatchPlans } from '../plan';
+import { choosePatchPlan, DEFAULT_MAX_MAC_OVERHEAD, planLayers, planPatches, searchPlans } from '../plan';
 import { planStream, searchStream } from '../plan/stream-planner';
 import { Schedule } from './schedule';
 
@@ -9,7 +9,7 @@ export type ScheduleRequest =
   | { schedule: 'patch'; split: number; patches: number }
   /** The planner's patch plan: the lowest-peak one within the MAC budget. */
   | { schedule: 'patch'; split?: undefined; patches?: undefined; maxMacOverhead?: number }
-  /** The lowest-peak patch plan within the MAC budget, or layer-based when no patch plan beats it. */
+  /** The lowest-peak plan within the MAC budget: layer, patch or stream. */
   | { schedule: 'auto'; maxMacOverhead?: number }
   /** Row-band streaming with no recomputation: the planner's stream plan unless a prefix split is given. */
   | { schedule: 'stream'; split?: number };
@@ -27,7 +27,9 @@ export function selectSchedule(graph: Graph, request: ScheduleRequest): Schedule
     return { kind: 'patch', plan: planPatches(graph, chosen.split, chosen.patches) };
   }
   const layer = planLayers(graph);
-  const { chosen } = searchPatchPlans(graph, request.maxMacOverhead ?? DEFAULT_MAX_MAC_OVERHEAD, layer.peakBytes);
-  if (chosen.split === 0) return { kind: 'layer', plan: layer };
+  const search = searchPlans(graph, request.maxMacOverhead ?? DEFAULT_MAX_MAC_OVERHEAD, layer.peakBytes);
+  const { chosen } = search;
+  if (chosen.schedule === 'layer') return { kind: 'layer', plan: layer };
+  if (chosen.schedule === 'stream') return { kind: 'stream', plan: planStream(graph, search.stream.split, { later: search.stream.later }) };
   return { kind: 'patch', plan: planPatches(graph, chosen.split, chosen.patches) };
 }

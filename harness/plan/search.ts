@@ -6,6 +6,7 @@ import { dataFlow } from './op-analysis';
 import { planPatches } from './patch-planner';
 import { analyseStage } from './patch-stage';
 import { PlanError } from './plan-error';
+import { searchStream, StreamChoice } from './stream-planner';
 import { ParetoPoint, SearchResult } from './types';
 
 export const MAX_SEARCH_PATCHES = 8;
@@ -71,3 +72,25 @@ export function choosePatchPlan(graph: Graph, maxMacOverhead: number, search = s
   }
   throw new PlanError(`${graph.source}: every patch plan costs more than +${(maxMacOverhead * 100).toFixed(0)} % MACs; raise --max-mac-overhead or use --schedule layer`);
 }
+
+/**
+ * Layer, patch and stream plans ranked together: the patch search's candidates plus the stream plan the
+ * stream search finds (no recomputation, so 0 MAC overhead). `chosen` is the lowest peak within the budget.
+ */
+export function searchPlans(graph: Graph, maxMacOverhead: number, layerPeak = planLayers(graph).peakBytes): JointSearch {
+  return rankTogether(searchPatchPlans(graph, maxMacOverhead, layerPeak), searchStream(graph));
+}
+
+export type JointSearch = SearchResult & { stream: StreamChoice };
+
+export function rankTogether(patch: SearchResult, stream: StreamChoice): JointSearch {
+  const { maxMacOverhead } = patch;
+  const candidates: ParetoPoint[] = [...patch.candidates, { schedule: 'stream', split: stream.split, patches: 0, peakBytes: stream.peakBytes, macOverhead: 0 }];
+  const affordable = candidates
+    .filter((c) => c.macOverhead <= maxMacOverhead)
+    .sort((a, b) => a.peakBytes - b.peakBytes || a.macOverhead - b.macOverhead || RANK[a.schedule] - RANK[b.schedule] || a.split - b.split || a.patches - b.patches);
+  return { candidates, pareto: paretoFront(candidates), chosen: affordable[0], maxMacOverhead, stream };
+}
+
+/** Ties on peak and overhead: the simpler executor first. */
+const RANK: Record<ParetoPoint['schedule'], number> = { layer: 0, stream: 1, patch: 2 };

@@ -144,6 +144,8 @@ export class BoardExecutor implements Executor {
         measuredPeakBytes: mainSramBytes({ staticBytes: this.staticBytes, stackBytes: stackPeakBytes, arenaBytes: arenaPeakBytes }),
         plannedPeakBytes: this.schedule.plan.peakBytes,
         boardBytes: boardSramBytes(this.board),
+        // The bench firmware still receives the whole input into one buffer (streamed input is not built yet).
+        inputStreamed: false,
       },
     };
   }

@@ -70,7 +70,7 @@ test('an empty batch directory is a usage error, exit 1', () => {
 test('schedule flags: contradictions are usage errors, --split/--patches imply patch', () => {
   expect(scheduleRequest({ schedule: 'patch' })).toEqual({ schedule: 'patch' }); // the planner's choice
   expect(() => scheduleRequest({ schedule: 'patch', split: '8' })).toThrow(/--split and --patches go together/);
-  expect(() => scheduleRequest({ schedule: 'diagonal' })).toThrow(/expected layer, patch or auto/);
+  expect(() => scheduleRequest({ schedule: 'diagonal' })).toThrow(/expected layer, patch, stream or auto/);
   expect(() => scheduleRequest({ schedule: 'layer', split: '3', patches: '2' })).toThrow(/only apply with --schedule patch/);
   expect(() => scheduleRequest({ split: '0', patches: '2' })).toThrow(/--split 0: expected a positive integer/);
   expect(scheduleRequest({ split: '8', patches: '4' })).toEqual({ schedule: 'patch', split: 8, patches: 4 });

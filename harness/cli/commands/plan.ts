@@ -60,13 +60,18 @@ function scheduleOption(o: PlanOptions): PlanRequest {
     if (o.split === undefined || o.patches === undefined) throw new UsageError('--split and --patches go together: give both, or neither for the planner\'s choice');
     return { mode: 'patch', split: positiveInteger('--split', o.split), patches: positiveInteger('--patches', o.patches) };
   }
-  throw new UsageError(`--schedule ${kind}: expected layer, patch or auto`);
+  if (kind === 'stream') {
+    if (o.patches !== undefined) throw new UsageError('--patches only applies with --schedule patch; a stream plan has no patches');
+    return o.split === undefined ? { mode: 'stream' } : { mode: 'stream', split: positiveInteger('--split', o.split) };
+  }
+  throw new UsageError(`--schedule ${kind}: expected layer, patch, stream or auto`);
 }
 
 /** Packs every plan the report shows and loads it in the host runtime: a graph the runtime refuses is refused here. */
 function checkRunnable(report: PlanReport, graph: Parameters<typeof packImage>[0]): void {
   const schedules: Schedule[] = [{ kind: 'layer', plan: report.layer }];
   if (report.patch) schedules.push({ kind: 'patch', plan: report.patch });
+  if (report.stream) schedules.push({ kind: 'stream', plan: report.stream });
   for (const schedule of schedules) void new NativeModel(packImage(graph, schedule).bytes, `${graph.source} (${schedule.kind}-based)`);
 }
 
@@ -79,7 +84,7 @@ export function registerPlan(program: Command): void {
     .addOption(patchesOption('p x p patch grid over the split output (needs --split)'))
     .option('--search', 'try every legal split and p = 1..8; pick the lowest peak within the MAC budget')
     .option('--max-mac-overhead <x>', `MAC budget of --search as a fraction (default ${DEFAULT_MAX_MAC_OVERHEAD})`)
-    .option('--schedule <kind>', 'layer, patch (the planner\'s patch plan unless --split/--patches) or auto (= --search)')
+    .option('--schedule <kind>', 'layer, patch (the planner\'s patch plan unless --split/--patches), stream (row bands with rings, no recomputation) or auto (= --search)')
     .option('--board <id>', 'add what the bench firmware needs on this board beyond the arena; say per schedule whether it fits')
     .option('--json', 'print one JSON object instead of the table')
     .action((model: string, opts: PlanOptions) => {
@@ -92,12 +97,13 @@ export function registerPlan(program: Command): void {
       const report = planModel(graph, request);
       if (!builtin) checkRunnable(report, graph);
       const patch: Schedule | undefined = report.patch ? { kind: 'patch', plan: report.patch } : undefined;
-      const onBoard = board ? boardPlanReport(graph, board, patch, budget(opts.maxMacOverhead)) : undefined;
+      const stream: Schedule | undefined = report.stream ? { kind: 'stream', plan: report.stream } : undefined;
+      const onBoard = board ? boardPlanReport(graph, board, patch, budget(opts.maxMacOverhead), stream) : undefined;
       if (opts.json) {
         process.stdout.write(JSON.stringify({ ...planJson(report), ...(onBoard ? { board: onBoard } : {}) }) + '\n');
       } else {
         const label = report.patch ? `patch split ${report.patch.split}, ${report.patch.patches}x${report.patch.patches}` : undefined;
-        process.stdout.write(planText(report) + (onBoard ? '\n' + boardPlanText(onBoard, label) : ''));
+        process.stdout.write(planText(report) + (onBoard ? '\n' + boardPlanText(onBoard, label, report.stream !== undefined) : ''));
       }
     });
 }

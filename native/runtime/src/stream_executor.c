@@ -79,7 +79,7 @@ mcb_status mcb_stream_load(mcb_model *m, const uint8_t *data, uint32_t size, mcb
   for (s = 0; s < h->segment_count; ++s) {
     const mcb_img_stream_segment *g = &m->segments[s];
     uint32_t p;
-    if (g->first_op + 1 >= g->end_op || g->end_op > m->n_ops || (s > 0 && g->first_op < m->segments[s - 1].end_op))
+    if (g->first_op >= g->end_op || g->end_op > m->n_ops || (s > 0 && g->first_op < m->segments[s - 1].end_op))
       return bad_stream(diag, (int32_t)s);
     if (g->first_step != (s == 0 ? 0 : m->segments[s - 1].first_step + m->segments[s - 1].step_count) ||
         (uint64_t)g->first_step + g->step_count > h->step_count)

@@ -26,6 +26,7 @@ async function plan(...args: string[]) {
 describe('plan --board', () => {
   test('mcunet-in3 on emu-f412: neither layer nor the planner\'s patch plan fits; auto takes the cheapest plan that does', async () => {
     const r = await plan(sharedModel('mcunet-in3_320kb-1mb_imagenet'), '--schedule', 'patch', '--board', 'emu-f412', '--json');
+    const withStream = JSON.parse((await plan(sharedModel('mcunet-in3_320kb-1mb_imagenet'), '--schedule', 'auto', '--board', 'emu-f412', '--json')).stdout);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout);
@@ -38,10 +39,13 @@ describe('plan --board', () => {
     expect(json.board.needBytes.layer).toBe(sramNeed(board, layerFit.memory));
     expect(json.board.needBytes.layer).toBe(layerFit.memory.arenaBytes + layerFit.memory.staticBytes + layerFit.memory.stackBytes);
     expect(json.board.fits).toEqual({ layer: false, patch: false, stream: null });
+    expect(withStream.board.fits).toEqual({ layer: false, patch: false, stream: true });
+    expect(withStream.board.auto).toMatchObject({ schedule: 'stream', macOverhead: 0, fits: true });
     expect(json.board.headroomBytes.layer).toBe(262144 - json.board.needBytes.layer);
     // The patch plan keeps the 92,928 B input image in a static buffer: beyond its arena it needs more than layer.
     expect(json.board.beyondArenaBytes.patch - json.board.beyondArenaBytes.layer).toBeGreaterThanOrEqual(92928 - 16);
-    expect(json.board.auto).toMatchObject({ schedule: 'patch', split: 21, patches: 2, fits: true });
+    // With no recomputation, streaming is the cheapest plan that fits (before any patch plan: split 21, 2x2 at +25 %).
+    expect(json.board.auto).toMatchObject({ schedule: 'stream', macOverhead: 0, fits: true });
     expect(json.board.auto.needBytes).toBeLessThanOrEqual(262144);
     expect(json.pareto.every((p: { schedule: string }) => ['layer', 'patch'].includes(p.schedule))).toBe(true);
   }, 120_000);

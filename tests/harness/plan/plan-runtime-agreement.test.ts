@@ -1,5 +1,5 @@
 // The planner and the runtime agree on every plan: every plan `--search` can return (the Pareto front: the
-// chosen plan for any MAC budget), plus a sample of the other candidates, is packed and run on the host
+// chosen plan for any MAC budget, and the stream plan), plus a sample of the other patch candidates, is packed and run on the host
 // runtime (the addon) and must give the layer schedule's output byte for byte. One input per model (a golden
 // vector where the shared set has one), so the run time stays bounded.
 import * as fs from 'fs';
@@ -7,7 +7,7 @@ import * as path from 'path';
 import { Graph, loadModel } from '../../../harness/model';
 import { NativeModel } from '../../../harness/native';
 import { foldShapeOps, packImage } from '../../../harness/pack';
-import { planLayers, planPatches, searchPatchPlans, ParetoPoint } from '../../../harness/plan';
+import { planLayers, planPatches, planStream, searchPatchPlans, searchStream, ParetoPoint } from '../../../harness/plan';
 import { SHARED_GOLDEN, SHARED_MODELS } from '../../support/paths';
 
 const MODELS = fs.readdirSync(SHARED_MODELS).filter((f) => f.endsWith('.tflite')).sort();
@@ -70,6 +70,17 @@ describe('every searched plan runs bit-exact with the layer schedule on the host
       } catch (err) {
         failures.push(`split ${point.split}, ${point.patches}x${point.patches}: ${(err as Error).message}`);
       }
+    }
+    // The stream plan the joint search ranks (no recomputation): bit-exact too, its arena high-water the plan's.
+    const choice = searchStream(graph);
+    const stream = planStream(graph, choice.split, { later: choice.later });
+    if (stream.segments.length > 0) {
+      const model = new NativeModel(packImage(graph, { kind: 'stream', plan: stream }).bytes, `${file} (stream)`);
+      expect(model.info.schedule).toBe('stream');
+      const r = model.run(input, { exactHighWater: true });
+      if (!r.output.equals(expected)) failures.push(`stream split ${choice.split}: output differs`);
+      expect(r.arenaHighWater).toBeLessThanOrEqual(stream.arenaBytes);
+      expect(stream.macs).toBe(layer.macs);
     }
     expect(failures).toEqual([]);
   }, 300_000);

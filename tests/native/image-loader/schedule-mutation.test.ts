@@ -9,7 +9,8 @@ import { NativeModel } from '../../../harness/native';
 import { foldShapeOps, packImage, readImageSummary } from '../../../harness/pack';
 import { SECTION_IDS } from '../../../harness/pack/image-ids';
 import { CRC_START, HEADER_FIELDS, PATCH_HEADER_BYTES, PATCH_STEP_BYTES, TENSOR_RECORD_BYTES } from '../../../harness/pack/image-layout';
-import { planLayers, planPatches } from '../../../harness/plan';
+import { planLayers, planPatches, planStream } from '../../../harness/plan';
+import type { Schedule } from '../../../harness/pack/schedule';
 import { sharedModel } from '../../support/paths';
 
 const STORAGE_ARENA = 1;
@@ -42,6 +43,25 @@ function planSites(image: Uint8Array): Site[] {
   const layer = summary.sections.find((s) => s.id === SECTION_IDS.LAYER_SCHEDULE)!;
   for (let i = 0; i < layer.count; i++) {
     sites.push({ what: `layer schedule [${i}]`, at: layer.offset + 4 * i, mutate: (_, r) => Math.floor(r() * ops.count) });
+  }
+  const stream = summary.sections.find((s) => s.id === SECTION_IDS.STREAM_SCHEDULE);
+  if (stream) {
+    const segments = view.getUint32(stream.offset, true);
+    const rings = view.getUint32(stream.offset + 4, true);
+    const steps = view.getUint32(stream.offset + 8, true);
+    const ringsAt = stream.offset + 16 + 16 * segments;
+    const stepsAt = ringsAt + 16 * rings;
+    const small = (old: number, r: () => number) => Math.max(0, old + (r() < 0.5 ? -1 : 1));
+    for (let s = 0; s < segments; s++) for (let f = 0; f < 4; f++) sites.push({ what: `segment ${s} field ${f}`, at: stream.offset + 16 + 16 * s + 4 * f, mutate: small });
+    for (let g = 0; g < rings; g++) {
+      sites.push({ what: `ring ${g} rows`, at: ringsAt + 16 * g + 4, mutate: small });
+      sites.push({ what: `ring ${g} offset`, at: ringsAt + 16 * g + 8, mutate: anywhere });
+    }
+    for (let k = 0; k < steps; k += 3) {
+      sites.push({ what: `step ${k} op`, at: stepsAt + 12 * k, mutate: small });
+      sites.push({ what: `step ${k} row`, at: stepsAt + 12 * k + 4, mutate: small });
+      sites.push({ what: `step ${k} keep`, at: stepsAt + 12 * k + 8, mutate: small });
+    }
   }
   const patch = summary.sections.find((s) => s.id === SECTION_IDS.PATCH_SCHEDULE);
   if (patch) {
@@ -78,7 +98,7 @@ interface Tally { refused: number; same: number; silentWrong: string[]; unnamed:
 /** A rejection of a schedule or operator must name the operator and its type, or the patch step. */
 function namesTheSite(message: string): boolean {
   if (!/SCHEDULE_ORDER|ARENA_OVERLAP|BAD_SCHEDULE|BAD_OP|BAD_PARAMS/.test(message)) return true;
-  return /operator \d+ \([A-Z0-9_]+\): \w|patch \d+, stage step \d+ \(operator \d+, [A-Z0-9_]+\)|layer schedule entry \d+/.test(message);
+  return /operator \d+ \([A-Z0-9_]+\): \w|patch \d+, stage step \d+ \(operator \d+, [A-Z0-9_]+\)|layer schedule entry \d+|stream schedule record -?\d+/.test(message);
 }
 
 function mutateAndRun(image: Uint8Array, input: Uint8Array, expected: Buffer, count: number, seed: number): Tally {
@@ -112,13 +132,17 @@ const CASES = [
   { model: 'mlperf_tiny_ic_pretrainedResnet_quant', split: 0, patches: 0, golden: '' },
   { model: 'mlperf_tiny_vww_96_int8', split: 8, patches: 3, golden: '' },
   { model: 'mcunet-in3_320kb-1mb_imagenet', split: 5, patches: 2, golden: '' },
+  // patches −1: the stream plan the search finds (rings, row steps)
+  { model: 'person_detect', split: 8, patches: -1, golden: '' },
+  { model: 'mlperf_tiny_ic_pretrainedResnet_quant', split: 12, patches: -1, golden: '' },
 ];
 const PER_CASE = 200;
 
 describe('CRC-valid images with mutated plan facts never load and answer wrongly', () => {
   test.each(CASES)('$model split $split ($patches x $patches)', ({ model, split, patches }) => {
     const graph = foldShapeOps(loadModel(sharedModel(model))).graph;
-    const schedule = split === 0 ? { kind: 'layer' as const, plan: planLayers(graph) } : { kind: 'patch' as const, plan: planPatches(graph, split, patches) };
+    const schedule: Schedule = split === 0 ? { kind: 'layer', plan: planLayers(graph) }
+      : patches < 0 ? { kind: 'stream', plan: planStream(graph, split) } : { kind: 'patch', plan: planPatches(graph, split, patches) };
     const image = packImage(graph, schedule).bytes;
     const native = new NativeModel(image);
     const input = new Uint8Array(native.info.inputBytes);
