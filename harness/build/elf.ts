@@ -18,6 +18,8 @@ export interface ElfSection {
   flags: number;
   addr: number;
   size: number;
+  /** Where the section's bytes are in the file (meaningless for SHT_NOBITS). */
+  offset: number;
 }
 
 export interface ElfFile {
@@ -111,7 +113,7 @@ function readSections(bytes: Uint8Array, view: DataView, fail: (why: string) => 
   const sections: ElfSection[] = [];
   for (let i = 1; i < shnum; i++) { // section 0 is the reserved null entry
     const h = header(i);
-    sections.push({ name: nameAt(h.nameOffset), type: h.type, flags: h.flags, addr: h.addr, size: h.size });
+    sections.push({ name: nameAt(h.nameOffset), type: h.type, flags: h.flags, addr: h.addr, size: h.size, offset: h.offset });
   }
   return sections;
 }

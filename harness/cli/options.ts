@@ -17,6 +17,10 @@ export function positiveInteger(flag: string, raw: string): number {
 export const splitOption = (what = 'patch schedule: run the first n operators patch by patch'): Option => new Option('--split <n>', what);
 export const patchesOption = (what = 'patch schedule: p x p patches'): Option => new Option('--patches <p>', what);
 
+/** --flasher, shared by flash and run: which tool programs a real board (default: its flash.method). */
+export const flasherOption = (): Option => new Option('--flasher <kind>', 'real boards: stlink (our driver), openocd, st-flash or msd (copy onto the ST-Link drive); default: the board\'s flash.method')
+  .choices(['stlink', 'openocd', 'st-flash', 'msd']);
+
 export interface ScheduleCliOptions { schedule?: string; split?: string; patches?: string }
 
 /** --schedule, --split, --patches; `prefix` qualifies the help text (e.g. "with --model: "). */

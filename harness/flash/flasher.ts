@@ -1,9 +1,18 @@
 // The seam between a real-board target (harness/targets/device) and the tool that puts firmware on the board. One
-// implementation per `flash.method` of boards/<id>.json; harness/targets/device/flashers.ts maps methods to them.
-// A new flasher (OpenOCD, st-flash, a mass-storage copy) implements this interface in its own folder beside
-// stlink/ and adds one line to that map; nothing else in the run path changes.
+// implementation per kind (FLASHER_KINDS): our ST-Link driver (stlink/), OpenOCD, st-flash and the ST-Link drive
+// (tools/); harness/targets/device/flashers.ts maps a board's `flash.method`, or --flasher, to one of them.
 import type { ResolvedBoard } from '../boards';
+import { checkFirmwareFor, type BuildInfo } from './algorithms/build-info';
 import type { FlashProgress } from './algorithms/flash-image';
+import { FlashError } from './probe';
+
+export const FLASHER_KINDS = ['stlink', 'openocd', 'st-flash', 'msd'] as const;
+export type FlasherKind = (typeof FLASHER_KINDS)[number];
+
+export function parseFlasherKind(value: string): FlasherKind {
+  if ((FLASHER_KINDS as readonly string[]).includes(value)) return value as FlasherKind;
+  throw new FlashError(`unknown flasher '${value}'; choose one of ${FLASHER_KINDS.join(', ')}`);
+}
 
 export interface FlashRequest {
   board: ResolvedBoard;
@@ -14,6 +23,8 @@ export interface FlashRequest {
   /** Leave the core halted at the reset vector, so the caller can open the console before the first byte. */
   halt: boolean;
   onProgress?: (progress: FlashProgress) => void;
+  /** The model image the firmware must carry (its .mcb_build_info), when the caller knows it (mcubench run). */
+  modelSha256?: string;
 }
 
 /** What programming did, for the user's summary; fields a tool cannot report are absent. */
@@ -26,6 +37,18 @@ export interface FlashReport {
   devId?: number;
   /** SW-DP IDCODE. */
   dpIdcode?: number;
+  /** How the image was verified, in the tool's words, for the summary (e.g. "CRC-32 on the target"). */
+  verify?: string;
+  /** More lines for the summary: what the tool itself reported. */
+  details?: string[];
+}
+
+/**
+ * Every flasher calls this first: an ELF whose .mcb_build_info names another board (or model) is refused before
+ * the tool starts, with both boards named. A .bin or a foreign ELF carries no identity (null).
+ */
+export function refuseForeignFirmware(request: Pick<FlashRequest, 'board' | 'firmware' | 'modelSha256'>): BuildInfo | null {
+  return checkFirmwareFor(request.firmware, { boardId: request.board.board.id, modelSha256: request.modelSha256 });
 }
 
 export interface Flasher {

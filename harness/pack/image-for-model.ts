@@ -3,6 +3,7 @@
 // schedule give one image (one model hash) whichever command packs it.
 import * as fs from 'fs';
 import { Graph, loadModel } from '../model';
+import { UsageError } from '../errors';
 import { ImageError } from './image-error';
 import { foldShapeOps } from './fold-shape-ops';
 import { packImage, type PackedImage } from './pack-image';
@@ -53,3 +54,12 @@ export function imageForModel(file: string, request: ScheduleRequest): ModelImag
   const planned = planImage(loadModel(file), request);
   return { bytes: planned.image.bytes, planned, schedule: planned.schedule.kind };
 }
+
+/** A model that a command needs as a .tflite (for its I/O description and to plan for a board), not a packed image. */
+export function loadTflite(modelFile: string, command: string, why: string): Graph {
+  if (fs.existsSync(modelFile) && isModelImage(new Uint8Array(fs.readFileSync(modelFile)))) {
+    throw new UsageError(`${modelFile}: is a packed model image; ${command} needs the .tflite (${why})`);
+  }
+  return loadModel(modelFile);
+}
+

@@ -17,6 +17,8 @@ export interface Target {
   readonly latencyUnit: LatencyUnit;
   /** One line for notes and errors: board, how it is reached, which instance. */
   readonly description: string;
+  /** Which board instance this is, for results: "qemu pid 1234", "stlink 066DFF…" (the probe serial). */
+  readonly instance: string;
   /** The local process standing in for the board (QEMU), if any: recovery tests kill it. */
   readonly pid?: number;
   /** Starts the firmware held at its reset vector by a paused launch. */

@@ -10,13 +10,15 @@ import type { Flasher, FlashReport } from '../../flash/flasher';
 import { hex32 } from '../../flash/probe';
 import { SimStm32Target, SimulatedStlink, simulatedProbeFactory } from '../../flash/stlink/sim';
 import { StlinkFlasher } from '../../flash/stlink/stlink-flasher';
-import { targetKindFor } from '../../targets';
+import { flasherFor, targetKindFor } from '../../targets';
+import { flasherOption } from '../options';
 import { UsageError } from '../../errors';
 
 interface FlashCliOptions {
   board: string;
   probe?: string;
   simulate?: boolean;
+  flasher?: string;
 }
 
 /** The USB serial the simulated ST-Link reports unless --probe names one. */
@@ -30,6 +32,7 @@ export function registerFlash(program: Command): void {
     .requiredOption('--board <id>', 'board id (see mcubench boards)')
     .option('--probe <serial>', 'ST-Link USB serial, when several are attached (see mcubench boards --scan)')
     .option('--simulate', 'dry run: the same flow against the built-in ST-Link + STM32 simulator; no hardware is touched')
+    .addOption(flasherOption())
     .action(async (firmware: string, opts: FlashCliOptions) => {
       const resolved = loadBoard(opts.board);
       const { board, chip } = resolved;
@@ -39,12 +42,14 @@ export function registerFlash(program: Command): void {
         throw new UsageError(`'${board.id}': there is nothing to flash: ${kind.notProgrammable}. mcubench flash is for: ${programmable.join(', ')}`);
       }
       if (!fs.existsSync(firmware)) throw new UsageError(`firmware '${firmware}' does not exist; build it with mcubench build --board ${board.id} --out firmware.elf`);
+      if (opts.simulate && opts.flasher !== undefined && opts.flasher !== 'stlink') {
+        throw new UsageError(`--simulate runs our ST-Link driver against its simulator; it cannot stand in for ${opts.flasher}`);
+      }
+      const flasher = opts.simulate ? simulatedFlasher(chip, opts.probe) : opts.flasher === undefined ? undefined : flasherFor(resolved, opts.flasher);
       const progress = flashProgress(process.stderr);
       let result: FlashReport;
       try {
-        result = await kind.program(resolved, firmware, {
-          probeSerial: opts.probe, flasher: opts.simulate ? simulatedFlasher(chip, opts.probe) : undefined, onProgress: progress.update,
-        });
+        result = await kind.program(resolved, firmware, { probeSerial: opts.probe, flasher, onProgress: progress.update });
       } finally {
         progress.stop();
       }
@@ -61,9 +66,9 @@ export function flashSummary(image: string, boardId: string, chip: Chip, result:
   const erasedBytes = result.erasedSectors.reduce((sum, s) => sum + (sizes[s] ?? 0), 0);
   return [
     `flashed ${image} onto ${boardId}${simulated ? ' (SIMULATED: no hardware touched)' : ''} through ${result.probe.label}, serial ${result.probe.serial ?? 'unreadable'}`,
-    `  erased:     sector${result.erasedSectors.length === 1 ? '' : 's'} ${result.erasedSectors.join(', ')} (${erasedBytes} bytes)`,
-    `  programmed: ${result.bytesProgrammed} bytes`,
-    `  verify:     ok (${result.bytesProgrammed} bytes read back equal the image)`,
+    ...(result.erasedSectors.length > 0 ? [`  erased:     sector${result.erasedSectors.length === 1 ? '' : 's'} ${result.erasedSectors.join(', ')} (${erasedBytes} bytes)`] : []),
+    `  programmed: ${result.bytesProgrammed} bytes${result.details?.length ? ` (${result.details.join('; ')})` : ''}`,
+    `  verify:     ${result.verify ?? `ok (${result.bytesProgrammed} bytes read back equal the image)`}`,
     `  target:     ${result.devId === undefined ? '' : `DEV_ID 0x${result.devId.toString(16)} (${chip.id}), `}` +
       `${result.dpIdcode === undefined ? '' : `SW-DP IDCODE ${hex32(result.dpIdcode)}; `}reset, firmware running`,
   ].join('\n');

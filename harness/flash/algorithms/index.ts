@@ -3,3 +3,6 @@ export { flashImage, type FlashImageOptions, type FlashProgress, type FlashResul
 export { loadFirmwareImage, readElfSegments, toWordBlocks, type FlashBlock, type ImageSegment } from './firmware-image';
 export { sectorLayout, sectorsToErase, type Sector } from './sector-plan';
 export { Stm32Flash, type Stm32FlashOptions } from './stm32-flash';
+export { configureDebugDomain, rdpRemovalHint, refuseReadProtected } from './debug-setup';
+export { prepareTarget } from './prepare-target';
+export { BUILD_INFO_SECTION, checkFirmwareFor, FirmwareMismatchError, readBuildInfo, type BuildInfo, type FirmwareExpectation } from './build-info';

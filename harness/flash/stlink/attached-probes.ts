@@ -2,14 +2,14 @@
 // enumerate through here, so they always agree. Never opens a device.
 import { ST_VENDOR_ID } from './constants';
 import type { UsbDeviceLike, UsbDeviceSource } from './usb-transport';
-import { describeDevice, nodeUsbDevices, stlinkModelOf } from './webusb-transport';
+import { describeDevice, nodeUsbDevices, probeSerial, stlinkModelOf } from './webusb-transport';
 
 export interface AttachedStlink {
   /** "ST-Link V2-1 at bus 1 addr 5". */
   label: string;
   model: string;
   productId: number;
-  /** USB serial string; null when udev permissions hide it. */
+  /** USB serial, old V2 dongles' binary one as hex (probeSerial); null when udev permissions hide it. */
   serial: string | null;
   device: UsbDeviceLike;
 }
@@ -19,7 +19,7 @@ export async function enumerateStlinks(devices: UsbDeviceSource = nodeUsbDevices
   const found: AttachedStlink[] = [];
   for (const device of await devices()) {
     const model = device.vendorId === ST_VENDOR_ID ? stlinkModelOf(device) : undefined;
-    if (model) found.push({ label: describeDevice(device), model: model.name, productId: device.productId, serial: device.serialNumber ?? null, device });
+    if (model) found.push({ label: describeDevice(device), model: model.name, productId: device.productId, serial: probeSerial(device.serialNumber), device });
   }
   return found;
 }

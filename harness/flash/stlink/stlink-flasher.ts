@@ -15,9 +15,13 @@ export class StlinkFlasher implements Flasher {
     const result = await flashBoard({
       boardId: request.board.board.id, elfOrBin: request.firmware, probeFactory: this.probes, halt: request.halt,
       probeSelector: request.probeSerial === undefined ? undefined : { serial: request.probeSerial },
-      onProgress: request.onProgress, boardsDir: this.boardsDir,
+      onProgress: request.onProgress, boardsDir: this.boardsDir, modelSha256: request.modelSha256,
     });
-    return { ...result, probe: { label: result.probe.label, serial: result.probe.serial } };
+    const verify = result.verifiedBy === 'crc'
+      ? `ok (CRC-32 computed on the target equals the image's, ${result.bytesProgrammed} bytes)`
+      : `ok (${result.bytesProgrammed} bytes read back equal the image)`;
+    const how = result.method === 'loader' ? 'through the SRAM flash loader' : `by direct writes${result.loaderFallback ? ` (loader given up: ${result.loaderFallback})` : ''}`;
+    return { ...result, probe: { label: result.probe.label, serial: result.probe.serial }, verify, details: [how] };
   }
 
   async reset(_board: ResolvedBoard, probeSerial?: string): Promise<void> {

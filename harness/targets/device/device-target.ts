@@ -5,7 +5,7 @@ import { BoardError, type ResolvedBoard } from '../../boards';
 import type { Flasher, FlashReport } from '../../flash/flasher';
 import type { LabEntry } from '../../lab';
 import type { ProgramOptions, Target, TargetKind, TargetLaunchOptions } from '../target';
-import { flasherFor } from './flashers';
+import { FLASHER_METHODS, flasherFor } from './flashers';
 import { locateBoard } from './lab-lookup';
 
 export class DeviceTarget implements Target {
@@ -23,7 +23,7 @@ export class DeviceTarget implements Target {
   /** Looks the board up in the hardware map, then programs the ELF (or .bin) with the board's flasher. */
   static async launch(board: ResolvedBoard, elf: string, options: TargetLaunchOptions = {}): Promise<DeviceTarget> {
     const { entry } = locateBoard(board.board.id, options.lab, options.boardsDir);
-    const flasher = options.flasher ?? flasherFor(board);
+    const flasher = options.flasher ?? flasherFor(board, entry.flasher);
     const flash = await flasher.flash({ board, firmware: elf, probeSerial: entry.probeSerial, halt: options.paused ?? true, onProgress: options.onProgress });
     return new DeviceTarget(board, entry, flash, flasher);
   }
@@ -31,6 +31,10 @@ export class DeviceTarget implements Target {
   /** The board's console: the probe's virtual COM port from the hardware map. */
   get consolePath(): string {
     return this.entry.serialPort;
+  }
+
+  get instance(): string {
+    return `${this.flasher.method} ${this.entry.probeSerial}`;
   }
 
   /** "nucleo-f412zg (real board) via ST-Link V2-1 at bus 1 addr 5, serial 0671FF…, console /dev/serial/by-id/…" */
@@ -59,7 +63,7 @@ export class DeviceTarget implements Target {
 }
 
 export const deviceTargetKind: TargetKind = {
-  methods: ['stlink'],
+  methods: FLASHER_METHODS,
   launch: (board, elf, options) => DeviceTarget.launch(board, elf, options),
   program: (board, firmware, options: ProgramOptions = {}) => (options.flasher ?? flasherFor(board)).flash({
     board, firmware, probeSerial: options.probeSerial, halt: false, onProgress: options.onProgress,

@@ -24,6 +24,10 @@ export class QemuTarget implements Target {
     return this.qemu.pid;
   }
 
+  get instance(): string {
+    return `qemu pid ${this.pid}`;
+  }
+
   get description(): string {
     return `${this.board.board.id} (QEMU ${this.board.board.qemu?.machine}, pid ${this.pid}, console ${this.consolePath})`;
   }
