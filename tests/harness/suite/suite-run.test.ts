@@ -156,3 +156,14 @@ test('the HTML summary renders in headless Chromium with memory and per-operator
   expect(await countColour(png, [0xf2, 0x8e, 0x2b])).toBeGreaterThan(1000); // patch series and patch-stage bars
   expect(await countColour(png, [0x2c, 0xa0, 0x2c])).toBeGreaterThan(500); // measured-total lines
 });
+
+test('report takes several runs: one summary, layer vs patch per operator for the same model and board', async () => {
+  const runs = [CELLS[0], CELLS[1]].map((id) => path.join(first, 'cells', id));
+  const html = await cli(['report', ...runs, '--format', 'html']);
+  expect(html.status).toBe(0);
+  expect(html.stdout).toMatch(/<svg class="chart op-latency-chart" data-groups="\d+" data-series="2"/);
+  const md = await cli(['report', ...runs]);
+  expect(md.stdout).toContain('PASS: 2 of 2 cells passed');
+  const junit = await cli(['report', ...runs, '--format', 'junit']);
+  expect(junit.stdout).toMatch(/<testsuite name="person_detect__vww__emu-f746__layer" tests="\d+" failures="0"/);
+});
