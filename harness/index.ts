@@ -2,7 +2,16 @@
 // a lab's own tooling) use them directly. Data flows .tflite → model → plan → pack → build → targets → link → run
 // → metrics → report; each step lives in its own folder, this file only strings them together.
 import type { DecodeOptions } from './data/image';
+import { loadBoard } from './boards';
+import { DutExecutor, outputCodecs } from './dut/dut-executor';
+import { MlperfDut } from './dut/mlperf-tiny';
 import { UsageError } from './errors';
+import { expectedInferenceMs } from './link/timeouts';
+import { SerialTransport } from './link/serial-transport';
+import { NativeModel } from './native';
+import { readImage } from './pack/read-image';
+import { scheduleLabel } from './pack/schedule';
+import { launchTarget, type Target } from './targets';
 import { imageForModel, loadTflite, planImage, type ModelImage } from './pack/image-for-model';
 import type { ScheduleRequest } from './pack/select-schedule';
 import { loadResults, resolveResultsPath } from './report/load-results';
@@ -17,7 +26,8 @@ export { planModel, type PlanRequest } from './plan';
 export { loadModel } from './model';
 export { planImage, imageForModel, loadTflite, type ModelImage, type PlannedImage } from './pack/image-for-model';
 export { prepareBoardFirmware, prepareBoardImage, type BoardFirmware, type BoardImage } from './build/board-firmware';
-export { launchTarget, targetKindFor, type Target } from './targets';
+export { launchTarget, targetKindFor } from './targets';
+export type { Target } from './targets';
 export { writeMarkdownReport } from './report/markdown-writer';
 export { writeHtmlReport } from './report/html-writer';
 export { writeJunitReport } from './report/junit-writer';
@@ -96,6 +106,78 @@ export async function runOnBoard(request: BoardRunRequest): Promise<EvalOutcome>
   try {
     return await runEvaluation({
       graph, model, datasetDir: request.datasetDir, preset: request.preset, limit: request.limit, outDir: request.outDir,
+      resume: request.resume, executor, tool: toolInfo(), progress: request.progress, decodeOptions: decodeOptions(request),
+    });
+  } finally {
+    await executor.close();
+  }
+}
+
+export interface DutRunRequest extends EvaluationRequest {
+  /** The DUT: a serial port of a running board … */
+  port?: string;
+  baudRate?: number;
+  /** … or a board to launch with this firmware (QEMU for an emulated board, flashed for a real one). */
+  board?: string;
+  elf?: string;
+  /** Real boards: hardware map and flasher. */
+  target?: BoardExecutorOptions['target'];
+}
+
+/**
+ * Runs a model on a device that speaks the MLPerf Tiny DUT protocol (its own firmware, or ours built with
+ * `--dut mlperf-tiny`) through the evaluation pipeline: the same journal, resume and results.json as `run`, every
+ * output compared with our host reference for the model.
+ */
+export async function runDut(request: DutRunRequest): Promise<EvalOutcome> {
+  const { modelFile } = request;
+  const graph = loadTflite(modelFile, 'run --dut', 'its inputs, outputs and host reference come from it');
+  const planned = planImage(graph, request.schedule);
+  const host = new NativeModel(planned.image.bytes, modelFile);
+  let target: Target | undefined;
+  let boardId = 'dut';
+  let transport: SerialTransport;
+  if (request.port !== undefined) {
+    transport = new SerialTransport({ path: request.port, baudRate: request.baudRate ?? 115200 });
+    await transport.open();
+  } else {
+    if (request.board === undefined || request.elf === undefined) throw new UsageError('--dut mlperf-tiny needs --port <tty>, or --board <id> with --elf <firmware>');
+    const board = loadBoard(request.board);
+    boardId = board.board.id;
+    target = await launchTarget(board, request.elf, { paused: true, ...request.target });
+    transport = new SerialTransport({ path: target.consolePath, baudRate: request.baudRate ?? board.board.uart.baud });
+    try {
+      await transport.open();
+      await target.resume();
+    } catch (err) {
+      await transport.close().catch(() => undefined);
+      await target.stop().catch(() => undefined);
+      throw err;
+    }
+  }
+  const dut = new MlperfDut(transport, { inferTimeoutMs: Math.max(60_000, 3 * expectedInferenceMs(planned.schedule.plan.macs, { emulated: true })) });
+  const stop = async (): Promise<void> => {
+    await transport.close().catch(() => undefined);
+    await target?.stop().catch(() => undefined);
+  };
+  let executor: DutExecutor;
+  try {
+    if (target) await dut.waitReady();
+    const name = await dut.name();
+    const label = scheduleLabel(planned.schedule);
+    executor = new DutExecutor(dut, outputCodecs(readImage(planned.image.bytes)), {
+      target: `mlperf-tiny:${request.port ?? boardId}`, ...(target ? { board: boardId } : {}), schedule: label,
+      plannedPeakBytes: planned.schedule.plan.peakBytes,
+      fingerprint: `dut:mlperf-tiny:${name}:${request.port ?? boardId}:image:${planned.image.modelHash}:${label.kind}`,
+    }, host, stop);
+  } catch (err) {
+    dut.dispose();
+    await stop();
+    throw err;
+  }
+  try {
+    return await runEvaluation({
+      graph, model: modelNameOf(modelFile), datasetDir: request.datasetDir, preset: request.preset, limit: request.limit, outDir: request.outDir,
       resume: request.resume, executor, tool: toolInfo(), progress: request.progress, decodeOptions: decodeOptions(request),
     });
   } finally {
