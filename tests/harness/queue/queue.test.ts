@@ -123,13 +123,13 @@ test('an agent killed with SIGKILL mid-run: its job goes to the other agent, not
   const redis = await startRedis();
   const [a] = await Promise.all([startAgent(redis, 'agent-a'), startAgent(redis, 'agent-b')]);
   const out = path.join(tempDir('out'), 'run');
-  const running = submitSuite({ suite: readSuite(suiteFile(2)), connection: redisConnection(redis.url), outDir: out, progress: false });
+  const running = submitSuite({ suite: readSuite(suiteFile(1)), connection: redisConnection(redis.url), outDir: out, progress: false });
   await until(() => journalLines(out).some((l) => l.includes('"agent":"agent-a"')), 120_000, 'agent-a to finish a sample');
   // It has taken its next job at once (the queue is full); a sample takes over half a second: kill it mid-job.
   await new Promise((resolve) => setTimeout(resolve, 200));
   a.child.kill('SIGKILL');
   const outcomes = await running;
-  expectComplete(out, outcomes, 2);
+  expectComplete(out, outcomes, 1);
   const ranBy = outcomes[0].outcome!.results.samples.map((s) => s.run!.agent);
   expect(ranBy).toContain('agent-b');
   // The job agent-a held was found stalled and run again by agent-b.
@@ -147,11 +147,11 @@ test('Redis killed and restarted mid-run: agents and submitter reconnect and the
   const redis = await startRedis();
   await Promise.all([startAgent(redis, 'agent-a'), startAgent(redis, 'agent-b')]);
   const out = path.join(tempDir('out'), 'run');
-  const running = submitSuite({ suite: readSuite(suiteFile(2)), connection: redisConnection(redis.url), outDir: out, progress: false });
+  const running = submitSuite({ suite: readSuite(suiteFile(1)), connection: redisConnection(redis.url), outDir: out, progress: false });
   await until(() => journalLines(out).length >= 3, 120_000, 'three samples journalled');
   await redis.kill();
   await new Promise((resolve) => setTimeout(resolve, 1000));
   await redis.start();
   const outcomes = await running;
-  expectComplete(out, outcomes, 2);
+  expectComplete(out, outcomes, 1);
 }, 300_000);
