@@ -8,7 +8,7 @@
  *   profile%         m-profile-[mcubench ...], m-model-[<board>], m-input-bytes-[N], m-output-bytes-[N]
  *   db load N%       m-[Expecting N bytes]        (N must be the model's input size)
  *   db <hex>%        hex pairs appended; m-load-done once N bytes arrived
- *   infer N W%       W warm-up runs, then N timed runs: m-warmup-start-W, m-warmup-done, m-infer-start-N,
+ *   infer N W%       W warm-up runs (default 10), then N timed runs: m-warmup-start-W, m-warmup-done, m-infer-start-N,
  *                    m-lap-us-<t> before and after, m-infer-done, then the results line
  *   results%         m-results-[v0,v1,...]: outputs dequantized (scale, zero point of the image's IO record),
  *                    6 decimals, so an int8 output is recovered exactly from its value
@@ -165,7 +165,7 @@ static void db_hex(const char *hex) {
 }
 
 static void infer(const char *args) {
-    uint32_t count = 1, warmup = 0, i, start, end;
+    uint32_t count = 1, warmup = 10, i, start, end; /* the reference DUT warms up 10 times unless told */
     const char *space;
     if (*args != '\0' && !parse_u32(args, &count)) {
         error("infer N W: N must be a number");

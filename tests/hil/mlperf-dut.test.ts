@@ -90,6 +90,18 @@ describe('our firmware as an MLPerf Tiny DUT', () => {
     expect(lines).toEqual(expect.arrayContaining(['m-warmup-start-1', 'm-warmup-done', 'm-infer-start-2', 'm-infer-done']));
   });
 
+  test('answers `infer 1%` in the shape of a transcript of the MLPerf Tiny runner driving a reference DUT', async () => {
+    // The runner's log: db load 490% → m-[Expecting 490 bytes]; db <hex>% → m-load-done once full; infer 1% →
+    // m-warmup-start-10, m-warmup-done, m-infer-start-1, m-lap-us-<t>, m-lap-us-<t>, m-infer-done, m-results-[…].
+    await dut.load(fs.readFileSync(path.join(inputs, 'no_person.bin')));
+    const answer = await dut.command('infer 1', 60_000);
+    expect(answer.map((l) => l.replace(/\d+$/, 'N').replace(/\[.*\]$/, '[…]'))).toEqual([
+      'm-warmup-start-N', 'm-warmup-done', 'm-infer-start-N', 'm-lap-us-N', 'm-lap-us-N', 'm-infer-done', 'm-results-[…]',
+    ]);
+    expect(answer[0]).toBe('m-warmup-start-10');
+    expect(answer[2]).toBe('m-infer-start-1');
+  });
+
   test('refuses what the protocol does not allow, naming it, and keeps answering', async () => {
     await expect(dut.command('db load 5')).rejects.toThrow(new DutProtocolError(`DUT on ${transport.name} refused 'db load 5%': e-[db load N: N must be the model's input size]`));
     await expect(dut.command('db zz')).rejects.toThrow(/e-\[bad hex\]/);
