@@ -155,3 +155,24 @@ test('Redis killed and restarted mid-run: agents and submitter reconnect and the
   const outcomes = await running;
   expectComplete(out, outcomes, 1);
 }, 300_000);
+
+test('submit killed with SIGKILL and run again on the same folder: it resumes, and no job runs twice', async () => {
+  const redis = await startRedis();
+  await Promise.all([startAgent(redis, 'agent-a'), startAgent(redis, 'agent-b')]);
+  const suite = suiteFile(1);
+  const out = path.join(tempDir('out'), 'run');
+  const first = spawnChild('node', [CLI, 'submit', suite, '--redis', redis.url, '--out', out], { cwd: REPO_ROOT, stdio: 'ignore' });
+  const killed = new Promise((resolve) => first.once('exit', resolve));
+  await until(() => journalLines(out).length >= 3, 120_000, 'three samples journalled by the first submit');
+  first.kill('SIGKILL');
+  await killed;
+  const before = journalLines(out).length;
+  expect(before).toBeLessThan(NAMES.length);
+
+  const outcomes = await submitSuite({ suite: readSuite(suite), connection: redisConnection(redis.url), outDir: out, progress: false });
+  expectComplete(out, outcomes, 1);
+  expect(outcomes[0].outcome!.resumed).toBe(before);
+  // One job per sample ever ran to completion: the resumed submit found the jobs the first one had queued.
+  const status = await queueStatus(redisConnection(redis.url));
+  expect(status.queues[0]).toMatchObject({ board: 'emu-f746', completed: NAMES.length, failed: 0 });
+}, 300_000);
