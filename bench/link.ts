@@ -5,9 +5,16 @@
 //  2. A line corrupting 1 % of bytes both ways: 16 person_detect-sized samples, how many arrive bit-exact.
 //  3. On QEMU's pty (emu-f746, real firmware): wall time for the same input, stop-and-wait against windowed,
 //     alternated, median of --repeats runs each.
+//  4. The run path of `mcubench run` on emu-f746 (BoardExecutor: bench firmware, QEMU, link, inference):
+//     person_detect's golden inputs, wall time per sample with each upload, every output checked against the host.
 //   npm run bench:link                    all three
-//   npm run bench:link -- --no-qemu       skip the emulator
+//   npm run bench:link -- --no-qemu       skip the emulator (parts 3 and 4)
 //   npm run bench:link -- --repeats 5
+import * as fs from 'fs';
+import * as path from 'path';
+import { BoardClient, type BoardClientOptions } from '../harness/link/protocol-client';
+import { loadModel } from '../harness/model';
+import { BoardExecutor } from '../harness/run/board-executor';
 import { timeoutsFor } from '../harness/link/timeouts';
 import { uploadOverLine, type LineBench } from './link-sim';
 import { startQemuLink } from './link-qemu';
@@ -57,11 +64,12 @@ async function qemuPty(repeats: number): Promise<void> {
     const times: Record<string, number[]> = { 'v1 stop-and-wait': [], windowed: [] };
     const timeouts = timeoutsFor({ emulated: true, inferenceMs: 1000 });
     for (let i = 0; i < repeats; i++) {
-      for (const [label, options] of [['v1 stop-and-wait', STOP_AND_WAIT], ['windowed', {}]] as const) {
-        const client = link.client({ ...timeouts, ...options });
+      for (const [label, options] of [['v1 stop-and-wait', STOP_AND_WAIT], ['windowed', { flowControlled: true }]] as const) {
+        const client = new BoardClient(link.serial, { ...timeouts, ...options });
         await client.hello();
         await client.runSample(i, input(MCUNET_IN3_INPUT, i));
         times[label].push(client.lastTimings!.inputMs);
+        client.dispose();
       }
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -74,13 +82,53 @@ async function qemuPty(repeats: number): Promise<void> {
   }
 }
 
+const SHARED = process.env.MCUBENCH_SHARED ?? path.resolve(__dirname, '..', '..', 'shared');
+
+async function runPath(repeats: number): Promise<void> {
+  console.log(`\n4. mcubench run path on emu-f746 (QEMU): person_detect, 3 golden inputs × ${repeats}, wall time per sample`);
+  const graph = loadModel(path.join(SHARED, 'models', 'person_detect.tflite'));
+  const golden = path.join(SHARED, 'golden', 'person_detect');
+  const names = ['no_person', 'person', 'random1'].filter((n) => fs.existsSync(path.join(golden, `${n}.bin`)));
+  const modes = [['v1 stop-and-wait', STOP_AND_WAIT], ['windowed', { flowControlled: true }]] as [string, BoardClientOptions][];
+  const executors = [];
+  for (const [label, client] of modes) {
+    const executor = await BoardExecutor.open({ board: 'emu-f746', graph, modelName: 'person_detect', schedule: { schedule: 'layer' }, client });
+    await executor.run('warm-up', fs.readFileSync(path.join(golden, `${names[0]}.bin`)));
+    executors.push({ label, executor, ms: 0 });
+  }
+  try {
+    for (let i = 0; i < repeats; i++) {
+      for (const name of names) {
+        for (const entry of executors) { // alternated, so host load falls on both alike
+          const started = Date.now();
+          const run = await entry.executor.run(name, fs.readFileSync(path.join(golden, `${name}.bin`)));
+          entry.ms += Date.now() - started;
+          if (!run.extra?.matchesHost) throw new Error(`${entry.label}: ${name} differs from the host reference`);
+        }
+      }
+    }
+  } finally {
+    for (const { executor } of executors) await executor.close();
+  }
+  const perSample: Record<string, number> = {};
+  for (const { label, ms } of executors) {
+    perSample[label] = ms / (repeats * names.length);
+    console.log(`   ${label.padEnd(17)} ${perSample[label].toFixed(0)} ms per sample`);
+  }
+  const ratio = perSample['v1 stop-and-wait'] / perSample.windowed;
+  console.log(`   windowed / v1: ${ratio.toFixed(2)}× as fast${ratio < 0.95 ? '  (SLOWER)' : ''}`);
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const repeatsAt = argv.indexOf('--repeats');
   const repeats = repeatsAt >= 0 ? Number(argv[repeatsAt + 1]) : 3;
   const ok = await modelledLine();
   await noisyLine();
-  if (!argv.includes('--no-qemu')) await qemuPty(repeats);
+  if (!argv.includes('--no-qemu')) {
+    await qemuPty(repeats);
+    await runPath(repeats);
+  }
   if (!ok) {
     console.log('\nFAIL: the windowed upload is below 90 % of the line rate');
     process.exitCode = 1;

@@ -1,6 +1,8 @@
 // The programmatic entry of mcubench: every CLI command is a thin shell over these calls, and scripts (benchmarks,
 // a lab's own tooling) use them directly. Data flows .tflite → model → plan → pack → build → targets → link → run
 // → metrics → report; each step lives in its own folder, this file only strings them together.
+import * as fs from 'fs';
+import type { DatasetOptions, LimitOrder } from './data';
 import type { DecodeOptions } from './data/image';
 import { loadBoard } from './boards';
 import { DutExecutor, outputCodecs } from './dut/dut-executor';
@@ -49,6 +51,11 @@ export interface EvaluationRequest {
   preset?: string;
   int8Pixels?: boolean;
   limit?: number;
+  /** How `limit` picks samples (default: a stratified, seeded draw over classes) and the draw's seed. */
+  limitOrder?: LimitOrder;
+  seed?: number;
+  /** What the dataset's layout cannot tell: synset list, VOC image set. */
+  datasetOptions?: DatasetOptions;
   outDir: string;
   resume?: boolean;
   /** Where progress goes (default stderr); false for none. */
@@ -56,6 +63,15 @@ export interface EvaluationRequest {
 }
 
 const decodeOptions = (r: { int8Pixels?: boolean }): DecodeOptions | undefined => (r.int8Pixels ? { int8Pixels: true } : undefined);
+
+/** What every entry hands the evaluation pipeline from its request: dataset, sample choice, output folder, progress. */
+function pipelineSettings(request: EvaluationRequest) {
+  return {
+    datasetDir: request.datasetDir, preset: request.preset, limit: request.limit, limitOrder: request.limitOrder, seed: request.seed,
+    datasetOptions: request.datasetOptions, outDir: request.outDir, resume: request.resume, progress: request.progress,
+    decodeOptions: decodeOptions(request), tool: toolInfo(),
+  };
+}
 
 /** Accuracy (or mAP) of a model on the host reference, journaled per sample and resumable. */
 export async function evaluate(request: EvaluationRequest & { threads?: number }): Promise<EvalOutcome> {
@@ -65,9 +81,7 @@ export async function evaluate(request: EvaluationRequest & { threads?: number }
   const executor = new HostExecutor(planImage(graph, request.schedule), threads, modelFile);
   try {
     return await runEvaluation({
-      graph, model: modelNameOf(modelFile), datasetDir: request.datasetDir, preset: request.preset, limit: request.limit,
-      outDir: request.outDir, resume: request.resume, executor, batchSize: threads * 4, tool: toolInfo(),
-      progress: request.progress, decodeOptions: decodeOptions(request),
+      ...pipelineSettings(request), graph, model: modelNameOf(modelFile), executor, batchSize: threads * 4,
     });
   } finally {
     await executor.close();
@@ -89,6 +103,19 @@ export function parseBoardList(list: string): string[] {
   return ids;
 }
 
+/** Build output: every line with --verbose, else CMake's percentage as it passes each quarter, so a build shows progress. */
+function buildLineReporter(stream: NodeJS.WritableStream, verbose: boolean): (line: string) => void {
+  let shown = -1;
+  return (line) => {
+    if (verbose) { stream.write(`${line}\n`); return; }
+    const percent = /^\[\s*(\d+)%\]/.exec(line);
+    if (percent && Number(percent[1]) >= shown + 25) {
+      shown = Number(percent[1]);
+      stream.write(`build: ${shown} %\n`);
+    }
+  };
+}
+
 /** Runs one model on one board through the evaluation pipeline (journal, resume, outputs, results.json). */
 export async function runOnBoard(request: BoardRunRequest): Promise<EvalOutcome> {
   const { modelFile } = request;
@@ -99,14 +126,14 @@ export async function runOnBoard(request: BoardRunRequest): Promise<EvalOutcome>
   const options = {
     ...request.executor, graph, modelName: model, schedule: request.schedule,
     onNote: notes ? (note: string) => notes.write(`run: ${note}\n`) : undefined,
-    onBuildLine: request.verbose && notes ? (line: string) => notes.write(`${line}\n`) : undefined,
+    onBuildLine: notes ? buildLineReporter(notes, request.verbose === true) : undefined,
+    onPhase: notes ? (phase: string, text: string) => notes.write(`${phase}: ${text}\n`) : undefined,
   };
   // One board: its own executor (and fingerprint, so runs resume as before); several: one sample queue over all.
   const executor = boards.length === 1 ? await BoardExecutor.open({ ...options, board: boards[0] }) : await BoardPool.open({ ...options, boards });
   try {
     return await runEvaluation({
-      graph, model, datasetDir: request.datasetDir, preset: request.preset, limit: request.limit, outDir: request.outDir,
-      resume: request.resume, executor, tool: toolInfo(), progress: request.progress, decodeOptions: decodeOptions(request),
+      ...pipelineSettings(request), graph, model, executor,
     });
   } finally {
     await executor.close();
@@ -177,8 +204,7 @@ export async function runDut(request: DutRunRequest): Promise<EvalOutcome> {
   }
   try {
     return await runEvaluation({
-      graph, model: modelNameOf(modelFile), datasetDir: request.datasetDir, preset: request.preset, limit: request.limit, outDir: request.outDir,
-      resume: request.resume, executor, tool: toolInfo(), progress: request.progress, decodeOptions: decodeOptions(request),
+      ...pipelineSettings(request), graph, model: modelNameOf(modelFile), executor,
     });
   } finally {
     await executor.close();

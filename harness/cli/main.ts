@@ -1,6 +1,7 @@
 // Parses the command line and dispatches to one module per subcommand; no logic lives here.
 import { Command, CommanderError } from 'commander';
 import { UserError } from '../errors';
+import { toolInfo } from '../tool-info';
 import { registerPlan } from './commands/plan';
 import { registerInspect } from './commands/inspect';
 import { registerReport } from './commands/report';
@@ -12,6 +13,7 @@ import { registerEval } from './commands/eval';
 import { registerRun } from './commands/run';
 import { registerDemo } from './commands/demo';
 import { registerFlash } from './commands/flash';
+import { registerSuite } from './commands/suite';
 import { registerAgent } from './commands/agent';
 import { registerSubmit } from './commands/submit';
 import { registerStatus } from './commands/status';
@@ -20,6 +22,7 @@ import { registerStatus } from './commands/status';
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('mcubench')
     .description('Hardware-in-the-loop bench for int8 CNNs on STM32: plan, build, run, evaluate, report')
+    .version(toolInfo().version, '-V, --version', 'print the mcubench version')
     .exitOverride()
     .showHelpAfterError();
   registerPlan(program);
@@ -33,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
   registerRun(program);
   registerDemo(program);
   registerFlash(program);
+  registerSuite(program);
   registerAgent(program);
   registerSubmit(program);
   registerStatus(program);

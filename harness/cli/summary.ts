@@ -11,11 +11,16 @@ export function summaryText(outcome: EvalOutcome): string {
   if (outcome.resumed > 0) parts[0] += ` (${outcome.resumed} from the earlier session)`;
   if (r.accuracy) {
     const correct = r.samples.filter((s) => s.label !== undefined && s.label === s.predicted).length;
-    parts.push(`top-1 ${pct(r.accuracy.top1)} (${correct}/${r.count}), top-5 ${pct(r.accuracy.top5)}`);
+    parts.push(`top-1 ${pct(r.accuracy.top1)} (${correct}/${r.count})${r.accuracy.top5 !== undefined ? `, top-5 ${pct(r.accuracy.top5)}` : ''}`);
   } else if (r.detection) {
     parts.push(`mAP ${pct(r.detection.map07)} (VOC07 11-point), ${pct(r.detection.map12)} (all-point) over ${Object.keys(r.detection.perClass).length} class${Object.keys(r.detection.perClass).length === 1 ? '' : 'es'}`);
   } else if (outcome.task.kind === 'raw') {
     parts.push(`no accuracy: ${outcome.task.reason}`);
+  }
+  if (r.fidelity && r.fidelity.reference !== 'host') { // board runs print their host agreement themselves
+    const f = r.fidelity;
+    parts.push(`bit-exact with ${f.reference ?? 'the reference'}: ${f.samples !== undefined ? `${f.bitExactSamples}/${f.samples}` : pct(f.bitExactRate)}` +
+      (f.bitExactRate < 1 ? ` (max abs error ${f.maxAbsError.toPrecision(3)}, RMSE ${f.rmse.toPrecision(3)}, cosine ${f.cosine.toFixed(4)})` : ''));
   }
   parts.push(`${r.skipped.length} skipped${r.skipped.length ? ` (first: ${r.skipped[0].file}: ${r.skipped[0].reason})` : ''}`);
   if (outcome.meanHostMs !== undefined) parts.push(`host ${outcome.meanHostMs.toFixed(1)} ms per inference`);

@@ -15,6 +15,8 @@ export interface LabEntry {
   serialPort: string | null;
   /** False takes the board out of use without deleting its entry. */
   available: boolean;
+  /** This board's flasher (stlink, openocd, st-flash, msd) when it should not use its boards/<id>.json flash.method. */
+  flasher?: string;
   notes?: string;
 }
 

@@ -36,6 +36,11 @@ export interface BoardClientOptions {
   /** Bytes of input frames in flight at once; default and upper bound: the board's receive buffer. */
   windowBytes?: number;
   /**
+   * The link back-pressures the sender (QEMU's UART models hold bytes the guest has not read), so a full ring cannot
+   * lose bytes: the window is then two largest frames, whatever the board's receive buffer.
+   */
+  flowControlled?: boolean;
+  /**
    * Input frames in flight at once (default: as many as the window holds). 1 is protocol version 1's stop-and-wait
    * with chunks as large as the receive buffer: kept to measure against (bench/link.ts).
    */
@@ -112,6 +117,7 @@ export class BoardClient {
       maxChunk: options.maxChunk ?? Number.POSITIVE_INFINITY,
       minChunk: options.minChunk ?? 16,
       maxChunksInFlight: options.maxChunksInFlight ?? Number.POSITIVE_INFINITY,
+      flowControlled: options.flowControlled ?? false,
       windowBytes: options.windowBytes,
       baud: options.baud,
       clock: options.clock ?? systemClock,
@@ -262,7 +268,8 @@ export class BoardClient {
   }
 
   private windowBytes(info: HelloAck): number {
-    return Math.min(this.options.windowBytes ?? info.rxBufferSize, info.rxBufferSize);
+    const limit = this.options.flowControlled ? 2 * (info.maxPayload + FRAME_OVERHEAD) : info.rxBufferSize;
+    return Math.min(this.options.windowBytes ?? limit, limit);
   }
 
   /**
@@ -280,7 +287,7 @@ export class BoardClient {
     const largest = this.largestInputChunk(info);
     const smallest = Math.min(this.options.minChunk, largest);
     const window = this.windowBytes(info);
-    const rtt = (this.rtt ??= new RttEstimator(MIN_RTO_MS, this.options.replyTimeoutMs + this.options.perByteMs * (window + MAX_FRAME)));
+    const rtt = (this.rtt ??= new RttEstimator(Math.max(MIN_RTO_MS, this.options.replyTimeoutMs / 10), this.options.replyTimeoutMs + this.options.perByteMs * (window + MAX_FRAME)));
     let size = Math.min(this.inputChunk ?? largest, largest);
     let held = 0; // bytes the board has confirmed
     let next = 0; // next offset to send
@@ -594,7 +601,8 @@ function acked(type: number): Accept<true> {
   return (f) => (f.type === FRAME_TYPE.ACK && decodeAck(f.payload).requestType === type ? true : undefined);
 }
 
-/** Shortest retransmission timeout for chunks and output reads, whatever the measured round trip. */
+/** Shortest retransmission timeout for chunks and output reads (and never below a tenth of replyTimeoutMs, which
+ * stands for the host's scheduling jitter), whatever the measured round trip. */
 const MIN_RTO_MS = 10;
 /** Successes in a row before a shrunken chunk doubles again. */
 const GROW_AFTER = 8;

@@ -39,11 +39,54 @@ export interface SampleResult {
   hostPredicted?: ClassLabel;
 }
 
-export interface Accuracy { top1: number; top5: number; }
+/** `top5` only when the model has more than five classes (top-5 of a 2-class model is always 100 %). */
+export interface Accuracy { top1: number; top5?: number; }
 
 export interface DetectionScores { map07: number; map12: number; perClass: Record<string, number>; }
 
-export interface Fidelity { bitExactRate: number; maxAbsError: number; rmse: number; cosine: number; l2Relative: number; }
+/** Device output against the reference output of one output tensor, in real units after dequantization. */
+export interface TensorFidelity {
+  /** Output tensor index (model output order). */
+  output: number;
+  maxAbsError: number;
+  mae: number;
+  rmse: number;
+  cosine: number;
+  /** ‖device − reference‖₂ / ‖reference‖₂; absent when the reference is all zero (it would be infinite). */
+  l2Relative?: number;
+}
+
+/** One sample whose output is not bit-exact with the reference: which elements differ and by how much. */
+export interface SampleFidelity {
+  name: string;
+  /** Elements (over every output tensor) whose stored value differs. */
+  mismatched: number;
+  elements: number;
+  outputs: TensorFidelity[];
+}
+
+/**
+ * Device vs reference (host addon, or another run with `eval --reference`). The error figures summarise the
+ * samples that are not bit-exact: worst max abs error, mean MAE and RMSE, lowest cosine, largest L2 relative
+ * error; all zero (cosine 1) when every sample is bit-exact.
+ */
+export interface Fidelity {
+  bitExactRate: number;
+  maxAbsError: number;
+  rmse: number;
+  cosine: number;
+  l2Relative: number;
+  mae?: number;
+  /** Samples compared, and how many are bit-exact. */
+  samples?: number;
+  bitExactSamples?: number;
+  /** Fraction of compared samples whose top-1 class is the same on device and reference (classifiers only). */
+  top1Agreement?: number;
+  /** What the outputs were compared with: 'host' (the addon, same inputs) or the reference run's folder name. */
+  reference?: string;
+  /** Per sample, only those that are not bit-exact (at most 100 listed). */
+  mismatches?: SampleFidelity[];
+}
 
 /** Measured fields exist only for board runs; a host eval carries the planned peak alone. */
 export interface SramUsage {
@@ -95,6 +138,34 @@ export interface Thresholds {
 
 export interface ToolInfo { name: string; version: string; }
 
+/** Per-operator figures measured on the board: `latency` is the mean over samples, in `latency.unit`. */
+export interface OpFigures {
+  /** Index of the operator (or, under a patch schedule, of the first operator of the patch stage). */
+  index: number;
+  type: string;
+  macs?: number;
+  latency?: number;
+}
+
+/** Where and with what a run was made; reports show it, the gate checks the identity fields. */
+export interface Environment {
+  /** SHA-256 of the .tflite file. */
+  modelSha256?: string;
+  /** Identity of the packed model image (the board's HELLO model hash). */
+  imageHash?: string;
+  /** Content hash of the firmware build (the build cache key). */
+  firmwareHash?: string;
+  /** Link protocol version the firmware speaks. */
+  firmwareProtocol?: number;
+  coreClockHz?: number;
+  compiler?: string;
+  compilerFlags?: string;
+  qemuVersion?: string;
+  gitCommit?: string;
+  host?: string;
+  node?: string;
+}
+
 /** One board's share of a run spread over boards of different kinds (results.boards). */
 export interface BoardGroup {
   board: string;
@@ -121,7 +192,10 @@ export interface Results {
   sram?: SramUsage;
   flash?: FlashUsage;
   latency?: Latency;
+  /** Per-operator latency (board runs), in execution order. */
+  ops?: OpFigures[];
   plan?: PlanSummary;
+  environment?: Environment;
   thresholds?: Thresholds;
   createdAt: string;
   /** Runs over boards of different kinds: the figures per board (top-level latency and SRAM are then absent). */

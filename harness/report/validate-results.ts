@@ -22,7 +22,7 @@ function consistencyIssues(r: Results): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
   if (Number.isNaN(Date.parse(r.createdAt))) issues.push({ field: 'createdAt', message: `${JSON.stringify(r.createdAt)} is not a real date` });
   if (r.count !== r.samples.length) issues.push({ field: 'count', message: `is ${r.count} but "samples" has ${r.samples.length} entries; they must agree` });
-  if (r.accuracy && r.accuracy.top5 < r.accuracy.top1) issues.push({ field: 'accuracy.top5', message: `(${r.accuracy.top5}) must be >= accuracy.top1 (${r.accuracy.top1})` });
+  if (r.accuracy && r.accuracy.top5 !== undefined && r.accuracy.top5 < r.accuracy.top1) issues.push({ field: 'accuracy.top5', message: `(${r.accuracy.top5}) must be >= accuracy.top1 (${r.accuracy.top1})` });
   if (r.latency) {
     checkStatsOrder(r.latency, 'latency', issues);
     if (r.latency.ms) checkStatsOrder(r.latency.ms, 'latency.ms', issues);

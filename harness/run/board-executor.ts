@@ -13,6 +13,8 @@ import type { BoardClientOptions } from '../link/protocol-client';
 import { expectedInferenceMs, timeoutsFor, type LinkTimeouts } from '../link/timeouts';
 import type { Transport } from '../link/transport';
 import type { Graph } from '../model/graph';
+import { compareSampleOutputs, fidelitySection, type OutputLayout, type SampleComparison } from '../metrics/output-fidelity';
+import { outputLayoutOf as outputLayout } from './reference-fidelity';
 import { NativeModel } from '../native';
 import { mainSramBytes } from '../metrics/sram';
 import { scheduleLabel, type Schedule } from '../pack/schedule';
@@ -20,6 +22,7 @@ import type { ScheduleRequest } from '../pack/select-schedule';
 import type { PlanSummary, Results, SampleProvenance } from '../report/results';
 import type { BenchKernels } from '../build/bench-firmware';
 import { BoardSession, type BoardSessionOptions } from './board-session';
+import { boardEnvironment } from './environment';
 import { planSummary } from './plan-summary';
 import type { Executor, ExecutorDescription, ExecutorRun, JournalledRun } from './executor';
 
@@ -46,6 +49,8 @@ export interface BoardExecutorOptions {
   maxRestarts?: number;
   onNote?: (note: string) => void;
   onBuildLine?: (line: string) => void;
+  /** One line per phase as the board gets ready: 'build' (firmware, from the cache or built), 'flash' (boot). */
+  onPhase?: (phase: 'build' | 'flash', text: string) => void;
   /** Real boards: hardware map and flasher (see harness/targets). */
   target?: BoardSessionOptions['target'];
   /** The queue agent running this executor, recorded with every sample (mcubench agent). */
@@ -61,6 +66,9 @@ export interface BoardRunFigures {
   plannedPeakBytes: number;
   /** The board's SRAM. */
   boardBytes: number;
+  /** Operator type per per-op latency entry; with firstOp > 0 entry 0 is the whole patch stage (ops 0..firstOp-1). */
+  opTypes?: string[];
+  firstOp?: number;
 }
 
 /**
@@ -73,8 +81,16 @@ export function summarizeBoardRuns(runs: readonly JournalledRun[], figures: Boar
   const peak = (key: 'stackHighWater' | 'arenaHighWater'): number => Math.max(0, ...compared.map((e) => e[key]));
   const stackPeakBytes = peak('stackHighWater');
   const arenaPeakBytes = peak('arenaHighWater');
+  const exact = (e: BoardRunExtra): SampleComparison => ({ bitExact: true, mismatched: 0, elements: 0, outputs: [], ...(e.top1Agrees !== undefined ? { top1Agrees: e.top1Agrees } : {}) });
+  const fidelity = fidelitySection(runs.flatMap((r) => {
+    const e = r.extra as Partial<BoardRunExtra> | undefined;
+    if (typeof e?.matchesHost !== 'boolean') return [];
+    return [{ name: r.sample, comparison: e.fidelity ?? exact(e as BoardRunExtra) }];
+  }), 'host');
   return {
     ...(compared.length > 0 ? { agreement: compared.filter((e) => e.matchesHost).length / compared.length } : {}),
+    ...(fidelity ? { fidelity } : {}),
+    ...opFigures(compared, figures),
     sram: {
       staticBytes: figures.staticBytes,
       stackPeakBytes,
@@ -86,6 +102,18 @@ export function summarizeBoardRuns(runs: readonly JournalledRun[], figures: Boar
   };
 }
 
+/** Mean per-operator latency over the samples that reported every entry (a full STATS frame). */
+function opFigures(extras: readonly BoardRunExtra[], figures: BoardRunFigures): Partial<Results> {
+  const opTypes = figures.opTypes ?? [];
+  const full = extras.filter((e) => Array.isArray(e.opLatency) && e.opLatency.length === opTypes.length);
+  if (opTypes.length === 0 || full.length === 0) return {};
+  const first = figures.firstOp ?? 0;
+  const indexOf = (i: number): number => (first > 0 ? (i === 0 ? 0 : first + i - 1) : i);
+  return {
+    ops: opTypes.map((type, i) => ({ index: indexOf(i), type, latency: Math.round(full.reduce((sum, e) => sum + e.opLatency[i], 0) / full.length) })),
+  };
+}
+
 /** What the board reports per sample; journalled with the sample, so a resumed run summarises the same. */
 export interface BoardRunExtra {
   matchesHost: boolean;
@@ -93,6 +121,9 @@ export interface BoardRunExtra {
   arenaHighWater: number;
   /** Per-operator latency in the run's unit (patch stage as one entry). */
   opLatency: number[];
+  /** Device vs host output: per tensor errors only when not bit-exact (keeps the journal small). */
+  fidelity?: SampleComparison;
+  top1Agrees?: boolean;
   /** Which host, board instance and firmware ran the sample, and when. */
   run: SampleProvenance;
   [key: string]: unknown;
@@ -113,29 +144,44 @@ export class BoardExecutor implements Executor {
     /** SHA-256 of the ELF on the board. */
     readonly firmwareSha256: string,
     private readonly agent?: string,
+    private readonly outputs: OutputLayout[] = [],
+    private readonly opTypes: string[] = [],
   ) {}
 
   /** Plans, packs, checks the fit, builds and boots the board. Throws BuildError ("does not fit") before building. */
   static async open(options: BoardExecutorOptions): Promise<BoardExecutor> {
     const board = typeof options.board === 'string' ? loadBoard(options.board) : options.board;
     const { graph, modelName } = options;
+    options.onPhase?.('build', `${modelName} for ${board.board.id}: plan, pack, firmware`);
     const { schedule, image, memory, firmware, graph: packedGraph } = await prepareBoardFirmware({
       board, graph, modelName, schedule: options.schedule, onBuildLine: options.onBuildLine, kernels: options.kernels,
     });
+    options.onPhase?.('build', `firmware ${firmware.hash.slice(0, 12)} ${firmware.cached ? 'from the cache' : 'built'}: ` +
+      `${firmware.sizes.text + firmware.sizes.data} B flash (model ${firmware.sizes.model} B)`);
+    options.onPhase?.('flash', `${board.board.id}: ${board.board.type === 'qemu' ? 'booting the firmware in QEMU' : 'programming the board'}`);
     // The same image in the host addon: the reference every board output is compared with.
     const host = new NativeModel(image.bytes, modelName);
     const session = await BoardSession.start({
       board, elf: firmware.elf, modelHash: image.modelHash, modelName, wrapTransport: options.wrapTransport,
-      client: { ...linkTimeouts(board, schedule.plan.macs), ...linkBaudOption(board), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, target: options.target,
+      client: { ...linkTimeouts(board, schedule.plan.macs), ...linkOptions(board), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, target: options.target,
     });
     const firmwareSha256 = createHash('sha256').update(fs.readFileSync(firmware.elf)).digest('hex');
-    return new BoardExecutor(board, schedule, memory, firmware, image.modelHash, host, session, planSummary(packedGraph, schedule), firmwareSha256, options.agent);
+    // Per-op latency entries: the patch stage reports as one entry (its first operator), then one per operator.
+    const first = schedule.kind === 'patch' ? schedule.plan.split : 0;
+    const opTypes = [...(first > 0 ? ['patch stage'] : []), ...packedGraph.operators.slice(first).map((op) => op.type)];
+    return new BoardExecutor(board, schedule, memory, firmware, image.modelHash, host, session, planSummary(packedGraph, schedule), firmwareSha256, options.agent,
+      outputLayout(packedGraph), opTypes);
   }
 
   /** .data + .bss of the built firmware (the arena and stack have sections of their own). */
   get staticBytes(): number {
     const s = this.firmware.sizes.sections;
     return (s['.data'] ?? 0) + (s['.bss'] ?? 0);
+  }
+
+  /** Which operator each per-op latency entry stands for (the patch stage reports as one entry). */
+  get opLayout(): Pick<BoardRunFigures, 'opTypes' | 'firstOp'> {
+    return { opTypes: this.opTypes, firstOp: this.schedule.kind === 'patch' ? this.schedule.plan.split : 0 };
   }
 
   /** The running board session (tests kill its QEMU to check recovery). */
@@ -155,6 +201,7 @@ export class BoardExecutor implements Executor {
       sram: { staticBytes: this.staticBytes, boardBytes: boardSramBytes(this.board) },
       flash: { codeBytes: sizes.text + sizes.data - sizes.model, modelBytes: sizes.model, boardBytes: this.board.chip.flash.size },
       ...(hello.timeUnit === 'cycles' ? { clockHz: hello.coreClockHz } : {}),
+      environment: boardEnvironment(this.board, this.firmware, hello),
       fingerprint: `board:${this.board.board.id}:image:${this.modelHash}:${scheduleLabel(this.schedule).kind}` +
         `${this.schedule.kind === 'patch' ? `:${this.schedule.plan.split}x${this.schedule.plan.patches}` : ''}`,
     };
@@ -164,8 +211,11 @@ export class BoardExecutor implements Executor {
     const reference = await this.host.runAsync(input);
     const startedAt = new Date().toISOString();
     const { output, stats } = await this.session.runSample(this.nextSample++, name, input);
+    const comparison = compareSampleOutputs(output, reference.output, this.outputs);
     const extra: BoardRunExtra = {
-      matchesHost: Buffer.from(output).equals(reference.output),
+      matchesHost: comparison.bitExact,
+      ...(comparison.bitExact ? {} : { fidelity: comparison }),
+      ...(comparison.top1Agrees !== undefined ? { top1Agrees: comparison.top1Agrees } : {}),
       stackHighWater: stats.stackHighWater,
       arenaHighWater: stats.arenaHighWater,
       opLatency: stats.opLatency,
@@ -180,7 +230,9 @@ export class BoardExecutor implements Executor {
 
   /** Agreement with the host and the measured SRAM, from the journalled runs (so a resumed run reports the same). */
   summarize(runs: readonly JournalledRun[]): Partial<Results> {
-    return summarizeBoardRuns(runs, { staticBytes: this.staticBytes, plannedPeakBytes: this.schedule.plan.peakBytes, boardBytes: boardSramBytes(this.board) });
+    return summarizeBoardRuns(runs, {
+      staticBytes: this.staticBytes, plannedPeakBytes: this.schedule.plan.peakBytes, boardBytes: boardSramBytes(this.board), ...this.opLayout,
+    });
   }
 
 
@@ -189,8 +241,12 @@ export class BoardExecutor implements Executor {
   }
 }
 
-/** Real boards switch to their fastest usable rate after HELLO (harness/link/baud-rates.ts); emulated ones do not. */
-function linkBaudOption(board: ResolvedBoard): Pick<BoardClientOptions, 'baud'> {
+/**
+ * Real boards switch to their fastest usable rate after HELLO (harness/link/baud-rates.ts). Emulated ones keep it
+ * (the pty ignores baud), and their UART models back-pressure, so input windows need not fit the receive ring.
+ */
+function linkOptions(board: ResolvedBoard): Pick<BoardClientOptions, 'baud' | 'flowControlled'> {
+  if (board.board.type === 'qemu') return { flowControlled: true };
   const plan = linkBaudFor(board);
   return plan ? { baud: { boot: plan.boot, fast: plan.fast } } : {};
 }

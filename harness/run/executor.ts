@@ -3,7 +3,7 @@
 // optional latency. Everything target-specific that must survive an interrupted run (e.g. a board's host
 // comparison or stack peak per sample) goes in `extra`, which the pipeline journals; `summarize` turns the
 // journalled extras back into results fields, so a resumed run reports the same as an uninterrupted one.
-import type { FlashUsage, PlanSummary, Results, ScheduleLabel, SramUsage } from '../report/results';
+import type { Environment, FlashUsage, PlanSummary, Results, ScheduleLabel, SramUsage } from '../report/results';
 
 export type ExecutorLatencyUnit = 'cycles' | 'instructions' | 'ns';
 
@@ -33,6 +33,8 @@ export interface ExecutorDescription {
   fingerprint: string;
   /** Per-operator live bytes of the schedule (and its counterpart) for the reports' memory charts. */
   plan?: PlanSummary;
+  /** Target facts for results.json `environment` (firmware, compiler, QEMU); the pipeline adds the common ones. */
+  environment?: Environment;
 }
 
 export interface ExecutorSample { name: string; input: Uint8Array; }

@@ -47,6 +47,24 @@ async function inferBatch(model: NativeModel, graph: Graph | undefined, dir: str
   process.stderr.write(`infer: ${names.length} inputs → ${outDir} (${threads} thread${threads === 1 ? '' : 's'})\n`);
 }
 
+/** Refuses an output path that cannot be written, before the inference runs: a folder, or a file in a missing folder. */
+export function checkOutputPath(output: string): void {
+  const stat = fs.statSync(output, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) throw new UsageError(`${output}: is a folder; give a file path for the output bytes (or use --batch <dir> --out <dir>)`);
+  const parent = path.dirname(path.resolve(output));
+  const parentStat = fs.statSync(parent, { throwIfNoEntry: false });
+  if (!parentStat) throw new UsageError(`${output}: the folder ${parent} does not exist; create it first or write the output elsewhere`);
+  if (!parentStat.isDirectory()) throw new UsageError(`${output}: ${parent} is not a folder`);
+}
+
+function writeOutput(output: string, bytes: Uint8Array): void {
+  try {
+    fs.writeFileSync(output, bytes);
+  } catch (e) {
+    throw new UsageError(`${output}: cannot write the output (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
 export function registerInfer(program: Command): void {
   const command = program
     .command('infer')
@@ -69,6 +87,10 @@ export function registerInfer(program: Command): void {
       if (opts.batch === undefined && (opts.out !== undefined || opts.threads !== undefined)) {
         throw new UsageError('--out and --threads only apply with --batch <dir>');
       }
+      if (output !== undefined) checkOutputPath(output);
+      if (opts.batch !== undefined && opts.out !== undefined && fs.statSync(opts.out, { throwIfNoEntry: false })?.isFile()) {
+        throw new UsageError(`--out ${opts.out}: is a file; give a folder for the .out files`);
+      }
       const image = packModel(modelFile, request);
       const model = new NativeModel(image.bytes, modelFile);
       if (opts.batch !== undefined) {
@@ -77,6 +99,6 @@ export function registerInfer(program: Command): void {
         return;
       }
       const result = await model.runAsync(readInput(input!, model, image.planned?.graph));
-      fs.writeFileSync(output!, result.output);
+      writeOutput(output!, result.output);
     });
 }

@@ -11,8 +11,9 @@ import {
   addScheduleOptions, checkResumeOut, DEFAULT_BOARD, flasherOption, positiveInteger, resolveModelFile, scheduleRequest, timestamp, type ScheduleCliOptions,
 } from '../options';
 import { boardsText, sramText, summaryText } from '../summary';
+import { addDatasetOptions, datasetSettings, type DatasetCliOptions } from '../dataset-options';
 
-interface RunCliOptions extends ScheduleCliOptions {
+interface RunCliOptions extends ScheduleCliOptions, DatasetCliOptions {
   board?: string; model?: string; inputs?: string; dataset?: string; preset?: string; int8Pixels?: boolean;
   limit?: string; out?: string; resume?: string; verbose?: boolean; dut?: string; port?: string; elf?: string; baud?: string; flasher?: string;
 }
@@ -28,7 +29,7 @@ export function registerRun(program: Command): void {
     .option('--dataset <dir>', 'dataset folder, as for mcubench eval (ImageNet synsets, labels CSV, VOC, class folders)')
     .option('--preset <name>', 'with --dataset: preprocessing preset (default: the model\'s own)')
     .option('--int8-pixels', 'with --dataset: images store int8 values as bytes (TFLM person.bmp / no_person.bmp)')
-    .option('--limit <n>', 'run only the first n samples');
+    .option('--limit <n>', 'run only n samples (a stratified draw over classes; see --limit-order)');
   addScheduleOptions(command)
     .option('--out <dir>', 'output folder (default out/run-<model>-<board>-<timestamp>)')
     .option('--resume <dir>', 'continue the run in this output folder, skipping samples already journalled')
@@ -37,11 +38,13 @@ export function registerRun(program: Command): void {
     .option('--dut <protocol>', 'mlperf-tiny: drive a device speaking the MLPerf Tiny DUT protocol (with --port, or --board and --elf)')
     .option('--port <tty>', 'with --dut: the serial port of a running DUT')
     .option('--elf <firmware>', 'with --dut and --board: the DUT firmware to launch on the board')
-    .option('--baud <rate>', 'with --dut: the DUT\'s UART rate (default 115200, or the board\'s)')
+    .option('--baud <rate>', 'with --dut: the DUT\'s UART rate (default 115200, or the board\'s)');
+  addDatasetOptions(command)
     .action(async (opts: RunCliOptions) => {
       if (opts.model === undefined) throw new UsageError('--model <model> is required');
       if ((opts.inputs === undefined) === (opts.dataset === undefined)) throw new UsageError('give exactly one of --inputs <dir of .bin> and --dataset <dir>');
-      if (opts.inputs !== undefined && (opts.preset !== undefined || opts.int8Pixels)) throw new UsageError('--preset and --int8-pixels only apply with --dataset');
+      if (opts.inputs !== undefined && (opts.preset !== undefined || opts.int8Pixels || opts.preprocess !== undefined)) throw new UsageError('--preset, --preprocess and --int8-pixels only apply with --dataset');
+      const data = datasetSettings(opts);
       checkResumeOut(opts);
       const inputs = opts.inputs;
       if (inputs !== undefined && (!fs.existsSync(inputs) || !fs.readdirSync(inputs).some((f) => f.endsWith('.bin')))) {
@@ -57,8 +60,8 @@ export function registerRun(program: Command): void {
         if (opts.dut !== 'mlperf-tiny') throw new UsageError(`--dut ${opts.dut}: the protocol known besides ours is mlperf-tiny`);
         if ((opts.port === undefined) === (opts.elf === undefined)) throw new UsageError('--dut mlperf-tiny needs --port <tty> (a running DUT), or --board <id> with --elf <firmware>');
         const outcome = await runDut({
-          modelFile, datasetDir: (inputs ?? opts.dataset)!, schedule: scheduleRequest(opts), preset: opts.preset, int8Pixels: opts.int8Pixels,
-          limit: opts.limit === undefined ? undefined : positiveInteger('--limit', opts.limit), outDir, resume: opts.resume !== undefined,
+          modelFile, datasetDir: (inputs ?? opts.dataset)!, schedule: scheduleRequest(opts), preset: data.preset, int8Pixels: opts.int8Pixels,
+          limitOrder: data.limitOrder, seed: data.seed, datasetOptions: data.datasetOptions, limit: opts.limit === undefined ? undefined : positiveInteger('--limit', opts.limit), outDir, resume: opts.resume !== undefined,
           port: opts.port, baudRate: opts.baud === undefined ? undefined : positiveInteger('--baud', opts.baud),
           ...(opts.elf !== undefined ? { board, elf: opts.elf } : {}),
         });
@@ -70,7 +73,8 @@ export function registerRun(program: Command): void {
       // --flasher is checked before anything is built: an emulated board has no flasher to choose.
       const flasher = opts.flasher === undefined ? undefined : flasherFor(loadBoard(board), opts.flasher);
       const outcome = await runOnBoard({
-        board, modelFile, datasetDir: (inputs ?? opts.dataset)!, schedule: scheduleRequest(opts), preset: opts.preset,
+        board, modelFile, datasetDir: (inputs ?? opts.dataset)!, schedule: scheduleRequest(opts), preset: data.preset,
+        limitOrder: data.limitOrder, seed: data.seed, datasetOptions: data.datasetOptions,
         int8Pixels: opts.int8Pixels, limit: opts.limit === undefined ? undefined : positiveInteger('--limit', opts.limit),
         outDir, resume: opts.resume !== undefined, verbose: opts.verbose, ...(flasher ? { executor: { target: { flasher } } } : {}),
       });

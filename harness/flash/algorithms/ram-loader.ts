@@ -15,6 +15,8 @@ const DCRDR = 0xe000edf8;
 const DBGKEY = 0xa05f0000;
 const C_DEBUGEN = 1 << 0;
 const C_HALT = 1 << 1;
+/** Masks SysTick, PendSV and external interrupts while the loader runs: the old firmware's handlers live in the flash being rewritten. */
+const C_MASKINTS = 1 << 3;
 const S_REGRDY = 1 << 16;
 const S_HALT = 1 << 17;
 const S_LOCKUP = 1 << 19;
@@ -107,7 +109,9 @@ export class RamFlashLoader {
     for (const [register, value] of registers) await this.writeCoreRegister(register, value);
     await this.writeCoreRegister(REG_XPSR, XPSR_THUMB);
     await this.writeCoreRegister(REG_PC, entry);
-    await this.probe.writeWord(DHCSR, (DBGKEY | C_DEBUGEN) >>> 0); // resume
+    // C_MASKINTS may change only while halted (ARMv7-M C1.6.3): set it with C_HALT still set, then release the halt.
+    await this.probe.writeWord(DHCSR, (DBGKEY | C_DEBUGEN | C_HALT | C_MASKINTS) >>> 0);
+    await this.probe.writeWord(DHCSR, (DBGKEY | C_DEBUGEN | C_MASKINTS) >>> 0);
   }
 
   private async waitFree(index: number, timeoutMs: number): Promise<void> {

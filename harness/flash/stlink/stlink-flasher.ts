@@ -21,7 +21,7 @@ export class StlinkFlasher implements Flasher {
       ? `ok (CRC-32 computed on the target equals the image's, ${result.bytesProgrammed} bytes)`
       : `ok (${result.bytesProgrammed} bytes read back equal the image)`;
     const how = result.method === 'loader' ? 'through the SRAM flash loader' : `by direct writes${result.loaderFallback ? ` (loader given up: ${result.loaderFallback})` : ''}`;
-    return { ...result, probe: { label: result.probe.label, serial: result.probe.serial }, verify, details: [`programmed ${how}`] };
+    return { ...result, probe: { label: result.probe.label, serial: result.probe.serial }, verify, details: [how] };
   }
 
   async reset(_board: ResolvedBoard, probeSerial?: string): Promise<void> {

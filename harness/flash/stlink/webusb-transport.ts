@@ -58,7 +58,11 @@ export class WebUsbTransport implements UsbTransport {
       // (stlink-org and OpenOCD check first; pyOCD and probe-rs only claim).
       if (device.configuration?.configurationValue !== 1) {
         step = 'select configuration 1';
-        await device.selectConfiguration(1);
+        // A binding that cannot tell the active configuration still gets EBUSY when drivers hold interfaces, and
+        // that EBUSY itself proves the device is configured: go on and claim.
+        await device.selectConfiguration(1).catch((err: Error) => {
+          if (!/BUSY/i.test(err.message)) throw err;
+        });
       }
       step = 'claim interface 0';
       await device.claimInterface(0);

@@ -1,6 +1,6 @@
 // Runs a trusted flasher (openocd, st-flash) as a child process: every output line (split on \r too, where st-flash
 // draws its progress) goes to a callback, the run is bounded in time, and a missing binary is named with its package.
-import { spawn } from 'child_process';
+import { spawnChild } from '../../process/children';
 import { FlashError } from '../probe';
 
 export interface ChildRun {
@@ -18,7 +18,9 @@ export interface ChildOptions {
 
 export function runChild(command: string, args: string[], options: ChildOptions): Promise<ChildRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Tied to the bench (killed if it dies), like every child it starts.
+    const child = spawnChild(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const notInstalled = (): FlashError => new FlashError(`'${command}' is not installed or not on PATH; install the Debian package ${options.debianPackage} (scripts/setup.sh does)`);
     const lines: string[] = [];
     const pending = { stdout: '', stderr: '' };
     const take = (stream: 'stdout' | 'stderr', chunk: Buffer): void => {
@@ -29,8 +31,8 @@ export function runChild(command: string, args: string[], options: ChildOptions)
         options.onLine?.(line);
       }
     };
-    child.stdout.on('data', (chunk: Buffer) => take('stdout', chunk));
-    child.stderr.on('data', (chunk: Buffer) => take('stderr', chunk));
+    child.stdout!.on('data', (chunk: Buffer) => take('stdout', chunk));
+    child.stderr!.on('data', (chunk: Buffer) => take('stderr', chunk));
     const timeoutMs = options.timeoutMs ?? 120_000;
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
@@ -38,9 +40,7 @@ export function runChild(command: string, args: string[], options: ChildOptions)
     }, timeoutMs);
     child.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(err.code === 'ENOENT'
-        ? new FlashError(`'${command}' is not installed or not on PATH; install the Debian package ${options.debianPackage} (scripts/setup.sh does)`)
-        : new FlashError(`cannot start ${command}: ${err.message}`));
+      reject(err.code === 'ENOENT' ? notInstalled() : new FlashError(`cannot start ${command}: ${err.message}`));
     });
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -50,7 +50,9 @@ export function runChild(command: string, args: string[], options: ChildOptions)
           options.onLine?.(pending[stream]);
         }
       }
-      resolve({ code, lines });
+      // Under setpriv a missing command is setpriv's exit 127, not a spawn error.
+      if (code === 127 && lines.some((l) => /failed to execute .*No such file/.test(l))) reject(notInstalled());
+      else resolve({ code, lines });
     });
   });
 }

@@ -23,7 +23,7 @@ export class DeviceTarget implements Target {
   /** Looks the board up in the hardware map, then programs the ELF (or .bin) with the board's flasher. */
   static async launch(board: ResolvedBoard, elf: string, options: TargetLaunchOptions = {}): Promise<DeviceTarget> {
     const { entry } = locateBoard(board.board.id, options.lab, options.boardsDir);
-    const flasher = options.flasher ?? flasherFor(board);
+    const flasher = options.flasher ?? flasherFor(board, entry.flasher);
     const flash = await flasher.flash({ board, firmware: elf, probeSerial: entry.probeSerial, halt: options.paused ?? true, onProgress: options.onProgress });
     return new DeviceTarget(board, entry, flash, flasher);
   }

@@ -25,7 +25,10 @@ describe('label CSVs', () => {
   it('names the file and line of a bad class index and of an unterminated quote', () => {
     const dir = tmp();
     fs.writeFileSync(path.join(dir, 'labels.csv'), 'filename,class_index\n\nx.png,1\ny.png,two\n');
-    expect(() => loadLabelledCsv(dir, { csvFile: path.join(dir, 'labels.csv') })).toThrow(new DatasetError(path.join(dir, 'labels.csv'), "line 4: class index 'two' is not a non-negative integer"));
+    // A bad row is skipped with its file line, not fatal (issue 12): the other rows still evaluate.
+    const ds = loadLabelledCsv(dir, { csvFile: path.join(dir, 'labels.csv') });
+    [...ds.samples()];
+    expect(ds.skipped.find((s) => s.file === path.join(dir, 'y.png'))?.reason).toBe("line 4 of labels.csv: class index 'two' is not a non-negative integer");
     fs.writeFileSync(path.join(dir, 'broken.csv'), 'filename,class_index\n"x.png,1\n');
     expect(() => readCsv(path.join(dir, 'broken.csv'))).toThrow(/broken\.csv.*not a readable CSV \(.*Quote Not Closed.*line 2/i);
   });

@@ -118,10 +118,10 @@ describe('C endpoint over a pty with SerialTransport', () => {
     const options = { replyTimeoutMs: 100, perByteMs: 0.01, runTimeoutMs: 200 };
     const { client, transport } = await connect(ep, options, { tx: { seed: 41, flip: 0.01 }, rx: { seed: 42, flip: 0.01 } });
     await client.hello();
-    for (let sample = 0; sample < 3; sample++) await runAndCheck(client, sample, 2000);
-    expect([0, 1, 2].map((s) => ep.runsOf(s))).toEqual([1, 1, 1]);
+    for (let sample = 0; sample < 2; sample++) await runAndCheck(client, sample, 1500);
+    expect([0, 1].map((s) => ep.runsOf(s))).toEqual([1, 1]);
     const faulty = transport as FaultyTransport;
-    expect(faulty.tx!.counts.flipped + faulty.rx!.counts.flipped).toBeGreaterThan(50);
+    expect(faulty.tx!.counts.flipped + faulty.rx!.counts.flipped).toBeGreaterThan(30);
     expect(client.counters.chunkShrinks).toBeGreaterThan(0);
     expect(ep.log.filter((l) => /Sanitizer|runtime error/.test(l))).toEqual([]);
   }, 120_000);

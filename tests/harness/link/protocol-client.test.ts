@@ -57,6 +57,15 @@ describe('BoardClient', () => {
     expect(Math.max(...hostEnd.written.map((c) => c.length))).toBe(50); // two full chunk frames fill the buffer exactly
   });
 
+  it('on a flow-controlled link (QEMU) sends whole-payload chunks, two in flight, whatever the receive buffer', async () => {
+    const { client, hostEnd } = await setup({ board: { rxBufferSize: 100, maxPayload: 128 }, client: { flowControlled: true } });
+    await client.hello();
+    const input = sampleInput(2, 500);
+    const { output } = await client.runSample(2, input);
+    expect(Buffer.from(output).equals(Buffer.from(fakeOutput(input)))).toBe(true);
+    expect(Math.max(...hostEnd.written.map((c) => c.length))).toBe(128 + 14);
+  });
+
   // Per-byte rates of each fault kind. With 64-byte chunks a request/answer pair crosses ~100 bytes, so even the
   // heavy rate (0.7 % of bytes damaged) spoils about half of the exchanges; 20 retries make a give-up
   // vanishingly unlikely.

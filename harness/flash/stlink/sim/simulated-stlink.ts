@@ -46,6 +46,8 @@ export interface SimStlinkOptions {
   jtagVersion?: number;
   /** Kernel drivers bound to the probe's other interfaces (VCP, drive); default: what the product id exposes. */
   boundDrivers?: string[];
+  /** False: the device object does not tell its active configuration (configuration undefined), as some bindings. */
+  reportsConfiguration?: boolean;
   initialMode?: number;
   targetVolts?: number;
 }
@@ -86,7 +88,9 @@ export class SimulatedStlink implements UsbDeviceLike {
   private staleSession: boolean;
   private readonly model: ModelSpec;
   private readonly boundDrivers: string[];
-  readonly configuration = { configurationValue: 1 };
+  get configuration(): { configurationValue: number } | undefined {
+    return this.options.reportsConfiguration === false ? undefined : { configurationValue: 1 };
+  }
 
   constructor(readonly target: SimStm32Target | null, private readonly options: SimStlinkOptions = {}) {
     this.productId = options.productId ?? 0x374b;

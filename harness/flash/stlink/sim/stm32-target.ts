@@ -31,6 +31,11 @@ const PPB_BASE = 0xe0000000;
 export interface TargetOptions extends Pick<FlashControllerOptions, 'writeProtected' | 'keyLockedOut' | 'stuckBits' | 'rdpLevel' | 'programErrorAt'> {
   /** Instruction fetches from SRAM fault (an MPU region marked execute-never): any code run there locks up. */
   sramExecuteFaults?: boolean;
+  /**
+   * The old firmware left SysTick running: code resumed without DHCSR.C_MASKINTS takes the interrupt into the
+   * old firmware's handler, in flash the debugger is rewriting (modelled as a lockup).
+   */
+  interruptPending?: boolean;
   /** Simulate a different part than the chip whose memory map is used (the wrong-board test). */
   profile?: string;
   /** Fill the flash with this byte at power-on (an old firmware's leftovers); default 0xFF. */
@@ -69,6 +74,8 @@ export class SimStm32Target {
   private core: ThumbCore;
   private executing = false;
   private dcrdr = 0;
+  /** DHCSR.C_MASKINTS as last set while halted. */
+  private maskints = false;
   /** Why the core locked up (an undefined instruction, a fault), if it did. */
   lockup: string | null = null;
   /** Instructions executed since power-on (tests use it to see the loader ran). */
@@ -282,6 +289,11 @@ export class SimStm32Target {
     // A core asleep with its clock gated (DBG_SLEEP clear) never takes the halt request.
     if (haltRequested && this.asleep && (this.dbgmcuCr & DBG_SLEEP) === 0) return;
     const resume = this.halted && !haltRequested;
+    const maskints = (value & (1 << 3)) !== 0;
+    if (this.halted && !haltRequested && this.debugEnabled && maskints !== this.maskints) {
+      this.violations.push('DHCSR.C_MASKINTS changed in the same write that released the halt (allowed only while halted)');
+    }
+    if (this.halted) this.maskints = maskints;
     this.halted = haltRequested;
     if (this.halted) {
       this.asleep = false;
@@ -289,7 +301,8 @@ export class SimStm32Target {
     } else if (resume && this.sramHolds(this.core.pc)) {
       // Resumed at code the debugger placed in SRAM: execute it (a firmware in flash is not simulated).
       this.core.stopped = null;
-      this.lockup = this.options.sramExecuteFaults ? `instruction fetch from SRAM at 0x${this.core.pc.toString(16)} faulted (execute-never)` : null;
+      this.lockup = this.options.sramExecuteFaults ? `instruction fetch from SRAM at 0x${this.core.pc.toString(16)} faulted (execute-never)`
+        : this.options.interruptPending && !this.maskints ? 'SysTick taken into the old firmware\'s handler in flash being rewritten' : null;
       this.executing = this.lockup === null;
     }
   }

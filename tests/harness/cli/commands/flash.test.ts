@@ -43,8 +43,8 @@ describe('mcubench flash --simulate', () => {
     expect(out).toBe([
       'flashed fw.elf onto nucleo-f412zg (SIMULATED: no hardware touched) through ST-Link V2-1 at bus 1 addr 5, serial SIMULATED000000000000001',
       '  erased:     sector 0 (16384 bytes)',
-      `  programmed: ${programmed} bytes`,
-      `  verify:     ok (${programmed} bytes read back equal the image)`,
+      `  programmed: ${programmed} bytes (through the SRAM flash loader)`,
+      `  verify:     ok (CRC-32 computed on the target equals the image's, ${programmed} bytes)`,
       '  target:     DEV_ID 0x441 (stm32f412), SW-DP IDCODE 0x2BA01477; reset, firmware running',
       '',
     ].join('\n'));
@@ -58,7 +58,7 @@ describe('mcubench flash --simulate', () => {
     // RM0385: STM32F746 sectors 0-3 are 32 KB each, so 40 KB spans sectors 0 and 1; DEV_ID 0x449.
     expect(out).toMatch(/^flashed firmware\.bin onto stm32f746g-disco \(SIMULATED: no hardware touched\) through ST-Link V2-1 at bus 1 addr 5, serial 0670FF37\n/);
     expect(out).toContain('  erased:     sectors 0, 1 (65536 bytes)\n');
-    expect(out).toContain('  programmed: 40960 bytes\n');
+    expect(out).toContain('  programmed: 40960 bytes (through the SRAM flash loader)\n');
     expect(out).toContain('  target:     DEV_ID 0x449 (stm32f746), SW-DP IDCODE 0x5BA02477; reset, firmware running\n');
   });
 });

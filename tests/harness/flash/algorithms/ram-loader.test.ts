@@ -63,6 +63,13 @@ describe('flashing through the loader (simulated Thumb core)', () => {
     expect(sim.target.flash.cr >>> 0).toBe(0x80000000);
   });
 
+  it('masks interrupts (C_MASKINTS, set while still halted) so an old firmware\'s pending SysTick cannot run from flash being rewritten', async () => {
+    const sim = simBoard('nucleo-f412zg', { interruptPending: true });
+    const result = await flashBoard({ boardId: 'nucleo-f412zg', elfOrBin: writeTempFile('fw.bin', imageBytes(4096, 35)), probeFactory: sim.factory });
+    expect(result.method).toBe('loader');
+    expect(sim.target.violations).toEqual([]);
+  });
+
   it('falls back to direct writes when the loader cannot run (SRAM execute-never), and still lands the image', async () => {
     const sim = simBoard('nucleo-f412zg', { sramExecuteFaults: true });
     const image = imageBytes(4096, 34);

@@ -25,6 +25,11 @@ describe('USB open on Linux', () => {
     await flashOk(sim, 'nucleo-f412zg', 2048, 1);
   });
 
+  it('still opens when the binding cannot tell the active configuration: the EBUSY proves it is configured', async () => {
+    const sim = simBoard('nucleo-f412zg', {}, { reportsConfiguration: false });
+    await flashOk(sim, 'nucleo-f412zg', 1024, 2);
+  });
+
   it('prints an old V2 dongle\'s binary serial as hex, and finds the probe by that hex', async () => {
     const raw = [0x55, 0xff, 0x6b, 0x06, 0x49, 0x71, 0x48, 0x53, 0x20, 0x10, 0x17, 0x87];
     const sim = simBoard('nucleo-f412zg', {}, { productId: 0x3748, serial: String.fromCharCode(...raw) });

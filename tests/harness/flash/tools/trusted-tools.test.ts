@@ -1,5 +1,6 @@
 // OpenOCD and st-flash as far as a machine without a probe allows: the real binaries parse our board configs,
-// and fail without a probe with a message we recognise and pass on; progress parsing against recorded transcripts.
+// and fail without a probe with a message we recognise and pass on; progress parsing against transcripts in the
+// tools' output format (not recorded on a board: none was attached).
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
@@ -10,7 +11,8 @@ import { imageBytes, writeTempFile } from '../stlink/sim-fixture';
 
 const REAL_BOARDS = ['nucleo-f412zg', 'stm32f746g-disco'];
 
-/** A fake tool that replays a transcript recorded from the real one on a board, with its exit code. */
+/** A fake tool replaying a transcript in the format the real one prints on success or failure (written from its
+ * source and documentation: no board was attached to record one), with its exit code. */
 function replayTool(name: string, transcript: string, code: number): string {
   const file = writeTempFile(name, new Uint8Array(0));
   fs.writeFileSync(`${file}.txt`, transcript);
@@ -109,5 +111,26 @@ describe('choosing the flasher', () => {
     expect(flasherFor(board, 'st-flash').method).toBe('st-flash');
     expect(() => flasherFor(board, 'jlink')).toThrow("board 'nucleo-f412zg' is flashed with 'jlink', which no flasher serves (known: stlink, openocd, st-flash, msd)");
     expect(() => flasherFor(loadBoard('emu-f746'), 'stlink')).toThrow("board 'emu-f746' is emulated");
+  });
+});
+
+describe('a hardware-map entry choosing its flasher', () => {
+  it('launches the board with the entry\'s flasher (here the real openocd, which finds no probe) and refuses an unknown one', async () => {
+    const { saveLabMap, loadLabMap } = await import('../../../../harness/lab');
+    const { DeviceTarget } = await import('../../../../harness/targets');
+    const lab = path.join(path.dirname(writeTempFile('x', new Uint8Array(0))), 'lab.json');
+    saveLabMap({ version: 1, boards: [{ boardId: 'nucleo-f412zg', probeSerial: '0671FF515049657187212345', serialPort: '/dev/null', available: true, flasher: 'openocd' }] }, lab);
+    const firmware = writeTempFile('fw.bin', imageBytes(256, 9));
+    await expect(DeviceTarget.launch(loadBoard('nucleo-f412zg'), firmware, { lab }))
+      .rejects.toThrow('openocd could not flash fw.bin onto nucleo-f412zg (exit 1): OpenOCD found no ST-Link');
+    fs.writeFileSync(lab, JSON.stringify({ version: 1, boards: [{ boardId: 'nucleo-f412zg', probeSerial: 'X', serialPort: '/dev/null', available: true, flasher: 'jlink' }] }));
+    expect(() => loadLabMap(lab)).toThrow(/flasher/);
+  }, 30000);
+});
+
+describe('a flasher tool that is not installed', () => {
+  it('names the Debian package to install', async () => {
+    await expect(new StFlashFlasher('st-flash-not-installed').flash({ board: loadBoard('nucleo-f412zg'), firmware: writeTempFile('fw.bin', imageBytes(64, 10)), halt: false }))
+      .rejects.toThrow("'st-flash-not-installed' is not installed or not on PATH; install the Debian package stlink-tools (scripts/setup.sh does)");
   });
 });

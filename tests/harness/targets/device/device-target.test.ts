@@ -136,7 +136,7 @@ describe('DeviceTarget (ST-Link simulator + pty console)', () => {
   });
 
   it('is the target of boards flashed over ST-Link; refuses a probe serial that is not attached', async () => {
-    expect(targetKindFor(loadBoard(BOARD)).methods).toContain('stlink');
+    expect(targetKindFor(loadBoard(BOARD)).methods).toEqual(['stlink', 'openocd', 'st-flash', 'msd']);
     expect(targetKindFor(loadBoard('emu-f412')).methods).toEqual(['qemu']);
     expect(targetKindFor(loadBoard('emu-f412')).program).toBeUndefined();
     const pty = await openConsole();
