@@ -1,8 +1,6 @@
 // The programmatic entry of mcubench: every CLI command is a thin shell over these calls, and scripts (benchmarks,
 // a lab's own tooling) use them directly. Data flows .tflite → model → plan → pack → build → targets → link → run
 // → metrics → report; each step lives in its own folder, this file only strings them together.
-import * as fs from 'fs';
-import type { DatasetOptions, LimitOrder } from './data';
 import type { DecodeOptions } from './data/image';
 import { loadBoard } from './boards';
 import { DutExecutor, outputCodecs } from './dut/dut-executor';
@@ -21,7 +19,7 @@ import type { Results } from './report/results';
 import { BoardExecutor, type BoardExecutorOptions } from './run/board-executor';
 import { BoardPool } from './run/board-pool';
 import { HostExecutor } from './run/host-executor';
-import { runEvaluation, type EvalOutcome } from './run/pipeline';
+import { runEvaluation, type EvalOptions, type EvalOutcome } from './run/pipeline';
 import { modelNameOf, toolInfo } from './tool-info';
 
 export { planModel, type PlanRequest } from './plan';
@@ -43,23 +41,13 @@ export function packModel(modelFile: string, schedule: ScheduleRequest): ModelIm
   return imageForModel(modelFile, schedule);
 }
 
-export interface EvaluationRequest {
+/** The pipeline's own settings (documented on EvalOptions), plus the model file, schedule and pixel format. */
+export interface EvaluationRequest
+  extends Pick<EvalOptions, 'datasetDir' | 'preset' | 'limit' | 'limitOrder' | 'seed' | 'datasetOptions' | 'outDir' | 'resume' | 'progress'> {
   modelFile: string;
-  /** A folder of raw input tensors (*.bin) or any dataset layout (ImageNet synsets, labels CSV, VOC, class folders). */
-  datasetDir: string;
   schedule: ScheduleRequest;
-  preset?: string;
+  /** Images store int8 values as bytes (TFLM person.bmp / no_person.bmp). */
   int8Pixels?: boolean;
-  limit?: number;
-  /** How `limit` picks samples (default: a stratified, seeded draw over classes) and the draw's seed. */
-  limitOrder?: LimitOrder;
-  seed?: number;
-  /** What the dataset's layout cannot tell: synset list, VOC image set. */
-  datasetOptions?: DatasetOptions;
-  outDir: string;
-  resume?: boolean;
-  /** Where progress goes (default stderr); false for none. */
-  progress?: NodeJS.WriteStream | false;
 }
 
 const decodeOptions = (r: { int8Pixels?: boolean }): DecodeOptions | undefined => (r.int8Pixels ? { int8Pixels: true } : undefined);

@@ -51,7 +51,7 @@ export function registerRun(program: Command): void {
         throw new UsageError(`--inputs ${inputs}: not a folder with *.bin input tensors`);
       }
       const board = opts.board ?? DEFAULT_BOARD;
-      if (opts.board === undefined) process.stderr.write(`run: no --board given, using ${DEFAULT_BOARD}\n`);
+      if (opts.board === undefined && opts.port === undefined) process.stderr.write(`run: no --board given, using ${DEFAULT_BOARD}\n`);
       const modelFile = resolveModelFile(opts.model);
       const model = modelNameOf(modelFile);
       const outDir = opts.resume ?? opts.out ?? path.join('out', `run-${model}-${(opts.dut ? opts.port?.replace(/\W+/g, '_') : undefined) ?? board.replace(/,/g, '+')}-${timestamp(new Date())}`);
