@@ -43,6 +43,8 @@ export class QueueExecutor implements Executor {
   constructor(private readonly options: QueueExecutorOptions) {
     this.lanes = options.lanes ?? 4;
     this.queue = new Queue(boardQueueName(options.cell.board), { connection: options.connection });
+    // While Redis is away (a restart) commands wait for it; the connection errors themselves need no report.
+    this.queue.on('error', () => undefined);
   }
 
   describe(): ExecutorDescription {

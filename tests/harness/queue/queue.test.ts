@@ -123,13 +123,13 @@ test('an agent killed with SIGKILL mid-run: its job goes to the other agent, not
   const redis = await startRedis();
   const [a] = await Promise.all([startAgent(redis, 'agent-a'), startAgent(redis, 'agent-b')]);
   const out = path.join(tempDir('out'), 'run');
-  const running = submitSuite({ suite: readSuite(suiteFile(2)), connection: redisConnection(redis.url), outDir: out, progress: false });
+  const running = submitSuite({ suite: readSuite(suiteFile(1)), connection: redisConnection(redis.url), outDir: out, progress: false });
   await until(() => journalLines(out).some((l) => l.includes('"agent":"agent-a"')), 120_000, 'agent-a to finish a sample');
   // It has taken its next job at once (the queue is full); a sample takes over half a second: kill it mid-job.
   await new Promise((resolve) => setTimeout(resolve, 200));
   a.child.kill('SIGKILL');
   const outcomes = await running;
-  expectComplete(out, outcomes, 2);
+  expectComplete(out, outcomes, 1);
   const ranBy = outcomes[0].outcome!.results.samples.map((s) => s.run!.agent);
   expect(ranBy).toContain('agent-b');
   // The job agent-a held was found stalled and run again by agent-b.
@@ -147,11 +147,32 @@ test('Redis killed and restarted mid-run: agents and submitter reconnect and the
   const redis = await startRedis();
   await Promise.all([startAgent(redis, 'agent-a'), startAgent(redis, 'agent-b')]);
   const out = path.join(tempDir('out'), 'run');
-  const running = submitSuite({ suite: readSuite(suiteFile(2)), connection: redisConnection(redis.url), outDir: out, progress: false });
+  const running = submitSuite({ suite: readSuite(suiteFile(1)), connection: redisConnection(redis.url), outDir: out, progress: false });
   await until(() => journalLines(out).length >= 3, 120_000, 'three samples journalled');
   await redis.kill();
   await new Promise((resolve) => setTimeout(resolve, 1000));
   await redis.start();
   const outcomes = await running;
-  expectComplete(out, outcomes, 2);
+  expectComplete(out, outcomes, 1);
+}, 300_000);
+
+test('submit killed with SIGKILL and run again on the same folder: it resumes, and no job runs twice', async () => {
+  const redis = await startRedis();
+  await Promise.all([startAgent(redis, 'agent-a'), startAgent(redis, 'agent-b')]);
+  const suite = suiteFile(1);
+  const out = path.join(tempDir('out'), 'run');
+  const first = spawnChild('node', [CLI, 'submit', suite, '--redis', redis.url, '--out', out], { cwd: REPO_ROOT, stdio: 'ignore' });
+  const killed = new Promise((resolve) => first.once('exit', resolve));
+  await until(() => journalLines(out).length >= 3, 120_000, 'three samples journalled by the first submit');
+  first.kill('SIGKILL');
+  await killed;
+  const before = journalLines(out).length;
+  expect(before).toBeLessThan(NAMES.length);
+
+  const outcomes = await submitSuite({ suite: readSuite(suite), connection: redisConnection(redis.url), outDir: out, progress: false });
+  expectComplete(out, outcomes, 1);
+  expect(outcomes[0].outcome!.resumed).toBe(before);
+  // One job per sample ever ran to completion: the resumed submit found the jobs the first one had queued.
+  const status = await queueStatus(redisConnection(redis.url));
+  expect(status.queues[0]).toMatchObject({ board: 'emu-f746', completed: NAMES.length, failed: 0 });
 }, 300_000);
