@@ -45,9 +45,9 @@ describe('suite files', () => {
     const cells = expandCells(suite);
     expect(cells.map((c) => [c.id, c.schedule.request])).toEqual([
       ['person_detect__vww__emu-f746__layer', { schedule: 'layer' }],
-      ['person_detect__vww__emu-f746__patch', { schedule: 'auto' }],
+      ['person_detect__vww__emu-f746__patch', { schedule: 'patch' }],
       ['person_detect__vww__emu-f412__layer', { schedule: 'layer' }],
-      ['person_detect__vww__emu-f412__patch', { schedule: 'auto' }],
+      ['person_detect__vww__emu-f412__patch', { schedule: 'patch' }],
       ['mcunet-in3__imagenet__emu-f746__layer', { schedule: 'layer' }],
       ['mcunet-in3__imagenet__emu-f746__patch', { schedule: 'patch', split: 21, patches: 2 }],
       ['mcunet-in3__imagenet__emu-f412__patch', { schedule: 'patch', split: 21, patches: 2 }],
