@@ -49,7 +49,7 @@ const suiteFile = path.join(work, 'nightly.yaml');
 fs.writeFileSync(suiteFile, `name: pd-nightly
 models: [{ file: ${path.join(REPO_ROOT, 'demo', 'models', 'person_detect.tflite')}, name: person_detect }]
 boards: [emu-f746, emu-f412]
-schedules: [layer, { kind: auto, name: patch }]
+schedules: [layer, patch]
 datasets: [{ path: ${path.join(REPO_ROOT, 'demo', 'vww')}, name: vww, int8Pixels: true }]
 gate: { maxLatencyIncrease: 2%, latencySlack: 1000 }
 `);
