@@ -6,7 +6,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ResolvedBoard } from '../boards';
 import type { Graph } from '../model/graph';
-import { planImage, type PlannedImage } from '../pack/image-for-model';
+import { planImage, planImageFor, type PlannedImage } from '../pack/image-for-model';
+import { DEFAULT_MAX_MAC_OVERHEAD } from '../plan';
+import { autoScheduleForBoard } from './schedule-fit';
 import { readImage } from '../pack/read-image';
 import { scheduleLabel } from '../pack/schedule';
 import type { ScheduleRequest } from '../pack/select-schedule';
@@ -46,7 +48,10 @@ export interface BoardFirmware extends BoardImage {
 /** Plans and packs for the board and checks the fit; throws BuildError ("does not fit ...") when it cannot fit. */
 export function prepareBoardImage(request: Omit<BoardFirmwareRequest, 'onBuildLine'>): BoardImage {
   const { board, modelName } = request;
-  const planned = planImage(request.graph, request.schedule);
+  // auto on a board: the least MAC overhead that fits it, not only the lowest peak.
+  const planned = request.schedule.schedule === 'auto'
+    ? planImageFor(request.graph, (graph) => autoScheduleForBoard(graph, board, request.schedule.schedule === 'auto' ? request.schedule.maxMacOverhead ?? DEFAULT_MAX_MAC_OVERHEAD : DEFAULT_MAX_MAC_OVERHEAD).schedule)
+    : planImage(request.graph, request.schedule);
   const { graph, schedule, image } = planned;
   const records = readImage(image.bytes);
   const memory = benchMemory(records, request.dut);

@@ -81,7 +81,7 @@ test('emu-f746 ×2 + emu-f412: every sample once, bit-exact, grouped per board, 
 
 test('a board that keeps failing leaves the pool; the other finishes the run and nothing is counted twice', async () => {
   const { run, pool, notes } = await runPool(['emu-f746', 'emu-f746'], {
-    client: { replyTimeoutMs: 300 }, maxRestarts: 4, maxFailures: 1,
+    client: { replyTimeoutMs: 1000 }, maxRestarts: 4, maxFailures: 1,
     wrapBoardTransport: (t, label) => (label === 'emu-f746#2' ? new DeafAfterUpload(t) : t),
   });
   expect(pool.retired.map((r) => r.label)).toEqual(['emu-f746#2']);
@@ -100,7 +100,7 @@ test('mcubench run --board emu-f746,emu-f412: one results.json entry per sample,
   const se = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
   let status: number;
   try {
-    status = await main(['node', 'mcubench', 'run', '--board', 'emu-f746,emu-f412', '--model', 'person_detect', '--inputs', inputs, '--limit', '4', '--out', out]);
+    status = await main(['node', 'mcubench', 'run', '--board', 'emu-f746,emu-f412', '--model', 'person_detect', '--inputs', inputs, '--limit', '4', '--limit-order', 'sorted', '--out', out]);
   } finally {
     so.mockRestore();
     se.mockRestore();
