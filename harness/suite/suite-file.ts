@@ -5,7 +5,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
-import type { LimitOrder } from '../data';
+import type { DatasetOptions, LimitOrder } from '../data';
 import type { ScheduleRequest } from '../pack/select-schedule';
 import suiteSchema from '../../docs/suite.schema.json';
 import { UserError } from '../errors';
@@ -53,7 +53,7 @@ export interface SuiteCell {
   dataset: SuiteDataset;
 }
 
-type RawSchedule = { kind: 'layer' | 'patch' | 'auto' | 'stream'; split?: number; patches?: number; name?: string };
+type RawSchedule = { kind: 'layer' | 'patch' | 'stream' | 'auto'; split?: number; patches?: number; name?: string };
 type RawSuite = {
   name?: string;
   models: (string | { file: string; name?: string; datasets?: string[]; preset?: string; preprocess?: string; schedules?: Record<string, RawSchedule> })[];
@@ -94,11 +94,11 @@ export function parseSuite(text: string, file: string): Suite {
   }
   const base = path.dirname(path.resolve(file));
   const at = (p: string): string => path.resolve(base, p);
-  // patch without a split: the planner's patch plan; stream with or without a prefix split.
   const request = (o: RawSchedule): ScheduleRequest => {
+    // The schema lets split and patches come only together (patch) or split alone (stream).
     if (o.kind === 'patch') return o.split !== undefined ? { schedule: 'patch', split: o.split, patches: o.patches! } : { schedule: 'patch' };
     if (o.kind === 'stream') return o.split !== undefined ? { schedule: 'stream', split: o.split } : { schedule: 'stream' };
-    return { schedule: o.kind } as ScheduleRequest;
+    return { schedule: o.kind };
   };
   const models = raw.models.map((m): SuiteModel => {
     const { schedules: planned, ...o } = typeof m === 'string' ? { file: m, schedules: undefined } : m;
@@ -111,9 +111,8 @@ export function parseSuite(text: string, file: string): Suite {
     return { ...o, path: at(o.path), name: o.name ?? path.basename(path.resolve(base, o.path)), ...(limit !== undefined ? { limit } : {}), ...(o.synsets ? { synsets: at(o.synsets) } : {}) };
   });
   const schedules = (raw.schedules ?? ['layer']).map((s): SuiteSchedule => {
-    const o = typeof s === 'string' ? { kind: s as 'layer' | 'auto' } : s;
-    const name = o.kind === 'patch' && o.split !== undefined ? `patch${o.split}x${o.patches}` : o.kind === 'stream' && o.split !== undefined ? `stream${o.split}` : o.kind;
-    return { name: o.name ?? name, request: request(o) };
+    const o: RawSchedule = typeof s === 'string' ? { kind: s as RawSchedule['kind'] } : s;
+    return { name: o.name ?? (o.kind === 'patch' && o.split !== undefined ? `patch${o.split}x${o.patches}` : o.kind), request: request(o) };
   });
   const problems: string[] = [];
   const unique = (what: string, names: string[]): void => {
@@ -177,4 +176,29 @@ export function expandCells(suite: Suite): SuiteCell[] {
     }
   }
   return cells;
+}
+
+/** What one cell asks of a board run, the same for `mcubench suite` (here) and `mcubench submit` (a lab queue). */
+export interface CellRunSettings {
+  board: string;
+  modelFile: string;
+  datasetDir: string;
+  schedule: ScheduleRequest;
+  /** A preset name, or `custom:<spec>` for the model's own preprocessing. */
+  preset?: string;
+  int8Pixels?: boolean;
+  limit?: number;
+  limitOrder?: LimitOrder;
+  seed?: number;
+  datasetOptions: DatasetOptions;
+}
+
+export function cellRunSettings(cell: SuiteCell): CellRunSettings {
+  const { model, dataset } = cell;
+  return {
+    board: cell.board, modelFile: model.file, datasetDir: dataset.path, schedule: cell.schedule.request,
+    preset: model.preprocess !== undefined ? `custom:${model.preprocess}` : model.preset,
+    int8Pixels: dataset.int8Pixels, limit: dataset.limit, limitOrder: dataset.limitOrder, seed: dataset.seed,
+    datasetOptions: { synsetFile: dataset.synsets, imageSet: dataset.imageSet },
+  };
 }

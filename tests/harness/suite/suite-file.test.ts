@@ -26,10 +26,18 @@ describe('suite files', () => {
       'pd__data__emu-f746__layer', 'pd__data__emu-f746__patch6x2', 'pd__data__emu-f412__layer', 'pd__data__emu-f412__patch6x2']);
   });
 
+  it('takes the planner\'s patch and stream plans when a schedule names no split', () => {
+    const suite = loadSuite(write('planner.json', JSON.stringify({ ...base, schedules: ['patch', 'stream', { kind: 'stream', split: 9, name: 's9' }] })));
+    expect(suite.schedules).toEqual([
+      { name: 'patch', request: { schedule: 'patch' } }, { name: 'stream', request: { schedule: 'stream' } }, { name: 's9', request: { schedule: 'stream', split: 9 } },
+    ]);
+    expect(() => loadSuite(write('stream-patches.json', JSON.stringify({ ...base, schedules: [{ kind: 'stream', patches: 2 }] })))).toThrow(/\/schedules\/0/);
+  });
+
   it('names every schema problem, with its place', () => {
     const bad = { ...base, boards: [], schedules: [{ kind: 'patch', split: 6 }], colour: 'red' };
     expect(() => loadSuite(write('bad.json', JSON.stringify(bad)))).toThrow(
-      /not a valid suite file[\s\S]*\(top level\): unknown key 'colour'[\s\S]*\/boards: must NOT have fewer than 1 items[\s\S]*\/schedules\/0: must have required property 'patches'/);
+      /not a valid suite file[\s\S]*\(top level\): unknown key 'colour'[\s\S]*\/boards: must NOT have fewer than 1 items[\s\S]*\/schedules\/0: must have property patches when property split is present/);
     expect(() => loadSuite(write('broken.yaml', 'models: [a\n'))).toThrow(/broken\.yaml: not valid YAML/);
     expect(() => loadSuite(path.join(dir, 'none.yaml'))).toThrow(/cannot read the suite file \(ENOENT\)/);
   });
