@@ -12,7 +12,7 @@ import { autoScheduleForBoard } from './schedule-fit';
 import { readImage } from '../pack/read-image';
 import { scheduleLabel } from '../pack/schedule';
 import type { ScheduleRequest } from '../pack/select-schedule';
-import { benchMemory, buildBenchFirmware, type BenchKernels, type BenchMemory } from './bench-firmware';
+import { benchMemory, buildBenchFirmware, type BenchKernels, type BenchMemory, type DutProtocol } from './bench-firmware';
 import { bestFittingPatchPlan, checkSramFit } from './board-fit';
 import { BuildError } from './build-error';
 import type { FirmwareBuild } from './build-firmware';
@@ -33,6 +33,8 @@ export interface BoardFirmwareRequest {
   onBuildLine?: (line: string) => void;
   /** Kernel selection of the build (default: the model's ops only, optimized twins). */
   kernels?: BenchKernels;
+  /** The serial protocol the firmware speaks (default ours). */
+  dut?: DutProtocol;
 }
 
 export interface BoardImage extends PlannedImage {
@@ -52,7 +54,7 @@ export function prepareBoardImage(request: Omit<BoardFirmwareRequest, 'onBuildLi
     : planImage(request.graph, request.schedule);
   const { graph, schedule, image } = planned;
   const records = readImage(image.bytes);
-  const memory = benchMemory(records);
+  const memory = benchMemory(records, request.dut);
   checkSramFit(modelName, board, scheduleLabel(schedule), memory, () => bestFittingPatchPlan(graph, board, records));
   checkFlashFit(modelName, board, image.bytes.length);
   return { ...planned, memory };
@@ -70,7 +72,7 @@ export async function prepareBoardFirmware(request: BoardFirmwareRequest): Promi
   else fs.utimesSync(imageFile, new Date(), new Date());
   pruneImages(IMAGE_CACHE, IMAGES_KEPT);
   try {
-    const firmware = await buildBenchFirmware(board, imageFile, memory, request.onBuildLine, request.kernels);
+    const firmware = await buildBenchFirmware(board, imageFile, memory, request.onBuildLine, request.kernels, request.dut);
     return { ...prepared, firmware };
   } catch (err) {
     // The linker's verdict when the estimate above was too optimistic: name the model too.

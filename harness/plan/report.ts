@@ -4,7 +4,7 @@ import type { StreamPlan } from './stream-planner';
 import { PatchPlan } from './types';
 
 const int = (n: number) => n.toLocaleString('en-US');
-const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`; // KiB (1024 B) as in every report
 const macsText = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n));
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
 
