@@ -1,0 +1,266 @@
+/*
+ * Cortex-M DSP twin of conv_2d_s8_ref.c (int8 CONV_2D, per-channel requantization), identical bytes.
+ *
+ * Two output pixels at a time: each pixel's receptive field (kh x kw x in_c, the filter row's order) is
+ * gathered once into an int16 column with the input offset added (SXTAB16; padding taps are 0, which is
+ * what skipping them adds), in the order SXTB16 unpacks a weight word: per 4 values [v0 v2][v1 v3]. The
+ * column pair then meets every output channel two at a time: each weight word (4 int8, one LDR) is unpacked
+ * once and feeds 4 SMLADs (2 pixels x 2 halves), each column word 2 (2 channels). A 1x1 stride-1 conv
+ * gathers by plain unpacking, no im2col copy of the bytes. Requantization: mcb_dsp_rq_apply (dsp.h).
+ *
+ * Taken: no groups (filter in_c == input c), K = kh*kw*in_c <= MAX_K, accumulators provably inside the fast
+ * requantization's bound; in place (case b of kernels.h) when out_c <= CHUNK.
+ * Everything else declines (MCB_ERR_UNSUPPORTED) before writing.
+ */
+#include "../twins.h"
+
+#if defined(__ARM_FEATURE_DSP)
+
+#include "../kernel_common.h"
+#include "../op_checks.h"
+#include "dsp.h"
+
+#ifndef MAX_K /* the differential test shrinks the limits to cross them on small shapes */
+#define MAX_K 640 /* longest gathered column (two int16 columns on the stack: 2.5 KiB) */
+#endif
+#ifndef CHUNK
+#define CHUNK 128 /* output channels whose requantization is prepared at once (2 KiB of stack) */
+#endif
+
+typedef struct conv_call {
+  const mcb_conv_params *p;
+  const mcb_view_s8 *in;
+  const mcb_filter_s8 *f;
+  const int32_t *bias;
+  mcb_view_s8 *out;
+  int32_t k;      /* values per column */
+  int32_t words;  /* column words: ceil(k / 4) * 2 */
+  int32_t lo, hi; /* activation range */
+  int pointwise;  /* 1x1, unpadded: gather = unpack */
+} conv_call;
+
+/* Int16 slot of value i of pixel p (0 or 1) in the interleaved column pair: per group of 4 values
+ * [p0: v0 v2][p0: v1 v3][p1: v0 v2][p1: v1 v3]. */
+static inline int32_t slot(int32_t i, int32_t p) {
+  return 2 * (i & ~3) + 4 * p + 2 * (i & 1) + ((i >> 1) & 1);
+}
+
+/* The receptive field of output pixel (oy, ox) into column p of the pair; the non-pointwise path expects the
+ * pair zeroed (padding taps stay 0). */
+static void gather(const conv_call *c, int32_t oy, int32_t ox, int32_t p, int32_t *col) {
+  const mcb_view_s8 *in = c->in;
+  const int32_t off = c->p->input_offset;
+  int16_t *h = (int16_t *)col;
+  if (c->pointwise) {
+    const int8_t *x =
+        in->data + ((oy * c->p->stride_h - in->y0) * in->w + (ox * c->p->stride_w - in->x0)) * in->c;
+    const int32_t off2 = (int32_t)(((uint32_t)off & 0xFFFFu) | ((uint32_t)off << 16));
+    const int32_t n4 = c->k >> 2;
+    int32_t *dst = col + 2 * p;
+    int32_t g;
+    for (g = 0; g < n4; ++g) {
+      const int32_t v = mcb_dsp_load4(x + 4 * g);
+      dst[0] = __sxtab16(off2, v);
+      dst[1] = mcb_dsp_sxtab16_ror8(off2, v);
+      dst += 4;
+    }
+    if (c->k & 3) {
+      int32_t i;
+      dst[0] = dst[1] = 0;
+      for (i = 4 * n4; i < c->k; ++i) {
+        h[slot(i, p)] = (int16_t)(x[i] + off);
+      }
+    }
+  } else {
+    const mcb_filter_s8 *f = c->f;
+    const int32_t iy0 = oy * c->p->stride_h - c->p->pad_top;
+    const int32_t ix0 = ox * c->p->stride_w - c->p->pad_left;
+    int32_t ky, kx, ic, i = 0;
+    for (ky = 0; ky < f->h; ++ky) {
+      const int32_t iy = iy0 + c->p->dilation_h * ky;
+      if (iy < 0 || iy >= in->full_h) {
+        i += f->w * f->in_c;
+        continue;
+      }
+      for (kx = 0; kx < f->w; ++kx) {
+        const int32_t ix = ix0 + c->p->dilation_w * kx;
+        const int8_t *x;
+        if (ix < 0 || ix >= in->full_w) {
+          i += f->in_c;
+          continue;
+        }
+        x = in->data + ((iy - in->y0) * in->w + (ix - in->x0)) * in->c;
+        for (ic = 0; ic < f->in_c; ++ic, ++i) {
+          h[slot(i, p)] = (int16_t)(x[ic] + off);
+        }
+      }
+    }
+  }
+}
+
+/* The last, partial weight word of a row, zero-filled (bytes past the row are never read). */
+static inline int32_t weight_tail(const int8_t *row, int32_t k) {
+  int32_t v = 0, i;
+  for (i = k & ~3; i < k; ++i) {
+    v |= (int32_t)((uint32_t)(uint8_t)row[i] << (8 * (i & 3)));
+  }
+  return v;
+}
+
+/* acc[p][o] += column p . weight row o for 2 pixels x 2 output channels; the columns interleaved per group of
+ * 4 values as [p0 even][p0 odd][p1 even][p1 odd] (two LDRDs), the second row `stride` bytes after the first. */
+static void dot_2x2(const int32_t *col, const int8_t *w, int32_t k, int32_t stride, int32_t acc[4]) {
+  int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
+  int32_t n = k >> 2;
+  if (n > 0) {
+    /* 18 instructions per 16 MACs; GCC 12 spills and splits the loads of the same loop written in C. */
+    const int32_t next_row = stride - 4; /* from the first row's post-incremented pointer */
+    int32_t wa, wb, we, wf, x0, x1;
+    __asm__ volatile(
+        "1:\n\t"
+        "ldr %[wa], [%[w]], #4\n\t"
+        "ldr %[wb], [%[w], %[nr]]\n\t"
+        "sxtb16 %[we], %[wa]\n\t"
+        "sxtb16 %[wf], %[wb]\n\t"
+        "ldrd %[x0], %[x1], [%[col]], #8\n\t"
+        "smlad %[a00], %[x0], %[we], %[a00]\n\t"
+        "smlad %[a01], %[x0], %[wf], %[a01]\n\t"
+        "sxtb16 %[wa], %[wa], ror #8\n\t"
+        "sxtb16 %[wb], %[wb], ror #8\n\t"
+        "smlad %[a00], %[x1], %[wa], %[a00]\n\t"
+        "smlad %[a01], %[x1], %[wb], %[a01]\n\t"
+        "ldrd %[x0], %[x1], [%[col]], #8\n\t"
+        "smlad %[a10], %[x0], %[we], %[a10]\n\t"
+        "smlad %[a11], %[x0], %[wf], %[a11]\n\t"
+        "smlad %[a10], %[x1], %[wa], %[a10]\n\t"
+        "smlad %[a11], %[x1], %[wb], %[a11]\n\t"
+        "subs %[n], %[n], #1\n\t"
+        "bne 1b\n\t"
+        : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [col] "+r"(col), [w] "+r"(w),
+          [n] "+r"(n), [wa] "=&r"(wa), [wb] "=&r"(wb), [we] "=&r"(we), [wf] "=&r"(wf), [x0] "=&r"(x0),
+          [x1] "=&r"(x1)
+        : [nr] "r"(next_row)
+        : "cc", "memory");
+  }
+  if (k & 3) {
+    const int32_t wa = weight_tail(w - (k & ~3), k), wb = weight_tail(w - (k & ~3) + stride, k);
+    const int32_t wae = __sxtb16(wa), wao = mcb_dsp_sxtb16_ror8(wa);
+    const int32_t wbe = __sxtb16(wb), wbo = mcb_dsp_sxtb16_ror8(wb);
+    a00 = __smlad(col[0], wae, __smlad(col[1], wao, a00));
+    a01 = __smlad(col[0], wbe, __smlad(col[1], wbo, a01));
+    a10 = __smlad(col[2], wae, __smlad(col[3], wao, a10));
+    a11 = __smlad(col[2], wbe, __smlad(col[3], wbo, a11));
+  }
+  acc[0] = a00;
+  acc[1] = a01;
+  acc[2] = a10;
+  acc[3] = a11;
+}
+
+static inline int8_t finish(const conv_call *c, int32_t acc, const mcb_dsp_rq *rq, int any_shift) {
+  return (int8_t)mcb_dsp_clamp(mcb_dsp_rq_apply(acc, rq, any_shift) + c->p->output_offset, c->lo, c->hi);
+}
+
+/* Output channels [oc0, oc1) of the pixel pair (d0, d1; d1 may equal d0 for a lone pixel). Instantiated
+ * twice: any_shift = 0 for calls whose every channel shifts right (almost all), 1 for the rest. */
+static inline void channels(const conv_call *c, const mcb_dsp_rq *rq, int32_t oc0, int32_t oc1, const int32_t *col,
+                            int8_t *d0, int8_t *d1, int any_shift) {
+  const int32_t k = c->k;
+  const int8_t *w = c->f->data;
+  int32_t oc;
+  for (oc = oc0; oc < oc1; oc += 2) {
+    const int32_t ob = oc + 1 < oc1 ? oc + 1 : oc;
+    const mcb_dsp_rq *ra = &rq[oc - oc0], *rb = &rq[ob - oc0];
+    int32_t acc[4];
+    acc[0] = acc[2] = c->bias ? c->bias[oc] : 0;
+    acc[1] = acc[3] = c->bias ? c->bias[ob] : 0;
+    /* A lone last channel (odd count) pairs with itself: a row stride of 0. */
+    dot_2x2(col, w + oc * k, k, (ob - oc) * k, acc);
+    d1[oc] = finish(c, acc[2], ra, any_shift);
+    d0[oc] = finish(c, acc[0], ra, any_shift);
+    if (ob != oc) {
+      d1[ob] = finish(c, acc[3], rb, any_shift);
+      d0[ob] = finish(c, acc[1], rb, any_shift);
+    }
+  }
+}
+
+static void channels_shifting(const conv_call *c, const mcb_dsp_rq *rq, int32_t oc0, int32_t oc1,
+                              const int32_t *col, int8_t *d0, int8_t *d1) {
+  channels(c, rq, oc0, oc1, col, d0, d1, 0);
+}
+
+static void channels_any(const conv_call *c, const mcb_dsp_rq *rq, int32_t oc0, int32_t oc1, const int32_t *col,
+                         int8_t *d0, int8_t *d1) {
+  channels(c, rq, oc0, oc1, col, d0, d1, 1);
+}
+
+static int8_t *out_at(const conv_call *c, int32_t oy, int32_t ox) {
+  return c->out->data + ((oy - c->out->y0) * c->out->w + (ox - c->out->x0)) * c->out->c;
+}
+
+mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_quant *quant,
+                              const mcb_view_s8 *input, const mcb_filter_s8 *filter, const int32_t *bias,
+                              mcb_view_s8 *output, const mcb_region *region, const mcb_context *ctx) {
+  int32_t col[MAX_K] __attribute__((aligned(8))); /* the interleaved column pair */
+  mcb_dsp_rq rq[CHUNK];
+  mcb__window_call call;
+  conv_call c;
+  int64_t bound;
+  int32_t oc0, pixels, i;
+  int any_shift = 0;
+  if (mcb__conv_2d_s8_check(params, quant, input, filter, output, region, ctx, &call) != MCB_OK || call.empty ||
+      filter->in_c != input->c || (int64_t)filter->h * filter->w * filter->in_c > MAX_K - 4 ||
+      (call.inplace && filter->out_c > CHUNK)) {
+    return MCB_ERR_UNSUPPORTED;
+  }
+  c.p = params;
+  c.in = input;
+  c.f = filter;
+  c.bias = bias;
+  c.out = output;
+  c.k = filter->h * filter->w * filter->in_c;
+  c.words = ((c.k + 3) >> 2) * 2;
+  c.lo = params->act_min;
+  c.hi = params->act_max;
+  c.pointwise = filter->h == 1 && filter->w == 1 && params->pad_top == 0 && params->pad_left == 0;
+  /* |sum w * (x + offset)| <= k * 128 * 255. */
+  bound = (int64_t)c.k * 128 * 255;
+  pixels = (call.r.y1 - call.r.y0) * (call.r.x1 - call.r.x0);
+  /* Every channel must take the fast requantization before anything is written. */
+  for (oc0 = 0; oc0 < filter->out_c; ++oc0) {
+    const int32_t qi = quant->count == 1 ? 0 : oc0;
+    const int64_t b = bias ? (bias[oc0] < 0 ? -(int64_t)bias[oc0] : bias[oc0]) : 0;
+    if (!mcb_dsp_rq_init(&rq[0], quant->multiplier[qi], quant->shift[qi], bound + b)) {
+      return MCB_ERR_UNSUPPORTED;
+    }
+    any_shift |= rq[0].shr == 0;
+  }
+  for (oc0 = 0; oc0 < filter->out_c; oc0 += CHUNK) {
+    const int32_t oc1 = filter->out_c - oc0 > CHUNK ? oc0 + CHUNK : filter->out_c;
+    int32_t oc;
+    for (oc = oc0; oc < oc1; ++oc) {
+      const int32_t qi = quant->count == 1 ? 0 : oc;
+      mcb_dsp_rq_init(&rq[oc - oc0], quant->multiplier[qi], quant->shift[qi], 0);
+    }
+    for (i = 0; i < pixels; i += 2) {
+      const int32_t w = call.r.x1 - call.r.x0;
+      const int32_t oy0 = call.r.y0 + i / w, ox0 = call.r.x0 + i % w;
+      const int32_t oy1 = call.r.y0 + (i + 1) / w, ox1 = call.r.x0 + (i + 1) % w;
+      const int two = i + 1 < pixels;
+      int8_t *d0 = out_at(&c, oy0, ox0);
+      if (!c.pointwise) {
+        memset(col, 0, (size_t)c.words * 8);
+      }
+      gather(&c, oy0, ox0, 0, col);
+      gather(&c, two ? oy1 : oy0, two ? ox1 : ox0, 1, col);
+      (any_shift ? channels_any : channels_shifting)(&c, rq, oc0, oc1, col, d0, two ? out_at(&c, oy1, ox1) : d0);
+    }
+  }
+  return MCB_OK;
+}
+
+#else
+/* No DSP extension (host, Cortex-M0/M3): nothing to build; the typedef keeps the unit non-empty (ISO C). */
+typedef int mcb_conv_2d_s8_dsp_needs_arm_dsp;
+#endif /* __ARM_FEATURE_DSP */
