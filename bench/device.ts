@@ -35,10 +35,10 @@ const VARIANTS: Record<string, BenchKernels> = { reference: { forceRef: true }, 
 /** The issue's target: at most half of TFLM + CMSIS-NN's instructions. */
 const TARGET_RATIO = 0.5;
 
-interface Options { boards: string[]; models: string[]; variants: string[] }
+interface Options { boards: string[]; models: string[]; variants: string[]; ops: boolean }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { boards: DEFAULT_BOARDS, models: DEFAULT_MODELS, variants: Object.keys(VARIANTS) };
+  const opts: Options = { boards: DEFAULT_BOARDS, models: DEFAULT_MODELS, variants: Object.keys(VARIANTS), ops: false };
   for (let i = 0; i < argv.length; i++) {
     const value = (): string[] => {
       const v = argv[++i];
@@ -49,7 +49,8 @@ function parseArgs(argv: string[]): Options {
     if (arg === '--boards') opts.boards = value();
     else if (arg === '--models') opts.models = value();
     else if (arg === '--variants') opts.variants = value();
-    else throw new Error(`unknown option ${arg}; use --boards a,b --models a,b --variants reference,twins`);
+    else if (arg === '--ops') opts.ops = true;
+    else throw new Error(`unknown option ${arg}; use --boards a,b --models a,b --variants reference,twins --ops`);
   }
   for (const v of opts.variants) if (!VARIANTS[v]) throw new Error(`unknown variant ${v}; known: ${Object.keys(VARIANTS).join(', ')}`);
   return opts;
@@ -79,7 +80,13 @@ function imageOps(graph: Graph, image: Uint8Array): { type: string; macs: number
   });
 }
 
-interface Measured { instructions: number; perType: Map<string, { instructions: number; macs: number }>; exact: boolean; text: number }
+interface Measured {
+  instructions: number;
+  perType: Map<string, { instructions: number; macs: number }>;
+  perOp: { type: string; macs: number; instructions: number }[];
+  exact: boolean;
+  text: number;
+}
 
 async function measure(board: string, model: string, graph: Graph, kernels: BenchKernels): Promise<Measured> {
   const vector = goldenVector(model);
@@ -99,7 +106,8 @@ async function measure(board: string, model: string, graph: Graph, kernels: Benc
     });
     const exact = extra.matchesHost && Buffer.from(run.output).equals(Buffer.from(vector.output));
     if (run.latency === undefined) throw new Error(`${board} reported no latency`);
-    return { instructions: run.latency, perType, exact, text: executor.firmware.sizes.text };
+    const perOp = extra.opLatency.map((instructions, i) => ({ ...(ops[i] ?? { type: '?', macs: 0 }), instructions }));
+    return { instructions: run.latency, perType, perOp, exact, text: executor.firmware.sizes.text };
   } finally {
     await executor.close();
   }
@@ -159,6 +167,12 @@ async function main(): Promise<void> {
         const r = ref?.perType.get(type);
         const t = twins?.perType.get(type);
         console.log(`  ${type.padEnd(24)} ${int(macsOfType).padStart(12)}  ${cells.join('')}${r && t ? `  ${(t.instructions / r.instructions).toFixed(3)}` : ''}`);
+      }
+      if (opts.ops) {
+        for (const [variant, m] of results) {
+          console.log(`  per operator (${variant}):`);
+          m.perOp.forEach((op, i) => console.log(`    ${String(i).padStart(3)} ${op.type.padEnd(22)} ${int(op.macs).padStart(11)} MACs ${int(op.instructions).padStart(12)} instr ${per(op.instructions, op.macs).padStart(6)} / MAC`));
+        }
       }
     }
   }

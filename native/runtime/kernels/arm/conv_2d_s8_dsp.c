@@ -109,7 +109,7 @@ static inline int32_t weight_tail(const int8_t *row, int32_t k) {
 
 /* acc[p][o] += column p . weight row o for 2 pixels x 2 output channels; the columns interleaved per group of
  * 4 values as [p0 even][p0 odd][p1 even][p1 odd] (two LDRDs), the second row `stride` bytes after the first. */
-static void dot_2x2(const int32_t *col, const int8_t *w, int32_t k, int32_t stride, int32_t acc[4]) {
+MCB_DSP_INLINE void dot_2x2(const int32_t *col, const int8_t *w, int32_t k, int32_t stride, int32_t acc[4]) {
   int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
   int32_t n = k >> 2;
   if (n > 0) {
@@ -157,43 +157,58 @@ static void dot_2x2(const int32_t *col, const int8_t *w, int32_t k, int32_t stri
   acc[3] = a11;
 }
 
-static inline int8_t finish(const conv_call *c, int32_t acc, const mcb_dsp_rq *rq, int any_shift) {
-  return (int8_t)mcb_dsp_clamp(mcb_dsp_rq_apply(acc, rq, any_shift) + c->p->output_offset, c->lo, c->hi);
+/* One requantized output; the output offset rides in rq->half (see mcb_dsp_rq_fold_offset). */
+MCB_DSP_INLINE int32_t out_value(int32_t acc, const mcb_dsp_rq *rq, int32_t lo, int32_t hi, int any_shift,
+                                 int full) {
+  return mcb_dsp_clamp(mcb_dsp_rq_apply(acc, rq, any_shift), lo, hi, full);
 }
 
-/* Output channels [oc0, oc1) of the pixel pair (d0, d1; d1 may equal d0 for a lone pixel). Instantiated
- * twice: any_shift = 0 for calls whose every channel shifts right (almost all), 1 for the rest. */
-static inline void channels(const conv_call *c, const mcb_dsp_rq *rq, int32_t oc0, int32_t oc1, const int32_t *col,
-                            int8_t *d0, int8_t *d1, int any_shift) {
-  const int32_t k = c->k;
-  const int8_t *w = c->f->data;
+/* Output channels [oc0, oc1) of the pixel pair (d0, d1; d1 may equal d0 for a lone pixel). Instantiated per
+ * (any_shift, full range): nearly every call has right shifts only and a [-128, 127] range. */
+MCB_DSP_INLINE void channels(const conv_call *c, const mcb_dsp_rq *rq, int32_t oc0, int32_t oc1, const int32_t *col,
+                             int8_t *d0, int8_t *d1, int any_shift, int full) {
+  const int32_t k = c->k, lo = c->lo, hi = c->hi;
+  const int8_t *w = c->f->data + oc0 * k;
   int32_t oc;
-  for (oc = oc0; oc < oc1; oc += 2) {
-    const int32_t ob = oc + 1 < oc1 ? oc + 1 : oc;
-    const mcb_dsp_rq *ra = &rq[oc - oc0], *rb = &rq[ob - oc0];
-    int32_t acc[4];
-    acc[0] = acc[2] = c->bias ? c->bias[oc] : 0;
-    acc[1] = acc[3] = c->bias ? c->bias[ob] : 0;
+  for (oc = oc0; oc + 1 < oc1; oc += 2, rq += 2, w += 2 * k) {
+    int32_t acc[4], v0, v1, v2, v3;
+    acc[0] = acc[2] = rq[0].bias;
+    acc[1] = acc[3] = rq[1].bias;
+    dot_2x2(col, w, k, k, acc);
+    /* All four values before any store: int8 stores may alias anything, which would force reloads. */
+    v0 = out_value(acc[0], &rq[0], lo, hi, any_shift, full);
+    v2 = out_value(acc[2], &rq[0], lo, hi, any_shift, full);
+    v1 = out_value(acc[1], &rq[1], lo, hi, any_shift, full);
+    v3 = out_value(acc[3], &rq[1], lo, hi, any_shift, full);
+    d1[oc] = (int8_t)v2;
+    d1[oc + 1] = (int8_t)v3;
+    d0[oc] = (int8_t)v0;
+    d0[oc + 1] = (int8_t)v1;
+  }
+  if (oc < oc1) {
     /* A lone last channel (odd count) pairs with itself: a row stride of 0. */
-    dot_2x2(col, w + oc * k, k, (ob - oc) * k, acc);
-    d1[oc] = finish(c, acc[2], ra, any_shift);
-    d0[oc] = finish(c, acc[0], ra, any_shift);
-    if (ob != oc) {
-      d1[ob] = finish(c, acc[3], rb, any_shift);
-      d0[ob] = finish(c, acc[1], rb, any_shift);
-    }
+    int32_t acc[4], v0, v2;
+    acc[0] = acc[1] = acc[2] = acc[3] = rq[0].bias;
+    dot_2x2(col, w, k, 0, acc);
+    v0 = out_value(acc[0], &rq[0], lo, hi, any_shift, full);
+    v2 = out_value(acc[2], &rq[0], lo, hi, any_shift, full);
+    d1[oc] = (int8_t)v2;
+    d0[oc] = (int8_t)v0;
   }
 }
 
-static void channels_shifting(const conv_call *c, const mcb_dsp_rq *rq, int32_t oc0, int32_t oc1,
-                              const int32_t *col, int8_t *d0, int8_t *d1) {
-  channels(c, rq, oc0, oc1, col, d0, d1, 0);
-}
+typedef void channels_fn(const conv_call *c, const mcb_dsp_rq *rq, int32_t oc0, int32_t oc1, const int32_t *col,
+                         int8_t *d0, int8_t *d1);
 
-static void channels_any(const conv_call *c, const mcb_dsp_rq *rq, int32_t oc0, int32_t oc1, const int32_t *col,
-                         int8_t *d0, int8_t *d1) {
-  channels(c, rq, oc0, oc1, col, d0, d1, 1);
-}
+#define CHANNELS_VARIANT(name, any_shift, full)                                                              \
+  static void name(const conv_call *c, const mcb_dsp_rq *rq, int32_t oc0, int32_t oc1, const int32_t *col, \
+                   int8_t *d0, int8_t *d1) {                                                                \
+    channels(c, rq, oc0, oc1, col, d0, d1, any_shift, full);                                                \
+  }
+CHANNELS_VARIANT(channels_shr_full, 0, 1)
+CHANNELS_VARIANT(channels_shr_range, 0, 0)
+CHANNELS_VARIANT(channels_any_full, 1, 1)
+CHANNELS_VARIANT(channels_any_range, 1, 0)
 
 static int8_t *out_at(const conv_call *c, int32_t oy, int32_t ox) {
   return c->out->data + ((oy - c->out->y0) * c->out->w + (ox - c->out->x0)) * c->out->c;
@@ -209,6 +224,7 @@ mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_q
   int64_t bound;
   int32_t oc0, pixels, i;
   int any_shift = 0;
+  channels_fn *run;
   if (mcb__conv_2d_s8_check(params, quant, input, filter, output, region, ctx, &call) != MCB_OK || call.empty ||
       filter->in_c != input->c || (int64_t)filter->h * filter->w * filter->in_c > MAX_K - 4 ||
       (call.inplace && filter->out_c > CHUNK)) {
@@ -234,14 +250,18 @@ mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_q
     if (!mcb_dsp_rq_init(&rq[0], quant->multiplier[qi], quant->shift[qi], bound + b)) {
       return MCB_ERR_UNSUPPORTED;
     }
-    any_shift |= rq[0].shr == 0;
+    any_shift |= !mcb_dsp_rq_fold_offset(&rq[0], params->output_offset);
   }
+  run = c.lo == -128 && c.hi == 127 ? (any_shift ? channels_any_full : channels_shr_full)
+                                     : (any_shift ? channels_any_range : channels_shr_range);
   for (oc0 = 0; oc0 < filter->out_c; oc0 += CHUNK) {
     const int32_t oc1 = filter->out_c - oc0 > CHUNK ? oc0 + CHUNK : filter->out_c;
     int32_t oc;
     for (oc = oc0; oc < oc1; ++oc) {
       const int32_t qi = quant->count == 1 ? 0 : oc;
       mcb_dsp_rq_init(&rq[oc - oc0], quant->multiplier[qi], quant->shift[qi], 0);
+      mcb_dsp_rq_fold_offset(&rq[oc - oc0], params->output_offset);
+      rq[oc - oc0].bias = bias ? bias[oc] : 0;
     }
     for (i = 0; i < pixels; i += 2) {
       const int32_t w = call.r.x1 - call.r.x0;
@@ -254,7 +274,7 @@ mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_q
       }
       gather(&c, oy0, ox0, 0, col);
       gather(&c, two ? oy1 : oy0, two ? ox1 : ox0, 1, col);
-      (any_shift ? channels_any : channels_shifting)(&c, rq, oc0, oc1, col, d0, two ? out_at(&c, oy1, ox1) : d0);
+      run(&c, rq, oc0, oc1, col, d0, two ? out_at(&c, oy1, ox1) : d0);
     }
   }
   return MCB_OK;

@@ -52,13 +52,17 @@ static inline int32_t mcb_dsp_load4(const int8_t *p) {
 
 static inline void mcb_dsp_store4(int8_t *p, int32_t v) { memcpy(p, &v, 4); }
 
+#define MCB_DSP_INLINE static inline __attribute__((always_inline))
+
 /* One channel's requantization, prepared for mcb_dsp_rq_apply. */
 typedef struct mcb_dsp_rq {
+  int32_t bias; /* the channel's bias (0 without one), kept beside its constants */
   int32_t mult;
   int32_t shl;  /* left shift + 1: SMMULR takes the doubled operand */
   int32_t half; /* 2^(right shift - 1), 0 without a right shift */
   int32_t shr;  /* right shift */
   int32_t neg;  /* -1 with a right shift (negative values round their tie down), else 0 */
+  int32_t off;  /* output offset not folded into half (mcb_dsp_rq_fold_offset) */
 } mcb_dsp_rq;
 
 /* Prepares (multiplier, shift) for accumulators with |acc| <= acc_bound; 0 when the fast path cannot
@@ -69,27 +73,47 @@ static inline int mcb_dsp_rq_init(mcb_dsp_rq *rq, int32_t multiplier, int32_t sh
   if (right > 31 || left > 30 || acc_bound < 0 || acc_bound >= ((int64_t)1 << (30 - left))) {
     return 0;
   }
+  rq->bias = 0;
   rq->mult = multiplier;
   rq->shl = left + 1;
   rq->half = right > 0 ? (int32_t)1 << (right - 1) : 0;
   rq->shr = right;
   rq->neg = right > 0 ? -1 : 0;
+  rq->off = 0;
   return 1;
 }
 
-/* MultiplyByQuantizedMultiplier(acc, multiplier, shift), bit-exact under mcb_dsp_rq_init's bound: for right
- * shifts >= 1 only, or (any_shift, one instruction more) for any. */
-static inline int32_t mcb_dsp_rq_apply(int32_t acc, const mcb_dsp_rq *rq, int any_shift) {
+/* Adds the output offset into the rounding constant: (v + half + sign + (offset << shr)) >> shr equals
+ * ((v + half + sign) >> shr) + offset exactly, and saves an instruction per output. Returns 0, leaving `off`
+ * for mcb_dsp_rq_apply's any_shift variant to add, when the shifted offset could overflow (|v| < 2^30). */
+static inline int mcb_dsp_rq_fold_offset(mcb_dsp_rq *rq, int32_t offset) {
+  if (rq->shr == 0 || rq->shr > 21) {
+    rq->off = offset;
+    return 0;
+  }
+  rq->half += (int32_t)((uint32_t)offset << rq->shr);
+  rq->off = 0;
+  return 1;
+}
+
+/* MultiplyByQuantizedMultiplier(acc, multiplier, shift) + output offset, bit-exact under mcb_dsp_rq_init's
+ * bound, for channels whose offset mcb_dsp_rq_fold_offset folded; any_shift (two instructions more) for every
+ * channel. */
+MCB_DSP_INLINE int32_t mcb_dsp_rq_apply(int32_t acc, const mcb_dsp_rq *rq, int any_shift) {
   const int32_t v = mcb_dsp_smmulr((int32_t)((uint32_t)acc << rq->shl), rq->mult);
   if (any_shift) {
-    return (v + rq->half + ((v >> 31) & rq->neg)) >> rq->shr;
+    return ((v + rq->half + ((v >> 31) & rq->neg)) >> rq->shr) + rq->off;
   }
   return (v + rq->half + (v >> 31)) >> rq->shr;
 }
 
-/* Clamps a requantized value plus output offset into [lo, hi] (both inside int8). */
-static inline int32_t mcb_dsp_clamp(int32_t v, int32_t lo, int32_t hi) {
+/* Clamps a requantized value plus output offset into [lo, hi] (both inside int8); `full`: the range is
+ * [-128, 127], one SSAT. */
+MCB_DSP_INLINE int32_t mcb_dsp_clamp(int32_t v, int32_t lo, int32_t hi, int full) {
   v = __ssat(v, 8);
+  if (full) {
+    return v;
+  }
   v = v < lo ? lo : v;
   return v > hi ? hi : v;
 }
