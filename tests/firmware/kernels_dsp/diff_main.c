@@ -301,12 +301,140 @@ static void conv_case(tally *t, uint32_t index) {
   judge(t, sr, st, bytes, index, "conv_2d");
 }
 
+/* ------------------------------------------------------------------------------- DEPTHWISE_CONV_2D */
+
+static void depthwise_case(tally *t, uint32_t index) {
+  mcb_depthwise_conv_params p;
+  mcb_depthwise_filter_s8 f;
+  mcb_channel_quant q;
+  mcb_view_s8 in, in_twin, out_ref, out_twin;
+  mcb_region r, *region = NULL;
+  mcb_context ctx_ref, ctx_twin;
+  const int32_t *bias;
+  int32_t full_h, full_w, out_h, out_w, pad_bottom, pad_right, ey, ex, in_c, k;
+  uint32_t bytes;
+  mcb_status sr, st;
+  const int inplace = chance(25);
+  static const int32_t kernels[] = {1, 2, 3, 3, 3, 5, 5, 7, 7, 9, 10};
+  memset(&p, 0, sizeof(p));
+  p.depth_multiplier = inplace || chance(70) ? 1 : (chance(70) ? 4 * range(1, 3) : range(2, 6));
+  in_c = range(1, p.depth_multiplier > 1 ? 8 : 40);
+  f.c = in_c * p.depth_multiplier;
+  k = kernels[rnd() % (sizeof(kernels) / sizeof(kernels[0]))];
+  f.h = chance(85) ? k : range(1, 7);
+  f.w = chance(85) ? f.h : range(1, 7);
+  p.stride_h = inplace || chance(50) ? 1 : range(1, 3);
+  p.stride_w = inplace ? 1 : chance(80) ? p.stride_h : range(1, 3);
+  p.dilation_h = chance(90) ? 1 : 2;
+  p.dilation_w = chance(90) ? 1 : 2;
+  ey = (f.h - 1) * p.dilation_h + 1;
+  ex = (f.w - 1) * p.dilation_w + 1;
+  if (inplace) {
+    /* SAME padding at stride 1 keeps the size, as the planner's in-place depthwise layers do */
+    p.pad_top = (ey - 1) / 2;
+    pad_bottom = ey - 1 - p.pad_top;
+    p.pad_left = (ex - 1) / 2;
+    pad_right = ex - 1 - p.pad_left;
+  } else {
+    p.pad_top = range(0, ey - 1);
+    p.pad_left = range(0, ex - 1);
+    pad_bottom = range(0, ey - 1);
+    pad_right = range(0, ex - 1);
+  }
+  full_h = range(ey > p.pad_top + pad_bottom ? ey - p.pad_top - pad_bottom : 1, 14);
+  full_w = range(ex > p.pad_left + pad_right ? ex - p.pad_left - pad_right : 1, 14);
+  out_h = (full_h + p.pad_top + pad_bottom - ey) / p.stride_h + 1;
+  out_w = (full_w + p.pad_left + pad_right - ex) / p.stride_w + 1;
+  if (f.h * f.w * f.c > BUF || full_h * full_w * in_c > BUF || out_h * out_w * f.c > BUF) return;
+  p.input_offset = chance(30) ? 128 : range(-127, 128);
+  p.output_offset = range(-128, 127);
+  act_range(&p.act_min, &p.act_max);
+  quant_table(&q, f.c);
+  bias_table(f.c, chance(5));
+  fill(g_filter, f.h * f.w * f.c);
+  f.data = g_filter;
+  fill(g_in, full_h * full_w * in_c);
+  if (inplace) {
+    in.data = g_out_ref;
+    in.y0 = in.x0 = 0;
+    in.h = in.full_h = full_h;
+    in.w = in.full_w = full_w;
+    in.c = in_c;
+    bytes = (uint32_t)(full_h * full_w * in_c);
+    prefill(bytes);
+    out_ref = in;
+    out_twin = out_ref;
+    out_twin.data = g_out_twin;
+  } else {
+    int32_t y0, y1, x0, x1;
+    out_ref.full_h = out_h;
+    out_ref.full_w = out_w;
+    out_ref.c = f.c;
+    window(out_h, 0, out_h, &out_ref.y0, &out_ref.h);
+    window(out_w, 0, out_w, &out_ref.x0, &out_ref.w);
+    r.y0 = out_ref.y0 + range(0, out_ref.h - 1);
+    r.y1 = range(r.y0 + 1, out_ref.y0 + out_ref.h);
+    r.x0 = out_ref.x0 + range(0, out_ref.w - 1);
+    r.x1 = range(r.x0 + 1, out_ref.x0 + out_ref.w);
+    if (chance(40)) region = &r;
+    else {
+      r.y0 = out_ref.y0;
+      r.y1 = out_ref.y0 + out_ref.h;
+      r.x0 = out_ref.x0;
+      r.x1 = out_ref.x0 + out_ref.w;
+    }
+    y0 = r.y0 * p.stride_h - p.pad_top;
+    y1 = (r.y1 - 1) * p.stride_h - p.pad_top + ey;
+    x0 = r.x0 * p.stride_w - p.pad_left;
+    x1 = (r.x1 - 1) * p.stride_w - p.pad_left + ex;
+    window(full_h, y0, y1, &in.y0, &in.h);
+    window(full_w, x0, x1, &in.x0, &in.w);
+    if (chance(3) && in.w > 1) in.w--;
+    in.full_h = full_h;
+    in.full_w = full_w;
+    in.c = in_c;
+    in.data = g_in;
+    bytes = (uint32_t)(out_ref.h * out_ref.w * f.c);
+    prefill(bytes);
+    out_ref.data = g_out_ref;
+    out_twin = out_ref;
+    out_twin.data = g_out_twin;
+  }
+  ctx_ref.buf = g_scratch_ref;
+  ctx_ref.size = out_ref.h * out_ref.w;
+  ctx_twin.buf = g_scratch_twin;
+  ctx_twin.size = ctx_ref.size;
+  bias = chance(10) ? NULL : g_bias;
+  g_detail[0] = 0;
+  detail("k", f.h * 10 + f.w);
+  detail("c", f.c);
+  detail("mult", p.depth_multiplier);
+  detail("s", p.stride_h * 10 + p.stride_w);
+  detail("d", p.dilation_h * 10 + p.dilation_w);
+  detail("pad", p.pad_top * 10 + p.pad_left);
+  detail("hw", full_h * 100 + full_w);
+  detail("inplace", inplace);
+  detail("in_off", p.input_offset);
+  detail("out_off", p.output_offset);
+  detail("act", p.act_min * 1000 + p.act_max);
+  detail("qn", q.count);
+  detail("sh0", q.shift[0]);
+  sr = mcb_depthwise_conv_2d_s8_ref(&p, &q, &in, &f, bias, &out_ref, region, &ctx_ref);
+  in_twin = in;
+  if (inplace) in_twin.data = g_out_twin;
+  st = mcb_depthwise_conv_2d_s8_dsp(&p, &q, &in_twin, &f, bias, &out_twin, region, &ctx_twin);
+  judge(t, sr, st, bytes, index, "depthwise_conv_2d");
+}
+
 int main(void) {
   tally t;
   uint32_t i;
   memset(&t, 0, sizeof(t));
   for (i = 0; i < DIFF_CASES; ++i) conv_case(&t, i);
   report("conv_2d", &t);
+  memset(&t, 0, sizeof(t));
+  for (i = 0; i < DIFF_CASES; ++i) depthwise_case(&t, i);
+  report("depthwise_conv_2d", &t);
   put_text("dsp done");
   put_field("failures", g_failures);
   put_text("\r\n");
