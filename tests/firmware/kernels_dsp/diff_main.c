@@ -56,8 +56,8 @@ static uint32_t rnd(void) {
   return g_rng;
 }
 
-/* Uniform in [lo, hi]. */
-static int32_t range(int32_t lo, int32_t hi) { return lo + (int32_t)(rnd() % (uint32_t)(hi - lo + 1)); }
+/* Uniform in [lo, hi] (lo when hi < lo). */
+static int32_t range(int32_t lo, int32_t hi) { return hi < lo ? lo : lo + (int32_t)(rnd() % (uint32_t)(hi - lo + 1)); }
 
 static int chance(uint32_t percent) { return rnd() % 100u < percent; }
 
@@ -212,7 +212,8 @@ static void conv_case(tally *t, uint32_t index) {
   full_w = range(ex > p.pad_left + pad_right ? ex - p.pad_left - pad_right : 1, 12);
   out_h = (full_h + p.pad_top + pad_bottom - ey) / p.stride_h + 1;
   out_w = (full_w + p.pad_left + pad_right - ex) / p.stride_w + 1;
-  if ((int32_t)f.out_c * f.h * f.w * f.in_c > BUF || full_h * full_w * f.in_c > BUF || out_h * out_w * f.out_c > BUF) {
+  if (out_h < 1 || out_w < 1 || (int32_t)f.out_c * f.h * f.w * f.in_c > BUF || full_h * full_w * f.in_c > BUF ||
+      out_h * out_w * f.out_c > BUF) {
     return;
   }
   p.input_offset = chance(30) ? 128 : range(-127, 128);
@@ -323,14 +324,14 @@ static void depthwise_case(tally *t, uint32_t index) {
   k = kernels[rnd() % (sizeof(kernels) / sizeof(kernels[0]))];
   f.h = chance(85) ? k : range(1, 7);
   f.w = chance(85) ? f.h : range(1, 7);
-  p.stride_h = inplace || chance(50) ? 1 : range(1, 3);
-  p.stride_w = inplace ? 1 : chance(80) ? p.stride_h : range(1, 3);
+  p.stride_h = chance(50) ? 1 : range(1, 3);
+  p.stride_w = chance(80) ? p.stride_h : range(1, 3);
   p.dilation_h = chance(90) ? 1 : 2;
   p.dilation_w = chance(90) ? 1 : 2;
   ey = (f.h - 1) * p.dilation_h + 1;
   ex = (f.w - 1) * p.dilation_w + 1;
-  if (inplace) {
-    /* SAME padding at stride 1 keeps the size, as the planner's in-place depthwise layers do */
+  if (inplace && chance(70)) {
+    /* SAME padding (stride 1 keeps the size), as the planner's in-place depthwise layers have */
     p.pad_top = (ey - 1) / 2;
     pad_bottom = ey - 1 - p.pad_top;
     p.pad_left = (ex - 1) / 2;
@@ -345,7 +346,9 @@ static void depthwise_case(tally *t, uint32_t index) {
   full_w = range(ex > p.pad_left + pad_right ? ex - p.pad_left - pad_right : 1, 14);
   out_h = (full_h + p.pad_top + pad_bottom - ey) / p.stride_h + 1;
   out_w = (full_w + p.pad_left + pad_right - ex) / p.stride_w + 1;
-  if (f.h * f.w * f.c > BUF || full_h * full_w * in_c > BUF || out_h * out_w * f.c > BUF) return;
+  if (out_h < 1 || out_w < 1 || f.h * f.w * f.c > BUF || full_h * full_w * in_c > BUF || out_h * out_w * f.c > BUF) {
+    return;
+  }
   p.input_offset = chance(30) ? 128 : range(-127, 128);
   p.output_offset = range(-128, 127);
   act_range(&p.act_min, &p.act_max);
@@ -355,14 +358,17 @@ static void depthwise_case(tally *t, uint32_t index) {
   f.data = g_filter;
   fill(g_in, full_h * full_w * in_c);
   if (inplace) {
+    /* case a: whole tensors from the same address; the output may be smaller (stride) or larger (padding) */
     in.data = g_out_ref;
     in.y0 = in.x0 = 0;
     in.h = in.full_h = full_h;
     in.w = in.full_w = full_w;
     in.c = in_c;
-    bytes = (uint32_t)(full_h * full_w * in_c);
+    bytes = (uint32_t)(full_h * full_w * in_c > out_h * out_w * f.c ? full_h * full_w * in_c : out_h * out_w * f.c);
     prefill(bytes);
     out_ref = in;
+    out_ref.h = out_ref.full_h = out_h;
+    out_ref.w = out_ref.full_w = out_w;
     out_twin = out_ref;
     out_twin.data = g_out_twin;
   } else {
@@ -419,9 +425,16 @@ static void depthwise_case(tally *t, uint32_t index) {
   detail("act", p.act_min * 1000 + p.act_max);
   detail("qn", q.count);
   detail("sh0", q.shift[0]);
+#ifdef DIFF_TRACE
+  put_text(g_detail);
+  put_text(" ref");
+#endif
   sr = mcb_depthwise_conv_2d_s8_ref(&p, &q, &in, &f, bias, &out_ref, region, &ctx_ref);
   in_twin = in;
   if (inplace) in_twin.data = g_out_twin;
+#ifdef DIFF_TRACE
+  put_text(" twin\r\n");
+#endif
   st = mcb_depthwise_conv_2d_s8_dsp(&p, &q, &in_twin, &f, bias, &out_twin, region, &ctx_twin);
   judge(t, sr, st, bytes, index, "depthwise_conv_2d");
 }
@@ -433,7 +446,12 @@ int main(void) {
   for (i = 0; i < DIFF_CASES; ++i) conv_case(&t, i);
   report("conv_2d", &t);
   memset(&t, 0, sizeof(t));
-  for (i = 0; i < DIFF_CASES; ++i) depthwise_case(&t, i);
+  for (i = 0; i < DIFF_CASES; ++i) {
+#ifdef DIFF_TRACE
+    put_field("case", i);
+#endif
+    depthwise_case(&t, i);
+  }
   report("depthwise_conv_2d", &t);
   put_text("dsp done");
   put_field("failures", g_failures);

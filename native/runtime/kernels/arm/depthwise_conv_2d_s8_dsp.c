@@ -8,9 +8,9 @@
  * taps are skipped, as the reference does. With a depth multiplier that is a multiple of 4 the group's four
  * output channels share one input channel, broadcast into both halves. Requantization: dsp.h.
  *
- * In place (case a of kernels.h: the same view in and out, multiplier 1, stride 1) each channel group's output
- * rows wait in a small ring until no later row of the group reads the input row they overwrite: pad_top + 1
- * rows of 4 channels (other groups never read these channels).
+ * In place (case a of kernels.h: output over input, multiplier 1, whole tensors, any stride) each channel
+ * group's output rows wait in a small ring until no later row of the group reads the input pixels they
+ * overwrite (the same channels of the same linear pixels; other groups never read these channels).
  *
  * Taken: multiplier 1 or a multiple of 4, at most MAX_TAPS taps, accumulators inside the fast requantization's
  * bound; in place with the ring within RING_BYTES. Everything else declines (MCB_ERR_UNSUPPORTED) before writing.
@@ -73,122 +73,181 @@ static void group_init(const dw_call *d, const mcb_channel_quant *q, const int32
   }
 }
 
-/* The group's 4 input values at input pixel `x` (offset added), as [c0 c2] and [c1 c3]. */
-MCB_DSP_INLINE void load_x(const dw_call *d, const dw_group *g, const int8_t *x, int32_t *xe, int32_t *xo) {
-  if (d->mult == 1 && g->n == 4) {
-    const int32_t v = mcb_dsp_load4(x + g->c0);
+/* How a group reads its input: 4 consecutive channels (multiplier 1), fewer (the last group), or one
+ * channel broadcast (multiplier a multiple of 4). Constant per instantiation. */
+enum { LOAD_4 = 0, LOAD_PART = 1, LOAD_BCAST = 2 };
+
+/* The group's input values at input pixel `x` (offset added), as [c0 c2] and [c1 c3]. */
+MCB_DSP_INLINE void load_x(const dw_call *d, const dw_group *g, const int8_t *x, int32_t *xe, int32_t *xo, int mode) {
+  if (mode == LOAD_4) {
+    const int32_t v = mcb_dsp_load4(x);
     *xe = __sxtab16(d->off2, v);
     *xo = mcb_dsp_sxtab16_ror8(d->off2, v);
-  } else if (d->mult == 1) {
+  } else if (mode == LOAD_PART) {
     int32_t v = 0, i;
     for (i = 0; i < g->n; ++i) {
-      v |= (int32_t)((uint32_t)(uint8_t)x[g->c0 + i] << (8 * i));
+      v |= (int32_t)((uint32_t)(uint8_t)x[i] << (8 * i));
     }
     *xe = __sxtab16(d->off2, v);
     *xo = mcb_dsp_sxtab16_ror8(d->off2, v);
   } else {
-    /* multiplier % 4 == 0: the group's channels all read input channel c0 / multiplier */
-    const int32_t v = x[g->c0 / d->mult] + d->p->input_offset;
+    const int32_t v = x[0] + d->p->input_offset;
     *xe = *xo = (int32_t)(((uint32_t)v & 0xFFFFu) | ((uint32_t)v << 16));
   }
 }
 
-/* The group's 4 outputs of pixel (oy, ox) into dst[0..n). */
-MCB_DSP_INLINE void pixel(const dw_call *d, const dw_group *g, int32_t oy, int32_t ox, int8_t *dst, int any_shift,
-                          int full) {
+/* Byte offset of the group's first input channel inside an input pixel. */
+static int32_t group_input_channel(const dw_call *d, const dw_group *g) { return d->mult == 1 ? g->c0 : g->c0 / d->mult; }
+
+/* The group's outputs of pixel (oy, ox) into dst[0..n). `interior`: every tap inside the input. */
+MCB_DSP_INLINE void pixel(const dw_call *d, const dw_group *g, int32_t oy, int32_t ox, int8_t *dst, int interior,
+                          int mode, int any_shift, int full) {
   const mcb_depthwise_conv_params *p = d->p;
   const mcb_view_s8 *in = d->in;
   const mcb_depthwise_filter_s8 *f = d->f;
   const int32_t iy0 = oy * p->stride_h - p->pad_top, ix0 = ox * p->stride_w - p->pad_left;
+  const int32_t row_bytes = in->w * in->c, tap_step = p->dilation_w * in->c;
+  const int8_t *base = in->data + (iy0 - in->y0) * row_bytes + (ix0 - in->x0) * in->c + group_input_channel(d, g);
+  const int32_t(*w)[2] = g->w;
   int32_t a0 = g->bias[0], a1 = g->bias[1], a2 = g->bias[2], a3 = g->bias[3];
-  int32_t ky, kx, v[4], i;
-  for (ky = 0; ky < f->h; ++ky) {
-    const int32_t iy = iy0 + p->dilation_h * ky;
-    const int8_t *row;
-    const int32_t(*w)[2] = &g->w[ky * f->w];
-    if (iy < 0 || iy >= in->full_h) {
-      continue;
-    }
-    row = in->data + (int64_t)(iy - in->y0) * in->w * in->c;
-    for (kx = 0; kx < f->w; ++kx) {
-      const int32_t ix = ix0 + p->dilation_w * kx;
-      int32_t xe, xo;
-      if (ix < 0 || ix >= in->full_w) {
+  int32_t ky, kx, v0, v1, v2, v3;
+  for (ky = 0; ky < f->h; ++ky, base += p->dilation_h * row_bytes, w += f->w) {
+    const int8_t *x = base;
+    if (!interior) {
+      const int32_t iy = iy0 + p->dilation_h * ky;
+      if (iy < 0 || iy >= in->full_h) {
         continue;
       }
-      load_x(d, g, row + (ix - in->x0) * in->c, &xe, &xo);
+    }
+    for (kx = 0; kx < f->w; ++kx, x += tap_step) {
+      int32_t xe, xo;
+      if (!interior) {
+        const int32_t ix = ix0 + p->dilation_w * kx;
+        if (ix < 0 || ix >= in->full_w) {
+          continue;
+        }
+      }
+      load_x(d, g, x, &xe, &xo, mode);
       a0 = __smlabb(xe, w[kx][0], a0);
       a2 = __smlatt(xe, w[kx][0], a2);
       a1 = __smlabb(xo, w[kx][1], a1);
       a3 = __smlatt(xo, w[kx][1], a3);
     }
   }
-  v[0] = mcb_dsp_clamp(mcb_dsp_rq_apply(a0, &g->rq[0], any_shift), d->lo, d->hi, full);
-  v[1] = mcb_dsp_clamp(mcb_dsp_rq_apply(a1, &g->rq[1], any_shift), d->lo, d->hi, full);
-  v[2] = mcb_dsp_clamp(mcb_dsp_rq_apply(a2, &g->rq[2], any_shift), d->lo, d->hi, full);
-  v[3] = mcb_dsp_clamp(mcb_dsp_rq_apply(a3, &g->rq[3], any_shift), d->lo, d->hi, full);
-  if (g->n == 4) {
-    mcb_dsp_store4(dst, (int32_t)(((uint32_t)v[0] & 0xFFu) | (((uint32_t)v[1] & 0xFFu) << 8) |
-                                  (((uint32_t)v[2] & 0xFFu) << 16) | ((uint32_t)v[3] << 24)));
+  v0 = mcb_dsp_clamp(mcb_dsp_rq_apply(a0, &g->rq[0], any_shift), d->lo, d->hi, full);
+  v1 = mcb_dsp_clamp(mcb_dsp_rq_apply(a1, &g->rq[1], any_shift), d->lo, d->hi, full);
+  v2 = mcb_dsp_clamp(mcb_dsp_rq_apply(a2, &g->rq[2], any_shift), d->lo, d->hi, full);
+  v3 = mcb_dsp_clamp(mcb_dsp_rq_apply(a3, &g->rq[3], any_shift), d->lo, d->hi, full);
+  if (mode != LOAD_PART) {
+    mcb_dsp_store4(dst, (int32_t)(((uint32_t)v0 & 0xFFu) | (((uint32_t)v1 & 0xFFu) << 8) |
+                                  (((uint32_t)v2 & 0xFFu) << 16) | ((uint32_t)v3 << 24)));
   } else {
-    for (i = 0; i < g->n; ++i) {
-      dst[i] = (int8_t)v[i];
-    }
+    dst[0] = (int8_t)v0;
+    if (g->n > 1) dst[1] = (int8_t)v1;
+    if (g->n > 2) dst[2] = (int8_t)v2;
   }
 }
 
-typedef void rows_fn(const dw_call *d, const dw_group *g, const mcb_region *r, int8_t *ring);
+/* The output columns [x_lo, x_hi) whose taps all lie inside the input (possibly empty). */
+static void interior_columns(const dw_call *d, const mcb_region *r, int32_t *x_lo, int32_t *x_hi) {
+  const mcb_depthwise_conv_params *p = d->p;
+  const int32_t ex = (d->f->w - 1) * p->dilation_w + 1;
+  int32_t lo = (p->pad_left + p->stride_w - 1) / p->stride_w;
+  int32_t hi = (d->in->full_w + p->pad_left - ex) / p->stride_w + 1;
+  if (d->in->full_w + p->pad_left - ex < 0) hi = lo;
+  lo = lo < r->x0 ? r->x0 : lo > r->x1 ? r->x1 : lo;
+  hi = hi > r->x1 ? r->x1 : hi;
+  *x_lo = lo;
+  *x_hi = hi > lo ? hi : lo;
+}
 
-/* Every pixel of region r for one channel group: straight into the output, or (ring != NULL, in place)
- * through the row ring. Instantiated per (any_shift, full range). */
-MCB_DSP_INLINE void rows(const dw_call *d, const dw_group *g, const mcb_region *r, int8_t *ring, int any_shift,
-                         int full) {
+/* One output row [r->x0, r->x1) of a group into dst (consecutive pixels `step` bytes apart). */
+MCB_DSP_INLINE void row(const dw_call *d, const dw_group *g, const mcb_region *r, int32_t oy, int8_t *dst,
+                        int32_t step, int mode, int any_shift, int full) {
+  const mcb_depthwise_conv_params *p = d->p;
+  const int32_t ey = (d->f->h - 1) * p->dilation_h + 1;
+  const int32_t iy0 = oy * p->stride_h - p->pad_top;
+  int32_t ox, x_lo = r->x0, x_hi = r->x0;
+  if (iy0 >= 0 && iy0 + ey <= d->in->full_h) {
+    interior_columns(d, r, &x_lo, &x_hi);
+  }
+  for (ox = r->x0; ox < x_lo; ++ox, dst += step) pixel(d, g, oy, ox, dst, 0, mode, any_shift, full);
+  for (; ox < x_hi; ++ox, dst += step) pixel(d, g, oy, ox, dst, 1, mode, any_shift, full);
+  for (; ox < r->x1; ++ox, dst += step) pixel(d, g, oy, ox, dst, 0, mode, any_shift, full);
+}
+
+/* In place: output row q is written over the linear pixels [q*w, (q+1)*w) of the shared buffer (same channels);
+ * it may go once no later output row reads the last of them: its input row lies above row `next`'s window. */
+static int row_may_commit(const dw_call *d, int32_t q, int32_t next) {
+  const int32_t last_pixel = (q + 1) * d->out->w - 1;
+  return last_pixel / d->in->w < next * d->p->stride_h - d->p->pad_top;
+}
+
+static void commit(const dw_call *d, const dw_group *g, const int8_t *ring, int32_t ring_rows, int32_t q) {
+  const int32_t width = d->out->w;
+  const int8_t *src = ring + (int64_t)(q % ring_rows) * width * 4;
+  int8_t *dst = d->out->data + (int64_t)q * width * d->out->c + g->c0;
+  int32_t ox, i;
+  for (ox = 0; ox < width; ++ox, dst += d->out->c, src += 4) {
+    for (i = 0; i < g->n; ++i) dst[i] = src[i];
+  }
+}
+
+typedef void rows_fn(const dw_call *d, const dw_group *g, const mcb_region *r, int8_t *ring, int32_t ring_rows);
+
+/* Every row of region r for one channel group: straight into the output, or (ring != NULL, in place, whole
+ * tensors) through the row ring. Instantiated per (load mode, any_shift, full range). */
+MCB_DSP_INLINE void rows(const dw_call *d, const dw_group *g, const mcb_region *r, int8_t *ring, int32_t ring_rows,
+                         int mode, int any_shift, int full) {
   const mcb_view_s8 *out = d->out;
-  const int32_t width = r->x1 - r->x0, keep = d->p->pad_top + 1;
-  int32_t oy, ox, i;
+  int32_t oy, next_commit = r->y0;
   for (oy = r->y0; oy < r->y1; ++oy) {
     if (ring == NULL) {
       int8_t *dst = out->data + ((int64_t)(oy - out->y0) * out->w + (r->x0 - out->x0)) * out->c + g->c0;
-      for (ox = r->x0; ox < r->x1; ++ox, dst += out->c) {
-        pixel(d, g, oy, ox, dst, any_shift, full);
-      }
+      row(d, g, r, oy, dst, out->c, mode, any_shift, full);
     } else {
-      int8_t *slot = ring + (int64_t)((oy - r->y0) % keep) * width * 4;
-      for (ox = r->x0; ox < r->x1; ++ox) {
-        pixel(d, g, oy, ox, slot + (ox - r->x0) * 4, any_shift, full);
-      }
-      /* Row oy - pad_top is no longer read by any later row of this group: write it back. */
-      if (oy - d->p->pad_top >= r->y0) {
-        const int32_t q = oy - d->p->pad_top;
-        const int8_t *src = ring + (int64_t)((q - r->y0) % keep) * width * 4;
-        int8_t *dst = out->data + (int64_t)(q - out->y0) * out->w * out->c + g->c0;
-        for (ox = 0; ox < width; ++ox, dst += out->c, src += 4) {
-          for (i = 0; i < g->n; ++i) dst[i] = src[i];
-        }
+      row(d, g, r, oy, ring + (int64_t)(oy % ring_rows) * out->w * 4, 4, mode, any_shift, full);
+      while (next_commit <= oy && row_may_commit(d, next_commit, oy + 1)) {
+        commit(d, g, ring, ring_rows, next_commit++);
       }
     }
   }
-  if (ring != NULL) {
-    /* The last pad_top rows. */
-    int32_t q;
-    for (q = r->y1 - d->p->pad_top > r->y0 ? r->y1 - d->p->pad_top : r->y0; q < r->y1; ++q) {
-      const int8_t *src = ring + (int64_t)((q - r->y0) % keep) * width * 4;
-      int8_t *dst = out->data + (int64_t)(q - out->y0) * out->w * out->c + g->c0;
-      for (ox = 0; ox < width; ++ox, dst += out->c, src += 4) {
-        for (i = 0; i < g->n; ++i) dst[i] = src[i];
-      }
-    }
+  while (ring != NULL && next_commit < r->y1) {
+    commit(d, g, ring, ring_rows, next_commit++);
   }
 }
 
-#define ROWS_VARIANT(name, any_shift, full)                                                \
-  static void name(const dw_call *d, const dw_group *g, const mcb_region *r, int8_t *ring) { \
-    rows(d, g, r, ring, any_shift, full);                                                   \
+#define ROWS_VARIANT(name, mode, any_shift, full)                                                            \
+  static void name(const dw_call *d, const dw_group *g, const mcb_region *r, int8_t *ring, int32_t ring_rows) { \
+    rows(d, g, r, ring, ring_rows, mode, any_shift, full);                                                    \
   }
-ROWS_VARIANT(rows_shr_full, 0, 1)
-ROWS_VARIANT(rows_shr_range, 0, 0)
-ROWS_VARIANT(rows_any_full, 1, 1)
-ROWS_VARIANT(rows_any_range, 1, 0)
+ROWS_VARIANT(rows4_shr_full, LOAD_4, 0, 1)
+ROWS_VARIANT(rows4_shr_range, LOAD_4, 0, 0)
+ROWS_VARIANT(rows4_any_full, LOAD_4, 1, 1)
+ROWS_VARIANT(rows4_any_range, LOAD_4, 1, 0)
+ROWS_VARIANT(rows_part, LOAD_PART, 1, 0)
+ROWS_VARIANT(rows_bcast, LOAD_BCAST, 1, 0)
+
+/* Rows the in-place ring must hold at most (rows computed but not yet committed), or -1 past `limit`. */
+static int32_t ring_rows_needed(const dw_call *d, const mcb_region *r, int32_t limit) {
+  int32_t oy, next_commit = r->y0, most = 0;
+  for (oy = r->y0; oy < r->y1; ++oy) {
+    if (oy + 1 - next_commit > most) most = oy + 1 - next_commit;
+    if (most > limit) return -1;
+    while (next_commit <= oy && row_may_commit(d, next_commit, oy + 1)) ++next_commit;
+  }
+  return most;
+}
+
+static int32_t ring_rows_probe(const mcb_depthwise_conv_params *p, const mcb_view_s8 *in, mcb_view_s8 *out,
+                               const mcb_depthwise_filter_s8 *f, const mcb_region *r, int32_t limit) {
+  dw_call d;
+  d.p = p;
+  d.in = in;
+  d.out = out;
+  d.f = f;
+  return limit < 1 ? -1 : ring_rows_needed(&d, r, limit);
+}
 
 mcb_status mcb_depthwise_conv_2d_s8_dsp(const mcb_depthwise_conv_params *params, const mcb_channel_quant *quant,
                                         const mcb_view_s8 *input, const mcb_depthwise_filter_s8 *filter,
@@ -199,8 +258,8 @@ mcb_status mcb_depthwise_conv_2d_s8_dsp(const mcb_depthwise_conv_params *params,
   dw_call d;
   mcb__window_call call;
   mcb_dsp_rq probe;
-  rows_fn *run;
   int8_t *ring = NULL;
+  int32_t ring_rows = 0;
   int64_t bound;
   int any_shift = 0;
   int32_t c0, oc;
@@ -210,10 +269,11 @@ mcb_status mcb_depthwise_conv_2d_s8_dsp(const mcb_depthwise_conv_params *params,
     return MCB_ERR_UNSUPPORTED;
   }
   if (call.inplace) {
-    /* The ring's rule needs output row q over input row q: stride 1 and the same view. */
-    if (params->stride_h != 1 || params->stride_w != 1 || output->y0 != input->y0 || output->x0 != input->x0 ||
-        output->h != input->h || output->w != input->w ||
-        (int64_t)(params->pad_top + 1) * (call.r.x1 - call.r.x0) * 4 > RING_BYTES) {
+    /* Whole tensors, so output row q covers linear pixels [q*w, (q+1)*w) of the shared buffer. */
+    const int32_t width = output->w;
+    if (output->y0 != 0 || output->x0 != 0 || output->h != output->full_h || output->w != output->full_w ||
+        input->y0 != 0 || input->x0 != 0 || input->h != input->full_h || input->w != input->full_w ||
+        (ring_rows = ring_rows_probe(params, input, output, filter, &call.r, RING_BYTES / (width * 4))) < 1) {
       return MCB_ERR_UNSUPPORTED;
     }
     ring = ring_buf;
@@ -236,11 +296,14 @@ mcb_status mcb_depthwise_conv_2d_s8_dsp(const mcb_depthwise_conv_params *params,
   d.lo = params->act_min;
   d.hi = params->act_max;
   d.mult = params->depth_multiplier;
-  run = d.lo == -128 && d.hi == 127 ? (any_shift ? rows_any_full : rows_shr_full)
-                                     : (any_shift ? rows_any_range : rows_shr_range);
   for (c0 = 0; c0 < filter->c; c0 += 4) {
-    group_init(&d, quant, bias, c0, filter->c - c0 < 4 ? filter->c - c0 : 4, &g);
-    run(&d, &g, &call.r, ring);
+    const int32_t n = filter->c - c0 < 4 ? filter->c - c0 : 4;
+    rows_fn *run = d.mult != 1 ? rows_bcast
+                   : n < 4     ? rows_part
+                   : d.lo == -128 && d.hi == 127 ? (any_shift ? rows4_any_full : rows4_shr_full)
+                                                 : (any_shift ? rows4_any_range : rows4_shr_range);
+    group_init(&d, quant, bias, c0, n, &g);
+    run(&d, &g, &call.r, ring, ring_rows);
   }
   return MCB_OK;
 }
