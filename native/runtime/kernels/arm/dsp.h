@@ -36,6 +36,13 @@ static inline int32_t mcb_dsp_sxtab16_ror8(int32_t a, int32_t x) {
   return r;
 }
 
+/* [a b] as the two halves (low, high) of a word. */
+static inline int32_t mcb_dsp_pkhbt16(int32_t lo, int32_t hi) {
+  int32_t r;
+  __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(r) : "r"(lo), "r"(hi));
+  return r;
+}
+
 /* (a * b + 2^31) >> 32. */
 static inline int32_t mcb_dsp_smmulr(int32_t a, int32_t b) {
   int32_t r;
