@@ -9,7 +9,7 @@
  * gathers by plain unpacking, no im2col copy of the bytes. Requantization: mcb_dsp_rq_apply (dsp.h).
  *
  * Taken: no groups (filter in_c == input c), K = kh*kw*in_c <= MAX_K, accumulators provably inside the fast
- * requantization's bound; in place (case b of kernels.h) when out_c <= CHUNK.
+ * requantization's bound; in place (case b of kernels.h).
  * Everything else declines (MCB_ERR_UNSUPPORTED) before writing.
  */
 #include "../twins.h"
@@ -24,7 +24,7 @@
 #define MAX_K 640 /* longest gathered column (two int16 columns on the stack: 2.5 KiB) */
 #endif
 #ifndef CHUNK
-#define CHUNK 128 /* output channels whose requantization is prepared at once (2 KiB of stack) */
+#define CHUNK 64 /* output channels whose requantization is prepared at once (1.8 KiB of stack) */
 #endif
 
 typedef struct conv_call {
@@ -214,6 +214,43 @@ static int8_t *out_at(const conv_call *c, int32_t oy, int32_t ox) {
   return c->out->data + ((oy - c->out->y0) * c->out->w + (ox - c->out->x0)) * c->out->c;
 }
 
+/* Requantization constants and biases of output channels [oc0, oc1) (already checked by the caller). */
+static void prepare_chunk(const conv_call *c, const mcb_channel_quant *quant, mcb_dsp_rq *rq, int32_t oc0, int32_t oc1) {
+  int32_t oc;
+  for (oc = oc0; oc < oc1; ++oc) {
+    const int32_t qi = quant->count == 1 ? 0 : oc;
+    mcb_dsp_rq_init(&rq[oc - oc0], quant->multiplier[qi], quant->shift[qi], 0);
+    mcb_dsp_rq_fold_offset(&rq[oc - oc0], c->p->output_offset);
+    rq[oc - oc0].bias = c->bias ? c->bias[oc] : 0;
+  }
+}
+
+/* Output pixel i of the region (row-major), or the pair's first one past the end (a lone last pixel). */
+static void region_pixel(const mcb_region *r, int32_t i, int32_t pixels, int32_t *oy, int32_t *ox) {
+  const int32_t w = r->x1 - r->x0;
+  if (i >= pixels) i = pixels - 1;
+  *oy = r->y0 + i / w;
+  *ox = r->x0 + i % w;
+}
+
+/* Columns of pixels i and i + 1 (i again when it is the last). */
+static void gather_pair(const conv_call *c, const mcb_region *r, int32_t i, int32_t pixels, int32_t *col) {
+  int32_t oy, ox;
+  if (!c->pointwise) {
+    memset(col, 0, (size_t)c->words * 8);
+  }
+  region_pixel(r, i, pixels, &oy, &ox);
+  gather(c, oy, ox, 0, col);
+  region_pixel(r, i + 1, pixels, &oy, &ox);
+  gather(c, oy, ox, 1, col);
+}
+
+static int8_t *pair_out(const conv_call *c, const mcb_region *r, int32_t i, int32_t pixels, int32_t second) {
+  int32_t oy, ox;
+  region_pixel(r, i + second, pixels, &oy, &ox);
+  return out_at(c, oy, ox);
+}
+
 mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_quant *quant,
                               const mcb_view_s8 *input, const mcb_filter_s8 *filter, const int32_t *bias,
                               mcb_view_s8 *output, const mcb_region *region, const mcb_context *ctx) {
@@ -226,8 +263,7 @@ mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_q
   int any_shift = 0;
   channels_fn *run;
   if (mcb__conv_2d_s8_check(params, quant, input, filter, output, region, ctx, &call) != MCB_OK || call.empty ||
-      filter->in_c != input->c || (int64_t)filter->h * filter->w * filter->in_c > MAX_K - 4 ||
-      (call.inplace && filter->out_c > CHUNK)) {
+      filter->in_c != input->c || (int64_t)filter->h * filter->w * filter->in_c > MAX_K - 4) {
     return MCB_ERR_UNSUPPORTED;
   }
   c.p = params;
@@ -254,27 +290,26 @@ mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_q
   }
   run = c.lo == -128 && c.hi == 127 ? (any_shift ? channels_any_full : channels_shr_full)
                                      : (any_shift ? channels_any_range : channels_shr_range);
-  for (oc0 = 0; oc0 < filter->out_c; oc0 += CHUNK) {
-    const int32_t oc1 = filter->out_c - oc0 > CHUNK ? oc0 + CHUNK : filter->out_c;
-    int32_t oc;
-    for (oc = oc0; oc < oc1; ++oc) {
-      const int32_t qi = quant->count == 1 ? 0 : oc;
-      mcb_dsp_rq_init(&rq[oc - oc0], quant->multiplier[qi], quant->shift[qi], 0);
-      mcb_dsp_rq_fold_offset(&rq[oc - oc0], params->output_offset);
-      rq[oc - oc0].bias = bias ? bias[oc] : 0;
-    }
-    for (i = 0; i < pixels; i += 2) {
-      const int32_t w = call.r.x1 - call.r.x0;
-      const int32_t oy0 = call.r.y0 + i / w, ox0 = call.r.x0 + i % w;
-      const int32_t oy1 = call.r.y0 + (i + 1) / w, ox1 = call.r.x0 + (i + 1) % w;
-      const int two = i + 1 < pixels;
-      int8_t *d0 = out_at(&c, oy0, ox0);
-      if (!c.pointwise) {
-        memset(col, 0, (size_t)c.words * 8);
+  if (!call.inplace || filter->out_c <= CHUNK) {
+    /* Channel chunks outside: each chunk's constants prepared once, the columns gathered again per chunk. */
+    for (oc0 = 0; oc0 < filter->out_c; oc0 += CHUNK) {
+      const int32_t oc1 = filter->out_c - oc0 > CHUNK ? oc0 + CHUNK : filter->out_c;
+      prepare_chunk(&c, quant, rq, oc0, oc1);
+      for (i = 0; i < pixels; i += 2) {
+        gather_pair(&c, &call.r, i, pixels, col);
+        run(&c, rq, oc0, oc1, col, pair_out(&c, &call.r, i, pixels, 0), pair_out(&c, &call.r, i, pixels, 1));
       }
-      gather(&c, oy0, ox0, 0, col);
-      gather(&c, two ? oy1 : oy0, two ? ox1 : ox0, 1, col);
-      run(&c, rq, oc0, oc1, col, d0, two ? out_at(&c, oy1, ox1) : d0);
+    }
+  } else {
+    /* In place with more channels than a chunk: a pixel pair's input is gathered once, before any of its outputs
+     * overwrite it, and every chunk's constants are prepared again per pair. */
+    for (i = 0; i < pixels; i += 2) {
+      gather_pair(&c, &call.r, i, pixels, col);
+      for (oc0 = 0; oc0 < filter->out_c; oc0 += CHUNK) {
+        const int32_t oc1 = filter->out_c - oc0 > CHUNK ? oc0 + CHUNK : filter->out_c;
+        prepare_chunk(&c, quant, rq, oc0, oc1);
+        run(&c, rq, oc0, oc1, col, pair_out(&c, &call.r, i, pixels, 0), pair_out(&c, &call.r, i, pixels, 1));
+      }
     }
   }
   return MCB_OK;
