@@ -16,8 +16,8 @@ import { OP_RECORD_BYTES } from '../harness/pack/image-layout';
 import { readImageSummary } from '../harness/pack';
 import { planLayers } from '../harness/plan';
 import { BoardExecutor } from '../harness/run/board-executor';
-import { prepareBoardFirmware } from '../harness/run/board-firmware';
-import type { BenchKernels } from '../harness/run/bench-firmware';
+import { prepareBoardFirmware } from '../harness/build/board-firmware';
+import type { BenchKernels } from '../harness/build/bench-firmware';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const SHARED = process.env.MCUBENCH_SHARED ?? path.resolve(REPO_ROOT, '..', 'shared');

@@ -109,19 +109,50 @@ static int on_input_begin(mcb_link *link, const mcb_frame *req)
     return send_ack(link, req);
 }
 
+/* ACK of INPUT_CHUNK: the request type and the bytes received so far, so a pipelining host knows what to resend. */
+static int send_chunk_ack(mcb_link *link, const mcb_frame *req)
+{
+    TXP(link)[0] = req->type;
+    mcb_wr32(TXP(link) + 1, link->input_received);
+    return send_answer(link, MCB_FRAME_ACK, req->seq, 5);
+}
+
 static int on_input_chunk(mcb_link *link, const mcb_frame *req)
 {
     int rc = 0;
     uint32_t offset = mcb_rd32(req->payload + 4);
     uint32_t n = (uint32_t)req->len - CHUNK_HEADER;
+    uint32_t skip;
     if (!input_sample_ok(link, req, mcb_rd32(req->payload), &rc)) return rc;
     if (link->input_state != MCB_INPUT_RECEIVING) return send_nack(link, req, MCB_LINK_E_NOT_READY, 0);
-    /* Contiguous only: with stop-and-wait any other offset is a host bug or a hostile frame. */
-    if (offset != link->input_received || n > link->input_total - link->input_received)
+    /* Chunks may be pipelined: one that starts after the bytes received leaves a gap (an earlier chunk was lost),
+     * one that ends inside them is a resend. Bounds first, without overflow: offset <= received <= total. */
+    if (offset > link->input_received || n > link->input_total - offset)
         return send_nack(link, req, MCB_LINK_E_BAD_OFFSET, link->input_received);
-    memcpy(link->cfg.input + offset, req->payload + CHUNK_HEADER, n);
-    link->input_received += n;
-    return send_ack(link, req);
+    skip = link->input_received - offset; /* bytes of this chunk already stored */
+    if (n > skip) {
+        memcpy(link->cfg.input + link->input_received, req->payload + CHUNK_HEADER + skip, n - skip);
+        link->input_received += n - skip;
+    }
+    return send_chunk_ack(link, req);
+}
+
+/* SET_BAUD: ACK at the old rate, then switch. The switch stays on probation until a valid frame arrives at the new
+ * rate; mcb_link_poll reverts it after MCB_PROTO_BAUD_PROBATION_MS of silence (the host could not follow). */
+static int on_set_baud(mcb_link *link, const mcb_frame *req)
+{
+    uint32_t baud = mcb_rd32(req->payload);
+    long previous;
+    int rc;
+    if (link->cfg.io.set_baud == NULL || link->cfg.io.set_baud(link->cfg.io.ctx, baud, 1) <= 0)
+        return send_nack(link, req, MCB_LINK_E_BAD_ARGUMENT, baud); /* no driver support, or the divisor is too far off */
+    rc = send_ack(link, req);
+    if (rc < 0) return rc;
+    previous = link->cfg.io.set_baud(link->cfg.io.ctx, baud, 0);
+    if (previous <= 0) return 0;
+    link->baud_previous = (uint32_t)previous;
+    link->baud_probation_ms = MCB_PROTO_BAUD_PROBATION_MS;
+    return 0;
 }
 
 static int on_input_end(mcb_link *link, const mcb_frame *req)
@@ -205,6 +236,7 @@ static int length_ok(const mcb_frame *req)
     case MCB_FRAME_INPUT_END: return req->len == 8;
     case MCB_FRAME_RUN: return req->len == 4;
     case MCB_FRAME_OUTPUT_READ: return req->len == 10;
+    case MCB_FRAME_SET_BAUD: return req->len == 4;
     default: return 1;
     }
 }
@@ -217,6 +249,9 @@ static int dispatch(mcb_link *link, const mcb_frame *req)
     case MCB_FRAME_PING:
         memcpy(TXP(link), req->payload, 4);
         return send_answer(link, MCB_FRAME_PONG, req->seq, 4);
+    case MCB_FRAME_SET_BAUD:
+        if (!link->has_session) return send_nack(link, req, MCB_LINK_E_NO_SESSION, 0);
+        return on_set_baud(link, req);
     case MCB_FRAME_INPUT_BEGIN:
     case MCB_FRAME_INPUT_CHUNK:
     case MCB_FRAME_INPUT_END:
@@ -234,6 +269,7 @@ static int dispatch(mcb_link *link, const mcb_frame *req)
 
 static int handle(mcb_link *link, const mcb_frame *req)
 {
+    link->baud_probation_ms = 0; /* a valid frame: the current rate works */
     if (link->has_last && req->seq == link->last_seq && req->crc == link->last_crc) {
         /* Retransmission: our answer was lost or late. Re-send it; never process the request twice. */
         link->duplicates++;
@@ -269,12 +305,26 @@ int mcb_link_feed(mcb_link *link, const uint8_t *data, size_t n)
     }
 }
 
+int mcb_link_idle(mcb_link *link, uint32_t elapsed_ms)
+{
+    if (link->baud_probation_ms == 0) return 0;
+    if (elapsed_ms < link->baud_probation_ms) {
+        link->baud_probation_ms -= elapsed_ms;
+        return 0;
+    }
+    /* Nothing intelligible at the new rate: go back to the rate the host last reached us at. */
+    link->baud_probation_ms = 0;
+    link->baud_reverts++;
+    return link->cfg.io.set_baud(link->cfg.io.ctx, link->baud_previous, 0) > 0 ? 0 : -1;
+}
+
 int mcb_link_poll(mcb_link *link, uint32_t timeout_ms)
 {
     uint8_t buf[64];
     int n = link->cfg.io.read(link->cfg.io.ctx, buf, sizeof buf, timeout_ms);
     int rc;
-    if (n <= 0) return n;
+    if (n == 0) return mcb_link_idle(link, timeout_ms);
+    if (n < 0) return n;
     rc = mcb_link_feed(link, buf, (size_t)n);
     return rc < 0 ? rc : n;
 }

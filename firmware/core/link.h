@@ -1,8 +1,9 @@
 /*
  * Board side of the host<->board link (docs/protocol.md): answers HELLO/PING, receives one input into a
  * caller-provided buffer, runs the caller's inference callback, and serves STATS and output chunks.
- * Stop-and-wait: the board only ever answers the host's latest request (plus one RESET notice at boot), and a
- * retransmitted request (same seq and CRC) gets the cached answer again without being processed twice.
+ * The board answers every request in arrival order (plus one RESET notice at boot); input chunks may be pipelined
+ * and are stored by offset, so a resent chunk is never stored twice. A retransmitted request (same seq and CRC)
+ * gets the cached answer again without being processed twice.
  *
  * Portable C99, no allocation, board-independent: the UART is reached only through mcb_link_io.
  * Typical main loop:
@@ -34,6 +35,9 @@ typedef struct mcb_link_io {
     int (*read)(void *ctx, uint8_t *buf, size_t max, uint32_t timeout_ms);
     /* Writes all len bytes (may block until sent). Returns 0, or a negative value on failure. */
     int (*write)(void *ctx, const uint8_t *buf, size_t len);
+    /* Optional (NULL: SET_BAUD is refused). Returns the current rate, or 0 when the UART cannot make baud; with
+     * check_only 0 it first waits until everything written has left the wire and switches to baud. */
+    long (*set_baud)(void *ctx, uint32_t baud, int check_only);
 } mcb_link_io;
 
 /* Facts reported in HELLO_ACK. Strings longer than MCB_PROTO_MAX_NAME_LEN are truncated. */
@@ -104,6 +108,9 @@ typedef struct mcb_link {
     uint32_t runs;       /* inference callbacks made since init */
     uint32_t requests;   /* requests processed (duplicates excluded) */
     uint32_t duplicates; /* retransmitted requests answered from the cache */
+    uint32_t baud_previous;     /* the rate before the last SET_BAUD */
+    uint32_t baud_probation_ms; /* > 0: a switched rate not yet confirmed by a valid frame */
+    uint32_t baud_reverts;      /* switches undone because nothing arrived at the new rate */
 } mcb_link;
 
 /* Stores cfg (copied; buffers and info must outlive the link) and sends the RESET notice.
@@ -114,8 +121,12 @@ int mcb_link_init(mcb_link *link, const mcb_link_config *cfg);
  * result. */
 int mcb_link_feed(mcb_link *link, const uint8_t *data, size_t n);
 
-/* One io.read with the given timeout, then mcb_link_feed. Returns bytes read (0 on timeout) or a negative io
- * result. */
+/* One io.read with the given timeout, then mcb_link_feed (or mcb_link_idle on a timeout). Returns bytes read (0 on
+ * timeout) or a negative io result. */
 int mcb_link_poll(mcb_link *link, uint32_t timeout_ms);
+
+/* Tells the link that elapsed_ms passed with nothing received (callers of mcb_link_feed call it from their own idle
+ * path); reverts an unconfirmed baud switch after MCB_PROTO_BAUD_PROBATION_MS. Returns 0 or a negative io result. */
+int mcb_link_idle(mcb_link *link, uint32_t elapsed_ms);
 
 #endif /* MCB_LINK_H */

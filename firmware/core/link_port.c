@@ -24,11 +24,18 @@ static int port_write(void *ctx, const uint8_t *buf, size_t len)
     return 0;
 }
 
+static long port_set_baud(void *ctx, uint32_t baud, int check_only)
+{
+    (void)ctx;
+    return mcb_port_set_baud(baud, check_only);
+}
+
 mcb_link_io mcb_link_port_io(void)
 {
     mcb_link_io io;
     io.ctx = 0;
     io.read = port_read;
     io.write = port_write;
+    io.set_baud = port_set_baud;
     return io;
 }

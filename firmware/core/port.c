@@ -27,6 +27,8 @@ void mcb_port_write(const void *data, size_t len) { mcb_uart_write((const uint8_
 
 void mcb_port_putc(uint8_t byte) { mcb_uart_write(&byte, 1u); }
 
+long mcb_port_set_baud(uint32_t baud, int check_only) { return mcb_uart_set_baud(baud, check_only); }
+
 static int take_byte(void) {
     mcb_irq_disable();
     mcb_uart_poll_rx(); /* also un-stalls a peripheral that was held back by a full ring */

@@ -16,6 +16,10 @@ void mcb_port_init(void);
 void mcb_port_write(const void *data, size_t len);
 void mcb_port_putc(uint8_t byte);
 
+/* Returns the console UART's current rate, or 0 when its clock cannot make baud within the receiver's tolerance (see
+ * mcb_uart_set_baud); unless check_only, first switches to baud once everything written has left the wire. */
+long mcb_port_set_baud(uint32_t baud, int check_only);
+
 /* Next received byte (0..255), or MCB_PORT_NO_BYTE after timeout_ms. Sleeps (WFI) while waiting.
  * timeout 0 polls; MCB_PORT_WAIT_FOREVER never times out. */
 int mcb_port_getc(uint32_t timeout_ms);

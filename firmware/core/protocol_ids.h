@@ -2,7 +2,7 @@
 #ifndef MCB_PROTOCOL_IDS_H
 #define MCB_PROTOCOL_IDS_H
 
-#define MCB_PROTO_PROTOCOL_VERSION 1u /* bumped on any incompatible change to framing or payload layouts */
+#define MCB_PROTO_PROTOCOL_VERSION 2u /* bumped on any incompatible change to framing or payload layouts (2: INPUT_CHUNK ACK carries bytes received, chunks may be pipelined, SET_BAUD) */
 #define MCB_PROTO_SYNC0 0xA5u /* first sync byte (0xA5) */
 #define MCB_PROTO_SYNC1 0x5Au /* second sync byte (0x5A) */
 #define MCB_PROTO_HEADER_SIZE 10u /* sync(2) len(2) len_check(2) type(1) flags(1) seq(2) */
@@ -11,18 +11,20 @@
 #define MCB_PROTO_MAX_NAME_LEN 32u /* longest firmware-version / board-id string in HELLO_ACK */
 #define MCB_PROTO_MAX_MESSAGE_LEN 200u /* longest ERROR message text */
 #define MCB_PROTO_MODEL_HASH_SIZE 8u /* bytes of the model image SHA-256 carried in HELLO_ACK */
+#define MCB_PROTO_BAUD_PROBATION_MS 1000u /* after SET_BAUD the board reverts to its previous rate when no valid frame arrives for this long */
 
 typedef enum mcb_frame_type {
     MCB_FRAME_HELLO = 0x01, /* open a session: protocol version + run id */
     MCB_FRAME_PING = 0x02, /* liveness check with a nonce */
     MCB_FRAME_INPUT_BEGIN = 0x03, /* start an input: sample index + total bytes */
-    MCB_FRAME_INPUT_CHUNK = 0x04, /* sample index + offset + input bytes */
+    MCB_FRAME_INPUT_CHUNK = 0x04, /* sample index + offset + input bytes; may be pipelined, the ACK carries the bytes received so far */
     MCB_FRAME_INPUT_END = 0x05, /* sample index + CRC-32 of the whole input */
     MCB_FRAME_RUN = 0x06, /* run inference on the received input */
     MCB_FRAME_OUTPUT_READ = 0x07, /* ask for output bytes: sample + offset + max length */
+    MCB_FRAME_SET_BAUD = 0x08, /* switch the UART to another baud rate after the ACK; reverted unless a valid frame arrives at the new rate in time */
     MCB_FRAME_HELLO_ACK = 0x81, /* board description, echoes the run id */
     MCB_FRAME_PONG = 0x82, /* echoes the PING nonce */
-    MCB_FRAME_ACK = 0x83, /* request accepted (carries the request type) */
+    MCB_FRAME_ACK = 0x83, /* request accepted (carries the request type; for INPUT_CHUNK also the bytes received) */
     MCB_FRAME_NACK = 0x84, /* request rejected: request type, error code, detail */
     MCB_FRAME_STATS = 0x85, /* result of RUN: output length/CRC, latency, per-op latency, high-water marks */
     MCB_FRAME_OUTPUT_CHUNK = 0x86, /* sample + offset + output bytes */
@@ -37,13 +39,13 @@ typedef enum mcb_link_error {
     MCB_LINK_E_NO_SESSION = 0x04, /* request before HELLO: the board has been reset since the session was opened */
     MCB_LINK_E_BAD_SAMPLE = 0x05, /* the sample index does not match the input in progress (detail = expected) */
     MCB_LINK_E_TOO_LARGE = 0x06, /* INPUT_BEGIN total exceeds the input buffer (detail = capacity) */
-    MCB_LINK_E_BAD_OFFSET = 0x07, /* chunk offset is not the next expected byte or runs past the total (detail = expected offset) */
+    MCB_LINK_E_BAD_OFFSET = 0x07, /* chunk offset leaves a gap after the bytes received, or the chunk runs past the total (detail = bytes received) */
     MCB_LINK_E_INCOMPLETE = 0x08, /* INPUT_END before all bytes arrived (detail = bytes received) */
     MCB_LINK_E_INPUT_CRC = 0x09, /* the CRC-32 of the received input differs (detail = board's CRC) */
     MCB_LINK_E_NOT_READY = 0x0A, /* RUN without a complete input, or OUTPUT_READ before RUN */
     MCB_LINK_E_RUN_FAILED = 0x0B, /* the inference callback returned an error (detail = its status) */
     MCB_LINK_E_OUTPUT_OVERFLOW = 0x0C, /* the inference callback reported more output than the buffer holds */
-    MCB_LINK_E_BAD_ARGUMENT = 0x0D, /* a field is out of range (e.g. OUTPUT_READ offset past the output) */
+    MCB_LINK_E_BAD_ARGUMENT = 0x0D, /* a field is out of range (e.g. OUTPUT_READ offset past the output, a baud rate the UART cannot make) */
 } mcb_link_error;
 
 typedef enum mcb_schedule {

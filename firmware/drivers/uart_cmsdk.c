@@ -19,6 +19,8 @@
 #define CTRL_RX_INT_EN (1u << 3)
 #define INT_RX (1u << 1)
 
+static uint32_t current_baud = MCB_UART_BAUD;
+
 void mcb_uart_init(void) {
     /* BAUDDIV must be >= 16 or the UART stays idle (QEMU checks it too). */
     uint32_t div = (MCB_UART_CLOCK_HZ + MCB_UART_BAUD / 2u) / MCB_UART_BAUD;
@@ -33,6 +35,24 @@ void mcb_uart_write(const uint8_t *data, size_t len) {
         }
         UART_DATA = data[i];
     }
+}
+
+long mcb_uart_set_baud(uint32_t baud, int check_only) {
+    /* QEMU's pty backend ignores BAUDDIV (bytes move as fast as the emulator runs); the divisor is still checked and
+     * set so the driver behaves as on the CMSDK hardware it models. */
+    uint32_t div = (MCB_UART_CLOCK_HZ + baud / 2u) / baud;
+    long previous = (long)current_baud;
+    if (div < 16u || mcb_uart_error_permille(MCB_UART_CLOCK_HZ, div, baud) > MCB_UART_MAX_ERROR_PERMILLE) {
+        return 0;
+    }
+    if (check_only) {
+        return previous;
+    }
+    while (UART_STATE & STATE_TX_FULL) {
+    }
+    UART_BAUDDIV = div;
+    current_baud = baud;
+    return previous;
 }
 
 void mcb_uart_poll_rx(void) {

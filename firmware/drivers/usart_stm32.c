@@ -29,14 +29,37 @@
 #define CR1_RXNEIE (1u << 5)
 #define STATUS_ORE (1u << 3)
 #define STATUS_RXNE (1u << 5)
+#define STATUS_TC (1u << 6)
 #define STATUS_TXE (1u << 7)
+
+static uint32_t current_baud = MCB_UART_BAUD;
+
+/* Oversampling by 16: BRR = f_ck / baud in both layouts (mantissa/fraction packing is the same number). */
+static uint32_t divisor_for(uint32_t baud) { return (MCB_UART_CLOCK_HZ + baud / 2u) / baud; }
 
 void mcb_uart_init(void) {
     USART_CR1 = 0u;
-    /* Oversampling by 16: BRR = f_ck / baud in both layouts (mantissa/fraction packing is the same number). */
-    USART_BRR = (MCB_UART_CLOCK_HZ + MCB_UART_BAUD / 2u) / MCB_UART_BAUD;
+    USART_BRR = divisor_for(MCB_UART_BAUD);
     USART_CR1 = CR1_UE | CR1_TE | CR1_RE | CR1_RXNEIE;
     mcb_nvic_enable(MCB_UART_IRQ);
+}
+
+long mcb_uart_set_baud(uint32_t baud, int check_only) {
+    uint32_t divisor = divisor_for(baud);
+    long previous = (long)current_baud;
+    if (divisor < 16u || mcb_uart_error_permille(MCB_UART_CLOCK_HZ, divisor, baud) > MCB_UART_MAX_ERROR_PERMILLE) {
+        return 0;
+    }
+    if (check_only) {
+        return previous;
+    }
+    while (!(USART_STATUS & STATUS_TC)) { /* the ACK's last bit leaves at the old rate */
+    }
+    USART_CR1 &= ~CR1_UE; /* BRR may only change while the USART is disabled */
+    USART_BRR = divisor;
+    USART_CR1 |= CR1_UE;
+    current_baud = baud;
+    return previous;
 }
 
 void mcb_uart_write(const uint8_t *data, size_t len) {

@@ -31,6 +31,8 @@ export interface BoardUart {
   irq: number;
   baud: number;
   clockHz: number;
+  /** Rates the link may switch to after HELLO (harness/link/baud-rates.ts picks the fastest that works). */
+  rates?: number[];
   pins?: { tx: string; rx: string };
 }
 
@@ -51,7 +53,8 @@ export interface Board {
   clockHz: number;
   timer: 'dwt' | 'systick';
   uart: BoardUart;
-  flash: { method: 'stlink' | 'qemu'; usb?: { vid: number; pid: number } };
+  /** method: the default flasher (harness/flash/flasher.ts); openocd: the stock OpenOCD config for --flasher openocd. */
+  flash: { method: 'stlink' | 'openocd' | 'st-flash' | 'msd' | 'qemu'; usb?: { vid: number; pid: number }; openocd?: string };
   qemu?: QemuSettings;
 }
 

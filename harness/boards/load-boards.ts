@@ -3,12 +3,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { BoardError } from './board-error';
 import type { Board, Chip, LinkRegion, ResolvedBoard } from './board-types';
-import { validateAgainstSchema } from './schema-validator';
+import { issueLines, SCHEMA_FILES, schemaCheck, type SchemaName } from '../schema/json-schema';
 
 export const DEFAULT_BOARDS_DIR = path.resolve(__dirname, '..', '..', 'boards');
-/** The schemas are part of the code: always the repository's, whichever boards folder is read. */
-const BOARD_SCHEMA = path.join(DEFAULT_BOARDS_DIR, 'board.schema.json');
-const CHIP_SCHEMA = path.join(DEFAULT_BOARDS_DIR, 'chip.schema.json');
 
 export function listBoardIds(boardsDir = DEFAULT_BOARDS_DIR): string[] {
   return fs.readdirSync(boardsDir)
@@ -25,7 +22,7 @@ export function loadBoard(id: string, boardsDir = DEFAULT_BOARDS_DIR): ResolvedB
   if (!fs.existsSync(boardFile)) {
     throw new BoardError(`unknown board '${id}' (no ${boardFile}); known boards: ${listBoardIds(boardsDir).join(', ')}`);
   }
-  const board = parseBoard(readValidated(boardFile, BOARD_SCHEMA), boardFile);
+  const board = parseBoard(readValidated(boardFile, 'board'), boardFile);
   const chipFile = path.join(boardsDir, 'chips', `${board.chip}.json`);
   if (!fs.existsSync(chipFile)) throw new BoardError(`${boardFile}: field 'chip': no chip file ${chipFile}`);
   const chip = loadChip(board.chip, boardsDir);
@@ -36,7 +33,7 @@ export function loadBoard(id: string, boardsDir = DEFAULT_BOARDS_DIR): ResolvedB
 export function loadChip(id: string, boardsDir = DEFAULT_BOARDS_DIR): Chip {
   const chipFile = path.join(boardsDir, 'chips', `${id}.json`);
   if (!/^[a-z0-9]+$/.test(id) || !fs.existsSync(chipFile)) throw new BoardError(`unknown chip '${id}' (no ${chipFile})`);
-  return parseChip(readValidated(chipFile, CHIP_SCHEMA), chipFile);
+  return parseChip(readValidated(chipFile, 'chip'), chipFile);
 }
 
 export function loadAllBoards(boardsDir = DEFAULT_BOARDS_DIR): ResolvedBoard[] {
@@ -44,18 +41,16 @@ export function loadAllBoards(boardsDir = DEFAULT_BOARDS_DIR): ResolvedBoard[] {
 }
 
 /** Reads a JSON file and validates it; every schema issue is reported, each with its field. */
-export function readValidated(file: string, schemaFile: string): Record<string, unknown> {
+export function readValidated(file: string, schema: SchemaName): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(fs.readFileSync(file, 'utf8'));
   } catch (err) {
     throw new BoardError(`${file}: not valid JSON (${(err as Error).message})`);
   }
-  const schema = JSON.parse(fs.readFileSync(schemaFile, 'utf8')) as Record<string, unknown>;
-  const issues = validateAgainstSchema(value, schema);
+  const issues = schemaCheck(schema)(value);
   if (issues.length > 0) {
-    const lines = issues.map((issue) => `  field '${issue.field}': ${issue.message}`);
-    throw new BoardError(`${file} does not match ${path.basename(schemaFile)}:\n${lines.join('\n')}`);
+    throw new BoardError(`${file} does not match ${SCHEMA_FILES[schema]}; fix these fields:\n${issueLines(issues)}`);
   }
   return value as Record<string, unknown>;
 }

@@ -130,7 +130,7 @@ async function buildInto(cacheRoot: string, cacheDir: string, hash: string, opti
       throw new BuildError(`building the firmware for ${options.board} failed (exit ${build.code}):\n${tail(build.output)}`);
     }
     for (const artifact of ARTIFACTS) fs.copyFileSync(path.join(buildDir, artifact), path.join(staging, path.basename(artifact)));
-    const sizes = await readElfSizes(path.join(staging, 'firmware.elf'));
+    const sizes = readElfSizes(path.join(staging, 'firmware.elf'));
     fs.writeFileSync(path.join(staging, 'result.json'), `${JSON.stringify({ board: options.board, hash, sizes }, null, 2)}\n`);
     fs.rmSync(buildDir, { recursive: true, force: true });
     try {

@@ -1,6 +1,8 @@
-// Section sizes of a linked firmware, read with arm-none-eabi-size.
+// Section sizes of a linked firmware, from its section headers (harness/build/elf.ts), summed the way
+// binutils' `size -B` does: read-only or code → text, writable with contents → data, writable without → bss.
+import * as fs from 'fs';
 import { BuildError } from './build-error';
-import { runTool } from './run-tool';
+import { ElfFormatError, readElf, SHF_ALLOC, SHF_EXECINSTR, SHF_WRITE, SHT_NOBITS } from './elf';
 
 export interface FirmwareSizes {
   /** Berkeley totals: text = everything read-only in flash (code, rodata, vectors, model); data; bss (incl. arena and stack). */
@@ -13,18 +15,22 @@ export interface FirmwareSizes {
   sections: Record<string, number>;
 }
 
-/** Sections that stay in the ELF file and never reach the chip. */
-const NOT_ON_CHIP = /^\.(comment|ARM\.attributes|debug.*|stab.*|symtab|strtab|shstrtab)$/;
-
-export async function readElfSizes(elf: string): Promise<FirmwareSizes> {
-  const berkeley = await runTool('arm-none-eabi-size', ['-B', '-d', elf]);
-  const sysv = await runTool('arm-none-eabi-size', ['-A', '-d', elf]);
-  if (berkeley.code !== 0 || sysv.code !== 0) throw new BuildError(`arm-none-eabi-size failed on ${elf}:\n${berkeley.output}${sysv.output}`);
-  const totals = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+\d+/m.exec(berkeley.output.split('\n')[1] ?? '');
-  if (!totals) throw new BuildError(`cannot read arm-none-eabi-size output for ${elf}:\n${berkeley.output}`);
-  const sections: Record<string, number> = {};
-  for (const [, name, size] of sysv.output.matchAll(/^(\.\S+)\s+(\d+)\s+\d+\s*$/gm)) {
-    if (!NOT_ON_CHIP.test(name)) sections[name] = Number(size);
+export function readElfSizes(elfFile: string): FirmwareSizes {
+  let sections;
+  try {
+    sections = readElf(fs.readFileSync(elfFile), elfFile).sections;
+  } catch (err) {
+    if (err instanceof ElfFormatError) throw new BuildError(err.message);
+    throw new BuildError(`cannot read ${elfFile}: ${(err as Error).message}`);
   }
-  return { text: Number(totals[1]), data: Number(totals[2]), bss: Number(totals[3]), model: sections['.model'] ?? 0, sections };
+  const sizes: FirmwareSizes = { text: 0, data: 0, bss: 0, model: 0, sections: {} };
+  for (const section of sections) {
+    if ((section.flags & SHF_ALLOC) === 0) continue; // stays in the file (debug info, symbols, comments)
+    sizes.sections[section.name] = section.size;
+    if ((section.flags & SHF_EXECINSTR) !== 0 || (section.flags & SHF_WRITE) === 0) sizes.text += section.size;
+    else if (section.type !== SHT_NOBITS) sizes.data += section.size;
+    else sizes.bss += section.size;
+  }
+  sizes.model = sizes.sections['.model'] ?? 0;
+  return sizes;
 }

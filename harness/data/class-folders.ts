@@ -2,8 +2,9 @@
 // (default: folder names sorted, which is CIFAR-10's own order).
 import * as path from 'path';
 import { DatasetError } from './errors';
-import { listDir, subdirs } from './files';
-import { Dataset, Sample, SkippedSample, isImageFile, recordSkip } from './types';
+import { subdirs } from './files';
+import { folderSamples } from './folder-samples';
+import { Dataset, Sample, SkippedSample } from './types';
 
 export interface ClassFolderOptions { classNames?: readonly string[]; }
 
@@ -17,12 +18,7 @@ export function loadClassFolders(root: string, options: ClassFolderOptions = {})
   function* samples(): Generator<Sample> {
     for (const cls of classNames) {
       if (!folders.includes(cls)) continue;
-      for (const entry of listDir(path.join(root, cls))) {
-        const file = path.join(root, cls, entry.name);
-        if (!entry.isFile()) continue;
-        if (!isImageFile(entry.name)) { recordSkip(skipped, { file, reason: 'not an image file (by extension)' }); continue; }
-        yield { name: `${cls}/${path.basename(entry.name, path.extname(entry.name))}`, file, label: classNames.indexOf(cls) };
-      }
+      yield* folderSamples(path.join(root, cls), cls, classNames.indexOf(cls), skipped);
     }
   }
   return { layout: 'class-folders', root, classNames, samples, skipped };

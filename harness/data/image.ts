@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import sharp from 'sharp';
 import { RawImage, decodeBmp } from './bmp';
+import { UserError } from '../errors';
 
 export type { RawImage } from './bmp';
 export type ColorMode = 'rgb' | 'gray';
@@ -25,7 +26,7 @@ export interface DecodeOptions {
 }
 
 /** Thrown for unreadable or corrupt images; the preparation step records it as a skipped sample. */
-export class ImageDecodeError extends Error {
+export class ImageDecodeError extends UserError {
   constructor(readonly file: string, reason: string) {
     super(`${file}: ${reason}`);
     this.name = 'ImageDecodeError';

@@ -3,8 +3,9 @@
 // partial set holds.
 import * as path from 'path';
 import { DatasetError } from './errors';
-import { listDir, readLines, subdirs } from './files';
-import { Dataset, Sample, SkippedSample, isImageFile, recordSkip } from './types';
+import { listEntries, readLines, subdirs } from './files';
+import { folderSamples } from './folder-samples';
+import { Dataset, Sample, SkippedSample } from './types';
 
 export const SYNSET_RE = /^n\d{8}$/;
 
@@ -34,8 +35,8 @@ export function readSynsetList(file: string): SynsetIndex {
 /** Looks for a synset list beside or above the folders, so the common layouts work without options. */
 function findSynsetFile(root: string): string | undefined {
   for (const dir of [root, path.dirname(root)]) {
-    const hit = listDir(dir).find((d) => d.isFile() && /synset/i.test(d.name) && /\.(txt|tsv|csv)$/i.test(d.name));
-    if (hit) return path.join(dir, hit.name);
+    const hit = listEntries(dir).find((d) => d.kind === 'file' && /synset/i.test(d.name) && /\.(txt|tsv|csv)$/i.test(d.name));
+    if (hit) return hit.path;
   }
   return undefined;
 }
@@ -47,7 +48,7 @@ export function loadImagenetFolders(root: string, options: ImagenetFolderOptions
   if (synsetDirs.length === 0) throw new DatasetError(root, 'no nXXXXXXXX synset folders found; expected <root>/n01440764/*.JPEG');
   const synsetFile = options.synsetFile ?? findSynsetFile(root);
   if (!synsetFile) {
-    throw new DatasetError(root, 'no synset list found beside the folders; pass synsetFile (e.g. imagenet_1000_synsets_labels.tsv) so class indices are the model\'s');
+    throw new DatasetError(root, 'no synset list found beside the folders; pass --synsets <file> (e.g. imagenet_1000_synsets_labels.tsv) so class indices are the model\'s');
   }
   const synsets = readSynsetList(synsetFile);
   const unknown = synsetDirs.filter((s) => !synsets.indexOf.has(s));
@@ -56,15 +57,7 @@ export function loadImagenetFolders(root: string, options: ImagenetFolderOptions
   }
   const skipped: SkippedSample[] = [];
   function* samples(): Generator<Sample> {
-    for (const synset of synsetDirs) {
-      const dir = path.join(root, synset);
-      for (const entry of listDir(dir)) {
-        const file = path.join(dir, entry.name);
-        if (!entry.isFile()) continue;
-        if (!isImageFile(entry.name)) { recordSkip(skipped, { file, reason: 'not an image file (by extension)' }); continue; }
-        yield { name: `${synset}/${path.basename(entry.name, path.extname(entry.name))}`, file, label: synsets.indexOf.get(synset)! };
-      }
-    }
+    for (const synset of synsetDirs) yield* folderSamples(path.join(root, synset), synset, synsets.indexOf.get(synset)!, skipped);
   }
   return { layout: 'imagenet-folders', root, classNames: synsets.names, samples, skipped };
 }

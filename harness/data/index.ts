@@ -10,3 +10,7 @@ export { loadTensorFolder } from './tensor-folder';
 export { decodeImage, ImageDecodeError, rgbToGray } from './image';
 export { prepareSamples, inputBytes } from './prepare';
 export type { PreparedSample } from './prepare';
+export type { DatasetOptions } from './detect';
+export { limitSamples, LIMIT_ORDERS, DEFAULT_LIMIT_SEED } from './limit';
+export type { LimitOrder, LimitOptions } from './limit';
+export { findMlperfLabels } from './tensor-folder';

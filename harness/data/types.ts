@@ -35,6 +35,8 @@ export interface Dataset {
   root: string;
   /** Class names in index order, when the layout defines them. */
   classNames?: string[];
+  /** Number of classes the labels say the model has, when the layout states it (MLPerf Tiny label lists). */
+  classCount?: number;
   /** Yields samples lazily, in a stable order; appends unusable entries to `skipped` as it goes. */
   samples(): Generator<Sample>;
   /** Grows while samples are read (loader problems) and while they are prepared (decode failures). */

@@ -1,8 +1,9 @@
 // The probe abstraction the flash algorithms program through: list and open probes, then read and write target
 // memory. Kinds live in sibling folders (stlink/, qemu/); algorithms/ knows only this file (probe-rs's split).
+import { UserError } from '../errors';
 
 /** Any failure while finding, opening or driving a probe, or while programming; the message names probe and address. */
-export class FlashError extends Error {
+export class FlashError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'FlashError';
@@ -42,8 +43,12 @@ export interface TargetIdentity {
  */
 export interface Probe {
   readonly info: ProbeInfo;
-  /** Connects to the target over SWD and halts the core. */
+  /** Connects to the target over SWD and halts the core: connect() then halt(). */
   attach(): Promise<TargetIdentity>;
+  /** Connects over SWD without touching the core (it keeps running), so chip setup can precede the halt. */
+  connect(): Promise<TargetIdentity>;
+  /** Halts the core and waits until the core reports it halted. */
+  halt(): Promise<void>;
   /** System reset; with halt the core stops at the reset vector, otherwise it runs the new image. */
   reset(halt: boolean): Promise<void>;
   readMemory32(address: number, length: number): Promise<Uint8Array>;

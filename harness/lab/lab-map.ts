@@ -3,6 +3,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { listBoardIds, loadBoard } from '../boards';
+import { issueLines, SCHEMA_FILES, schemaCheck } from '../schema/json-schema';
+import { UserError } from '../errors';
 
 /** The serialisable record; run-time state (busy, failures) belongs elsewhere. */
 export interface LabEntry {
@@ -13,6 +15,8 @@ export interface LabEntry {
   serialPort: string | null;
   /** False takes the board out of use without deleting its entry. */
   available: boolean;
+  /** This board's flasher (stlink, openocd, st-flash, msd) when it should not use its boards/<id>.json flash.method. */
+  flasher?: string;
   notes?: string;
 }
 
@@ -21,7 +25,7 @@ export interface LabMap {
   boards: LabEntry[];
 }
 
-export class LabError extends Error {
+export class LabError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'LabError';
@@ -46,34 +50,24 @@ export function saveLabMap(map: LabMap, file = DEFAULT_LAB_FILE): void {
 }
 
 export function validateLabMap(raw: unknown, file: string, boardsDir?: string): LabMap {
+  const issues = schemaCheck('lab')(raw);
+  if (issues.length > 0) {
+    throw new LabError(`${file} does not match ${SCHEMA_FILES.lab}; fix these fields (or redraft it with 'mcubench boards --scan --write ${file}'):\n${issueLines(issues)}`);
+  }
+  const map = raw as LabMap;
   const fail = (field: string, why: string): never => {
     throw new LabError(`${file}: field '${field}' ${why}`);
   };
-  if (!isObject(raw)) return fail('(root)', 'must be an object { "version": 1, "boards": [...] }');
-  if (raw.version !== 1) fail('version', `must be 1, got ${JSON.stringify(raw.version)}`);
-  if (!Array.isArray(raw.boards)) return fail('boards', 'must be an array');
   const known = listBoardIds(boardsDir);
   const serials = new Set<string>();
-  const boards = raw.boards.map((entry: unknown, i: number): LabEntry => {
+  map.boards.forEach((entry, i) => {
     const at = `boards[${i}]`;
-    if (!isObject(entry)) return fail(at, 'must be an object');
-    for (const key of Object.keys(entry)) {
-      if (!['boardId', 'probeSerial', 'serialPort', 'available', 'notes'].includes(key)) fail(`${at}.${key}`, 'is not a known field (typo?)');
-    }
-    const { boardId, probeSerial, serialPort, available, notes } = entry;
-    if (typeof boardId !== 'string' || !known.includes(boardId)) {
-      fail(`${at}.boardId`, `is ${JSON.stringify(boardId)}, not a board; set it to one of: ${known.join(', ')}`);
-    }
-    if (loadBoard(boardId as string, boardsDir).board.type !== 'mcu') fail(`${at}.boardId`, `'${boardId}' is an emulated board; the hardware map lists real boards only`);
-    if (typeof probeSerial !== 'string' || probeSerial.length === 0) fail(`${at}.probeSerial`, 'must be the ST-Link USB serial string');
-    if (serials.has(probeSerial as string)) fail(`${at}.probeSerial`, `'${probeSerial}' is listed twice`);
-    serials.add(probeSerial as string);
-    if (serialPort !== null && typeof serialPort !== 'string') fail(`${at}.serialPort`, 'must be a path or null');
-    if (typeof available !== 'boolean') fail(`${at}.available`, 'must be true or false');
-    if (notes !== undefined && typeof notes !== 'string') fail(`${at}.notes`, 'must be a string');
-    return { boardId: boardId as string, probeSerial: probeSerial as string, serialPort: serialPort as string | null, available: available as boolean, ...(notes !== undefined ? { notes: notes as string } : {}) };
+    if (!known.includes(entry.boardId)) fail(`${at}.boardId`, `is ${JSON.stringify(entry.boardId)}, not a board; set it to one of: ${known.join(', ')}`);
+    if (loadBoard(entry.boardId, boardsDir).board.type !== 'mcu') fail(`${at}.boardId`, `'${entry.boardId}' is an emulated board; the hardware map lists real boards only`);
+    if (serials.has(entry.probeSerial)) fail(`${at}.probeSerial`, `'${entry.probeSerial}' is listed twice`);
+    serials.add(entry.probeSerial);
   });
-  return { version: 1, boards };
+  return map;
 }
 
 /** The first available entry for a board id. */
@@ -86,8 +80,4 @@ export function findLabEntry(map: LabMap, boardId: string): LabEntry {
       : `every '${boardId}' in the hardware map is marked unavailable`);
   }
   return entry;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

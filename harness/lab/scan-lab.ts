@@ -1,9 +1,8 @@
 // Finds what is plugged in: ST-Links on USB (with their serial strings) and the serial ports they provide. No
 // device is opened. With no USB bus or no devices the answer is [] and the reason goes to `onWarning`.
 import { SerialPort } from 'serialport';
-import { ST_VENDOR_ID } from '../flash/stlink/constants';
+import { enumerateStlinks, type AttachedStlink } from '../flash/stlink/attached-probes';
 import type { UsbDeviceSource } from '../flash/stlink/usb-transport';
-import { describeDevice, nodeUsbDevices, stlinkModelOf } from '../flash/stlink/webusb-transport';
 import { UNASSIGNED, type LabMap } from './lab-map';
 
 export interface ScannedProbe {
@@ -31,14 +30,13 @@ export interface ScanOptions {
 
 export async function scanLab(options: ScanOptions = {}): Promise<ScannedProbe[]> {
   const warn = options.onWarning ?? (() => undefined);
-  let devices: Awaited<ReturnType<UsbDeviceSource>> = [];
+  let stlinks: AttachedStlink[];
   try {
-    devices = await (options.usbDevices ?? nodeUsbDevices)();
+    stlinks = await enumerateStlinks(options.usbDevices);
   } catch (err) {
     warn(`USB scan unavailable: ${(err as Error).message}`);
     return [];
   }
-  const stlinks = devices.filter((d) => d.vendorId === ST_VENDOR_ID && stlinkModelOf(d));
   if (stlinks.length === 0) return [];
   let ports: SerialPortListing[] = [];
   try {
@@ -46,13 +44,13 @@ export async function scanLab(options: ScanOptions = {}): Promise<ScannedProbe[]
   } catch (err) {
     warn(`serial port listing unavailable: ${(err as Error).message}`);
   }
-  return stlinks.map((device) => ({
-    label: describeDevice(device),
-    model: stlinkModelOf(device)!.name,
-    productId: device.productId,
-    serial: device.serialNumber ?? null,
+  return stlinks.map(({ label, model, productId, serial }) => ({
+    label,
+    model,
+    productId,
+    serial,
     serialPorts: ports
-      .filter((p) => p.vendorId?.toLowerCase() === '0483' && device.serialNumber && p.serialNumber === device.serialNumber)
+      .filter((p) => p.vendorId?.toLowerCase() === '0483' && serial && p.serialNumber === serial)
       .map((p) => (p.pnpId ? `/dev/serial/by-id/${p.pnpId}` : p.path)),
   }));
 }

@@ -1,7 +1,7 @@
 // What a NACK or ERROR answer means for the caller: BoardResetError for NO_SESSION (the board rebooted and lost the
-// session), BoardError with the code and the board's detail otherwise.
+// session), BoardAnswerError with the code and the board's detail otherwise.
 import type { Frame } from './frame-codec';
-import { BoardError, BoardResetError, describeContext, type LinkErrorContext } from './link-errors';
+import { BoardAnswerError, BoardResetError, describeContext, type LinkErrorContext } from './link-errors';
 import { FRAME_TYPE, decodeError, decodeNack, frameTypeName } from './messages';
 import { LINK_ERROR, PROTOCOL } from './protocol-ids';
 
@@ -18,14 +18,14 @@ export function errorFromAnswer(f: Frame, context: LinkErrorContext): Error | un
       nack.code === LINK_ERROR.VERSION_MISMATCH
         ? `; the board speaks protocol version ${nack.detail}, the harness ${PROTOCOL.PROTOCOL_VERSION}: flash matching firmware`
         : '';
-    return new BoardError(
+    return new BoardAnswerError(
       `board rejected ${frameTypeName(nack.requestType)} ${describeContext(context)}: ${nack.codeName} (detail ${nack.detail})${hint}`,
       nack.code, nack.codeName, nack.detail, context,
     );
   }
   if (f.type === FRAME_TYPE.ERROR) {
     const e = decodeError(f.payload);
-    return new BoardError(`board failed ${describeContext(context)}: ${e.codeName} (detail ${e.detail}): ${e.message}`, e.code, e.codeName, e.detail, context);
+    return new BoardAnswerError(`board failed ${describeContext(context)}: ${e.codeName} (detail ${e.detail}): ${e.message}`, e.code, e.codeName, e.detail, context);
   }
   return undefined;
 }

@@ -1,7 +1,8 @@
 // Errors the link raises. The runner tells them apart by class (or by name after serialisation):
 //   LinkError        the link failed: no answer after the retries, port closed, garbled answers.
 //   BoardResetError  the board rebooted mid-session (RESET notice or NO_SESSION): call hello() again and redo the sample.
-//   BoardError       the board answered but refused or failed the request (NACK / ERROR): not a link problem.
+//   BoardAnswerError the board answered but refused or failed the request (NACK / ERROR): not a link problem.
+import { UserError } from '../errors';
 
 /** Where in the conversation something went wrong, for messages and for the runner. */
 export interface LinkErrorContext {
@@ -15,7 +16,7 @@ export function describeContext(ctx: LinkErrorContext): string {
   return ctx.request ? `${where} (${ctx.request}${ctx.seq === undefined ? '' : ` seq ${ctx.seq}`})` : where;
 }
 
-export class LinkError extends Error {
+export class LinkError extends UserError {
   constructor(message: string, readonly context: LinkErrorContext = {}) {
     super(message);
     this.name = 'LinkError';
@@ -29,7 +30,7 @@ export class BoardResetError extends LinkError {
   }
 }
 
-export class BoardError extends Error {
+export class BoardAnswerError extends UserError {
   constructor(
     message: string,
     /** Error code from docs/protocol.json (LINK_ERROR). */
@@ -39,6 +40,6 @@ export class BoardError extends Error {
     readonly context: LinkErrorContext = {},
   ) {
     super(message);
-    this.name = 'BoardError';
+    this.name = 'BoardAnswerError';
   }
 }

@@ -88,6 +88,7 @@ export const encodeInputEnd = (sample: number, inputCrc: number) => new PayloadW
 export const encodeRun = (sample: number) => new PayloadWriter().u32(sample).done();
 export const encodeOutputRead = (sample: number, offset: number, maxLength: number) =>
   new PayloadWriter().u32(sample).u32(offset).u16(maxLength).done();
+export const encodeSetBaud = (baud: number) => new PayloadWriter().u32(baud).done();
 
 // ---- answers (board -> host) ----
 
@@ -186,11 +187,18 @@ export function decodeStats(payload: Uint8Array): RunStats {
   return { sample, outputLength, outputCrc, latencyTotal: hi * 2 ** 32 + lo, timeUnit, stackHighWater, arenaHighWater, opCount, opLatency };
 }
 
-export function decodeAck(payload: Uint8Array): number {
+export interface Ack {
+  requestType: number;
+  /** ACK of INPUT_CHUNK only: bytes of the input the board holds so far (everything before this offset). */
+  received?: number;
+}
+
+export function decodeAck(payload: Uint8Array): Ack {
   const r = new PayloadReader(payload, 'ACK');
-  const type = r.u8();
+  const requestType = r.u8();
+  const received = requestType === FRAME_TYPE.INPUT_CHUNK ? r.u32() : undefined;
   r.end();
-  return type;
+  return received === undefined ? { requestType } : { requestType, received };
 }
 
 export function decodeNack(payload: Uint8Array): Nack {

@@ -32,6 +32,17 @@ export class SerialTransport implements Transport {
     return this.port.isOpen;
   }
 
+  get baudRate(): number {
+    return this.port.baudRate;
+  }
+
+  /** Drains what is queued at the old rate, then reprograms the port (a pty accepts and ignores it). */
+  async setBaudRate(baud: number): Promise<void> {
+    await this.drain();
+    await new Promise<void>((resolve, reject) =>
+      this.port.update({ baudRate: baud }, (err) => (err ? reject(new LinkError(`cannot set ${this.name} to ${baud} baud: ${err.message}`)) : resolve())));
+  }
+
   open(): Promise<void> {
     return new Promise((resolve, reject) =>
       this.port.open((err) =>

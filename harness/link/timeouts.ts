@@ -1,5 +1,5 @@
 // Per-board link timeouts from what the board JSON knows (baud rate, emulated or not) and the expected inference
-// time, so nothing in the runner hard-codes milliseconds.
+// time (from the model's MACs); the board executor takes every link wait from here.
 
 export interface LinkTiming {
   /** UART baud rate of a real board; leave out for a QEMU pty (which ignores it). */
@@ -32,4 +32,18 @@ export function timeoutsFor(timing: LinkTiming): LinkTimeouts {
     // Three times the expectation, and never under a second: inference times vary with caches and host load.
     runTimeoutMs: Math.max(1000, Math.ceil(3 * timing.inferenceMs)),
   };
+}
+
+/**
+ * Guest instructions (QEMU) or core cycles (silicon) the reference kernels spend per MAC, with margin: measured
+ * 20-30 on the bench firmware.
+ */
+const WORK_PER_MAC = 30;
+/** Guest instructions per second QEMU manages on a loaded 2-core host (it reaches 100+ MIPS when idle). */
+const QEMU_INSTRUCTIONS_PER_SECOND = 150e6;
+
+/** Expected inference time of a model of `macs` multiply-accumulates: on QEMU, or on a core clocked at clockHz. */
+export function expectedInferenceMs(macs: number, target: { emulated: true } | { emulated: false; clockHz: number }): number {
+  const perSecond = target.emulated ? QEMU_INSTRUCTIONS_PER_SECOND : target.clockHz;
+  return Math.ceil((macs * WORK_PER_MAC * 1000) / perSecond);
 }

@@ -20,4 +20,8 @@ export interface Transport {
   onData(listener: (chunk: Uint8Array) => void): Unsubscribe;
   /** Called once when the link goes away: closed here, peer gone (reason set) or device error (reason set). */
   onClose(listener: (reason?: Error) => void): Unsubscribe;
+  /** UART transports only (absent on a pty or an in-process pipe): the current line rate. */
+  readonly baudRate?: number;
+  /** UART transports only: changes the line rate; bytes already queued go out first. */
+  setBaudRate?(baud: number): Promise<void>;
 }

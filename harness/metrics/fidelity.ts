@@ -8,6 +8,8 @@ export interface OutputFidelity {
   mismatched: number;
   elements: number;
   maxAbsError: number;
+  /** Mean absolute error. */
+  mae: number;
   rmse: number;
   /** 1 for identical direction; defined as 1 when both vectors are all zero and 0 when only one is. */
   cosine: number;
@@ -19,7 +21,7 @@ export function compareOutput(device: Uint8Array, host: Uint8Array, q: OutputQua
   if (device.length !== host.length) throw new Error(`device output has ${device.length} bytes, host output ${host.length}; they must be the same tensor`);
   const d = dequantize(device, q);
   const h = dequantize(host, q);
-  let maxAbs = 0, sq = 0, dot = 0, dd = 0, hh = 0, mismatched = 0;
+  let maxAbs = 0, abs = 0, sq = 0, dot = 0, dd = 0, hh = 0, mismatched = 0;
   const bytesPer = device.length / d.length;
   for (let i = 0; i < d.length; i++) {
     for (let b = 0; b < bytesPer; b++) {
@@ -27,11 +29,12 @@ export function compareOutput(device: Uint8Array, host: Uint8Array, q: OutputQua
     }
     const e = d[i] - h[i];
     maxAbs = Math.max(maxAbs, Math.abs(e));
+    abs += Math.abs(e);
     sq += e * e; dot += d[i] * h[i]; dd += d[i] * d[i]; hh += h[i] * h[i];
   }
   const cosine = dd === 0 && hh === 0 ? 1 : dd === 0 || hh === 0 ? 0 : dot / Math.sqrt(dd * hh);
   const l2Relative = sq === 0 ? 0 : hh === 0 ? Infinity : Math.sqrt(sq) / Math.sqrt(hh);
-  return { bitExact: mismatched === 0, mismatched, elements: d.length, maxAbsError: maxAbs, rmse: Math.sqrt(sq / d.length), cosine, l2Relative };
+  return { bitExact: mismatched === 0, mismatched, elements: d.length, maxAbsError: maxAbs, mae: d.length ? abs / d.length : 0, rmse: Math.sqrt(sq / d.length), cosine, l2Relative };
 }
 
 export interface FidelitySummary {

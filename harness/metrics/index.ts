@@ -4,3 +4,4 @@ export * from './classification';
 export * from './fidelity';
 export * from './latency';
 export * from './sram';
+export * from './output-fidelity';

@@ -1,5 +1,6 @@
 // The typed graph IR every later stage reads: importer → normaliser → planner → packer.
 // Shapes are NHWC as in TFLite; tensor and operator indices are positions in their arrays.
+import { UserError } from '../errors';
 
 export type DType = 'int8' | 'uint8' | 'int16' | 'int32' | 'int64' | 'float32' | 'float16' | 'bool';
 
@@ -111,7 +112,7 @@ export function tensorBytes(t: Tensor): number {
 }
 
 /** Every failure to read or accept a model: names the file, the operator (if any) and the problem. */
-export class ModelError extends Error {
+export class ModelError extends UserError {
   constructor(readonly source: string, readonly problem: string, readonly operatorIndex?: number) {
     super(`${source}: ${operatorIndex === undefined ? '' : `operator ${operatorIndex}: `}${problem}`);
     this.name = 'ModelError';

@@ -1,7 +1,8 @@
 // Constant-folds SHAPE → STRIDED_SLICE → PACK chains. Every shape in the graph IR is static, so SHAPE is a
 // constant, and slicing or packing int32 constants is a constant too. ST's SSD head builds its TILE multiples
 // this way five times; after folding, TILE gets a constant int32 multiples operand and the 15 shape ops vanish
-// from the schedule (no int32 arena tensors, no kernels to run on the board).
+// from the schedule (no int32 arena tensors, no kernels to run on the board). planImage (image-for-model.ts) folds
+// before planning for every command.
 import { Graph, Operator, StridedSliceOptions, Tensor } from '../model/graph';
 import {
   constantInt32, expandStridedSlice, LayoutParamsError, resolveStart, resolveStop, visitedCount,

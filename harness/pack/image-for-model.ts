@@ -1,20 +1,38 @@
-// One call from "a model file" to image bytes: a packed image is used as-is; a .tflite is imported, its
-// static shape arithmetic folded to constants, planned with the requested schedule and packed.
+// The one way from a model to image bytes, used by every command (infer, eval, run, build): static shape arithmetic
+// folded to constants, the requested schedule planned on the folded graph, then packed. So one model and one
+// schedule give one image (one model hash) whichever command packs it.
 import * as fs from 'fs';
 import { Graph, loadModel } from '../model';
+import { UsageError } from '../errors';
 import { ImageError } from './image-error';
 import { foldShapeOps } from './fold-shape-ops';
-import { packImage } from './pack-image';
+import { packImage, type PackedImage } from './pack-image';
 import { isModelImage } from './read-image';
+import type { Schedule } from './schedule';
 import { ScheduleRequest, selectSchedule } from './select-schedule';
+
+export interface PlannedImage {
+  /** The graph the image was packed from: the imported one with its shape ops folded away. */
+  graph: Graph;
+  schedule: Schedule;
+  image: PackedImage;
+}
+
+export function planImage(graph: Graph, request: ScheduleRequest): PlannedImage {
+  // SHAPE → STRIDED_SLICE → PACK on static shapes is a constant: fold it rather than run it on the board.
+  const folded = foldShapeOps(graph).graph;
+  const schedule = selectSchedule(folded, request);
+  return { graph: folded, schedule, image: packImage(folded, schedule) };
+}
 
 export interface ModelImage {
   bytes: Uint8Array;
-  /** The imported graph; absent when the file already was an image. */
-  graph?: Graph;
+  /** How the image was made; absent when the file already was an image. */
+  planned?: PlannedImage;
   schedule: 'layer' | 'patch' | 'prepacked';
 }
 
+/** A packed image file is used as-is; a .tflite goes through planImage. */
 export function imageForModel(file: string, request: ScheduleRequest): ModelImage {
   let head: Buffer;
   try {
@@ -28,8 +46,15 @@ export function imageForModel(file: string, request: ScheduleRequest): ModelImag
     if (request.schedule !== 'layer') throw new ImageError(`${file}: is already a packed image; its schedule is fixed (drop --schedule/--split/--patches)`);
     return { bytes, schedule: 'prepacked' };
   }
-  // SHAPE → STRIDED_SLICE → PACK on static shapes is a constant: fold it rather than run it on the board.
-  const graph = foldShapeOps(loadModel(file)).graph;
-  const schedule = selectSchedule(graph, request);
-  return { bytes: packImage(graph, schedule).bytes, graph, schedule: schedule.kind };
+  const planned = planImage(loadModel(file), request);
+  return { bytes: planned.image.bytes, planned, schedule: planned.schedule.kind };
 }
+
+/** A model that a command needs as a .tflite (for its I/O description and to plan for a board), not a packed image. */
+export function loadTflite(modelFile: string, command: string, why: string): Graph {
+  if (fs.existsSync(modelFile) && isModelImage(new Uint8Array(fs.readFileSync(modelFile)))) {
+    throw new UsageError(`${modelFile}: is a packed model image; ${command} needs the .tflite (${why})`);
+  }
+  return loadModel(modelFile);
+}
+

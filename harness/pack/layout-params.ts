@@ -2,9 +2,10 @@
 // STRIDED_SLICE, PACK, TILE, RESIZE_BILINEAR), computed as TensorFlow Lite's Prepare does (TFLM has none of
 // these for ST's SSD model, so TFLite's kernels/*.cc are the standard). Field names equal the C struct fields.
 import { DType, Graph, Operator, StridedSliceOptions, Tensor } from '../model/graph';
+import { UserError } from '../errors';
 
 /** An operator whose operands the layout kernels cannot take; names the model, the operator and the fix. */
-export class LayoutParamsError extends Error {
+export class LayoutParamsError extends UserError {
   constructor(source: string, op: Operator | undefined, problem: string) {
     super(`${source}: ${op === undefined ? '' : `operator ${op.index} ${op.type}: `}${problem}`);
     this.name = 'LayoutParamsError';

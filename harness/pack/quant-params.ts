@@ -7,9 +7,10 @@
 // the float op for + - * /); where TFLM works in double, plain JS arithmetic is already IEEE double.
 
 import type { Activation, Tensor } from '../model/graph';
+import { UserError } from '../errors';
 
 /** A tensor whose quantization TFLM's Prepare would reject; names the tensor and the fix. */
-export class QuantParamsError extends Error {
+export class QuantParamsError extends UserError {
   constructor(readonly tensorName: string, problem: string) {
     super(`tensor "${tensorName}": ${problem}`);
     this.name = 'QuantParamsError';

@@ -1,7 +1,8 @@
-// Reads a model image's header and section table (no validation beyond bounds): for tools and tests that
-// need to find a section or a header field. The C loader is the validator.
-import { IMAGE_MAGIC, SECTION_IDS } from './image-ids';
-import { HEADER_BYTES, HEADER_FIELDS, SECTION_ENTRY_BYTES, TENSOR_RECORD_BYTES } from './image-layout';
+// The one TypeScript reader of packed model images: header, section table, and the typed TENSORS and IO records
+// (bounds-checked, no further validation: the C loader is the validator). Everything outside pack/ that needs a
+// figure from an image (its I/O sizes, where its input lives) reads it here.
+import { IMAGE_MAGIC, IO_CONVERT, IO_DIRECTION, SECTION_IDS, STORAGE } from './image-ids';
+import { HEADER_BYTES, HEADER_FIELDS, IO_RECORD_BYTES, SECTION_ENTRY_BYTES, TENSOR_RECORD_BYTES } from './image-layout';
 import { ImageError } from './image-error';
 
 export interface SectionEntry { id: number; name: string; offset: number; size: number; count: number; entryOffset: number }
@@ -47,13 +48,90 @@ export function readImageSummary(bytes: Uint8Array): ImageSummary {
   };
 }
 
+/** One TENSORS record (mcb_img_tensor in native/runtime/include/mcb/image.h). */
+export interface TensorRecord {
+  dtype: number;
+  rank: number;
+  /** STORAGE code: ARENA, CONSTANT, EXTERNAL_INPUT, TILE. */
+  storage: number;
+  shape: number[];
+  offset: number;
+  size: number;
+  scale: number;
+  zeroPoint: number;
+  /** The tensor's index in the source graph. */
+  graphIndex: number;
+}
+
+/** One IO record (mcb_img_io): how a model input or output crosses the boundary. */
+export interface IoRecord {
+  /** Image tensor index. */
+  tensor: number;
+  direction: 'input' | 'output';
+  externalDtype: number;
+  /** IO_CONVERT code. */
+  convert: number;
+  /** Bytes the caller exchanges. */
+  externalSize: number;
+  scale: number;
+  zeroPoint: number;
+}
+
+export interface ImageRecords extends ImageSummary {
+  tensors: TensorRecord[];
+  io: IoRecord[];
+  /** Bytes of all inputs / all outputs the caller exchanges (the sum of the IO records' externalSize). */
+  inputBytes: number;
+  outputBytes: number;
+}
+
+function sectionRecords(bytes: Uint8Array, summary: ImageSummary, id: number, recordBytes: number): { view: DataView; at: number[] } {
+  const section = summary.sections.find((x) => x.id === id);
+  if (!section) return { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), at: [] };
+  if (section.offset + section.count * recordBytes > bytes.length || section.count * recordBytes > section.size) {
+    throw new ImageError(`model image ${section.name} section (${section.count} records) runs past its size or the end of the image`);
+  }
+  return { view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), at: Array.from({ length: section.count }, (_, i) => section.offset + i * recordBytes) };
+}
+
+/** Header, sections, and the TENSORS and IO records of an image. Throws ImageError on a truncated image. */
+export function readImage(bytes: Uint8Array): ImageRecords {
+  const summary = readImageSummary(bytes);
+  const t = sectionRecords(bytes, summary, SECTION_IDS.TENSORS, TENSOR_RECORD_BYTES);
+  const tensors = t.at.map((at): TensorRecord => {
+    const rank = t.view.getUint8(at + 1);
+    return {
+      dtype: t.view.getUint8(at), rank, storage: t.view.getUint8(at + 2),
+      shape: Array.from({ length: rank }, (_, d) => t.view.getInt32(at + 4 + 4 * d, true)),
+      offset: t.view.getUint32(at + 28, true), size: t.view.getUint32(at + 32, true),
+      scale: t.view.getFloat32(at + 36, true), zeroPoint: t.view.getInt32(at + 40, true), graphIndex: t.view.getUint32(at + 44, true),
+    };
+  });
+  const r = sectionRecords(bytes, summary, SECTION_IDS.IO, IO_RECORD_BYTES);
+  const io = r.at.map((at): IoRecord => ({
+    tensor: r.view.getUint32(at, true), direction: r.view.getUint8(at + 4) === IO_DIRECTION.INPUT ? 'input' : 'output',
+    externalDtype: r.view.getUint8(at + 5), convert: r.view.getUint8(at + 6), externalSize: r.view.getUint32(at + 8, true),
+    scale: r.view.getFloat32(at + 12, true), zeroPoint: r.view.getInt32(at + 16, true),
+  }));
+  const total = (direction: IoRecord['direction']): number => io.filter((x) => x.direction === direction).reduce((sum, x) => sum + x.externalSize, 0);
+  return { ...summary, tensors, io, inputBytes: total('input'), outputBytes: total('output') };
+}
+
+/**
+ * Whether the bench firmware receives the input straight into the arena (bench_main.c's input_home()): a single
+ * input whose tensor lives in the arena and is exchanged as-is, byte for byte.
+ */
+export function inputLivesInArena(image: ImageRecords): boolean {
+  const inputs = image.io.filter((x) => x.direction === 'input');
+  if (inputs.length !== 1) return false;
+  const tensor = image.tensors[inputs[0].tensor];
+  return tensor !== undefined && tensor.storage === STORAGE.ARENA && inputs[0].convert === IO_CONVERT.COPY && inputs[0].externalSize === tensor.size;
+}
+
 /** The source-graph index of image tensor `index` (its record's graph_index), or undefined when out of range. */
 export function graphTensorOf(bytes: Uint8Array, index: number): number | undefined {
   try {
-    const s = readImageSummary(bytes).sections.find((x) => x.id === SECTION_IDS.TENSORS);
-    const at = s ? s.offset + index * TENSOR_RECORD_BYTES + 44 : -1;
-    if (!s || index < 0 || index >= s.count || at + 4 > bytes.length) return undefined;
-    return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(at, true);
+    return readImage(bytes).tensors[index]?.graphIndex;
   } catch {
     return undefined;
   }

@@ -10,6 +10,13 @@ import type { TensorTable } from './tensor-table';
 
 export type Schedule = { kind: 'layer'; plan: LayerPlan } | { kind: 'patch'; plan: PatchPlan };
 
+/** A schedule by kind and patch grid only: what results.json records and messages name. */
+export type ScheduleLabel = { kind: 'layer' } | { kind: 'patch'; split: number; patches: number };
+
+export function scheduleLabel(schedule: Schedule): ScheduleLabel {
+  return schedule.kind === 'layer' ? { kind: 'layer' } : { kind: 'patch', split: schedule.plan.split, patches: schedule.plan.patches };
+}
+
 /** Ops run layer by layer after the patch stage (all of them for a layer plan). */
 export function layerOps(schedule: Schedule, opCount: number): number[] {
   const from = schedule.kind === 'patch' ? schedule.plan.split : 0;

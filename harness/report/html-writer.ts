@@ -5,9 +5,12 @@ import { escapeHtml } from './html/escape';
 import { renderLatencyHistogram } from './html/latency-histogram';
 import { memoryScale, renderMemoryChart } from './html/memory-chart';
 import { PAGE_STYLE } from './html/page-style';
+import { renderOpLatencyChart } from './html/op-latency-chart';
 import { renderPredictionTable } from './html/prediction-table';
+import { confusionTable } from './confusion';
 import {
-  accuracyTables, checksTable, describeSchedule, fidelityTable, flashTable, latencyTable, type ReportTable, skippedTable, sramTable, summaryTable,
+  accuracyTables, checksTable, describeSchedule, environmentTable, fidelityTable, flashTable, latencyTable, mismatchTable, opLatencyTable,
+  type ReportTable, skippedTable, sramTable, summaryTable,
 } from './report-tables';
 import { sampleLatencies, type Results } from './results';
 
@@ -25,22 +28,38 @@ function memorySection(r: Results): string {
   const plan = r.plan;
   if (!plan) return '';
   const board = r.sram?.boardBytes;
-  const scale = memoryScale([plan.layerBased.peakBytes, plan.patchBased?.peakBytes ?? 0], board);
+  const measured = r.sram?.measuredPeakBytes;
+  const scale = memoryScale([plan.layerBased.peakBytes, plan.patchBased?.peakBytes ?? 0, measured ?? 0], board);
+  const ran = (kind: 'layer' | 'patch'): number | undefined => (r.schedule.kind === kind ? measured : undefined);
   const charts = [renderMemoryChart({
-    schedule: 'layer', title: 'Layer-based schedule', ops: plan.layerBased.ops, peakBytes: plan.layerBased.peakBytes, scaleBytes: scale, boardBytes: board,
+    schedule: 'layer', title: `Layer-based schedule${r.schedule.kind === 'layer' && r.board ? ' (ran)' : ''}`, ops: plan.layerBased.ops, peakBytes: plan.layerBased.peakBytes, scaleBytes: scale, boardBytes: board,
+    measuredBytes: ran('layer'),
   })];
   if (plan.patchBased) {
     const p = plan.patchBased;
     charts.push(renderMemoryChart({
       schedule: 'patch', title: `Patch-based schedule (${p.patches}×${p.patches} patches, split before op ${p.split})`, ops: p.ops,
-      peakBytes: p.peakBytes, scaleBytes: scale, boardBytes: board, split: p.split,
+      peakBytes: p.peakBytes, scaleBytes: scale, boardBytes: board, split: p.split, measuredBytes: ran('patch'),
     }));
   }
   const legend = ['<span style="background:#4e79a7"></span>per-layer op',
     plan.patchBased ? '<span style="background:#f28e2b"></span>patch stage (per patch)' : '',
-    '<span style="background:#d62728"></span>peak',
+    '<span style="background:#d62728"></span>peak (planned arena)',
+    measured !== undefined ? '<span style="background:#2ca02c;height:2px"></span>measured total (static + stack + arena), schedule that ran' : '',
     board !== undefined ? '<span style="border-top:2px dashed #1d2430;height:0"></span>board SRAM' : ''];
   return `<h2 id="memory">Memory per operator</h2><div class="charts">${charts.join('')}</div><p class="legend">${legend.join('')}</p>`;
+}
+
+/**
+ * Whether per-sample latency varies enough for a histogram to say something. Board cycle counts vary for real
+ * (caches, flash wait states, interrupts) whenever they differ; QEMU's -icount instruction counts are
+ * deterministic up to a few tens of instructions, so they count as varying only beyond 1 % of the median.
+ */
+export function latenciesVary(values: readonly number[], unit: string): boolean {
+  if (values.length < 2) return false;
+  const sorted = [...values].sort((a, b) => a - b);
+  const spread = sorted[sorted.length - 1] - sorted[0];
+  return unit === 'cycles' ? spread > 0 : spread > 0.01 * sorted[Math.floor(sorted.length / 2)];
 }
 
 function latencySection(r: Results): string {
@@ -51,12 +70,16 @@ function latencySection(r: Results): string {
   const markers = l
     ? (['p50', 'p99'] as const).map((stat) => ({ label: `${stat} ${l.ms ? formatMs(l.ms[stat]) : `${formatInteger(l[stat])} ${unit}`}`, value: l[stat] }))
     : [];
-  const chart = values.length ? renderLatencyHistogram({ values, unit, clockHz: l?.clockHz, markers }) : '';
-  return `${renderTable(latencyTable(r), 'latency')}${chart}`;
+  const vary = latenciesVary(values, unit);
+  const chart = vary ? renderLatencyHistogram({ values, unit, clockHz: l?.clockHz, markers }) : values.length > 1
+    ? `<p class="latency-steady">All ${values.length} samples within ${formatInteger(Math.max(...values) - Math.min(...values))} ${unit} of each other ${unit === 'instructions' ? ' (under 1 % of the median: QEMU counts are deterministic up to tens of instructions)' : ''}; no histogram.</p>` : '';
+  const ops = (r.ops ?? []).some((o) => o.latency !== undefined) && l
+    ? renderOpLatencyChart([{ label: `${describeSchedule(r)} (this run)`, ops: r.ops!, unit: l.ms ? unit : unit }], 'Latency per operator (mean over samples)') : '';
+  return `${renderTable(latencyTable(r), 'latency')}${chart}${ops}${renderTable(opLatencyTable(r), 'op-latency')}`;
 }
 
 function accuracySection(r: Results): string {
-  const tables = accuracyTables(r).map((t) => renderTable(t)).join('');
+  const tables = [...accuracyTables(r), confusionTable(r)].map((t) => renderTable(t)).join('');
   const predictions = renderPredictionTable(r);
   return `${tables}${predictions ? `<h2 id="predictions">Device vs host, per class</h2>${predictions}` : ''}`;
 }
@@ -74,6 +97,7 @@ export function writeHtmlReport(results: Results): string {
   const subtitle = [describeSchedule(results), results.dataset, results.createdAt].filter(Boolean).join(' · ');
   const body = [
     `<h1>${escapeHtml(title)}</h1><p class="subtitle">${escapeHtml(subtitle)}</p>`,
+    '<p class="units">Sizes in bytes and KiB (1 KiB = 1024 B) throughout; latency in the run\'s unit (cycles on boards, instructions under QEMU) and in ms where the core clock is known.</p>',
     renderTable(summaryTable(results), 'summary'),
     renderTable(checksTable(results), 'checks'),
     memorySection(results),
@@ -82,7 +106,9 @@ export function writeHtmlReport(results: Results): string {
     latencySection(results),
     accuracySection(results),
     renderTable(fidelityTable(results), 'fidelity'),
+    renderTable(mismatchTable(results), 'fidelity-samples'),
     mismatchSection(results),
+    renderTable(environmentTable(results), 'environment'),
     renderTable(skippedTable(results), 'skipped'),
   ].filter(Boolean).join('\n');
   return `<!DOCTYPE html>

@@ -8,12 +8,16 @@ const PLAN = ['split', 'patches', 'peakBytes', 'ops'];
 /** Key order per position in the document; `[]` stands for "any element of this array". */
 const KEY_ORDER: Record<string, readonly string[]> = {
   '': ['model', 'board', 'dataset', 'schedule', 'count', 'skipped', 'accuracy', 'detection', 'agreement', 'fidelity',
-    'sram', 'flash', 'latency', 'plan', 'thresholds', 'samples', 'createdAt', 'tool'],
+    'sram', 'flash', 'latency', 'ops', 'plan', 'thresholds', 'samples', 'environment', 'createdAt', 'tool'],
   schedule: ['kind', 'split', 'patches'],
   'skipped[]': ['file', 'reason'],
   accuracy: ['top1', 'top5'],
   detection: ['map07', 'map12', 'perClass'],
-  fidelity: ['bitExactRate', 'maxAbsError', 'rmse', 'cosine', 'l2Relative'],
+  fidelity: ['bitExactRate', 'maxAbsError', 'rmse', 'cosine', 'l2Relative', 'mae', 'samples', 'bitExactSamples', 'top1Agreement', 'reference', 'mismatches'],
+  'fidelity.mismatches[]': ['name', 'mismatched', 'elements', 'outputs'],
+  'fidelity.mismatches[].outputs[]': ['output', 'maxAbsError', 'mae', 'rmse', 'cosine', 'l2Relative'],
+  'ops[]': ['index', 'type', 'macs', 'latency'],
+  environment: ['modelSha256', 'imageHash', 'firmwareHash', 'firmwareProtocol', 'coreClockHz', 'compiler', 'compilerFlags', 'qemuVersion', 'gitCommit', 'host', 'node'],
   sram: ['staticBytes', 'stackPeakBytes', 'arenaPeakBytes', 'measuredPeakBytes', 'plannedPeakBytes', 'boardBytes'],
   flash: ['codeBytes', 'modelBytes', 'boardBytes'],
   latency: ['unit', ...STATS, 'clockHz', 'ms'],

@@ -28,6 +28,7 @@ export function summaryTable(r: Results): ReportTable {
   if (r.dataset) rows.push(['dataset', r.dataset]);
   rows.push(['schedule', describeSchedule(r)], ['samples', formatInteger(r.count)], ['skipped inputs', formatInteger(r.skipped.length)]);
   if (r.agreement !== undefined) rows.push(['bit-exact with host', formatPercent(r.agreement)]);
+  else if (r.fidelity) rows.push([`bit-exact with ${r.fidelity.reference ?? 'reference'}`, formatPercent(r.fidelity.bitExactRate)]);
   rows.push(['created', r.createdAt], ['tool', `${r.tool.name} ${r.tool.version}`]);
   return { title: 'Summary', header: ['', ''], rows };
 }
@@ -35,7 +36,9 @@ export function summaryTable(r: Results): ReportTable {
 export function accuracyTables(r: Results): ReportTable[] {
   const tables: ReportTable[] = [];
   if (r.accuracy) {
-    tables.push({ title: 'Accuracy', header: ['metric', 'value'], rows: [['top-1', formatPercent(r.accuracy.top1)], ['top-5', formatPercent(r.accuracy.top5)]] });
+    const rows = [['top-1', formatPercent(r.accuracy.top1)]];
+    if (r.accuracy.top5 !== undefined) rows.push(['top-5', formatPercent(r.accuracy.top5)]);
+    tables.push({ title: 'Accuracy', header: ['metric', 'value'], rows });
   }
   if (r.detection) {
     const d = r.detection;
@@ -56,10 +59,64 @@ export function accuracyTables(r: Results): ReportTable[] {
 export function fidelityTable(r: Results): ReportTable | undefined {
   const f = r.fidelity;
   if (!f) return undefined;
+  const against = f.reference === undefined || f.reference === 'host' ? 'host reference' : `run ${f.reference}`;
+  const rows: string[][] = [['bit-exact rate', `${formatPercent(f.bitExactRate)}${f.samples !== undefined ? ` (${formatInteger(f.bitExactSamples ?? 0)} of ${formatInteger(f.samples)} samples)` : ''}`]];
+  if (f.top1Agreement !== undefined) rows.push(['top-1 agreement', formatPercent(f.top1Agreement)]);
+  rows.push(['max abs error', formatDecimal(f.maxAbsError)]);
+  if (f.mae !== undefined) rows.push(['MAE', formatDecimal(f.mae)]);
+  rows.push(['RMSE', formatDecimal(f.rmse)], ['cosine similarity', formatDecimal(f.cosine)], ['relative L2 error', formatDecimal(f.l2Relative)]);
   return {
-    title: 'Fidelity (device vs host reference)', header: ['metric', 'value'], rows: [
-      ['bit-exact rate', formatPercent(f.bitExactRate)], ['max abs error', formatDecimal(f.maxAbsError)], ['RMSE', formatDecimal(f.rmse)],
-      ['cosine similarity', formatDecimal(f.cosine)], ['relative L2 error', formatDecimal(f.l2Relative)]],
+    title: `Fidelity (device vs ${against})`, header: ['metric', 'value'], rows, alertRows: f.bitExactRate < 1 ? [0] : undefined,
+    note: f.bitExactRate < 1 ? 'Errors are in real units after dequantization, over the samples that are not bit-exact.' : undefined,
+  };
+}
+
+/** Per-sample fidelity of the samples that are not bit-exact (results list at most 100). */
+export function mismatchTable(r: Results): ReportTable | undefined {
+  const list = r.fidelity?.mismatches;
+  if (!list?.length) return undefined;
+  const rows = list.flatMap((m) => m.outputs.map((o) => [m.name, String(o.output), `${formatInteger(m.mismatched)} of ${formatInteger(m.elements)}`,
+    formatDecimal(o.maxAbsError), formatDecimal(o.mae), formatDecimal(o.rmse), formatDecimal(o.cosine), o.l2Relative === undefined ? 'n/a (reference all zero)' : formatDecimal(o.l2Relative)]));
+  const unlisted = (r.fidelity!.samples ?? 0) - (r.fidelity!.bitExactSamples ?? 0) - list.length;
+  return {
+    title: 'Samples that are not bit-exact', header: ['sample', 'output', 'elements differing', 'max abs error', 'MAE', 'RMSE', 'cosine', 'L2 relative'],
+    rows, note: unlisted > 0 ? `… and ${formatInteger(unlisted)} more not listed in results.json.` : undefined,
+  };
+}
+
+/** Board, toolchain and host the run was made with. */
+export function environmentTable(r: Results): ReportTable | undefined {
+  const e = r.environment;
+  const rows: string[][] = [];
+  if (r.board) rows.push(['board', r.board]);
+  const clock = e?.coreClockHz ?? r.latency?.clockHz;
+  if (clock !== undefined) rows.push(['core clock', `${formatDecimal(clock / 1e6)} MHz${r.latency?.unit === 'instructions' ? ' (QEMU: latency counts instructions, not cycles)' : ''}`]);
+  if (e?.compiler) rows.push(['compiler', e.compiler]);
+  if (e?.compilerFlags) rows.push(['compiler flags', e.compilerFlags]);
+  if (e?.qemuVersion) rows.push(['QEMU', e.qemuVersion]);
+  if (e?.firmwareHash) rows.push(['firmware build', e.firmwareHash]);
+  if (e?.firmwareProtocol !== undefined) rows.push(['firmware protocol', `v${e.firmwareProtocol}`]);
+  if (e?.imageHash) rows.push(['model image', e.imageHash]);
+  if (e?.modelSha256) rows.push(['model file SHA-256', e.modelSha256]);
+  rows.push(['tool', `${r.tool.name} ${r.tool.version}`]);
+  if (e?.gitCommit) rows.push(['project commit', e.gitCommit]);
+  if (e?.host) rows.push(['host', `${e.host}${e.node ? `, Node ${e.node}` : ''}`]);
+  return { title: 'Environment', header: ['', ''], rows };
+}
+
+/** Operators by measured latency, slowest first (all of them in HTML, the slowest ten in Markdown). */
+export function opLatencyTable(r: Results, limit?: number): ReportTable | undefined {
+  const ops = (r.ops ?? []).filter((o) => o.latency !== undefined);
+  if (!ops.length || !r.latency) return undefined;
+  const total = ops.reduce((s, o) => s + o.latency!, 0);
+  const unit = r.latency.unit;
+  const ms = (n: number): string[] => (r.latency!.clockHz ? [formatMs((n / r.latency!.clockHz) * 1000)] : []);
+  const sorted = [...ops].sort((a, b) => b.latency! - a.latency! || a.index - b.index);
+  const shown = limit === undefined ? sorted : sorted.slice(0, limit);
+  return {
+    title: `Latency per operator (mean over samples${limit !== undefined && ops.length > limit ? `, slowest ${limit} of ${ops.length}` : ''})`,
+    header: ['op', 'type', unit, ...(r.latency.clockHz ? ['ms'] : []), 'share'],
+    rows: shown.map((o) => [String(o.index), o.type, formatInteger(o.latency!), ...ms(o.latency!), formatPercent(total ? o.latency! / total : 0, 1)]),
   };
 }
 

@@ -1,29 +1,39 @@
-// The board executor: bench firmware (board-firmware.ts) → board (QEMU or ST-Link) → per-sample runs, each
-// output compared with the host addon's for the same input. Plugs into the evaluation pipeline (executor.ts).
+// The board executor: bench firmware (build/board-firmware.ts) → board (any target) → per-sample runs, each
+// output compared with the host addon's for the same image and input. Plugs into the evaluation pipeline (executor.ts).
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
 import { loadBoard, type ResolvedBoard } from '../boards';
 import type { FirmwareBuild } from '../build';
+import type { BenchMemory } from '../build/bench-firmware';
+import { boardSramBytes } from '../build/board-fit';
+import { prepareBoardFirmware } from '../build/board-firmware';
+import { linkBaudFor } from '../link/baud-rates';
 import type { BoardClientOptions } from '../link/protocol-client';
+import { expectedInferenceMs, timeoutsFor, type LinkTimeouts } from '../link/timeouts';
 import type { Transport } from '../link/transport';
 import type { Graph } from '../model/graph';
+import { compareSampleOutputs, fidelitySection, type OutputLayout, type SampleComparison } from '../metrics/output-fidelity';
+import { outputLayoutOf as outputLayout } from './reference-fidelity';
 import { NativeModel } from '../native';
-import type { Schedule as PackSchedule } from '../pack/schedule';
+import { mainSramBytes } from '../metrics/sram';
+import { scheduleLabel, type Schedule } from '../pack/schedule';
 import type { ScheduleRequest } from '../pack/select-schedule';
-import type { PlanSummary, Results, Schedule } from '../report/results';
-import type { BenchKernels, BenchMemory } from './bench-firmware';
-import { boardSramBytes } from './board-fit';
-import { prepareBoardFirmware } from './board-firmware';
+import type { PlanSummary, Results, SampleProvenance } from '../report/results';
+import type { BenchKernels } from '../build/bench-firmware';
 import { BoardSession, type BoardSessionOptions } from './board-session';
+import { boardEnvironment } from './environment';
 import { planSummary } from './plan-summary';
 import type { Executor, ExecutorDescription, ExecutorRun, JournalledRun } from './executor';
 
 /**
- * How long the host waits for a RUN's result once the board has ACKed it, before retransmitting the RUN (which a
- * board that lost its STATS answers from its cache). Scaled by the model's MACs: the reference kernels take ~20-30
- * guest instructions per MAC and QEMU runs them at 100+ MIPS; 50 MIPS at 30 instructions/MAC leaves margin for a
- * loaded host.
+ * The link's waits for this board and model (harness/link/timeouts.ts): reply and per-byte waits from the board's
+ * UART (a QEMU pty ignores the baud rate), the RUN wait from the model's MACs.
  */
-export function runTimeoutMs(macs: number): number {
-  return Math.max(5_000, Math.ceil((macs * 30) / 50e6) * 1000);
+export function linkTimeouts(board: ResolvedBoard, macs: number): LinkTimeouts {
+  const emulated = board.board.flash.method === 'qemu';
+  const inferenceMs = expectedInferenceMs(macs, emulated ? { emulated } : { emulated, clockHz: board.board.clockHz });
+  return timeoutsFor({ emulated, inferenceMs, ...(emulated ? {} : { baudRate: board.board.uart.baud }) });
 }
 
 export interface BoardExecutorOptions {
@@ -39,10 +49,69 @@ export interface BoardExecutorOptions {
   maxRestarts?: number;
   onNote?: (note: string) => void;
   onBuildLine?: (line: string) => void;
-  /** Real boards: hardware map and probe factory for flashing over ST-Link (see harness/flash/device). */
-  device?: BoardSessionOptions['device'];
+  /** One line per phase as the board gets ready: 'build' (firmware, from the cache or built), 'flash' (boot). */
+  onPhase?: (phase: 'build' | 'flash', text: string) => void;
+  /** Real boards: hardware map and flasher (see harness/targets). */
+  target?: BoardSessionOptions['target'];
+  /** The queue agent running this executor, recorded with every sample (mcubench agent). */
+  agent?: string;
   /** Kernel selection of the firmware build (bench:device compares references with twins). */
   kernels?: BenchKernels;
+}
+
+/** The figures of a board run that do not change per sample: from the firmware build and the plan. */
+export interface BoardRunFigures {
+  /** .data + .bss of the firmware. */
+  staticBytes: number;
+  plannedPeakBytes: number;
+  /** The board's SRAM. */
+  boardBytes: number;
+  /** Operator type per per-op latency entry; with firstOp > 0 entry 0 is the whole patch stage (ops 0..firstOp-1). */
+  opTypes?: string[];
+  firstOp?: number;
+}
+
+/**
+ * Agreement with the host and the measured SRAM, from the journalled runs (so a resumed run reports the same);
+ * shared by a local board run and one spread over queue agents.
+ */
+export function summarizeBoardRuns(runs: readonly JournalledRun[], figures: BoardRunFigures): Partial<Results> {
+  const extras = runs.map((r) => r.extra as Partial<BoardRunExtra> | undefined);
+  const compared = extras.filter((e): e is BoardRunExtra => typeof e?.matchesHost === 'boolean');
+  const peak = (key: 'stackHighWater' | 'arenaHighWater'): number => Math.max(0, ...compared.map((e) => e[key]));
+  const stackPeakBytes = peak('stackHighWater');
+  const arenaPeakBytes = peak('arenaHighWater');
+  const exact = (e: BoardRunExtra): SampleComparison => ({ bitExact: true, mismatched: 0, elements: 0, outputs: [], ...(e.top1Agrees !== undefined ? { top1Agrees: e.top1Agrees } : {}) });
+  const fidelity = fidelitySection(runs.flatMap((r) => {
+    const e = r.extra as Partial<BoardRunExtra> | undefined;
+    if (typeof e?.matchesHost !== 'boolean') return [];
+    return [{ name: r.sample, comparison: e.fidelity ?? exact(e as BoardRunExtra) }];
+  }), 'host');
+  return {
+    ...(compared.length > 0 ? { agreement: compared.filter((e) => e.matchesHost).length / compared.length } : {}),
+    ...(fidelity ? { fidelity } : {}),
+    ...opFigures(compared, figures),
+    sram: {
+      staticBytes: figures.staticBytes,
+      stackPeakBytes,
+      arenaPeakBytes,
+      measuredPeakBytes: mainSramBytes({ staticBytes: figures.staticBytes, stackBytes: stackPeakBytes, arenaBytes: arenaPeakBytes }),
+      plannedPeakBytes: figures.plannedPeakBytes,
+      boardBytes: figures.boardBytes,
+    },
+  };
+}
+
+/** Mean per-operator latency over the samples that reported every entry (a full STATS frame). */
+function opFigures(extras: readonly BoardRunExtra[], figures: BoardRunFigures): Partial<Results> {
+  const opTypes = figures.opTypes ?? [];
+  const full = extras.filter((e) => Array.isArray(e.opLatency) && e.opLatency.length === opTypes.length);
+  if (opTypes.length === 0 || full.length === 0) return {};
+  const first = figures.firstOp ?? 0;
+  const indexOf = (i: number): number => (first > 0 ? (i === 0 ? 0 : first + i - 1) : i);
+  return {
+    ops: opTypes.map((type, i) => ({ index: indexOf(i), type, latency: Math.round(full.reduce((sum, e) => sum + e.opLatency[i], 0) / full.length) })),
+  };
 }
 
 /** What the board reports per sample; journalled with the sample, so a resumed run summarises the same. */
@@ -52,11 +121,12 @@ export interface BoardRunExtra {
   arenaHighWater: number;
   /** Per-operator latency in the run's unit (patch stage as one entry). */
   opLatency: number[];
+  /** Device vs host output: per tensor errors only when not bit-exact (keeps the journal small). */
+  fidelity?: SampleComparison;
+  top1Agrees?: boolean;
+  /** Which host, board instance and firmware ran the sample, and when. */
+  run: SampleProvenance;
   [key: string]: unknown;
-}
-
-function resultsSchedule(schedule: PackSchedule): Schedule {
-  return schedule.kind === 'layer' ? { kind: 'layer' } : { kind: 'patch', split: schedule.plan.split, patches: schedule.plan.patches };
 }
 
 export class BoardExecutor implements Executor {
@@ -64,33 +134,54 @@ export class BoardExecutor implements Executor {
 
   private constructor(
     readonly board: ResolvedBoard,
-    readonly schedule: PackSchedule,
+    readonly schedule: Schedule,
     readonly memory: BenchMemory,
     readonly firmware: FirmwareBuild,
     readonly modelHash: string,
     private readonly host: NativeModel,
     private readonly session: BoardSession,
     private readonly plan: PlanSummary,
+    /** SHA-256 of the ELF on the board. */
+    readonly firmwareSha256: string,
+    private readonly agent?: string,
+    private readonly outputs: OutputLayout[] = [],
+    private readonly opTypes: string[] = [],
   ) {}
 
   /** Plans, packs, checks the fit, builds and boots the board. Throws BuildError ("does not fit") before building. */
   static async open(options: BoardExecutorOptions): Promise<BoardExecutor> {
     const board = typeof options.board === 'string' ? loadBoard(options.board) : options.board;
     const { graph, modelName } = options;
-    const { schedule, image, host, memory, firmware } = await prepareBoardFirmware({
+    options.onPhase?.('build', `${modelName} for ${board.board.id}: plan, pack, firmware`);
+    const { schedule, image, memory, firmware, graph: packedGraph } = await prepareBoardFirmware({
       board, graph, modelName, schedule: options.schedule, onBuildLine: options.onBuildLine, kernels: options.kernels,
     });
+    options.onPhase?.('build', `firmware ${firmware.hash.slice(0, 12)} ${firmware.cached ? 'from the cache' : 'built'}: ` +
+      `${firmware.sizes.text + firmware.sizes.data} B flash (model ${firmware.sizes.model} B)`);
+    options.onPhase?.('flash', `${board.board.id}: ${board.board.type === 'qemu' ? 'booting the firmware in QEMU' : 'programming the board'}`);
+    // The same image in the host addon: the reference every board output is compared with.
+    const host = new NativeModel(image.bytes, modelName);
     const session = await BoardSession.start({
       board, elf: firmware.elf, modelHash: image.modelHash, modelName, wrapTransport: options.wrapTransport,
-      client: { runTimeoutMs: runTimeoutMs(schedule.plan.macs), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, device: options.device,
+      client: { ...linkTimeouts(board, schedule.plan.macs), ...linkOptions(board), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, target: options.target,
     });
-    return new BoardExecutor(board, schedule, memory, firmware, image.modelHash, host, session, planSummary(graph, schedule));
+    const firmwareSha256 = createHash('sha256').update(fs.readFileSync(firmware.elf)).digest('hex');
+    // Per-op latency entries: the patch stage reports as one entry (its first operator), then one per operator.
+    const first = schedule.kind === 'patch' ? schedule.plan.split : 0;
+    const opTypes = [...(first > 0 ? ['patch stage'] : []), ...packedGraph.operators.slice(first).map((op) => op.type)];
+    return new BoardExecutor(board, schedule, memory, firmware, image.modelHash, host, session, planSummary(packedGraph, schedule), firmwareSha256, options.agent,
+      outputLayout(packedGraph), opTypes);
   }
 
   /** .data + .bss of the built firmware (the arena and stack have sections of their own). */
   get staticBytes(): number {
     const s = this.firmware.sizes.sections;
     return (s['.data'] ?? 0) + (s['.bss'] ?? 0);
+  }
+
+  /** Which operator each per-op latency entry stands for (the patch stage reports as one entry). */
+  get opLayout(): Pick<BoardRunFigures, 'opTypes' | 'firstOp'> {
+    return { opTypes: this.opTypes, firstOp: this.schedule.kind === 'patch' ? this.schedule.plan.split : 0 };
   }
 
   /** The running board session (tests kill its QEMU to check recovery). */
@@ -104,50 +195,58 @@ export class BoardExecutor implements Executor {
     return {
       target: this.board.board.id,
       board: this.board.board.id,
-      schedule: resultsSchedule(this.schedule),
+      schedule: scheduleLabel(this.schedule),
       plannedPeakBytes: this.schedule.plan.peakBytes,
       plan: this.plan,
       sram: { staticBytes: this.staticBytes, boardBytes: boardSramBytes(this.board) },
       flash: { codeBytes: sizes.text + sizes.data - sizes.model, modelBytes: sizes.model, boardBytes: this.board.chip.flash.size },
       ...(hello.timeUnit === 'cycles' ? { clockHz: hello.coreClockHz } : {}),
-      fingerprint: `board:${this.board.board.id}:image:${this.modelHash}:${resultsSchedule(this.schedule).kind}` +
+      environment: boardEnvironment(this.board, this.firmware, hello),
+      fingerprint: `board:${this.board.board.id}:image:${this.modelHash}:${scheduleLabel(this.schedule).kind}` +
         `${this.schedule.kind === 'patch' ? `:${this.schedule.plan.split}x${this.schedule.plan.patches}` : ''}`,
     };
   }
 
   async run(name: string, input: Uint8Array): Promise<ExecutorRun> {
     const reference = await this.host.runAsync(input);
+    const startedAt = new Date().toISOString();
     const { output, stats } = await this.session.runSample(this.nextSample++, name, input);
+    const comparison = compareSampleOutputs(output, reference.output, this.outputs);
     const extra: BoardRunExtra = {
-      matchesHost: Buffer.from(output).equals(reference.output),
+      matchesHost: comparison.bitExact,
+      ...(comparison.bitExact ? {} : { fidelity: comparison }),
+      ...(comparison.top1Agrees !== undefined ? { top1Agrees: comparison.top1Agrees } : {}),
       stackHighWater: stats.stackHighWater,
       arenaHighWater: stats.arenaHighWater,
       opLatency: stats.opLatency,
+      run: {
+        host: os.hostname(), ...(this.agent ? { agent: this.agent } : {}), board: this.board.board.id,
+        // The instance that answered: after a restart it is the new one.
+        instance: this.session.target?.instance ?? 'stopped', firmwareSha256: this.firmwareSha256, startedAt, endedAt: new Date().toISOString(),
+      },
     };
     return { output, latency: stats.latencyTotal, unit: stats.timeUnit, extra };
   }
 
   /** Agreement with the host and the measured SRAM, from the journalled runs (so a resumed run reports the same). */
   summarize(runs: readonly JournalledRun[]): Partial<Results> {
-    const extras = runs.map((r) => r.extra as Partial<BoardRunExtra> | undefined);
-    const compared = extras.filter((e): e is BoardRunExtra => typeof e?.matchesHost === 'boolean');
-    const peak = (key: 'stackHighWater' | 'arenaHighWater'): number => Math.max(0, ...compared.map((e) => e[key]));
-    const stackPeakBytes = peak('stackHighWater');
-    const arenaPeakBytes = peak('arenaHighWater');
-    return {
-      ...(compared.length > 0 ? { agreement: compared.filter((e) => e.matchesHost).length / compared.length } : {}),
-      sram: {
-        staticBytes: this.staticBytes,
-        stackPeakBytes,
-        arenaPeakBytes,
-        measuredPeakBytes: this.staticBytes + stackPeakBytes + arenaPeakBytes,
-        plannedPeakBytes: this.schedule.plan.peakBytes,
-        boardBytes: boardSramBytes(this.board),
-      },
-    };
+    return summarizeBoardRuns(runs, {
+      staticBytes: this.staticBytes, plannedPeakBytes: this.schedule.plan.peakBytes, boardBytes: boardSramBytes(this.board), ...this.opLayout,
+    });
   }
+
 
   async close(): Promise<void> {
     await this.session.close();
   }
+}
+
+/**
+ * Real boards switch to their fastest usable rate after HELLO (harness/link/baud-rates.ts). Emulated ones keep it
+ * (the pty ignores baud), and their UART models back-pressure, so input windows need not fit the receive ring.
+ */
+function linkOptions(board: ResolvedBoard): Pick<BoardClientOptions, 'baud' | 'flowControlled'> {
+  if (board.board.type === 'qemu') return { flowControlled: true };
+  const plan = linkBaudFor(board);
+  return plan ? { baud: { boot: plan.boot, fast: plan.fast } } : {};
 }

@@ -1,14 +1,13 @@
-// One board running the bench firmware, seen through the link: launch QEMU (emulated) or flash it over ST-Link (real),
-// open its console (pty or virtual COM port) as a serial port, say hello (and check the model it holds), run samples,
-// and recover when the board stops answering or reboots.
+// One board running the bench firmware, seen through the link: launch its target (QEMU, or a real board flashed by
+// its flasher), open its console (pty or virtual COM port) as a serial port, say hello (and check the model it
+// holds), run samples, and recover when the board stops answering or reboots.
 import type { ResolvedBoard } from '../boards';
-import { DeviceInstance, type DeviceLaunchOptions } from '../flash/device';
-import { QemuInstance } from '../flash/qemu';
 import { BoardResetError, LinkError } from '../link/link-errors';
 import type { HelloAck } from '../link/messages';
-import { BoardClient, type BoardClientOptions, type SampleResult } from '../link/protocol-client';
+import { BoardClient, type BoardClientOptions, type SampleRun } from '../link/protocol-client';
 import { SerialTransport } from '../link/serial-transport';
 import type { Transport } from '../link/transport';
+import { launchTarget, type Target, type TargetLaunchOptions } from '../targets';
 
 export interface BoardSessionOptions {
   board: ResolvedBoard;
@@ -23,20 +22,16 @@ export interface BoardSessionOptions {
   maxRestarts?: number;
   /** Progress and recovery notes for the user. */
   onNote?: (note: string) => void;
-  /** Real boards only: hardware map and probe factory (tests pass the ST-Link simulator's). */
-  device?: Pick<DeviceLaunchOptions, 'lab' | 'probeFactory'>;
+  /** Real boards only: hardware map and flasher (tests pass the ST-Link simulator's). */
+  target?: Pick<TargetLaunchOptions, 'lab' | 'flasher'>;
 }
-
-/** QEMU's inference is slow next to silicon: allow a generous run timeout by default. */
-const DEFAULT_RUN_TIMEOUT_MS = 120_000;
 
 export class BoardSession {
   /** QEMU restarts done to recover. */
   restarts = 0;
   /** Link health over every boot of this session: requests sent, retransmissions, stale answers ignored. */
   readonly linkCounters = { requests: 0, retransmissions: 0, staleFrames: 0 };
-  private qemu?: QemuInstance;
-  private device?: DeviceInstance;
+  private running?: Target;
   private transport?: Transport;
   private client?: BoardClient;
   private info?: HelloAck;
@@ -55,16 +50,16 @@ export class BoardSession {
     return this.info;
   }
 
-  /** The running QEMU (tests kill it to check recovery). */
-  get qemuInstance(): QemuInstance | undefined {
-    return this.qemu;
+  /** The running target (tests kill its QEMU to check recovery). */
+  get target(): Target | undefined {
+    return this.running;
   }
 
   /**
    * Runs one sample. A link failure (no answer, port gone, board reset) restarts the board and retries the sample
    * once; a second failure is a LinkError naming the sample. A board that answers with NACK/ERROR is not retried.
    */
-  async runSample(index: number, name: string, input: Uint8Array): Promise<SampleResult> {
+  async runSample(index: number, name: string, input: Uint8Array): Promise<SampleRun> {
     for (let attempt = 0; ; attempt++) {
       try {
         if (!this.client) await this.recover(`board not running`);
@@ -88,10 +83,8 @@ export class BoardSession {
     this.client = undefined;
     await this.transport?.close().catch(() => undefined);
     this.transport = undefined;
-    await this.qemu?.stop().catch(() => undefined);
-    this.qemu = undefined;
-    await this.device?.stop().catch(() => undefined);
-    this.device = undefined;
+    await this.running?.stop().catch(() => undefined);
+    this.running = undefined;
   }
 
   private async recover(reason: string): Promise<void> {
@@ -105,23 +98,11 @@ export class BoardSession {
     await this.boot();
   }
 
-  /** Starts the firmware held at its reset vector: QEMU launched paused, or a real board flashed and halted. */
-  private async launchTarget(): Promise<{ consolePath: string; resume(): Promise<void>; stop(): Promise<void> }> {
-    const { board, elf } = this.options;
-    if (board.board.type === 'qemu') {
-      const qemu = await QemuInstance.launch(board, elf, { paused: true });
-      this.qemu = qemu;
-      return { consolePath: qemu.ptyPath, resume: () => qemu.resume(), stop: async () => { await qemu.stop(); } };
-    }
-    const device = await DeviceInstance.launch(board, elf, { paused: true, ...this.options.device });
-    this.device = device;
-    return { consolePath: device.serialPath, resume: () => device.resume(), stop: () => device.stop() };
-  }
-
   private async boot(): Promise<void> {
     const { board } = this.options;
     // Paused until the port is open, so the RESET notice the firmware sends at boot is not lost.
-    const target = await this.launchTarget();
+    const target = await launchTarget(board, this.options.elf, { paused: true, ...this.options.target });
+    this.running = target;
     const serial = new SerialTransport({ path: target.consolePath, baudRate: board.board.uart.baud });
     try {
       await serial.open();
@@ -129,12 +110,11 @@ export class BoardSession {
     } catch (err) {
       await serial.close().catch(() => undefined);
       await target.stop().catch(() => undefined);
-      this.qemu = undefined;
-      this.device = undefined;
+      this.running = undefined;
       throw err;
     }
     this.transport = this.options.wrapTransport ? this.options.wrapTransport(serial) : serial;
-    this.client = new BoardClient(this.transport, { runTimeoutMs: DEFAULT_RUN_TIMEOUT_MS, ...this.options.client });
+    this.client = new BoardClient(this.transport, this.options.client);
     try {
       this.info = await this.client.hello();
       this.checkBoard(this.info);
@@ -157,7 +137,7 @@ export class BoardSession {
   }
 
   private describeExit(): string {
-    const exit = this.qemu?.exit;
-    return exit ? ` (${this.qemu!.describeExit(exit).message.split('\n')[0]})` : '';
+    const note = this.running?.exitNote();
+    return note ? ` (${note})` : '';
   }
 }

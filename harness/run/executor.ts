@@ -3,7 +3,7 @@
 // optional latency. Everything target-specific that must survive an interrupted run (e.g. a board's host
 // comparison or stack peak per sample) goes in `extra`, which the pipeline journals; `summarize` turns the
 // journalled extras back into results fields, so a resumed run reports the same as an uninterrupted one.
-import type { FlashUsage, PlanSummary, Results, Schedule, SramUsage } from '../report/results';
+import type { Environment, FlashUsage, PlanSummary, Results, ScheduleLabel, SramUsage } from '../report/results';
 
 export type ExecutorLatencyUnit = 'cycles' | 'instructions' | 'ns';
 
@@ -22,7 +22,7 @@ export interface ExecutorDescription {
   target: string;
   /** Results `board` field; absent for a host run. */
   board?: string;
-  schedule: Schedule;
+  schedule: ScheduleLabel;
   /** The planner's arena peak for the schedule that runs. */
   plannedPeakBytes?: number;
   sram?: Omit<SramUsage, 'plannedPeakBytes'>;
@@ -33,15 +33,19 @@ export interface ExecutorDescription {
   fingerprint: string;
   /** Per-operator live bytes of the schedule (and its counterpart) for the reports' memory charts. */
   plan?: PlanSummary;
+  /** Target facts for results.json `environment` (firmware, compiler, QEMU); the pipeline adds the common ones. */
+  environment?: Environment;
 }
 
 export interface ExecutorSample { name: string; input: Uint8Array; }
 
 /** A per-sample record as the pipeline journalled it; `extra` is what `run` returned for that sample. */
-export interface JournalledRun { sample: string; outputSha256: string; extra?: Record<string, unknown>; }
+export interface JournalledRun { sample: string; outputSha256: string; latency?: number; unit?: ExecutorLatencyUnit; extra?: Record<string, unknown>; }
 
 export interface Executor {
   describe(): ExecutorDescription;
+  /** Samples it can run at once (a pool of boards); the pipeline then calls run() that many times concurrently. Default 1. */
+  readonly lanes?: number;
   run(name: string, input: Uint8Array): Promise<ExecutorRun>;
   /** Optional: several inputs at once (the host runs them on a thread pool). Results in input order. */
   runBatch?(samples: readonly ExecutorSample[]): Promise<ExecutorRun[]>;

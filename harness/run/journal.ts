@@ -6,6 +6,7 @@
 // repeats a sample can never count it twice.
 import * as fs from 'fs';
 import * as path from 'path';
+import { UserError } from '../errors';
 
 export interface JournalRecord { sample: string; [field: string]: unknown; }
 
@@ -19,7 +20,7 @@ export interface JournalContents<T extends JournalRecord> {
   duplicates: number;
 }
 
-export class JournalError extends Error {
+export class JournalError extends UserError {
   constructor(readonly file: string, problem: string) {
     super(`${file}: ${problem}`);
     this.name = 'JournalError';

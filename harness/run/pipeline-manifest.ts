@@ -2,7 +2,7 @@
 // refuses to mix results of a different model, dataset, preset or sample limit into one journal.
 import * as fs from 'fs';
 import * as path from 'path';
-import { UsageError } from '../cli/errors';
+import { UsageError } from '../errors';
 
 export interface RunManifest {
   model: string;
@@ -13,6 +13,10 @@ export interface RunManifest {
   preset: string | null;
   limit: number | null;
   int8Pixels: boolean;
+  /** With a limit: how samples were drawn (absent in folders from before stratified limits: first N). */
+  limitOrder?: 'stratified' | 'sorted';
+  seed?: number;
+  imageSet?: string;
   startedAt: string;
 }
 
@@ -21,7 +25,7 @@ export const JOURNAL_FILE = 'journal.jsonl';
 export const RESULTS_FILE = 'results.json';
 export const OUTPUTS_DIR = 'outputs';
 
-const COMPARED: (keyof RunManifest)[] = ['model', 'fingerprint', 'target', 'dataset', 'preset', 'limit', 'int8Pixels'];
+const COMPARED: (keyof RunManifest)[] = ['model', 'fingerprint', 'target', 'dataset', 'preset', 'limit', 'int8Pixels', 'limitOrder', 'seed', 'imageSet'];
 
 export function readManifest(outDir: string): RunManifest {
   const file = path.join(outDir, MANIFEST_FILE);
@@ -41,7 +45,7 @@ export function readManifest(outDir: string): RunManifest {
 /** Throws a UsageError naming every setting that differs between the saved run and this invocation. */
 export function checkResumable(saved: RunManifest, current: RunManifest, outDir: string): void {
   const show = (v: unknown): string => (v === null ? 'none' : String(v));
-  const diffs = COMPARED.filter((k) => saved[k] !== current[k]).map((k) => `${k}: was ${show(saved[k])}, now ${show(current[k])}`);
+  const diffs = COMPARED.filter((k) => (saved[k] ?? null) !== (current[k] ?? null)).map((k) => `${k}: was ${show(saved[k])}, now ${show(current[k])}`);
   if (diffs.length > 0) {
     throw new UsageError(`--resume ${outDir}: this run differs from the saved one (${diffs.join('; ')}); ` +
       'resume with the same model, dataset, --preset, --limit and schedule, or start a new run with --out');

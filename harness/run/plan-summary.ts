@@ -3,9 +3,9 @@
 import { Graph } from '../model/graph';
 import { DEFAULT_MAX_MAC_OVERHEAD, planLayers, planPatches, searchPatchPlans, type PatchPlan } from '../plan';
 import type { Schedule } from '../pack/schedule';
-import type { PlanSummary, PatchPlan as ReportedPatchPlan } from '../report/results';
+import type { PlanSummary, PatchPlanSummary } from '../report/results';
 
-function patchSummary(graph: Graph, plan: PatchPlan): ReportedPatchPlan {
+function patchSummary(graph: Graph, plan: PatchPlan): PatchPlanSummary {
   return {
     split: plan.split, patches: plan.patches, peakBytes: plan.peakBytes,
     ops: graph.operators.map((op) => ({ index: op.index, type: op.type, liveBytes: plan.liveBytes[op.index] })),

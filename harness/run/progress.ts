@@ -13,6 +13,8 @@ export interface ProgressOptions {
   /** Samples already done before this session (a resumed run). */
   already?: number;
   stream?: NodeJS.WriteStream;
+  /** What the bar counts: 'eval' (host) or 'run' (board); default 'eval'. */
+  phase?: string;
   /** Plain mode: at most one line per this many ms (default 5000). */
   intervalMs?: number;
   now?: () => number;
@@ -40,9 +42,10 @@ export function createProgress(options: ProgressOptions): Progress {
   const { total } = options;
   const already = options.already ?? 0;
   const started = now();
+  const phase = options.phase ?? 'eval';
   if (stream.isTTY) {
     const bar = new SingleBar({
-      stream, format: 'eval [{bar}] {value}/{total} samples | {rate}/s | ETA {eta_formatted}', hideCursor: true, etaBuffer: 50,
+      stream, format: `${phase} [{bar}] {value}/{total} samples | {rate}/s | ETA {eta_formatted}`, hideCursor: true, etaBuffer: 50,
     });
     bar.start(total, already, { rate: '0.0' });
     return {
@@ -60,7 +63,7 @@ export function createProgress(options: ProgressOptions): Progress {
   const print = (done: number): void => {
     lastLine = now();
     printed = done;
-    stream.write(`eval: ${progressLine(done, total, lastLine - started, already)}\n`);
+    stream.write(`${phase}: ${progressLine(done, total, lastLine - started, already)}\n`);
   };
   return {
     update(done) {

@@ -4,7 +4,7 @@ import { VOC_CLASSES } from '../data/voc';
 import { accuracy, ClassificationResult } from '../metrics/classification';
 import { ApMethod, evaluateVoc } from '../metrics/detection';
 import { summarizeLatency } from '../metrics/latency';
-import type { Detection as DetectionSection, Results, SampleResult, SkippedInput, ToolInfo } from '../report/results';
+import type { DetectionScores, Environment, Results, SampleResult, SkippedInput, ToolInfo } from '../report/results';
 import { validateResults } from '../report/validate-results';
 import type { Executor, ExecutorDescription, ExecutorLatencyUnit } from './executor';
 import type { Task, TaskRecord } from './pipeline-task';
@@ -33,17 +33,20 @@ export interface ResultsInput {
   summarize?: Executor['summarize'];
   /** Where the results will be written, for validation messages. */
   file: string;
+  /** Facts common to every run (model file hash, project commit, host). */
+  environment?: Environment;
 }
 
-function classificationAccuracy(records: readonly EvalRecord[]): Results['accuracy'] {
+/** top-5 only where the model has more than five classes: with five or fewer it is 100 % by construction. */
+function classificationAccuracy(records: readonly EvalRecord[], classes: number): Results['accuracy'] {
   const scored: ClassificationResult[] = records.map((r) => ({
     label: r.label!, predicted: r.predicted!, top5: r.top5!, top1Correct: r.predicted === r.label, top5Correct: r.top5!.includes(r.label!),
   }));
   const a = accuracy(scored);
-  return { top1: a.top1, top5: a.top5 };
+  return classes > 5 ? { top1: a.top1, top5: a.top5 } : { top1: a.top1 };
 }
 
-function detectionMetrics(records: readonly EvalRecord[], vocClasses: readonly number[]): DetectionSection {
+function detectionMetrics(records: readonly EvalRecord[], vocClasses: readonly number[]): DetectionScores {
   const dets = records.map((r) => ({ image: r.sample, detections: r.detections ?? [] }));
   const truth = records.map((r) => ({ image: r.sample, boxes: r.truth ?? [] }));
   const evaluate = (method: ApMethod) => evaluateVoc(dets, truth, VOC_CLASSES.length, method).classes
@@ -63,6 +66,7 @@ function sampleResult(r: EvalRecord, unit: 'cycles' | 'instructions' | undefined
   const extra = r.extra ?? {};
   if (typeof extra.matchesHost === 'boolean') s.matchesHost = extra.matchesHost;
   if (typeof extra.hostPredicted === 'number' || typeof extra.hostPredicted === 'string') s.hostPredicted = extra.hostPredicted;
+  if (typeof extra.run === 'object' && extra.run !== null) s.run = extra.run as SampleResult['run'];
   return s;
 }
 
@@ -87,16 +91,19 @@ export function buildResults(input: ResultsInput): Results {
     createdAt: input.createdAt,
     tool: input.tool,
   };
-  if (records.length > 0 && task.kind === 'classification') results.accuracy = classificationAccuracy(records);
+  if (records.length > 0 && task.kind === 'classification') results.accuracy = classificationAccuracy(records, task.classes - task.labelOffset);
   if (records.length > 0 && task.kind === 'detection') results.detection = detectionMetrics(records, task.vocClasses);
   if (d.plannedPeakBytes !== undefined) results.sram = { ...d.sram, plannedPeakBytes: d.plannedPeakBytes };
   if (d.flash) results.flash = d.flash;
   if (d.plan) results.plan = d.plan;
+  if (input.environment || d.environment) results.environment = { ...input.environment, ...d.environment };
   const latencies = unit ? records.filter((r) => r.unit === unit && r.latency !== undefined).map((r) => r.latency!) : [];
   if (unit && latencies.length > 0) {
     const s = summarizeLatency(latencies, unit, d.clockHz);
     results.latency = { unit, ...s.counts, ...(s.clockHz ? { clockHz: s.clockHz, ms: s.ms } : {}) };
   }
-  Object.assign(results, input.summarize?.(records.map((r) => ({ sample: r.sample, outputSha256: r.outputSha256, extra: r.extra }))) ?? {});
+  Object.assign(results, input.summarize?.(records.map((r) => ({ sample: r.sample, outputSha256: r.outputSha256, latency: r.latency, unit: r.unit, extra: r.extra }))) ?? {});
+  // Latency of different kinds of board does not mix: results.boards carries it per board instead.
+  if (results.boards) delete results.latency;
   return validateResults(results, input.file);
 }

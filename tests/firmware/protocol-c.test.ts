@@ -27,7 +27,7 @@ function flatten(): string {
   out.push(
     [
       'board', b.firmwareVersion, b.boardId, b.coreClockHz, b.modelHashHex, b.arenaSize, code(spec.schedules, b.schedule),
-      b.split, b.patches, code(spec.timeUnits, b.timeUnit), b.rxBufferSize, b.resetCause, b.inputCap, b.outputCap,
+      b.split, b.patches, code(spec.timeUnits, b.timeUnit), b.rxBufferSize, b.resetCause, b.inputCap, b.outputCap, b.maxBaud,
     ].join(' '),
   );
   out.push(`reset ${conv.reset}`);
@@ -37,6 +37,7 @@ function flatten(): string {
     out.push('endstep');
   }
   out.push(`runs ${conv.expectRuns}`, `dups ${conv.expectDuplicates}`);
+  out.push('probation'); // SET_BAUD reverts when nothing arrives at the new rate, stays when a frame does
   out.push('fuzz 1 20000', 'fuzz 2 20000'); // after the conversation: random hostile requests, ASan watching
   return out.join('\n') + '\n';
 }

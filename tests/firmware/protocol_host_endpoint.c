@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fake_inference.h"
 #include "link.h"
 
 static int master_fd = -1;
@@ -64,7 +65,6 @@ static int pty_write(void *ctx, const uint8_t *buf, size_t len)
 static int fake_run(void *ctx, const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap, size_t *out_len,
                     mcb_link_stats *st)
 {
-    size_t i, n = in_len / 2 + 4;
     (void)ctx;
     fprintf(stderr, "run sample=%lu bytes=%lu\n", (unsigned long)link_state.sample, (unsigned long)in_len);
     if (run_delay_ms > 0) {
@@ -73,17 +73,7 @@ static int fake_run(void *ctx, const uint8_t *in, size_t in_len, uint8_t *out, s
         t.tv_nsec = (run_delay_ms % 1000) * 1000000L;
         nanosleep(&t, NULL);
     }
-    if (n > out_cap) return 99;
-    for (i = 0; i < n; i++) out[i] = (uint8_t)(in_len ? (7u * in[i % in_len] + i) : i);
-    *out_len = n;
-    st->latency_total = 0x100000000ull + in_len;
-    st->stack_high_water = 512;
-    st->arena_high_water = (uint32_t)in_len;
-    st->op_count = 3;
-    st->op_latency[0] = (uint32_t)in_len;
-    st->op_latency[1] = (uint32_t)(2 * in_len);
-    st->op_latency[2] = (uint32_t)(3 * in_len);
-    return 0;
+    return mcb_test_fake_inference(in, in_len, out, out_cap, out_len, st);
 }
 
 static void on_usr1(int sig)

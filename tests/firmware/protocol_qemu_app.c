@@ -12,8 +12,15 @@
 #include "port.h"
 #include "rx_ring.h"
 
-static uint8_t input_buf[8192];
-static uint8_t output_buf[8192];
+/* Buffer sizes; the link benchmark (bench/link.ts) builds it for a whole mcunet-in3 input. */
+#ifndef MCB_TEST_INPUT_CAP
+#define MCB_TEST_INPUT_CAP 8192
+#endif
+#ifndef MCB_TEST_OUTPUT_CAP
+#define MCB_TEST_OUTPUT_CAP 8192
+#endif
+static uint8_t input_buf[MCB_TEST_INPUT_CAP];
+static uint8_t output_buf[MCB_TEST_OUTPUT_CAP];
 static mcb_link link_state;
 
 static int fake_run(void *ctx, const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap, size_t *out_len,

@@ -6,7 +6,7 @@
  *   encode <type> <seq> <payload hex|-> <frame hex>
  *   stream <hex|-> <frame count>, followed by that many "frame <type> <seq> <payload hex|->" lines
  *   board <fw> <board id> <clock> <hash hex> <arena> <schedule> <split> <patches> <time unit> <rx buf>
- *         <reset cause> <input cap> <output cap>
+ *         <reset cause> <input cap> <output cap> <max baud>
  *   reset <hex>            (expected RESET notice from mcb_link_init)
  *   send <hex> / expect <hex> ... / endstep
  *   runs <n> / dups <n>
@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fake_inference.h"
 #include "link.h"
 #include "protocol.h"
 
@@ -53,19 +54,8 @@ static size_t unhex(const char *s, uint8_t *out, size_t cap)
 static int fake_run(void *ctx, const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap, size_t *out_len,
                     mcb_link_stats *st)
 {
-    size_t i, n = in_len / 2 + 4;
     (void)ctx;
-    if (n > out_cap) return 99;
-    for (i = 0; i < n; i++) out[i] = (uint8_t)(in_len ? (7u * in[i % in_len] + i) : i);
-    *out_len = n;
-    st->latency_total = 0x100000000ull + in_len;
-    st->stack_high_water = 512;
-    st->arena_high_water = (uint32_t)in_len;
-    st->op_count = 3;
-    st->op_latency[0] = (uint32_t)in_len;
-    st->op_latency[1] = (uint32_t)(2 * in_len);
-    st->op_latency[2] = (uint32_t)(3 * in_len);
-    return 0;
+    return mcb_test_fake_inference(in, in_len, out, out_cap, out_len, st);
 }
 
 static uint8_t captured[8192];
@@ -78,6 +68,18 @@ static int capture_write(void *ctx, const uint8_t *buf, size_t len)
     memcpy(captured + captured_len, buf, len);
     captured_len += len;
     return 0;
+}
+
+/* The test UART (vectors.json "baud"): makes every rate from 1200 to max_baud, switches at once. */
+static unsigned long max_baud;
+static uint32_t test_baud = 115200;
+static long test_set_baud(void *ctx, uint32_t baud, int check_only)
+{
+    long previous = (long)test_baud;
+    (void)ctx;
+    if (baud < 1200u || baud > max_baud) return 0;
+    if (!check_only) test_baud = baud;
+    return previous;
 }
 
 static int no_read(void *ctx, uint8_t *buf, size_t max, uint32_t timeout_ms)
@@ -132,6 +134,7 @@ static void start_links(size_t input_cap, size_t output_cap)
     memset(&cfg, 0, sizeof cfg);
     cfg.io.read = no_read;
     cfg.io.write = capture_write;
+    cfg.io.set_baud = test_set_baud;
     cfg.info = &info;
     cfg.run = fake_run;
     cfg.input_cap = input_cap;
@@ -173,7 +176,7 @@ static uint32_t pick_u32(const mcb_link *l)
 
 static void fuzz(unsigned long seed, unsigned long count, size_t input_cap, size_t output_cap)
 {
-    static const uint8_t types[] = {1, 2, 3, 4, 5, 6, 7, 0x42, 0x83};
+    static const uint8_t types[] = {1, 2, 3, 4, 5, 6, 7, 8, 0x42, 0x83};
     static uint8_t frame_buf[MCB_FRAME_MAX], payload[MCB_PROTO_MAX_PAYLOAD];
     mcb_frame_decoder answers;
     unsigned long i;
@@ -192,7 +195,7 @@ static void fuzz(unsigned long seed, unsigned long count, size_t input_cap, size
             if (n > 2 && rng() % 2) { frame_buf[0] = MCB_PROTO_SYNC0; frame_buf[1] = MCB_PROTO_SYNC1; }
         } else {
             if (type == MCB_FRAME_HELLO) {
-                mcb_wr16(payload, (uint16_t)(rng() % 4 ? 1 : rng()));
+                mcb_wr16(payload, (uint16_t)(rng() % 4 ? MCB_PROTO_PROTOCOL_VERSION : rng()));
                 mcb_wr32(payload + 2, rng());
                 len = 6;
             } else {
@@ -232,6 +235,47 @@ static void fuzz(unsigned long seed, unsigned long count, size_t input_cap, size
           (unsigned long)link_whole.runs, (unsigned long)link_whole.requests);
 }
 
+/* SET_BAUD's probation: an unconfirmed switch reverts after MCB_PROTO_BAUD_PROBATION_MS of silence; a valid frame
+ * at the new rate confirms it. */
+static void send_request(mcb_link *l, uint8_t type, uint16_t seq, const uint8_t *payload, size_t len)
+{
+    uint8_t frame[64];
+    size_t n = mcb_frame_encode(frame, sizeof frame, type, seq, payload, len);
+    mcb_link_feed(l, frame, n);
+}
+
+static void check_baud_probation(void)
+{
+    static mcb_link l;
+    mcb_link_config cfg;
+    uint8_t hello[6], baud[4], nonce[4] = {1, 2, 3, 4};
+    memset(&cfg, 0, sizeof cfg);
+    cfg.io.read = no_read;
+    cfg.io.write = capture_write;
+    cfg.io.set_baud = test_set_baud;
+    cfg.info = &info;
+    cfg.run = fake_run;
+    cfg.input = input_whole;
+    cfg.input_cap = sizeof input_whole;
+    cfg.output = output_whole;
+    cfg.output_cap = sizeof output_whole;
+    test_baud = 115200;
+    captured_len = 0;
+    mcb_link_init(&l, &cfg);
+    mcb_wr16(hello, MCB_PROTO_PROTOCOL_VERSION);
+    mcb_wr32(hello + 2, 1);
+    send_request(&l, MCB_FRAME_HELLO, 1, hello, sizeof hello);
+    mcb_wr32(baud, 921600);
+    send_request(&l, MCB_FRAME_SET_BAUD, 2, baud, sizeof baud);
+    CHECK(test_baud == 921600 && l.baud_probation_ms == MCB_PROTO_BAUD_PROBATION_MS, "SET_BAUD did not switch (now %lu)", (unsigned long)test_baud);
+    CHECK(mcb_link_idle(&l, MCB_PROTO_BAUD_PROBATION_MS - 1) == 0 && test_baud == 921600, "reverted before the probation ended");
+    CHECK(mcb_link_idle(&l, 1) == 0 && test_baud == 115200 && l.baud_reverts == 1, "silent switch not reverted (now %lu)", (unsigned long)test_baud);
+    send_request(&l, MCB_FRAME_SET_BAUD, 3, baud, sizeof baud);
+    send_request(&l, MCB_FRAME_PING, 4, nonce, sizeof nonce);
+    CHECK(mcb_link_idle(&l, 10 * MCB_PROTO_BAUD_PROBATION_MS) == 0 && test_baud == 921600 && l.baud_reverts == 1,
+          "a switch confirmed by a valid frame was reverted (now %lu)", (unsigned long)test_baud);
+}
+
 int main(int argc, char **argv)
 {
     FILE *in = argc > 1 ? fopen(argv[1], "r") : NULL;
@@ -245,6 +289,10 @@ int main(int argc, char **argv)
         unsigned long u1 = 0, u2 = 0;
         line_no++;
         if (sscanf(line, "%15s", kind) != 1) continue;
+        if (strcmp(kind, "probation") == 0) {
+            check_baud_probation();
+            continue;
+        }
         if (strcmp(kind, "crc") == 0 && sscanf(line, "crc %32767s %lx", a, &u1) == 2) {
             size_t n = unhex(a, bytes_a, sizeof bytes_a);
             uint32_t whole = mcb_crc32(0, bytes_a, n);
@@ -285,8 +333,8 @@ int main(int argc, char **argv)
         } else if (strcmp(kind, "board") == 0) {
             unsigned long clock, arena, sched, split, patches, tu, rxb, cause;
             char hash[64];
-            if (sscanf(line, "board %63s %63s %lu %63s %lu %lu %lu %lu %lu %lu %lu %zu %zu", fw_name, board_name, &clock, hash,
-                       &arena, &sched, &split, &patches, &tu, &rxb, &cause, &input_cap, &output_cap) != 13) {
+            if (sscanf(line, "board %63s %63s %lu %63s %lu %lu %lu %lu %lu %lu %lu %zu %zu %lu", fw_name, board_name, &clock, hash,
+                       &arena, &sched, &split, &patches, &tu, &rxb, &cause, &input_cap, &output_cap, &max_baud) != 14) {
                 CHECK(0, "malformed board line");
                 continue;
             }

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { loadModel } from '../../harness/model';
-import { selectSchedule } from '../../harness/pack/select-schedule';
+import { planImage } from '../../harness/pack/image-for-model';
 import type { Results } from '../../harness/report/results';
 import { HostExecutor } from '../../harness/run/host-executor';
 import { EvalOptions, EvalOutcome, runEvaluation } from '../../harness/run/pipeline';
@@ -69,7 +69,7 @@ export function vocSubset(ids: string[]): string {
 /** Runs `mcubench eval`'s pipeline in-process on the host addon (layer schedule, 2 threads). */
 export async function evalOnHost(model: string, datasetDir: string, extra: Partial<EvalOptions> = {}): Promise<EvalOutcome & { results: Results }> {
   const graph = loadModel(sharedModel(model));
-  const executor = new HostExecutor(graph, selectSchedule(graph, { schedule: 'layer' }), 2);
+  const executor = new HostExecutor(planImage(graph, { schedule: 'layer' }), 2);
   return runEvaluation({
     graph, model, datasetDir, outDir: path.join(tmpDir('eval'), 'out'), executor, batchSize: 8,
     tool: { name: 'mcubench', version: 'test' }, progress: false, ...extra,

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { REPO_ROOT, SHARED_GOLDEN, sharedModel } from '../support/paths';
-import { scheduleRequest } from '../../harness/cli/commands/infer';
+import { scheduleRequest } from '../../harness/cli/options';
 import { ensureAddon } from './pack/addon-fixture';
 import { goldenModels, goldenOutput, mismatchReport } from './pack/golden-vectors';
 import { main } from '../../harness/cli/main';
@@ -88,4 +88,19 @@ describe('every golden model through the CLI entry point (in-process, first vect
       throw new Error(mismatchReport(name, native, graph, vector));
     }
   });
+});
+
+test('an output path in a missing folder, or a folder, is refused before the run, without a stack trace', () => {
+  const input = golden('person_detect', 'person.bin');
+  const missing = mcubench(sharedModel('person_detect'), input, path.join(tmp, 'no', 'such', 'x.out'));
+  expect(missing.status).toBe(1);
+  expect(missing.stderr).toBe(`mcubench: ${path.join(tmp, 'no', 'such', 'x.out')}: the folder ${path.join(tmp, 'no', 'such')} does not exist; create it first or write the output elsewhere\n`);
+  const folder = mcubench(sharedModel('person_detect'), input, tmp);
+  expect(folder.status).toBe(1);
+  expect(folder.stderr).toBe(`mcubench: ${tmp}: is a folder; give a file path for the output bytes (or use --batch <dir> --out <dir>)\n`);
+  const file = path.join(tmp, 'a-file');
+  fs.writeFileSync(file, '');
+  const batch = mcubench(sharedModel('person_detect'), '--batch', path.join(SHARED_GOLDEN, 'person_detect'), '--out', file);
+  expect(batch.status).toBe(1);
+  expect(batch.stderr).toBe(`mcubench: --out ${file}: is a file; give a folder for the .out files\n`);
 });

@@ -46,7 +46,7 @@ function killer(thresholds: (number | undefined)[]): { wrap: (t: Transport) => T
     kills: 0,
     bind: (e: BoardExecutor) => { executor = e; },
     wrap: (t: Transport): Transport => new KillSwitch(t, thresholds[boot++], () => {
-      const pid = executor?.boardSession.qemuInstance?.pid;
+      const pid = executor?.boardSession.target?.pid;
       if (pid === undefined) throw new Error('no QEMU to kill');
       state.kills++;
       process.kill(pid, 'SIGKILL');

@@ -1,7 +1,9 @@
 // `mcubench boards`: the boards this checkout knows (boards/*.json), with their chip limits, and any attached ST-LINK.
 import type { Command } from 'commander';
-import { loadAllBoards, scanStlinkProbes, type ResolvedBoard } from '../../boards';
-import { UsageError } from '../errors';
+import { loadAllBoards, type ResolvedBoard } from '../../boards';
+import { scanStlinks, type ProbeScan } from '../../flash/stlink/attached-probes';
+import type { UsbDeviceSource } from '../../flash/stlink/usb-transport';
+import { UsageError } from '../../errors';
 import { boardsScan } from './boards-scan';
 
 export function registerBoards(program: Command): void {
@@ -16,20 +18,35 @@ export function registerBoards(program: Command): void {
     .action(async (opts: { json?: boolean; scan?: boolean; write?: string }) => {
       if (opts.scan === true) return boardsScan({ write: opts.write, json: opts.json });
       if (opts.write !== undefined) throw new UsageError('--write <lab.json> goes with --scan: mcubench boards --scan --write lab.json');
-      const boards = loadAllBoards();
-      const scan = opts.scan !== false ? await scanStlinkProbes() : { scanned: false as const, reason: '--no-scan' };
-      if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ boards: boards.map(toJson), usb: scan }, null, 2)}\n`);
-        return;
-      }
-      process.stdout.write(`${formatBoardTable(boards)}\n`);
-      if (!scan.scanned) {
-        process.stdout.write(`attached ST-LINK probes: not scanned (${scan.reason})\n`);
-      } else {
-        const list = scan.probes.map((p) => `${p.kind} ${p.serial ?? '(no serial)'}`).join(', ');
-        process.stdout.write(`attached ST-LINK probes: ${scan.probes.length === 0 ? 'none' : list}\n`);
-      }
+      await listBoards({ json: opts.json, scan: opts.scan !== false });
     });
+}
+
+export interface ListBoardsOptions {
+  json?: boolean;
+  /** Look for attached ST-Links (the same enumeration as `boards --scan`). */
+  scan?: boolean;
+  /** The real USB bus by default; tests pass simulated probes. */
+  usbDevices?: UsbDeviceSource;
+  out?: (text: string) => void;
+}
+
+export async function listBoards(options: ListBoardsOptions = {}): Promise<void> {
+  const out = options.out ?? ((text: string) => process.stdout.write(text));
+  const boards = loadAllBoards();
+  const scan: ProbeScan = options.scan !== false ? await scanStlinks(options.usbDevices) : { scanned: false, reason: '--no-scan' };
+  if (options.json) {
+    const usb = scan.scanned ? { scanned: true, probes: scan.probes.map(({ device: _device, ...probe }) => probe) } : scan;
+    out(`${JSON.stringify({ boards: boards.map(toJson), usb }, null, 2)}\n`);
+    return;
+  }
+  out(`${formatBoardTable(boards)}\n`);
+  if (!scan.scanned) {
+    out(`attached ST-LINK probes: not scanned (${scan.reason})\n`);
+  } else {
+    const list = scan.probes.map((p) => `${p.label} (serial ${p.serial ?? 'unreadable'})`).join(', ');
+    out(`attached ST-LINK probes: ${scan.probes.length === 0 ? 'none' : list}\n`);
+  }
 }
 
 export function formatBoardTable(boards: ResolvedBoard[]): string {

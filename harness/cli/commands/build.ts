@@ -5,34 +5,27 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadBoard } from '../../boards';
 import { buildFirmware, type FirmwareBuild } from '../../build';
-import { loadModel } from '../../model';
-import { prepareBoardFirmware } from '../../run/board-firmware';
-import { UsageError } from '../errors';
-import { scheduleRequest } from './infer';
-import { modelNameOf, resolveModelFile } from './run';
+import { UsageError } from '../../errors';
+import { loadTflite, modelNameOf, prepareBoardFirmware } from '../../index';
+import { addScheduleOptions, resolveModelFile, scheduleRequest, type ScheduleCliOptions } from '../options';
 
-interface BuildCliOptions {
+interface BuildCliOptions extends ScheduleCliOptions {
   board: string;
   model?: string;
   modelImage?: string;
   out: string;
   arenaSize?: string;
   verbose?: boolean;
-  schedule?: string;
-  split?: string;
-  patches?: string;
 }
 
 export function registerBuild(program: Command): void {
-  program
+  const command = program
     .command('build')
     .description('build the firmware for a board (cached under .cache/firmware/) and write the ELF (and .bin beside it)')
     .requiredOption('--board <id>', 'board id (see mcubench boards)')
     .requiredOption('--out <file.elf>', 'where to write the ELF; the .bin goes next to it')
-    .option('--model <model>', '.tflite to plan, pack and embed with the bench app (what mcubench run flashes)')
-    .option('--schedule <kind>', 'with --model: layer, patch or auto (default layer)')
-    .option('--split <n>', 'with --model: run the first n operators patch by patch')
-    .option('--patches <p>', 'with --model: p x p patches')
+    .option('--model <model>', '.tflite to plan, pack and embed with the bench app (what mcubench run flashes)');
+  addScheduleOptions(command, 'with --model: ')
     .option('--model-image <file>', 'an already packed model image to embed in the .model flash section')
     .option('--arena-size <bytes>', 'tensor arena size in bytes (multiple of 16)')
     .option('--verbose', 'show the cmake and compiler output')
@@ -50,7 +43,7 @@ export function registerBuild(program: Command): void {
       if (opts.model !== undefined) {
         const modelFile = resolveModelFile(opts.model);
         const built = await prepareBoardFirmware({
-          board: loadBoard(opts.board), graph: loadModel(modelFile), modelName: modelNameOf(modelFile),
+          board: loadBoard(opts.board), graph: loadTflite(modelFile, 'build --model', 'the schedule is planned for the board'), modelName: modelNameOf(modelFile),
           schedule: scheduleRequest(opts), onBuildLine: onLine,
         });
         result = built.firmware;

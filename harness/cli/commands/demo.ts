@@ -4,11 +4,11 @@
 import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
+import { UsageError } from '../../errors';
+import { runOnBoard, writeMarkdownReport, type EvalOutcome } from '../../index';
 import type { ScheduleRequest } from '../../pack/select-schedule';
-import { writeMarkdownReport } from '../../report/markdown-writer';
-import type { EvalOutcome } from '../../run/pipeline';
-import { UsageError } from '../errors';
-import { DEFAULT_BOARD, runOnBoard, sramText } from './run';
+import { DEFAULT_BOARD, positiveInteger } from '../options';
+import { sramText } from '../summary';
 
 const DEMO_DIR = path.resolve(__dirname, '..', '..', '..', 'demo');
 
@@ -55,8 +55,7 @@ export function registerDemo(program: Command): void {
     .option('--limit <n>', 'ImageNet images for mcunet-in3 (default 3; each costs ~20 s in QEMU)')
     .action(async (opts: { out?: string; limit?: string }) => {
       const outDir = path.resolve(opts.out ?? path.join('out', 'demo'));
-      const limit = opts.limit === undefined ? 3 : Number(opts.limit);
-      if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${opts.limit}: expected a positive integer`);
+      const limit = opts.limit === undefined ? 3 : positiveInteger('--limit', opts.limit);
       const reports: string[] = [];
       const outcomes: EvalOutcome[] = [];
       for (const step of demoSteps(outDir, limit)) {

@@ -3,30 +3,14 @@
 import { Command } from 'commander';
 import * as fs from 'fs';
 import * as path from 'path';
+import { UsageError } from '../../errors';
+import { packModel } from '../../index';
 import { DTYPE_BYTES, Graph } from '../../model/graph';
 import { NativeModel } from '../../native';
-import { imageForModel } from '../../pack/image-for-model';
 import { ImageError } from '../../pack/image-error';
-import { ScheduleRequest } from '../../pack/select-schedule';
-import { UsageError } from '../errors';
+import { addScheduleOptions, positiveInteger, scheduleRequest, type ScheduleCliOptions } from '../options';
 
-interface InferOptions { schedule?: string; split?: string; patches?: string; batch?: string; out?: string; threads?: string }
-
-function positiveInteger(flag: string, raw: string): number {
-  if (!/^\s*\d+\s*$/.test(raw) || Number(raw) < 1) throw new UsageError(`${flag} ${raw}: expected a positive integer`);
-  return Number(raw);
-}
-
-export function scheduleRequest(o: InferOptions): ScheduleRequest {
-  const schedule = o.schedule ?? (o.split !== undefined || o.patches !== undefined ? 'patch' : 'layer');
-  if (!['layer', 'patch', 'auto'].includes(schedule)) throw new UsageError(`--schedule ${schedule}: expected layer, patch or auto`);
-  if (schedule === 'patch') {
-    if (o.split === undefined || o.patches === undefined) throw new UsageError('--schedule patch needs --split N and --patches P (or use --schedule auto)');
-    return { schedule, split: positiveInteger('--split', o.split), patches: positiveInteger('--patches', o.patches) };
-  }
-  if (o.split !== undefined || o.patches !== undefined) throw new UsageError(`--split/--patches only apply with --schedule patch`);
-  return { schedule } as ScheduleRequest;
-}
+interface InferOptions extends ScheduleCliOptions { batch?: string; out?: string; threads?: string }
 
 /** "input 'input' int8 [1,96,96,1]" for error messages, when the graph is known. */
 function describeInput(graph: Graph | undefined): string {
@@ -63,16 +47,32 @@ async function inferBatch(model: NativeModel, graph: Graph | undefined, dir: str
   process.stderr.write(`infer: ${names.length} inputs → ${outDir} (${threads} thread${threads === 1 ? '' : 's'})\n`);
 }
 
+/** Refuses an output path that cannot be written, before the inference runs: a folder, or a file in a missing folder. */
+export function checkOutputPath(output: string): void {
+  const stat = fs.statSync(output, { throwIfNoEntry: false });
+  if (stat?.isDirectory()) throw new UsageError(`${output}: is a folder; give a file path for the output bytes (or use --batch <dir> --out <dir>)`);
+  const parent = path.dirname(path.resolve(output));
+  const parentStat = fs.statSync(parent, { throwIfNoEntry: false });
+  if (!parentStat) throw new UsageError(`${output}: the folder ${parent} does not exist; create it first or write the output elsewhere`);
+  if (!parentStat.isDirectory()) throw new UsageError(`${output}: ${parent} is not a folder`);
+}
+
+function writeOutput(output: string, bytes: Uint8Array): void {
+  try {
+    fs.writeFileSync(output, bytes);
+  } catch (e) {
+    throw new UsageError(`${output}: cannot write the output (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}
+
 export function registerInfer(program: Command): void {
-  program
+  const command = program
     .command('infer')
     .description('Run a model on the host reference runtime (bit-exact with TFLM): one input, or every *.bin of a directory')
     .argument('<model>', 'a .tflite file or a packed model image')
     .argument('[input]', 'raw bytes of input tensor 0 in the model\'s external dtype')
-    .argument('[output]', 'file for the raw bytes of all outputs, concatenated')
-    .option('--schedule <kind>', 'layer, patch or auto (default layer)')
-    .option('--split <n>', 'patch schedule: run the first n operators patch by patch')
-    .option('--patches <p>', 'patch schedule: p x p patches')
+    .argument('[output]', 'file for the raw bytes of all outputs, concatenated');
+  addScheduleOptions(command)
     .option('--batch <dir>', 'run every <name>.bin in dir, writing <name>.out')
     .option('--out <dir>', 'with --batch: where the .out files go (default: the batch directory)')
     .option('--threads <n>', 'with --batch: native worker threads (default 1)')
@@ -87,14 +87,18 @@ export function registerInfer(program: Command): void {
       if (opts.batch === undefined && (opts.out !== undefined || opts.threads !== undefined)) {
         throw new UsageError('--out and --threads only apply with --batch <dir>');
       }
-      const image = imageForModel(modelFile, request);
+      if (output !== undefined) checkOutputPath(output);
+      if (opts.batch !== undefined && opts.out !== undefined && fs.statSync(opts.out, { throwIfNoEntry: false })?.isFile()) {
+        throw new UsageError(`--out ${opts.out}: is a file; give a folder for the .out files`);
+      }
+      const image = packModel(modelFile, request);
       const model = new NativeModel(image.bytes, modelFile);
       if (opts.batch !== undefined) {
         const threads = opts.threads === undefined ? 1 : positiveInteger('--threads', opts.threads);
-        await inferBatch(model, image.graph, opts.batch, opts.out ?? opts.batch, threads);
+        await inferBatch(model, image.planned?.graph, opts.batch, opts.out ?? opts.batch, threads);
         return;
       }
-      const result = await model.runAsync(readInput(input!, model, image.graph));
-      fs.writeFileSync(output!, result.output);
+      const result = await model.runAsync(readInput(input!, model, image.planned?.graph));
+      writeOutput(output!, result.output);
     });
 }

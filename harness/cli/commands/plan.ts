@@ -3,15 +3,10 @@ import { Command } from 'commander';
 import { loadModel } from '../../model';
 import { DEFAULT_MAX_MAC_OVERHEAD, isBuiltinSpec, loadBuiltin, planModel, PlanRequest } from '../../plan';
 import { planJson, planText } from '../../plan/report';
-import { UsageError } from '../errors';
+import { UsageError } from '../../errors';
+import { patchesOption, positiveInteger, splitOption } from '../options';
 
 interface PlanOptions { split?: string; patches?: string; search?: boolean; maxMacOverhead?: string; json?: boolean }
-
-function positiveInteger(flag: string, raw: string): number {
-  const v = Number(raw);
-  if (!/^\d+$/.test(raw.trim()) || !Number.isInteger(v) || v < 1) throw new UsageError(`${flag} ${raw}: expected a positive integer`);
-  return v;
-}
 
 /** Turns the flags into one request; combinations that mean nothing are usage errors. */
 export function planRequest(o: PlanOptions): PlanRequest {
@@ -38,8 +33,8 @@ export function registerPlan(program: Command): void {
     .command('plan')
     .description('Plan activation memory: layer-based peak and arena, optionally MCUNetV2 patch-based inference')
     .argument('<model>', 'a .tflite file, or builtin:mobilenetv2?width=1.0&resolution=224 / builtin:mcunet?resolution=176')
-    .option('--split <n>', 'run the first n operators patch by patch (needs --patches)')
-    .option('--patches <p>', 'p x p patch grid over the split output (needs --split)')
+    .addOption(splitOption('run the first n operators patch by patch (needs --patches)'))
+    .addOption(patchesOption('p x p patch grid over the split output (needs --split)'))
     .option('--search', 'try every legal split and p = 1..8; pick the lowest peak within the MAC budget')
     .option('--max-mac-overhead <x>', `MAC budget of --search as a fraction (default ${DEFAULT_MAX_MAC_OVERHEAD})`)
     .option('--json', 'print one JSON object instead of the table')

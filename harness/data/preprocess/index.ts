@@ -6,6 +6,7 @@ import { InputSpec, Preset } from './types';
 
 export * from './types';
 export { PRESETS, MODEL_PRESETS, presetForModel } from './presets';
+export { parsePreprocessSpec, PreprocessSpecError } from './spec';
 export { inputSpecFromIo, encodeTensor } from './tensor';
 export { resizeBilinear, resizeNearest, centerCrop, shortSideSize, roundHalfEven } from './resample';
 

@@ -85,10 +85,11 @@ export function encodeTensor(img: RawImage, preset: Preset, spec: InputSpec): Ui
   const out = new Uint8Array(width * height * channels * n);
   const plane = width * height;
   const nchw = preset.layout === 'NCHW';
+  const bgr = preset.channelOrder === 'bgr' && channels === 3;
   for (let i = 0; i < plane; i++) {
     for (let c = 0; c < channels; c++) {
       const index = nchw ? c * plane + i : i * channels + c;
-      const from = (c * 256 + img.data[i * channels + c]) * n;
+      const from = (c * 256 + img.data[i * channels + (bgr ? 2 - c : c)]) * n;
       for (let b = 0; b < n; b++) out[index * n + b] = table[from + b];
     }
   }

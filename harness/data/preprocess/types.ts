@@ -29,6 +29,8 @@ export interface Preset {
   id: string;
   description: string;
   color: ColorMode;
+  /** Channel order of a colour input tensor (default rgb; bgr for Caffe-style models). */
+  channelOrder?: 'rgb' | 'bgr';
   layout: 'NHWC' | 'NCHW';
   resize: ResizePolicy;
   pixels: PixelEncoding;

@@ -3,7 +3,8 @@
 import type { Chip } from '../../boards';
 import { FlashError, hex32, type Probe } from '../probe';
 import { chipIdentity, expectDevId } from './chip-identity';
-import { toWordBlocks, type ImageSegment } from './firmware-image';
+import { toWordBlocks, type FlashBlock, type ImageSegment } from './firmware-image';
+import { hostCrc32, LoaderUnusableError, RamFlashLoader } from './ram-loader';
 import { sectorsToErase } from './sector-plan';
 import { Stm32Flash, type Stm32FlashOptions } from './stm32-flash';
 import { DBGMCU_IDCODE, MIN_VOLTS_X32 } from './stm32-flash-registers';
@@ -22,12 +23,19 @@ export interface FlashImageOptions extends Stm32FlashOptions {
   onProgress?: (progress: FlashProgress) => void;
   /** Start the new firmware afterwards (default true); false leaves the core halted. */
   run?: boolean;
+  /** 'loader' (default): our SRAM routine programs and checks CRCs; 'direct': word writes through the debug port. */
+  method?: 'loader' | 'direct';
 }
 
 export interface FlashResult {
   devId: number;
   erasedSectors: number[];
   bytesProgrammed: number;
+  /** How the bytes went in, and why the loader was given up if it was. */
+  method: 'loader' | 'direct';
+  loaderFallback?: string;
+  /** 'crc' when the target's CRC-32 matched every block, 'read-back' when the bytes were read and compared. */
+  verifiedBy: 'crc' | 'read-back';
 }
 
 /** Bytes per program step: one ST-Link transfer, then a BSY/error check. */
@@ -47,6 +55,9 @@ export async function flashImage(probe: Probe, chip: Chip, segments: ImageSegmen
   const blocks = toWordBlocks(segments, options.imageName);
   const sectors = sectorsToErase(chip, blocks, options.imageName);
   const flash = new Stm32Flash(probe, family, options);
+  let method = options.method ?? 'loader';
+  let loader: RamFlashLoader | null = null;
+  let loaderFallback: string | undefined;
   if (!(await flash.unlock())) {
     // A wrong key sequence earlier (another tool, a crash mid-unlock) locks FLASH_CR until reset: reset once, retry.
     await probe.reset(true);
@@ -63,14 +74,29 @@ export async function flashImage(probe: Probe, chip: Chip, segments: ImageSegmen
       report('erase', erased, eraseTotal);
     }
     const total = blocks.reduce((sum, b) => sum + b.data.length, 0);
-    let done = 0;
     report('program', 0, total);
-    for (const block of blocks) {
-      for (let at = 0; at < block.data.length; at += PROGRAM_STEP) {
-        const piece = block.data.subarray(at, Math.min(at + PROGRAM_STEP, block.data.length));
-        await flash.program(block.address + at, piece);
-        done += piece.length;
-        report('program', done, total);
+    if (method === 'loader') {
+      try {
+        loader = new RamFlashLoader(probe, chip, family);
+        await loader.install();
+        await loader.program(blocks, { onProgress: (done) => report('program', done, total) });
+      } catch (err) {
+        if (!(err instanceof LoaderUnusableError)) throw err;
+        // As OpenOCD does without a work area: program word by word through the debug port instead.
+        method = 'direct';
+        loader = null;
+        loaderFallback = err.message;
+      }
+    }
+    if (method === 'direct') {
+      let done = 0;
+      for (const block of blocks) {
+        for (let at = 0; at < block.data.length; at += PROGRAM_STEP) {
+          const piece = block.data.subarray(at, Math.min(at + PROGRAM_STEP, block.data.length));
+          await flash.program(block.address + at, piece);
+          done += piece.length;
+          report('program', done, total);
+        }
       }
     }
   } catch (err) {
@@ -79,12 +105,38 @@ export async function flashImage(probe: Probe, chip: Chip, segments: ImageSegmen
     throw err;
   }
   await flash.lock();
-  await verify(probe, blocks, (done, total) => report('verify', done, total));
+  const verifiedBy = await verifyBlocks(probe, blocks, loader, (done, total) => report('verify', done, total));
   await probe.reset(options.run === false);
-  return { devId: idcode & 0xfff, erasedSectors: sectors.map((s) => s.index), bytesProgrammed: blocks.reduce((sum, b) => sum + b.data.length, 0) };
+  return {
+    devId: idcode & 0xfff, erasedSectors: sectors.map((s) => s.index), bytesProgrammed: blocks.reduce((sum, b) => sum + b.data.length, 0),
+    method, ...(loaderFallback ? { loaderFallback } : {}), verifiedBy,
+  };
 }
 
-async function verify(probe: Probe, blocks: Array<{ address: number; data: Uint8Array }>, report: (done: number, total: number) => void): Promise<void> {
+/** CRC-32 on the target per block when the loader is there; any mismatch (or no loader) reads the bytes back. */
+async function verifyBlocks(probe: Probe, blocks: FlashBlock[], loader: RamFlashLoader | null,
+  report: (done: number, total: number) => void): Promise<'crc' | 'read-back'> {
+  if (loader) {
+    const total = blocks.reduce((sum, b) => sum + b.data.length, 0);
+    let done = 0;
+    let allMatch = true;
+    report(0, total);
+    for (const block of blocks) {
+      if ((await loader.crc(block.address, block.data.length)) !== hostCrc32(block.data)) {
+        allMatch = false;
+        break;
+      }
+      done += block.data.length;
+      report(done, total);
+    }
+    if (allMatch) return 'crc';
+  }
+  await verify(probe, blocks, report);
+  if (loader) throw new FlashError(`${probe.info.label}: the target's CRC-32 disagreed with the image, but reading it back found every byte equal; the loader's CRC routine is suspect`);
+  return 'read-back';
+}
+
+async function verify(probe: Probe, blocks: FlashBlock[], report: (done: number, total: number) => void): Promise<void> {
   const total = blocks.reduce((sum, b) => sum + b.data.length, 0);
   let done = 0;
   report(0, total);

@@ -57,3 +57,14 @@ export const MIN_VOLTS_X32 = 2.7;
 
 /** DBGMCU_IDCODE; DEV_ID is bits 11:0 (RM0090 §38.6.1, RM0385 §40.6.1). */
 export const DBGMCU_IDCODE = 0xe0042000;
+
+/**
+ * DBGMCU_CR: keep the debug clocks alive in SLEEP/STOP/STANDBY, so a firmware waiting in WFI still answers the
+ * probe (RM0090 §38.16.2, RM0385 §40.16.2; OpenOCD's stm32f4x.cfg / stm32f7x.cfg and pyOCD's STM32F4 target set them).
+ */
+export const DBGMCU_CR = { ADDRESS: 0xe0042004, DBG_SLEEP: 1 << 0, DBG_STOP: 1 << 1, DBG_STANDBY: 1 << 2 } as const;
+/** DBGMCU_APB1_FZ: freeze the watchdogs while the core is halted, so an old firmware's IWDG cannot reset mid-erase. */
+export const DBGMCU_APB1_FZ = { ADDRESS: 0xe0042008, DBG_WWDG_STOP: 1 << 11, DBG_IWDG_STOP: 1 << 12 } as const;
+
+/** FLASH_OPTCR's RDP byte (bits 15:8): 0xAA level 0, 0xCC level 2 (permanent), anything else level 1. */
+export const Rdp = { SHIFT: 8, MASK: 0xff << 8, LEVEL0: 0xaa, LEVEL2: 0xcc } as const;

@@ -35,7 +35,9 @@ export class Stm32Flash {
     return !(await this.isLocked());
   }
 
+  /** Sets LOCK once the controller is idle (CR writes while BSY are not taken), also after a failed operation. */
   async lock(): Promise<void> {
+    await this.waitIdle('lock the flash', 1000);
     await this.probe.writeWord(FlashReg.CR, Cr.LOCK >>> 0);
   }
 

@@ -15,12 +15,15 @@ export interface StlinkModel {
 /** Product ids → model. V2 sends on EP 2; V2-1 and V3 send on EP 1; all answer on EP 1 IN (usb.c ep_req/ep_rep). */
 export const STLINK_MODELS: ReadonlyMap<number, StlinkModel> = new Map<number, StlinkModel>([
   [0x3748, { name: 'V2', outEndpoint: 2, inEndpoint: 1 }],
+  [0x374a, { name: 'V2-1', outEndpoint: 1, inEndpoint: 1 }], // V2-1 "audio" variant (probe-rs lists it as V2-1)
   [0x374b, { name: 'V2-1', outEndpoint: 1, inEndpoint: 1 }], // Nucleo / Discovery on-board
   [0x3752, { name: 'V2-1', outEndpoint: 1, inEndpoint: 1 }], // V2-1 without mass storage
   [0x374e, { name: 'V3', outEndpoint: 1, inEndpoint: 1 }], // V3E
   [0x374f, { name: 'V3', outEndpoint: 1, inEndpoint: 1 }], // V3SET / bridge
   [0x3753, { name: 'V3', outEndpoint: 1, inEndpoint: 1 }], // V3 with two virtual COM ports
   [0x3754, { name: 'V3', outEndpoint: 1, inEndpoint: 1 }], // V3 without mass storage
+  [0x3755, { name: 'V3', outEndpoint: 1, inEndpoint: 1 }], // V3PWR in its USB loader (OpenOCD STLINK_V3P_USBLOADER_PID)
+  [0x3757, { name: 'V3', outEndpoint: 1, inEndpoint: 1 }], // V3PWR: reports hardware version 4 (OpenOCD STLINK_V3P_PID)
 ]);
 
 /** First byte of a command block. */
@@ -31,7 +34,11 @@ export const Command = {
   GET_CURRENT_MODE: 0xf5,
   GET_TARGET_VOLTAGE: 0xf7,
   GET_VERSION_EX: 0xfb, // V3 only
+  SWIM: 0xf4,
 } as const;
+
+/** Second byte after Command.SWIM (0xF4): leave SWIM mode (STM8 debug), no reply (OpenOCD stlink_usb_mode_leave). */
+export const SWIM_EXIT = 0x01;
 
 /** Second byte after Command.DEBUG (0xF2). */
 export const DebugCommand = {
@@ -47,7 +54,8 @@ export const DebugCommand = {
   READ_DEBUG_REG: 0x36,
   DRIVE_NRST: 0x3c,
   GET_LAST_RW_STATUS2: 0x3e, // from V2J15
-  SWD_SET_FREQ: 0x43, // V2 from J20
+  SWD_SET_FREQ: 0x43, // V2 from J22 (OpenOCD STLINK_F_HAS_SWD_SET_FREQ)
+  WRITE_DAP_REG: 0x46, // V2 from J24, every V3 (OpenOCD STLINK_F_HAS_DAP_REG)
   SET_COM_FREQ: 0x61, // V3 replaces SWD_SET_FREQ
   ENTER_SWD: 0xa3,
 } as const;
@@ -91,6 +99,8 @@ export const STATUS_NAMES: Readonly<Record<number, string>> = {
 };
 /** WAIT answers are transient: the AP or DP was busy (e.g. flash stalled the bus); the command is retried. */
 export const WAIT_STATUSES: ReadonlySet<number> = new Set([0x10, 0x14]);
+/** Faults that leave a sticky flag in the DP's CTRL/STAT: every later AP access fails until ABORT clears it. */
+export const STICKY_FAULT_STATUSES: ReadonlySet<number> = new Set([0x11, 0x12, 0x15, 0x16, 0x18, 0x19, 0x1a]);
 
 /** V2 SWD clock: delay-loop divisor for SWD_SET_FREQ, by kHz, fastest first (probe-rs SwdFrequencyToDelayCount). */
 export const V2_SWD_DIVISORS: ReadonlyArray<readonly [khz: number, divisor: number]> = [
@@ -99,8 +109,24 @@ export const V2_SWD_DIVISORS: ReadonlyArray<readonly [khz: number, divisor: numb
 
 /** Largest 32-bit transfer per command (probe-rs STLINK_MAX_READ_LEN is 6144); we stay within one 1 KB TAR page. */
 export const MAX_TRANSFER_32 = 1024;
-/** Largest 8-bit transfer per command: 64 bytes on V2, 512 on V3 (OpenOCD STLINK_MAX_RW8 / STLINKV3_MAX_RW8). */
-export const MAX_TRANSFER_8 = { V2: 64, 'V2-1': 64, V3: 512 } as const;
+/** Largest 8-bit transfer per command: 64 bytes, 512 on V3 from firmware J6 (OpenOCD STLINK_F_HAS_RW8_512BYTES). */
+export const MAX_TRANSFER_8 = 64;
+export const MAX_TRANSFER_8_V3J6 = 512;
+
+/** Firmware gates (OpenOCD stlink_usb_version): the first J number that has each feature. */
+export const FirmwareGate = {
+  /** GET_LAST_RW_STATUS2, our only view of a failed memory access. */
+  V2_RW_STATUS2: 15,
+  V2_SWD_SET_FREQ: 22,
+  V2_DAP_REG: 24,
+  /** V3 before J3 has protocol-switching bugs; ST's release notes ask for an update. */
+  V3_MIN: 3,
+  V3_RW8_512: 6,
+} as const;
+
+/** DP ABORT (DP register 0, written through WRITE_DAP_REG on port 0xFFFF): clear every sticky flag (ADIv5 B2.2.1). */
+export const DP_PORT = 0xffff;
+export const DP_ABORT = { ADDRESS: 0x0, CLEAR_STICKY: (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) } as const;
 
 /** Cortex-M debug registers (ARMv7-M ARM C1.6). */
 export const Dhcsr = {
@@ -108,6 +134,7 @@ export const Dhcsr = {
   DBGKEY: 0xa05f0000,
   C_DEBUGEN: 1 << 0,
   C_HALT: 1 << 1,
+  S_REGRDY: 1 << 16,
   S_HALT: 1 << 17,
   S_RESET_ST: 1 << 25,
 } as const;

@@ -1,4 +1,5 @@
 export * from './constants';
+export { enumerateStlinks, scanStlinks, type AttachedStlink, type ProbeScan } from './attached-probes';
 export { flashBoard, type FlashBoardOptions, type FlashBoardResult } from './flash-board';
 export { StlinkProbeFactory } from './stlink-factory';
 export { StlinkProbe, type StlinkOptions } from './stlink-probe';

@@ -1,9 +1,9 @@
 // Lists attached ST-Links and opens one, by serial or as the only one attached.
 import { FlashError, type Probe, type ProbeFactory, type ProbeInfo, type ProbeSelector } from '../probe';
-import { ST_VENDOR_ID } from './constants';
+import { enumerateStlinks } from './attached-probes';
 import { StlinkProbe, type StlinkOptions } from './stlink-probe';
 import type { UsbDeviceLike, UsbDeviceSource } from './usb-transport';
-import { describeDevice, nodeUsbDevices, stlinkModelOf, WebUsbTransport } from './webusb-transport';
+import { describeDevice, nodeUsbDevices, probeSerial, WebUsbTransport } from './webusb-transport';
 
 export class StlinkProbeFactory implements ProbeFactory {
   constructor(private readonly devices: UsbDeviceSource = nodeUsbDevices, private readonly options: StlinkOptions = {}) {}
@@ -14,10 +14,11 @@ export class StlinkProbeFactory implements ProbeFactory {
 
   async open(selector: ProbeSelector = {}): Promise<Probe> {
     const found = await this.stlinks();
-    const known = found.map((d) => `${describeDevice(d)} (serial ${d.serialNumber ?? 'unreadable'})`).join('; ');
+    const known = found.map((d) => `${describeDevice(d)} (serial ${probeSerial(d.serialNumber) ?? 'unreadable'})`).join('; ');
     let device: UsbDeviceLike | undefined;
     if (selector.serial !== undefined) {
-      device = found.find((d) => d.serialNumber === selector.serial);
+      const wanted = probeSerial(selector.serial);
+      device = found.find((d) => probeSerial(d.serialNumber) === wanted);
       if (!device) throw new FlashError(`no ST-Link with serial '${selector.serial}' is attached; attached: ${known || 'none'}`);
     } else if (found.length === 1) {
       device = found[0];
@@ -30,16 +31,14 @@ export class StlinkProbeFactory implements ProbeFactory {
   }
 
   private async stlinks(): Promise<UsbDeviceLike[]> {
-    let devices: UsbDeviceLike[];
     try {
-      devices = await this.devices();
+      return (await enumerateStlinks(this.devices)).map((probe) => probe.device);
     } catch (err) {
       throw new FlashError(`cannot list USB devices: ${(err as Error).message}`);
     }
-    return devices.filter((d) => d.vendorId === ST_VENDOR_ID && stlinkModelOf(d) !== undefined);
   }
 }
 
 function toInfo(device: UsbDeviceLike): ProbeInfo {
-  return { kind: 'stlink', label: describeDevice(device), vendorId: device.vendorId, productId: device.productId, serial: device.serialNumber ?? null };
+  return { kind: 'stlink', label: describeDevice(device), vendorId: device.vendorId, productId: device.productId, serial: probeSerial(device.serialNumber) };
 }

@@ -1,14 +1,14 @@
 // A Probe on an ST-Link: mode handling on attach, chunked memory access, reset through the Cortex-M debug registers.
 import { FlashError, hex32, type Probe, type ProbeInfo, type TargetIdentity } from '../probe';
-import { AIRCR, DEMCR, Dhcsr, MAX_TRANSFER_32, MAX_TRANSFER_8, Mode, NrstLevel, ST_VENDOR_ID, STLINK_MODELS } from './constants';
-import { StlinkProtocol, type StlinkVersion } from './stlink-protocol';
+import { AIRCR, DEMCR, Dhcsr, FirmwareGate, MAX_TRANSFER_32, MAX_TRANSFER_8, Mode, NrstLevel, ST_VENDOR_ID } from './constants';
+import { featuresOf, StlinkProtocol, type StlinkVersion } from './stlink-protocol';
 import type { UsbTransport } from './usb-transport';
 
 export interface StlinkOptions {
   /** SWD clock; 1800 kHz is the ST-Link default and safe on every board we have. */
   swdKhz?: number;
   timeoutMs?: number;
-  /** How long reset() waits for the core to come out of reset. */
+  /** How long reset() waits for the core to come out of reset, and halt() for S_HALT. */
   resetTimeoutMs?: number;
 }
 
@@ -18,61 +18,124 @@ export class StlinkProbe implements Probe {
   private version: StlinkVersion | null = null;
   /** The probe is in SWD debug mode, so close() must send DEBUG_EXIT. */
   private inDebugMode = false;
-  private readonly max8: number;
+  private max8 = MAX_TRANSFER_8;
 
   constructor(private readonly transport: UsbTransport, private readonly options: StlinkOptions = {}) {
-    const model = STLINK_MODELS.get(transport.productId);
     this.info = { kind: 'stlink', label: transport.label, vendorId: ST_VENDOR_ID, productId: transport.productId, serial: transport.serial };
     this.protocol = new StlinkProtocol(transport, options.timeoutMs);
-    this.max8 = MAX_TRANSFER_8[model?.name ?? 'V2'];
+  }
+
+  /** Firmware version, known after connect(). */
+  get firmware(): StlinkVersion | null {
+    return this.version;
   }
 
   async attach(): Promise<TargetIdentity> {
+    const identity = await this.connect();
+    await this.halt();
+    return identity;
+  }
+
+  /**
+   * Brings SWD up without touching the core: leaves whatever mode another tool left the probe in (DFU, SWIM, a
+   * stale debug session: OpenOCD's stlink_usb_init_mode), sets the clock, enters SWD, reads the DP IDCODE.
+   */
+  async connect(): Promise<TargetIdentity> {
     this.version = null;
     const version = await this.protocol.getVersion();
-    if (version.stlink < 2 || (version.stlink === 2 && version.jtag < 15)) {
+    const name = `V${version.stlink}J${version.jtag}`;
+    if (version.stlink < 2 || (version.stlink === 2 && version.jtag < FirmwareGate.V2_RW_STATUS2)) {
       // GET_LAST_RW_STATUS2 (our only way to see a failed memory access) arrived in V2J15.
-      throw new FlashError(`${this.info.label}: firmware V${version.stlink}J${version.jtag} is too old (need V2J15 or later); update it with STM32CubeProgrammer`);
+      throw new FlashError(`${this.info.label}: firmware ${name} is too old (need V2J${FirmwareGate.V2_RW_STATUS2} or later); update it with STM32CubeProgrammer (Firmware upgrade) or ST's STSW-LINK007`);
     }
+    if (version.stlink >= 3 && version.jtag < FirmwareGate.V3_MIN) {
+      throw new FlashError(`${this.info.label}: firmware ${name} has known protocol-switching bugs (fixed in V3J${FirmwareGate.V3_MIN}); update it with STM32CubeProgrammer (Firmware upgrade) or ST's STSW-LINK007`);
+    }
+    const features = featuresOf(version);
+    this.protocol.features = features;
+    this.max8 = features.max8;
     const mode = await this.protocol.getCurrentMode();
     if (mode === Mode.DFU) await this.protocol.exitDfu();
-    if (mode !== Mode.DEBUG) {
-      await this.protocol.setSwdFrequency(version, this.options.swdKhz ?? 1800);
-      await this.protocol.enterSwd();
-    }
+    else if (mode === Mode.SWIM) await this.protocol.exitSwim();
+    else if (mode === Mode.DEBUG) await this.protocol.exitDebug(); // a session left by a crashed tool: start afresh
+    await this.protocol.setSwdFrequency(version, this.options.swdKhz ?? 1800);
+    await this.protocol.enterSwd();
     this.inDebugMode = true;
     const dpIdcode = await this.protocol.readIdcodes();
     if (dpIdcode === 0 || dpIdcode === 0xffffffff) {
       throw new FlashError(`${this.info.label}: no target answered on SWD (IDCODE ${hex32(dpIdcode)}); check the cable and target power`);
     }
-    await this.protocol.writeDebugRegister(Dhcsr.ADDRESS, Dhcsr.DBGKEY | Dhcsr.C_DEBUGEN | Dhcsr.C_HALT);
+    await this.protocol.clearStickyErrors(); // flags left by the previous session would fail our first access
     this.version = version;
     return { dpIdcode };
   }
 
+  /** Requests a halt and waits until DHCSR reports S_HALT: a core asleep with its debug clock gated may not stop. */
+  async halt(): Promise<void> {
+    this.requireAttached();
+    await this.protocol.writeDebugRegister(Dhcsr.ADDRESS, (Dhcsr.DBGKEY | Dhcsr.C_DEBUGEN | Dhcsr.C_HALT) >>> 0);
+    const timeoutMs = this.options.resetTimeoutMs ?? 500;
+    const deadline = Date.now() + timeoutMs;
+    let dhcsr = 0;
+    for (;;) {
+      dhcsr = await this.protocol.readDebugRegister(Dhcsr.ADDRESS);
+      if ((dhcsr & Dhcsr.S_HALT) !== 0) return;
+      if (Date.now() > deadline) {
+        throw new FlashError(`${this.info.label}: the core did not halt within ${timeoutMs} ms (DHCSR ${hex32(dhcsr)}); ` +
+          'if the firmware sleeps (WFI/STOP), enable DBGMCU debug in low-power modes or connect under reset');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+
+  /**
+   * System reset through AIRCR.SYSRESETREQ, the NRST pin if the core does not come out of reset. The reset kills
+   * the AIRCR write's own transaction, so its status is ignored (pyOCD does the same); DHCSR reads during the reset
+   * may fail and are retried until the deadline; DEMCR is restored on every path, so a vector catch set here
+   * never halts a later reset.
+   */
   async reset(halt: boolean): Promise<void> {
     this.requireAttached();
     const demcr = await this.protocol.readDebugRegister(DEMCR.ADDRESS);
     const catchReset = halt ? demcr | DEMCR.VC_CORERESET : demcr & ~DEMCR.VC_CORERESET;
     await this.protocol.writeDebugRegister(DEMCR.ADDRESS, catchReset >>> 0);
-    // Running after reset: release debug control first, so the core is not left halted by C_HALT.
-    const dhcsr = halt ? Dhcsr.DBGKEY | Dhcsr.C_DEBUGEN | Dhcsr.C_HALT : Dhcsr.DBGKEY;
-    await this.protocol.writeDebugRegister(Dhcsr.ADDRESS, dhcsr >>> 0);
-    await this.protocol.readDebugRegister(Dhcsr.ADDRESS); // clears the sticky S_RESET_ST before the reset
-    await this.protocol.writeDebugRegister(AIRCR.ADDRESS, (AIRCR.VECTKEY | AIRCR.SYSRESETREQ) >>> 0);
-    const deadline = Date.now() + (this.options.resetTimeoutMs ?? 500);
-    for (;;) {
-      const status = await this.protocol.readDebugRegister(Dhcsr.ADDRESS);
-      const done = (status & Dhcsr.S_RESET_ST) !== 0 && (!halt || (status & Dhcsr.S_HALT) !== 0);
-      if (done) break;
-      if (Date.now() > deadline) {
+    try {
+      // Running after reset: release debug control first, so the core is not left halted by C_HALT.
+      const dhcsr = halt ? Dhcsr.DBGKEY | Dhcsr.C_DEBUGEN | Dhcsr.C_HALT : Dhcsr.DBGKEY;
+      await this.protocol.writeDebugRegister(Dhcsr.ADDRESS, dhcsr >>> 0);
+      await this.protocol.readDebugRegister(Dhcsr.ADDRESS); // clears the sticky S_RESET_ST before the reset
+      await this.protocol.writeDebugRegisterStatus(AIRCR.ADDRESS, (AIRCR.VECTKEY | AIRCR.SYSRESETREQ) >>> 0);
+      if (!(await this.waitForReset(halt))) {
         // SYSRESETREQ was ignored (e.g. a core in lockup); fall back to the NRST pin.
+        await this.protocol.clearStickyErrors();
         await this.protocol.driveNrst(NrstLevel.PULSE);
-        return;
+        if (!(await this.waitForReset(halt))) {
+          throw new FlashError(`${this.info.label}: the target did not reset, neither through AIRCR.SYSRESETREQ nor the NRST pin; is NRST wired to the probe?`);
+        }
       }
+    } finally {
+      await this.protocol.clearStickyErrors();
+      await this.protocol.writeDebugRegister(DEMCR.ADDRESS, (demcr & ~DEMCR.VC_CORERESET) >>> 0);
+    }
+  }
+
+  /** Polls DHCSR until S_RESET_ST (and S_HALT when halting) shows; failed reads during the reset are expected. */
+  private async waitForReset(halt: boolean): Promise<boolean> {
+    const deadline = Date.now() + (this.options.resetTimeoutMs ?? 500);
+    let sawReset = false;
+    for (;;) {
+      const status = await this.protocol.readDebugRegister(Dhcsr.ADDRESS).catch(async (err: unknown) => {
+        if (!(err instanceof FlashError)) throw err;
+        await this.protocol.clearStickyErrors();
+        return null;
+      });
+      if (status !== null) {
+        sawReset ||= (status & Dhcsr.S_RESET_ST) !== 0;
+        if (sawReset && (!halt || (status & Dhcsr.S_HALT) !== 0)) return true;
+      }
+      if (Date.now() > deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
-    if (halt) await this.protocol.writeDebugRegister(DEMCR.ADDRESS, demcr & ~DEMCR.VC_CORERESET);
   }
 
   async readMemory32(address: number, length: number): Promise<Uint8Array> {

@@ -22,6 +22,8 @@ export interface UsbDeviceLike {
   readonly bus?: string;
   readonly address?: number;
   readonly opened: boolean;
+  /** The active configuration (WebUSB); the kernel configures an ST-Link on enumeration, so it is normally 1. */
+  readonly configuration?: { readonly configurationValue: number } | null;
   open(): Promise<void>;
   close(): Promise<void>;
   selectConfiguration(configurationValue: number): Promise<void>;

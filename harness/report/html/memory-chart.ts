@@ -14,6 +14,8 @@ export interface MemoryChartInput {
   /** Top of the y axis in bytes, the same for both charts so their bars compare by eye. */
   scaleBytes: number;
   boardBytes?: number;
+  /** The schedule that ran on a board: measured total SRAM in use (static + stack + arena), drawn as a line. */
+  measuredBytes?: number;
   /** Patch-based: ops with index < split run per patch and are drawn in the patch colour. */
   split?: number;
 }
@@ -73,6 +75,11 @@ export function renderMemoryChart(input: MemoryChartInput): string {
     parts.push(`<line class="board-line" x1="${MARGIN.left}" x2="${MARGIN.left + PLOT_W}" y1="${y}" y2="${y}"/>`
       + `<text class="board-label" x="${MARGIN.left + PLOT_W}" y="${px(Number(y) - 4)}" text-anchor="end">board SRAM ${escapeHtml(formatKiB(input.boardBytes))}</text>`);
   }
+  if (input.measuredBytes !== undefined && input.measuredBytes <= scale) {
+    const y = px(yOf(input.measuredBytes, scale));
+    parts.push(`<line class="measured-line" x1="${MARGIN.left}" x2="${MARGIN.left + PLOT_W}" y1="${y}" y2="${y}"/>`
+      + `<text class="measured-label" x="${MARGIN.left + PLOT_W}" y="${px(Number(y) + 12)}" text-anchor="end">measured total ${escapeHtml(formatKiB(input.measuredBytes))}</text>`);
+  }
   if (peak >= 0) {
     const op = ops[peak];
     const cx = MARGIN.left + band * (peak + 0.5);
@@ -81,7 +88,7 @@ export function renderMemoryChart(input: MemoryChartInput): string {
   } else {
     parts.push(`<text class="tick" x="${MARGIN.left + PLOT_W / 2}" y="${MARGIN.top + PLOT_H / 2}" text-anchor="middle">no operators in this plan</text>`);
   }
-  return `<svg class="chart memory-chart" data-schedule="${input.schedule}" data-bars="${ops.length}" data-peak-bytes="${input.peakBytes}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(input.title)}">`
+  return `<svg class="chart memory-chart" data-schedule="${input.schedule}"${input.measuredBytes !== undefined ? ` data-measured-bytes="${input.measuredBytes}"` : ''} data-bars="${ops.length}" data-peak-bytes="${input.peakBytes}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(input.title)}">`
     + `<text class="chart-title" x="${MARGIN.left}" y="16">${escapeHtml(input.title)}</text>${parts.join('')}</svg>`;
 }
 

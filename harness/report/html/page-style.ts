@@ -25,6 +25,9 @@ svg .bar.peak { fill: #d62728; }
 svg .peak-label { font-size: 11px; font-weight: 600; fill: #d62728; }
 svg .board-line { stroke: #1d2430; stroke-width: 1.2; stroke-dasharray: 6 4; }
 svg .board-label { font-size: 10px; fill: #1d2430; }
+svg .measured-line { stroke: #2ca02c; stroke-width: 2; }
+svg .measured-label { font-size: 10px; font-weight: 600; fill: #2ca02c; }
+p.units { color: #5a6475; font-size: 0.85em; }
 svg .marker { stroke: #d62728; stroke-width: 1.2; stroke-dasharray: 3 3; }
 svg .marker-label { font-size: 10px; fill: #d62728; }
 `;

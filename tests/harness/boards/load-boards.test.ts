@@ -82,7 +82,7 @@ describe('broken fixtures', () => {
     expect(err.message).toContain("field 'clockHz': is required but missing");
     expect(err.message).toContain("field 'clockHZ': is not a known field");
     expect(err.message).toMatch(/field 'uart\.base': must match .*"0x4000400"/);
-    expect(err.message).toMatch(/field 'flash\.method': must be one of "stlink", "qemu", got "openocd"/);
+    expect(err.message).toMatch(/field 'flash\.method': must be one of "stlink", "openocd", "st-flash", "msd", "qemu", got "jlink"/);
     expect(err.message.match(/field '/g)).toHaveLength(4);
   });
 

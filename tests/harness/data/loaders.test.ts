@@ -61,7 +61,7 @@ describe('ImageNet synset folders', () => {
   it('refuses folders without a synset list, saying what to pass', () => {
     const root = tmp();
     fs.mkdirSync(path.join(root, 'n01440764'));
-    expect(() => loadImagenetFolders(root)).toThrow(/pass synsetFile/);
+    expect(() => loadImagenetFolders(root)).toThrow(/pass --synsets <file>/);
   });
 });
 

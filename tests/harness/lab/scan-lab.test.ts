@@ -86,11 +86,13 @@ describe('lab.json', () => {
   it('names the field for each kind of mistake', () => {
     const entry = { boardId: 'nucleo-f412zg', probeSerial: 'S', serialPort: null, available: true };
     const check = (raw: unknown) => () => validateLabMap(raw, 'lab.json');
-    expect(check({ version: 2, boards: [] })).toThrow("lab.json: field 'version' must be 1, got 2");
+    expect(check({ version: 2, boards: [] })).toThrow("lab.json does not match docs/lab.schema.json; fix these fields (or redraft it with 'mcubench boards --scan --write lab.json'):\n  field 'version': must be 1, got 2");
     expect(check({ version: 1, boards: [{ ...entry, boardId: 'emu-f412' }] })).toThrow("field 'boards[0].boardId' 'emu-f412' is an emulated board");
     expect(check({ version: 1, boards: [entry, entry] })).toThrow("field 'boards[1].probeSerial' 'S' is listed twice");
-    expect(check({ version: 1, boards: [{ ...entry, availble: true }] })).toThrow("field 'boards[0].availble' is not a known field (typo?)");
-    expect(check({ version: 1, boards: [{ ...entry, available: 'yes' }] })).toThrow("field 'boards[0].available' must be true or false");
+    expect(check({ version: 1, boards: [{ ...entry, availble: true }] })).toThrow("field 'boards[0].availble': is not a known field (typo?)");
+    expect(check({ version: 1, boards: [{ ...entry, available: 'yes' }] })).toThrow("field 'boards[0].available': must be of type boolean, got the string \"yes\" (false takes the board out of use without deleting its entry)");
+    expect(check({ version: 1, boards: [{ ...entry, serialPort: 3, probeSerial: '' }] })).toThrow(/field 'boards\[0\]\.probeSerial': must not be empty \(the USB serial string of the board's ST-Link\)\n  field 'boards\[0\]\.serialPort': must be string or null, got number 3 \(console port, .*\)$/);
+    expect(check([entry])).toThrow("field '(root)': must be of type object, got an array");
     expect(() => loadLabMap(path.join(dir, 'missing.json'))).toThrow(/cannot read hardware map .*missing\.json: ENOENT/);
   });
 });

@@ -113,6 +113,19 @@ describe('C endpoint over a pty with SerialTransport', () => {
     expect(ep.log.filter((l) => /Sanitizer|runtime error/.test(l))).toEqual([]);
   });
 
+  it('finishes every sample bit-exact on a line corrupting 1 % of bytes both ways, only slower', async () => {
+    const ep = await startEndpoint({ rxBuffer: 1024 }); // the bench firmware's receive ring
+    const options = { replyTimeoutMs: 100, perByteMs: 0.01, runTimeoutMs: 200 };
+    const { client, transport } = await connect(ep, options, { tx: { seed: 41, flip: 0.01 }, rx: { seed: 42, flip: 0.01 } });
+    await client.hello();
+    for (let sample = 0; sample < 2; sample++) await runAndCheck(client, sample, 1500);
+    expect([0, 1].map((s) => ep.runsOf(s))).toEqual([1, 1]);
+    const faulty = transport as FaultyTransport;
+    expect(faulty.tx!.counts.flipped + faulty.rx!.counts.flipped).toBeGreaterThan(30);
+    expect(client.counters.chunkShrinks).toBeGreaterThan(0);
+    expect(ep.log.filter((l) => /Sanitizer|runtime error/.test(l))).toEqual([]);
+  }, 120_000);
+
   it('adapts to a board built with 128-byte payloads', async () => {
     const exe = buildHostProgram('protocol_host_endpoint_small', [path.join(REPO_ROOT, 'tests/firmware/protocol_host_endpoint.c')], [
       '-DMCB_LINK_MAX_PAYLOAD=128', '-DMCB_LINK_MAX_OPS=16',
@@ -120,8 +133,8 @@ describe('C endpoint over a pty with SerialTransport', () => {
     const ep = await startEndpoint({ exe });
     const { client } = await connect(ep, { replyTimeoutMs: 300 });
     expect(await client.hello()).toMatchObject({ maxPayload: 128, rxBufferSize: 142, maxOps: 16 });
-    await runAndCheck(client, 3, 2000); // 17 input chunks of 120 bytes, 9 output reads
-    expect(client.counters.requests).toBe(1 + 1 + 17 + 1 + 1 + 9);
+    await runAndCheck(client, 3, 2000); // 41 input chunks of 49 bytes (two 71-byte frames fill the 142-byte buffer), 9 output reads
+    expect(client.counters.requests).toBe(1 + 1 + 41 + 1 + 1 + 9);
     expect(ep.runsOf(3)).toBe(1);
   });
 

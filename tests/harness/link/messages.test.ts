@@ -5,7 +5,7 @@ import {
   decodeError, decodeHelloAck, decodeNack, decodeOutputChunk, decodePong, decodeReset, decodeStats, encodeHello,
   encodeInputBegin, encodeInputChunk, encodeInputEnd, encodeOutputRead, encodePing, encodeRun, MalformedPayloadError,
 } from '../../../harness/link/messages';
-import { FRAME_TYPE, LINK_ERROR } from '../../../harness/link/protocol-ids';
+import { FRAME_TYPE, LINK_ERROR, PROTOCOL } from '../../../harness/link/protocol-ids';
 import { fakeOutput } from './support/fake-board';
 import { hex, toHex, vectors } from './vectors';
 
@@ -25,7 +25,7 @@ const input = Uint8Array.of(3, 1, 4, 1, 5, 9, 2, 6, 5, 3); // the conversation's
 
 describe('request encoders match the vectors', () => {
   it.each([
-    ['HELLO opens the session', FRAME_TYPE.HELLO, 100, encodeHello(1, 0xdeadbeef)],
+    ['HELLO opens the session', FRAME_TYPE.HELLO, 100, encodeHello(PROTOCOL.PROTOCOL_VERSION, 0xdeadbeef)],
     ['PING', FRAME_TYPE.PING, 101, encodePing(0x01020304)],
     ['INPUT_BEGIN', FRAME_TYPE.INPUT_BEGIN, 104, encodeInputBegin(7, 10)],
     ['first chunk', FRAME_TYPE.INPUT_CHUNK, 105, encodeInputChunk(7, 0, input.subarray(0, 6))],
@@ -42,7 +42,7 @@ describe('answer decoders read the vectors', () => {
     const f = only(step('HELLO opens the session').expectHex[0]);
     expect(f.type).toBe(FRAME_TYPE.HELLO_ACK);
     expect(decodeHelloAck(f.payload)).toEqual({
-      protocolVersion: 1, runId: 0xdeadbeef, coreClockHz: board.coreClockHz, modelHash: board.modelHashHex,
+      protocolVersion: PROTOCOL.PROTOCOL_VERSION, runId: 0xdeadbeef, coreClockHz: board.coreClockHz, modelHash: board.modelHashHex,
       arenaSize: board.arenaSize, schedule: 'patch', split: board.split, patches: board.patches,
       rxBufferSize: 1024 + 14, maxPayload: 1024, timeUnit: 'instructions', inputCapacity: board.inputCap,
       outputCapacity: board.outputCap, maxOps: board.maxOps, firmwareVersion: board.firmwareVersion, boardId: board.boardId,
@@ -72,7 +72,7 @@ describe('answer decoders read the vectors', () => {
 
   it('PONG and RESET', () => {
     expect(decodePong(only(step('PING').expectHex[0]).payload)).toBe(0x01020304);
-    expect(decodeReset(only(vectors.conversation.reset).payload)).toEqual({ protocolVersion: 1, resetCause: board.resetCause });
+    expect(decodeReset(only(vectors.conversation.reset).payload)).toEqual({ protocolVersion: PROTOCOL.PROTOCOL_VERSION, resetCause: board.resetCause });
   });
 
   it('ERROR carries code, detail and message', () => {

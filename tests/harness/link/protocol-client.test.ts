@@ -2,7 +2,7 @@
 // disconnects and the errors the runner sees.
 import { type FaultOptions } from '../../../harness/link/fault-injector';
 import { crc32Of } from '../../../harness/link/frame-codec';
-import { BoardError, BoardResetError, LinkError } from '../../../harness/link/link-errors';
+import { BoardAnswerError, BoardResetError, LinkError } from '../../../harness/link/link-errors';
 import { MemoryTransport } from '../../../harness/link/memory-transport';
 import { BoardClient, type BoardClientOptions } from '../../../harness/link/protocol-client';
 import { FRAME_TYPE } from '../../../harness/link/protocol-ids';
@@ -48,13 +48,22 @@ describe('BoardClient', () => {
     expect([...output]).toEqual([0, 1, 2, 3]);
   });
 
-  it('sizes chunks to the board: no request frame exceeds its receive buffer', async () => {
+  it('sizes chunks to the board: two chunk frames in flight never exceed its receive buffer', async () => {
     const { client, hostEnd } = await setup({ board: { rxBufferSize: 100, maxPayload: 128 } });
     await client.hello();
     const input = sampleInput(1, 500);
     const { output } = await client.runSample(1, input);
     expect(Buffer.from(output).equals(Buffer.from(fakeOutput(input)))).toBe(true);
-    expect(Math.max(...hostEnd.written.map((c) => c.length))).toBe(100); // full chunks fill the buffer exactly
+    expect(Math.max(...hostEnd.written.map((c) => c.length))).toBe(50); // two full chunk frames fill the buffer exactly
+  });
+
+  it('on a flow-controlled link (QEMU) sends whole-payload chunks, two in flight, whatever the receive buffer', async () => {
+    const { client, hostEnd } = await setup({ board: { rxBufferSize: 100, maxPayload: 128 }, client: { flowControlled: true } });
+    await client.hello();
+    const input = sampleInput(2, 500);
+    const { output } = await client.runSample(2, input);
+    expect(Buffer.from(output).equals(Buffer.from(fakeOutput(input)))).toBe(true);
+    expect(Math.max(...hostEnd.written.map((c) => c.length))).toBe(128 + 14);
   });
 
   // Per-byte rates of each fault kind. With 64-byte chunks a request/answer pair crosses ~100 bytes, so even the
@@ -126,7 +135,10 @@ describe('BoardClient', () => {
     expect(error.name).toBe('LinkError');
     expect(error.message).toMatch(/^board stopped answering after 5 retries during sample 12 \(INPUT_CHUNK seq \d+\)$/);
     expect((error as LinkError).context).toMatchObject({ sample: 12, request: 'INPUT_CHUNK' });
-    expect(swallowed.get((error as LinkError).context.seq!)).toBe(1 + 5); // the request and its 5 retransmissions
+    // After each silent timeout the window is resent from the bytes the board holds, in new frames: the first
+    // chunk was acked, so every later frame is swallowed, and the client gave up after the 5th resend went unanswered.
+    expect(swallowed.has((error as LinkError).context.seq!)).toBe(true);
+    expect(client.counters.retransmissions).toBe(5);
   });
 
   it('reports a board reset mid-sample as BoardResetError, and recovers after hello()', async () => {
@@ -173,22 +185,22 @@ describe('BoardClient', () => {
     await expect(client.ping()).rejects.toThrow(/link memory:host is closed/);
   });
 
-  it('turns NACK and ERROR answers into BoardError with the code', async () => {
+  it('turns NACK and ERROR answers into BoardAnswerError with the code', async () => {
     const { client, board } = await setup({ board: { inputCap: 100 } });
     await client.hello();
-    const tooLarge = await client.runSample(1, new Uint8Array(101)).then(() => { throw new Error('expected a failure'); }, (e: BoardError) => e);
-    expect(tooLarge).toBeInstanceOf(BoardError);
-    expect(tooLarge).toMatchObject({ name: 'BoardError', codeName: 'TOO_LARGE', detail: 100 });
+    const tooLarge = await client.runSample(1, new Uint8Array(101)).then(() => { throw new Error('expected a failure'); }, (e: BoardAnswerError) => e);
+    expect(tooLarge).toBeInstanceOf(BoardAnswerError);
+    expect(tooLarge).toMatchObject({ name: 'BoardAnswerError', codeName: 'TOO_LARGE', detail: 100 });
     expect(tooLarge.message).toMatch(/input of 101 bytes exceeds board fake-board's input buffer of 100 bytes/);
     board.failNextRun = 42;
-    const failed = await client.runSample(2, sampleInput(2, 50)).then(() => { throw new Error('expected a failure'); }, (e: BoardError) => e);
-    expect(failed).toMatchObject({ name: 'BoardError', codeName: 'RUN_FAILED', detail: 42 });
+    const failed = await client.runSample(2, sampleInput(2, 50)).then(() => { throw new Error('expected a failure'); }, (e: BoardAnswerError) => e);
+    expect(failed).toMatchObject({ name: 'BoardAnswerError', codeName: 'RUN_FAILED', detail: 42 });
     expect(failed.message).toBe('board failed during sample 2 (RUN seq ' + failed.context.seq + '): RUN_FAILED (detail 42): inference callback failed');
   });
 
   it('explains a protocol version mismatch', async () => {
     const { client } = await setup({ board: { protocolVersion: 9 } });
-    await expect(client.hello()).rejects.toThrow(/VERSION_MISMATCH \(detail 9\); the board speaks protocol version 9, the harness 1: flash matching firmware/);
+    await expect(client.hello()).rejects.toThrow(/VERSION_MISMATCH \(detail 9\); the board speaks protocol version 9, the harness 2: flash matching firmware/);
   });
 
   it('ignores a HELLO_ACK for another run id (a stale session) and times out', async () => {

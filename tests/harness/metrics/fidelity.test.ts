@@ -5,7 +5,7 @@ const q = { dtype: 'int8' as const, scale: 0.5, zeroPoint: 0 };
 
 describe('device vs host fidelity', () => {
   it('identical outputs are bit-exact with zero error', () => {
-    expect(compareOutput(i8([1, 2, 3]), i8([1, 2, 3]), q)).toEqual({ bitExact: true, mismatched: 0, elements: 3, maxAbsError: 0, rmse: 0, cosine: 1, l2Relative: 0 });
+    expect(compareOutput(i8([1, 2, 3]), i8([1, 2, 3]), q)).toEqual({ bitExact: true, mismatched: 0, elements: 3, maxAbsError: 0, mae: 0, rmse: 0, cosine: 1, l2Relative: 0 });
   });
 
   it('measures errors on dequantized values', () => {
@@ -13,6 +13,7 @@ describe('device vs host fidelity', () => {
     // max |e| = 1; RMSE = sqrt(2/3); cos = (1·1)/(sqrt2·sqrt2) = 0.5; L2 rel = sqrt2 / sqrt2 = 1
     const r = compareOutput(i8([2, 2, 0]), i8([2, 0, 2]), q);
     expect(r).toMatchObject({ bitExact: false, mismatched: 2, maxAbsError: 1, cosine: 0.5, l2Relative: 1 });
+    expect(r.mae).toBeCloseTo(2 / 3, 12);
     expect(r.rmse).toBeCloseTo(Math.sqrt(2 / 3), 12);
   });
 

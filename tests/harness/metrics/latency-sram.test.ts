@@ -1,4 +1,4 @@
-import { nearestRank, summarizeLatency, summarizeSram } from '../../../harness/metrics';
+import { nearestRank, summarizeLatency, mainSramBytes } from '../../../harness/metrics';
 
 describe('latency summary', () => {
   it('uses nearest-rank percentiles', () => {
@@ -26,20 +26,11 @@ describe('latency summary', () => {
   });
 });
 
-describe('SRAM summary', () => {
-  it('adds measured parts and reports plan error and headroom', () => {
-    // 200 000 + 8 192 + 12 000 = 220 192 of 262 144 (F412: 256 KiB) → headroom 41 952 = 16.0 %
-    const s = summarizeSram({
-      measured: [{ name: 'arena', bytes: 200000 }, { name: 'stack', bytes: 8192 }, { name: 'static', bytes: 12000 }],
-      plannedArena: 196608, boardSram: 262144,
-    });
-    expect(s).toMatchObject({ measuredTotal: 220192, measuredArena: 200000, planError: 3392, headroom: 41952, fits: true });
-    expect(s.headroomFraction).toBeCloseTo(41952 / 262144, 12);
-  });
-
-  it('reports a negative headroom when it does not fit', () => {
-    const s = summarizeSram({ measured: [{ name: 'arena', bytes: 300000 }], plannedArena: 300000, boardSram: 262144 });
-    expect(s).toMatchObject({ headroom: -37856, fits: false, planError: 0 });
-    expect(() => summarizeSram({ measured: [{ name: 'arena', bytes: 1.5 }], plannedArena: 0, boardSram: 1 })).toThrow(/arena/);
+describe('SRAM of the bench firmware', () => {
+  it('adds arena, static data and stack; a stack kept in CCM does not count against main SRAM', () => {
+    // 200 000 + 12 000 + 8 192 = 220 192 B
+    expect(mainSramBytes({ arenaBytes: 200000, staticBytes: 12000, stackBytes: 8192 })).toBe(220192);
+    expect(mainSramBytes({ arenaBytes: 200000, staticBytes: 12000, stackBytes: 8192 }, true)).toBe(212000);
+    expect(() => mainSramBytes({ arenaBytes: 1.5, staticBytes: 0, stackBytes: 0 })).toThrow(/arenaBytes/);
   });
 });

@@ -17,14 +17,21 @@ function parse(results: Results): { suites: Record<string, string>; suite: Recor
 }
 
 describe('writeJunitReport', () => {
-  it('has one test case per budget, counts that match, and failures on the broken budgets', () => {
-    const { suites, suite, cases } = parse(readFixture(BOARD_RUN));
-    expect(cases).toHaveLength(5);
+  it('has one test case per sample and per budget, counts that match, and failures on differing outputs and broken budgets', () => {
+    const board = readFixture(BOARD_RUN);
+    const all = parse(board);
+    expect(all.cases).toHaveLength(board.samples.length + 5);
+    expect(all.cases.slice(0, board.samples.length).map((c) => c.name)).toEqual(board.samples.map((s) => s.name));
+    const differing = all.cases.filter((c) => c.classname.startsWith('mcubench.sample.') && c.failure);
+    expect(differing.map((c) => c.name)).toEqual(board.samples.filter((s) => s.matchesHost === false).map((s) => s.name));
+    expect(differing[0].failure!.message).toMatch(/^output differs from the host reference/);
+    expect(all.suites.tests).toBe(String(board.samples.length + 5));
+    expect(all.suites.failures).toBe('3');
+    const { suite } = all;
+    const cases = all.cases.filter((c) => !c.classname.startsWith('mcubench.sample.'));
     const failed = cases.filter((c) => c.failure);
-    expect(suites.tests).toBe('5');
-    expect(suites.failures).toBe('2');
-    expect(suite.tests).toBe(String(cases.length));
-    expect(suite.failures).toBe(String(failed.length));
+    expect(suite.tests).toBe(String(all.cases.length));
+    expect(suite.failures).toBe(String(failed.length + 1));
     expect(suite.name).toBe('mlperf_tiny_vww_96_int8 on stm32f746g-disco');
     expect(cases.map((c) => c.classname)).toEqual([
       'mcubench.accuracy.top1', 'mcubench.fidelity.bitExactRate', 'mcubench.sram.peak', 'mcubench.flash.total', 'mcubench.latency.ms.p99',
@@ -39,7 +46,7 @@ describe('writeJunitReport', () => {
 
   it('passes every budget of the host eval', () => {
     const { suite, cases } = parse(readFixture(HOST_EVAL));
-    expect(cases).toHaveLength(3);
+    expect(cases).toHaveLength(12 + 3);
     expect(cases.some((c) => c.failure)).toBe(false);
     expect(suite.failures).toBe('0');
     const props = Object.fromEntries((suite.properties.property as { name: string; value: string }[]).map((p) => [p.name, p.value]));
@@ -49,7 +56,7 @@ describe('writeJunitReport', () => {
   it('fails a budget whose metric is missing instead of passing it', () => {
     const host = readFixture(HOST_EVAL);
     host.thresholds = { maxLatencyMs: 100, minMap12: 0.3 };
-    const { cases } = parse(host);
+    const cases = parse(host).cases.filter((c) => !c.classname.startsWith('mcubench.sample.'));
     expect(cases).toHaveLength(2);
     expect(cases[0].failure!.message).toBe('detection.map12 is missing from the results, so this budget cannot be checked');
     expect(cases[1].failure!.message).toContain('latency.ms.p99 (or latency.clockHz) is missing');
@@ -62,11 +69,18 @@ describe('writeJunitReport', () => {
     expect(suite.name).toBe('net<&"\'>\uFFFD');
   });
 
-  it('writes an empty but valid suite when there are no budgets', () => {
+  it('never writes tests="0": one case per sample without budgets, a failing case when nothing was evaluated', () => {
     const host = readFixture(HOST_EVAL);
     delete host.thresholds;
     const { suite, cases } = parse(host);
-    expect(cases).toHaveLength(0);
-    expect(suite.tests).toBe('0');
+    expect(cases).toHaveLength(12);
+    expect(suite.tests).toBe('12');
+    expect(cases.every((c) => !c.failure)).toBe(true);
+    const empty = readFixture(HOST_EVAL);
+    delete empty.thresholds; delete empty.accuracy;
+    empty.samples = []; empty.count = 0;
+    const none = parse(empty);
+    expect(none.suite.tests).toBe('1');
+    expect(none.cases[0].failure!.message).toMatch(/no sample was evaluated/);
   });
 });

@@ -30,15 +30,16 @@ describe('validateResults', () => {
     delete r.model;
     const message = errorOf(r);
     expect(message).toContain('runs/x/results.json');
-    expect(message).toContain('field "accuracy.top1" must be a fraction between 0 and 1 (got 70)');
-    expect(message).toContain('field "samples[3].outputSha256" must be 64 lower-case hex digits (got "abc")');
-    expect(message).toContain('field "model" is missing');
+    expect(message).toContain("field 'accuracy.top1': must be <= 1, got 70 (a fraction between 0 and 1; 70 % is 0.7)");
+    expect(message).toContain("field 'samples[3].outputSha256': must match ^[0-9a-f]{64}$, got \"abc\"");
+    expect(message).toContain("field 'model': is required but missing");
+    expect(message.match(/field '/g)).toHaveLength(3);
   });
 
   it('rejects a count that disagrees with the samples', () => {
     const r = readFixture(HOST_EVAL);
     r.count = 13;
-    expect(errorOf(r)).toContain('field "count" is 13 but "samples" has 12 entries');
+    expect(errorOf(r)).toContain("field 'count': is 13 but \"samples\" has 12 entries");
   });
 
   it('rejects latency statistics out of order and per-sample latency in the other unit', () => {
@@ -48,17 +49,17 @@ describe('validateResults', () => {
     sample.instructions = sample.cycles;
     delete sample.cycles;
     const message = errorOf(r);
-    expect(message).toContain('field "latency" must satisfy min <= p50 <= p90 <= p99 <= max');
-    expect(message).toContain('field "samples[0].instructions" disagrees with latency.unit \'cycles\'');
+    expect(message).toContain("field 'latency': must satisfy min <= p50 <= p90 <= p99 <= max");
+    expect(message).toContain("field 'samples[0].instructions': disagrees with latency.unit 'cycles'");
   });
 
   it('requires split and patches for a patch schedule, and a plan peak no lower than any op', () => {
     const r = readFixture(BOARD_RUN);
-    delete r.schedule.split;
+    delete (r.schedule as { split?: number }).split;
     r.plan!.layerBased.peakBytes = 1000;
-    const message = errorOf(r);
-    expect(message).toContain('field "schedule.split" is missing');
-    expect(message).toContain('field "plan.layerBased.peakBytes" is 1000 but an op has 55296 live bytes');
+    expect(errorOf(r)).toContain("field 'schedule.split': is required but missing");
+    (r.schedule as { split?: number }).split = 3;
+    expect(errorOf(r)).toContain("field 'plan.layerBased.peakBytes': is 1000 but an op has 55296 live bytes");
   });
 
   it('explains unreadable input: bad JSON, missing path, directory without results.json', () => {
@@ -69,7 +70,19 @@ describe('validateResults', () => {
     fs.rmSync(dir, { recursive: true });
   });
 
+  it('names the field for labels, dates and thresholds of the wrong kind', () => {
+    const r = readFixture(BOARD_RUN) as unknown as Record<string, any>;
+    r.samples[1].label = -2;
+    r.createdAt = 'yesterday';
+    r.thresholds = { maxSramBytes: 1.5, latencyStatistic: 'p95' };
+    const message = errorOf(r);
+    expect(message).toContain("field 'samples[1].label': must be a class name or a class index >= 0, got number -2");
+    expect(message).toContain("field 'createdAt': must match ");
+    expect(message).toContain("field 'thresholds.maxSramBytes': must be an integer, got number 1.5");
+    expect(message).toContain("field 'thresholds.latencyStatistic': must be one of \"mean\", \"p50\", \"p90\", \"p99\", \"min\", \"max\", got \"p95\"");
+  });
+
   it('rejects a non-object document', () => {
-    expect(errorOf([1, 2])).toContain('field "(top level)" must be an object');
+    expect(errorOf([1, 2])).toContain("field '(root)': must be of type object, got an array");
   });
 });

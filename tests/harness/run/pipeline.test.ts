@@ -57,10 +57,27 @@ describe('evaluation pipeline (fake executor)', () => {
     expect(executor.runs.length).toBe(IMAGES);
   });
 
-  it('--limit takes the first N samples of the dataset order', async () => {
+  it('--limit --limit-order sorted takes the first N samples of the dataset order', async () => {
     const out = tmpOut();
-    await runEvaluation(options(out, new FakeExecutor(), { limit: 5 }));
+    await runEvaluation(options(out, new FakeExecutor(), { limit: 5, limitOrder: 'sorted' }));
     expect(readResults(out).samples.map((s) => s.name)).toEqual(['img00', 'img01', 'img02', 'img03', 'img04']);
+  });
+
+  it('--limit draws over classes by default: 6 samples from 6 different labels, the same draw again', async () => {
+    const out = tmpOut();
+    await runEvaluation(options(out, new FakeExecutor(), { limit: 6 }));
+    const r = readResults(out);
+    const labels = r.samples.map((s) => s.label);
+    // Six draws over the CSV's labels, one per class; a drawn image that cannot be decoded is skipped, not replaced.
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(labels.length + r.skipped.filter((s) => /decode/.test(s.reason)).length).toBe(6);
+    const sorted = tmpOut();
+    await runEvaluation(options(sorted, new FakeExecutor(), { limit: 6, limitOrder: 'sorted' }));
+    expect(readResults(sorted).samples.map((s) => s.name)).toEqual(['img00', 'img01', 'img02', 'img03', 'img04', 'img05']);
+    expect(r.samples.map((s) => s.name)).not.toEqual(readResults(sorted).samples.map((s) => s.name));
+    const again = tmpOut();
+    await runEvaluation(options(again, new FakeExecutor(), { limit: 6 }));
+    expect(readResults(again).samples.map((s) => s.name)).toEqual(readResults(out).samples.map((s) => s.name));
   });
 
   test.each([[false, 5], [true, 6]])('a crash midway (batching %s, after %i runs), then --resume, equals an uninterrupted run', async (batching, failAfter) => {
@@ -84,12 +101,14 @@ describe('evaluation pipeline (fake executor)', () => {
   it('refuses to resume with different settings, and to start over an existing run', async () => {
     const out = tmpOut();
     await runEvaluation(options(out, new FakeExecutor(), { limit: 3 }));
+    expect(readResults(out).count + readResults(out).skipped.filter((s) => /decode/.test(s.reason)).length).toBe(3);
     await expect(runEvaluation(options(out, new FakeExecutor(), { limit: 4, resume: true }))).rejects.toThrow(/limit: was 3, now 4/);
+    await expect(runEvaluation(options(out, new FakeExecutor(), { limitOrder: 'sorted', resume: true }))).rejects.toThrow(/limitOrder: was stratified, now sorted/);
     // Not given again: the saved limit applies (nothing left to run).
     const again = new FakeExecutor();
     await runEvaluation(options(out, again, { resume: true }));
     expect(again.runs).toEqual([]);
-    expect(readResults(out).count).toBe(3);
+    expect(readResults(out).count + readResults(out).skipped.filter((s) => /decode/.test(s.reason)).length).toBe(3);
     await expect(runEvaluation(options(out, new FakeExecutor(), { limit: 3 }))).rejects.toThrow(/already holds an evaluation; continue it with --resume/);
     await expect(runEvaluation(options(tmpOut(), new FakeExecutor(), { resume: true }))).rejects.toThrow(/no run.json there/);
     await expect(runEvaluation(options(tmpOut(), new FakeExecutor(), { preset: 'nope' }))).rejects.toThrow(/--preset nope: unknown; choose one of/);

@@ -28,4 +28,13 @@ describe('evaluation progress', () => {
     p.stop();               // already printed 10/10: nothing more
     expect(stream.text).toBe('eval: 4/10 samples, 4.0/s, ETA 2s\neval: 10/10 samples, 5.0/s, ETA 0s\n');
   });
+
+  it('names the phase: a board run counts samples as run, not eval', () => {
+    let t = 0;
+    const stream = fakeStream(false);
+    const p = createProgress({ total: 2, stream, intervalMs: 1000, now: () => t, phase: 'run' });
+    t = 1000; p.update(2);
+    p.stop();
+    expect(stream.text).toBe('run: 2/2 samples, 2.0/s, ETA 0s\n');
+  });
 });

@@ -26,6 +26,13 @@ export class BusFault extends Error {
   }
 }
 
+/** The AHB did not complete the access (a clock-gated core, a flash operation holding the bus): the AP answers WAIT. */
+export class BusStall extends Error {
+  constructor(readonly address: number) {
+    super(`bus stalled at 0x${address.toString(16)}`);
+  }
+}
+
 export interface FlashControllerOptions {
   base: number;
   sectorSizes: number[];
@@ -35,6 +42,10 @@ export interface FlashControllerOptions {
   keyLockedOut?: boolean;
   /** Worn cells: after programming, these bits of the word at this address read 1 (drives the verify test). */
   stuckBits?: Map<number, number>;
+  /** Programming the word at this address sets PGPERR instead (a controller fault mid-image, for the error path). */
+  programErrorAt?: number;
+  /** Read-out protection level (0 default, 1: flash closed to the debugger, erase and program refused). */
+  rdpLevel?: 0 | 1 | 2;
 }
 
 export class SimFlashController {
@@ -117,7 +128,8 @@ export class SimFlashController {
     if (width !== psize) return this.flag(SR_PGPERR);
     if (address % width !== 0) return this.flag(SR_PGAERR);
     const offset = address - this.options.base;
-    if (this.isProtected(this.sectorOf(offset))) return this.flag(SR_WRPERR);
+    if (this.isProtected(this.sectorOf(offset)) || this.readProtected) return this.flag(SR_WRPERR);
+    if (this.options.programErrorAt === address) return this.flag(SR_PGPERR);
     for (let i = 0; i < width; i++) this.memory[offset + i] &= bytes[i]; // NOR flash only clears bits
     const stuck = this.options.stuckBits?.get(address - (address % 4));
     if (stuck !== undefined) {
@@ -158,11 +170,16 @@ export class SimFlashController {
     if ((value & CR_SER) === 0 || (value & (CR_PG | CR_MER)) !== 0) return this.flag(SR_SEQERR);
     const sector = (value >> 3) & 0xf;
     if (sector >= this.options.sectorSizes.length) return this.flag(SR_SEQERR);
-    if (this.isProtected(sector)) return this.flag(SR_WRPERR);
+    if (this.isProtected(sector) || this.readProtected) return this.flag(SR_WRPERR);
     this.memory.fill(0xff, this.sectorStarts[sector], this.sectorStarts[sector] + this.options.sectorSizes[sector]);
     this.eraseLog.push(sector);
     this.busyReads = 3;
     if ((this.cr & CR_EOPIE) !== 0) this.sr |= SR_EOP;
+  }
+
+  /** RDP level 1 or 2 with a debugger attached: the flash array is closed to reads, erase and program (RM0090 §3.7.3). */
+  get readProtected(): boolean {
+    return (this.options.rdpLevel ?? 0) !== 0;
   }
 
   private flag(bit: number): void {
@@ -179,10 +196,11 @@ export class SimFlashController {
     return this.options.writeProtected?.includes(sector) ?? false;
   }
 
-  /** OPTCR reset view: nWRP bits (27:16) set except for protected sectors, RDP level 0 (0xAA), OPTLOCK. */
+  /** OPTCR reset view: nWRP bits (27:16) set except for protected sectors, the RDP byte, OPTLOCK. */
   private optcr(): number {
     let nwrp = 0xfff;
     for (const s of this.options.writeProtected ?? []) nwrp &= ~(1 << s);
-    return ((nwrp << 16) | (0xaa << 8) | 0xed) >>> 0;
+    const rdp = [0xaa, 0x55, 0xcc][this.options.rdpLevel ?? 0];
+    return ((nwrp << 16) | (rdp << 8) | 0xed) >>> 0;
   }
 }

@@ -3,26 +3,38 @@
 // command sent in the wrong mode, a reply read with the wrong length or an unknown command is recorded as a
 // protocol violation and fails the transfer, so driver bugs show up in tests instead of on a real probe.
 import type { UsbDeviceLike } from '../usb-transport';
-import { BusFault } from './flash-controller';
+import { BusFault, BusStall } from './flash-controller';
 import type { SimStm32Target } from './stm32-target';
 
 const MODE_DFU = 0x00;
 const MODE_MASS = 0x01;
 const MODE_DEBUG = 0x02;
+const MODE_SWIM = 0x03;
 const OK = 0x80;
 const SWD_AP_FAULT = 0x11;
 const SWD_AP_WAIT = 0x10;
+const SWD_AP_STICKY_ERROR = 0x19;
+/**
+ * Instructions the target core executes per probe command: a USB round trip takes about 1 ms, in which a 100 MHz
+ * core runs ~100 000 instructions; far fewer keeps tests fast and still lets the host outrun the core, which is
+ * the harder case for the loader's handshake.
+ */
+const CORE_STEPS_PER_COMMAND = 2000;
 
-interface ModelSpec { version: 2 | 3; out: number; in: number; max8: number }
-/** Endpoints per product id as stlink-org usb.c selects them (V2: OUT 2; V2-1 and V3: OUT 1; IN 1 for all). */
+/** hardware: what GET_VERSION's top nibble says (V3PWR says 4); drivers on the host: what holds the other interfaces. */
+interface ModelSpec { hardware: 2 | 3 | 4; out: number; in: number; drivers: string[] }
+/** Endpoints per product id as stlink-org usb.c and probe-rs select them (V2: OUT 2; V2-1 and V3: OUT 1; IN 1 for all). */
 const MODELS: Record<number, ModelSpec> = {
-  0x3748: { version: 2, out: 2, in: 1, max8: 64 },
-  0x374b: { version: 2, out: 1, in: 1, max8: 64 },
-  0x3752: { version: 2, out: 1, in: 1, max8: 64 },
-  0x374e: { version: 3, out: 1, in: 1, max8: 512 },
-  0x374f: { version: 3, out: 1, in: 1, max8: 512 },
-  0x3753: { version: 3, out: 1, in: 1, max8: 512 },
-  0x3754: { version: 3, out: 1, in: 1, max8: 512 },
+  0x3748: { hardware: 2, out: 2, in: 1, drivers: [] },
+  0x374a: { hardware: 2, out: 1, in: 1, drivers: ['cdc_acm', 'usb-storage'] },
+  0x374b: { hardware: 2, out: 1, in: 1, drivers: ['cdc_acm', 'usb-storage'] },
+  0x3752: { hardware: 2, out: 1, in: 1, drivers: ['cdc_acm'] },
+  0x374e: { hardware: 3, out: 1, in: 1, drivers: ['cdc_acm', 'usb-storage'] },
+  0x374f: { hardware: 3, out: 1, in: 1, drivers: ['cdc_acm', 'usb-storage'] },
+  0x3753: { hardware: 3, out: 1, in: 1, drivers: ['cdc_acm', 'cdc_acm'] },
+  0x3754: { hardware: 3, out: 1, in: 1, drivers: ['cdc_acm'] },
+  0x3755: { hardware: 3, out: 1, in: 1, drivers: [] },
+  0x3757: { hardware: 4, out: 1, in: 1, drivers: ['cdc_acm', 'usb-storage'] },
 };
 
 export interface SimStlinkOptions {
@@ -30,8 +42,12 @@ export interface SimStlinkOptions {
   serial?: string;
   bus?: string;
   address?: number;
-  /** JTAG/SWD firmware number (V2J37 by default). */
+  /** JTAG/SWD firmware number (V2J37 / V3J7 by default). */
   jtagVersion?: number;
+  /** Kernel drivers bound to the probe's other interfaces (VCP, drive); default: what the product id exposes. */
+  boundDrivers?: string[];
+  /** False: the device object does not tell its active configuration (configuration undefined), as some bindings. */
+  reportsConfiguration?: boolean;
   initialMode?: number;
   targetVolts?: number;
 }
@@ -43,6 +59,10 @@ export interface SimFaults {
   nextRwStatus?: number;
   /** The next n debug-register reads answer SWD_AP_WAIT first (a stalled bus). */
   waitReplies?: number;
+  /** The next n 32-bit writes into flash stall half-way: half the words land, then GET_LAST_RW_STATUS2 says WAIT. */
+  waitOnFlashWrites?: number;
+  /** The next 32-bit write into flash faults after its first words (SWD_AP_FAULT, sticky until ABORT). */
+  faultOnFlashWrite?: boolean;
 }
 
 export class SimulatedStlink implements UsbDeviceLike {
@@ -62,7 +82,15 @@ export class SimulatedStlink implements UsbDeviceLike {
   private reply: Uint8Array | null = null;
   private dataPhase: { width: 8 | 32; address: number; length: number } | null = null;
   private rw = { status: OK, faultAddress: 0 };
+  /** DP CTRL/STAT sticky error: every AP access fails until ABORT clears it (ADIv5). */
+  sticky = false;
+  /** A debug session another tool left open: its AP state is unknown, so the probe must be re-entered. */
+  private staleSession: boolean;
   private readonly model: ModelSpec;
+  private readonly boundDrivers: string[];
+  get configuration(): { configurationValue: number } | undefined {
+    return this.options.reportsConfiguration === false ? undefined : { configurationValue: 1 };
+  }
 
   constructor(readonly target: SimStm32Target | null, private readonly options: SimStlinkOptions = {}) {
     this.productId = options.productId ?? 0x374b;
@@ -73,11 +101,26 @@ export class SimulatedStlink implements UsbDeviceLike {
     this.bus = options.bus ?? '1';
     this.address = options.address ?? 5;
     this.mode = options.initialMode ?? MODE_MASS;
+    this.staleSession = this.mode === MODE_DEBUG;
+    this.boundDrivers = options.boundDrivers ?? model.drivers;
+  }
+
+  private get jtag(): number {
+    return this.options.jtagVersion ?? (this.model.hardware === 2 ? 37 : 7);
+  }
+
+  private get max8(): number {
+    return this.model.hardware >= 3 && this.jtag >= 6 ? 512 : 64;
   }
 
   async open(): Promise<void> { this.opened = true; }
   async close(): Promise<void> { this.opened = false; this.claimed = false; }
-  async selectConfiguration(value: number): Promise<void> { this.expect(this.opened && value === 1, `selectConfiguration(${value}) (must be 1, on an opened device)`); }
+  /** Linux (usbfs) refuses SET_CONFIGURATION with EBUSY while any interface is bound to a kernel driver, even to the current value. */
+  async selectConfiguration(value: number): Promise<void> {
+    this.expect(this.opened, `selectConfiguration(${value}) on a closed device`);
+    if (this.boundDrivers.length > 0) throw new Error(`LIBUSB_ERROR_BUSY: SET_CONFIGURATION refused while ${this.boundDrivers.join(' and ')} hold interfaces`);
+    this.expect(value === 1, `selectConfiguration(${value}) (ST-Links have only configuration 1)`);
+  }
   async claimInterface(n: number): Promise<void> { this.expect(this.opened && n === 0, `claimInterface(${n})`); this.claimed = true; }
   async releaseInterface(n: number): Promise<void> { this.expect(this.claimed && n === 0, `releaseInterface(${n})`); this.claimed = false; }
 
@@ -91,6 +134,7 @@ export class SimulatedStlink implements UsbDeviceLike {
       this.expect(data.length === 16, `command block of ${data.length} bytes (must be 16)`);
       const block = Uint8Array.from(data);
       this.commands.push(block);
+      this.target?.advance(CORE_STEPS_PER_COMMAND);
       this.reply = this.execute(block);
     }
     return { status: 'ok', bytesWritten: data.length };
@@ -114,9 +158,13 @@ export class SimulatedStlink implements UsbDeviceLike {
     switch (cmd[0]) {
       case 0xf1: return this.version();
       case 0xfb:
-        this.expect(this.model.version === 3, 'GET_VERSION_EX sent to a V2 probe');
-        return Uint8Array.of(3, 0, this.options.jtagVersion ?? 7, 0, 0, 0, 0, 0, 0x83, 0x04, this.productId & 0xff, this.productId >> 8);
+        this.expect(this.model.hardware >= 3, 'GET_VERSION_EX sent to a V2 probe');
+        return Uint8Array.of(this.model.hardware, 0, this.jtag, 0, 0, 0, 0, 0, 0x83, 0x04, this.productId & 0xff, this.productId >> 8);
       case 0xf5: return Uint8Array.of(this.mode, 0);
+      case 0xf4:
+        this.expect(cmd[1] === 0x01 && this.mode === MODE_SWIM, `SWIM command 0x${cmd[1].toString(16)} in mode ${this.mode}`);
+        this.mode = MODE_MASS;
+        return null;
       case 0xf3:
         this.expect(cmd[1] === 0x07, `DFU command 0x${cmd[1].toString(16)}`);
         this.mode = MODE_MASS;
@@ -131,8 +179,8 @@ export class SimulatedStlink implements UsbDeviceLike {
   }
 
   private version(): Uint8Array {
-    const jtag = this.model.version === 3 ? 0 : this.options.jtagVersion ?? 37;
-    const packed = (this.model.version << 12) | (jtag << 6);
+    const jtag = this.model.hardware >= 3 ? 0 : this.jtag;
+    const packed = (this.model.hardware << 12) | (jtag << 6);
     return Uint8Array.of(packed >> 8, packed & 0xff, 0x83, 0x04, this.productId & 0xff, this.productId >> 8);
   }
 
@@ -141,26 +189,42 @@ export class SimulatedStlink implements UsbDeviceLike {
     if (op === 0x30) {
       this.expect(cmd[2] === 0xa3, `ENTER with mode byte 0x${cmd[2].toString(16)} (SWD is 0xa3)`);
       this.expect(this.mode !== MODE_DFU, 'ENTER SWD while still in DFU mode (send DFU_EXIT first)');
+      this.expect(this.mode !== MODE_SWIM, 'ENTER SWD while in SWIM mode (send SWIM_EXIT F4 01 first)');
+      this.expect(this.mode !== MODE_DEBUG, 'ENTER SWD while a debug session is open (send DEBUG_EXIT first)');
       this.mode = MODE_DEBUG;
+      this.staleSession = false;
+      this.sticky = false; // entering runs a line reset and powers the debug domain up afresh
       return Uint8Array.of(OK, 0);
     }
     if (op === 0x43 || op === 0x61) return this.setFrequency(cmd);
     this.expect(this.mode === MODE_DEBUG, `debug command 0x${op.toString(16)} while the probe is in mode ${this.mode}, not debug`);
+    if (op === 0x21) {
+      this.mode = MODE_MASS;
+      this.staleSession = false;
+      return null;
+    }
+    this.expect(!this.staleSession, `debug command 0x${op.toString(16)} on a session another tool left open (DEBUG_EXIT and ENTER SWD first)`);
     const target = this.target;
     if (!target) return this.violation('debug command with no target simulated');
     const address = le32At(cmd, 2);
     const length = cmd[6] | (cmd[7] << 8);
     switch (op) {
-      case 0x21: this.mode = MODE_MASS; return null;
       case 0x31: return Uint8Array.of(OK, 0, 0, 0, ...le32(target.dpIdcode), 0, 0, 0, 0);
       case 0x36: {
         if (this.faults.waitReplies) { this.faults.waitReplies--; return Uint8Array.of(SWD_AP_WAIT, 0, 0, 0, 0, 0, 0, 0); }
         const result = this.access(() => target.read32(address), false);
-        return result.ok ? Uint8Array.of(OK, 0, 0, 0, ...le32(result.value)) : Uint8Array.of(SWD_AP_FAULT, 0, 0, 0, 0, 0, 0, 0);
+        return result.ok ? Uint8Array.of(OK, 0, 0, 0, ...le32(result.value)) : Uint8Array.of(result.status, 0, 0, 0, 0, 0, 0, 0);
       }
       case 0x35: {
         const result = this.access(() => target.write32(address, le32At(cmd, 6)), false);
-        return Uint8Array.of(result.ok ? OK : SWD_AP_FAULT, 0);
+        return Uint8Array.of(result.ok ? OK : result.status, 0);
+      }
+      case 0x46: {
+        this.expect(this.model.hardware >= 3 || this.jtag >= 24, `WRITE_DAP_REG on V2J${this.jtag} (needs J24)`);
+        const port = cmd[2] | (cmd[3] << 8);
+        const register = cmd[4] | (cmd[5] << 8);
+        if (port === 0xffff && register === 0 && (le32At(cmd, 6) & (1 << 2)) !== 0) this.sticky = false; // ABORT.STKERRCLR
+        return Uint8Array.of(OK, 0);
       }
       case 0x07: case 0x0c: return this.readMemory(op === 0x07 ? 32 : 8, address, length, cmd[8]);
       case 0x08: case 0x0d: {
@@ -178,7 +242,7 @@ export class SimulatedStlink implements UsbDeviceLike {
       }
       case 0x3c:
         this.expect(cmd[2] <= 2, `DRIVE_NRST level ${cmd[2]}`);
-        if (cmd[2] !== 0) target.systemReset();
+        if (cmd[2] !== 0) target.pinReset();
         return Uint8Array.of(OK, 0);
       default: return this.violation(`unknown debug command 0x${op.toString(16)}`);
     }
@@ -186,14 +250,15 @@ export class SimulatedStlink implements UsbDeviceLike {
 
   private setFrequency(cmd: Uint8Array): Uint8Array {
     if (cmd[1] === 0x43) {
-      this.expect(this.model.version === 2, 'SWD_SET_FREQ (0x43) sent to a V3, which needs SET_COM_FREQ (0x61)');
+      this.expect(this.model.hardware === 2, 'SWD_SET_FREQ (0x43) sent to a V3, which needs SET_COM_FREQ (0x61)');
+      this.expect(this.jtag >= 22, `SWD_SET_FREQ (0x43) sent to V2J${this.jtag}; the command exists from J22`);
       const divisors: Record<number, number> = { 0: 4600, 1: 1800, 2: 1200, 3: 950, 5: 650, 7: 480, 9: 400, 10: 360, 15: 240, 25: 150, 31: 125, 40: 100 };
       const khz = divisors[cmd[2] | (cmd[3] << 8)];
       this.expect(khz !== undefined, `SWD_SET_FREQ divisor ${cmd[2]}`);
       this.swdKhz = khz;
       return Uint8Array.of(OK, 0);
     }
-    this.expect(this.model.version === 3 && cmd[2] === 0, 'SET_COM_FREQ on a V2 or not for SWD');
+    this.expect(this.model.hardware >= 3 && cmd[2] === 0, 'SET_COM_FREQ on a V2 or not for SWD');
     this.swdKhz = Math.min(le32At(cmd, 4), 24000);
     return Uint8Array.of(OK, 0, 0, 0, ...le32(this.swdKhz));
   }
@@ -219,9 +284,27 @@ export class SimulatedStlink implements UsbDeviceLike {
     this.dataPhase = null;
     this.expect(data.length === phase.length, `data phase of ${data.length} bytes after a WRITEMEM of ${phase.length}`);
     const target = this.target!;
-    for (let i = 0; i < data.length && this.rw.status === OK; i += phase.width / 8) {
+    // Injected trouble on writes into flash: the bus stalls or faults part-way through the transfer.
+    let stopAt = data.length;
+    let stopStatus = OK;
+    if (phase.width === 32 && target.flash.contains(phase.address)) {
+      if (this.faults.waitOnFlashWrites) {
+        this.faults.waitOnFlashWrites--;
+        stopAt = Math.floor(data.length / 8) * 4;
+        stopStatus = SWD_AP_WAIT;
+      } else if (this.faults.faultOnFlashWrite) {
+        delete this.faults.faultOnFlashWrite;
+        stopAt = Math.min(8, data.length);
+        stopStatus = SWD_AP_FAULT;
+      }
+    }
+    for (let i = 0; i < stopAt && this.rw.status === OK; i += phase.width / 8) {
       if (phase.width === 32) this.access(() => target.write32(phase.address + i, le32At(data, i)));
       else this.access(() => target.write8(phase.address + i, data[i]));
+    }
+    if (stopStatus !== OK && this.rw.status === OK) {
+      this.rw = { status: stopStatus, faultAddress: phase.address + stopAt };
+      if (stopStatus !== SWD_AP_WAIT) this.sticky = true;
     }
   }
 
@@ -233,18 +316,27 @@ export class SimulatedStlink implements UsbDeviceLike {
       this.expect(length <= 6144, `32-bit transfer of ${length} bytes exceeds the ST-Link buffer`);
       this.expect(Math.floor(address / 1024) === Math.floor((address + length - 1) / 1024), `32-bit transfer at 0x${address.toString(16)} crosses a 1 KB TAR boundary`);
     } else {
-      this.expect(length <= this.model.max8, `8-bit transfer of ${length} bytes exceeds ${this.model.max8}`);
+      this.expect(length <= this.max8, `8-bit transfer of ${length} bytes exceeds ${this.max8} (V${this.model.hardware}J${this.jtag})`);
     }
   }
 
-  /** Runs one bus access; a fault of a memory command is kept for GET_LAST_RW_STATUS2 (`remember`). */
-  private access<T>(run: () => T, remember = true): { ok: true; value: T } | { ok: false } {
+  /**
+   * Runs one bus access; a failure of a memory command is kept for GET_LAST_RW_STATUS2 (`remember`). A fault sets
+   * the sticky flag, and while it is set no access reaches the target (ADIv5: cleared only by ABORT).
+   */
+  private access<T>(run: () => T, remember = true): { ok: true; value: T } | { ok: false; status: number } {
+    if (this.sticky) {
+      if (remember) this.rw = { status: SWD_AP_STICKY_ERROR, faultAddress: 0 };
+      return { ok: false, status: SWD_AP_STICKY_ERROR };
+    }
     try {
       return { ok: true, value: run() };
     } catch (err) {
-      if (!(err instanceof BusFault)) throw err;
-      if (remember) this.rw = { status: SWD_AP_FAULT, faultAddress: err.address };
-      return { ok: false };
+      if (!(err instanceof BusFault) && !(err instanceof BusStall)) throw err;
+      const status = err instanceof BusStall ? SWD_AP_WAIT : SWD_AP_FAULT;
+      if (status === SWD_AP_FAULT) this.sticky = true;
+      if (remember) this.rw = { status, faultAddress: err.address };
+      return { ok: false, status };
     }
   }
 

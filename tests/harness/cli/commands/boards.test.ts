@@ -1,4 +1,7 @@
+import { listBoards } from '../../../../harness/cli/commands/boards';
+import { boardsScan } from '../../../../harness/cli/commands/boards-scan';
 import { main } from '../../../../harness/cli/main';
+import { SimulatedStlink } from '../../../../harness/flash/stlink/sim';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -37,6 +40,41 @@ describe('mcubench boards', () => {
   it('says whether the USB scan ran instead of claiming no probe is attached', async () => {
     const { code, out } = await run(['boards']);
     expect(code).toBe(0);
-    expect(out).toMatch(/attached ST-LINK probes: (none|not scanned \(.+\)|.*ST-LINK.*)\n$/);
+    expect(out).toMatch(/attached ST-LINK probes: (none|not scanned \(.+\)|.*ST-Link.*)\n$/);
+  });
+});
+
+describe('boards and boards --scan enumerate probes the same way', () => {
+  const v21 = new SimulatedStlink(null, { serial: '0671FF3833', address: 7 });
+  const v3 = new SimulatedStlink(null, { serial: '003A00', productId: 0x374e, address: 9 });
+  const keyboard = Object.assign(Object.create(v21) as SimulatedStlink, { vendorId: 0x046d, productId: 0xc31c, serialNumber: 'KB1' });
+  const usbDevices = async () => [v21, keyboard, v3];
+
+  it('lists the same ST-Links, by label and serial, and ignores other USB devices', async () => {
+    let listed = '';
+    await listBoards({ usbDevices, out: (t) => { listed += t; } });
+    const probesLine = listed.trim().split('\n').pop();
+    expect(probesLine).toBe('attached ST-LINK probes: ST-Link V2-1 at bus 1 addr 7 (serial 0671FF3833), ST-Link V3 at bus 1 addr 9 (serial 003A00)');
+
+    let json = '';
+    await listBoards({ usbDevices, json: true, out: (t) => { json += t; } });
+    const fromBoards = (JSON.parse(json) as { usb: { probes: { label: string; serial: string }[] } }).usb.probes;
+
+    let scanned = '';
+    await boardsScan({ json: true, scan: { usbDevices, listSerialPorts: async () => [] }, lab: '/nonexistent/lab.json', out: (t) => { scanned += t; }, note: () => undefined });
+    const fromScan = (JSON.parse(scanned) as { probes: { label: string; serial: string }[] }).probes;
+
+    expect(fromBoards.map((p) => [p.label, p.serial])).toEqual([['ST-Link V2-1 at bus 1 addr 7', '0671FF3833'], ['ST-Link V3 at bus 1 addr 9', '003A00']]);
+    expect(fromScan.map((p) => [p.label, p.serial])).toEqual(fromBoards.map((p) => [p.label, p.serial]));
+  });
+
+  it('both say the scan could not run rather than claim no probe is attached', async () => {
+    const noBus = async (): Promise<never> => { throw new Error('LIBUSB_ERROR_NO_DEVICE'); };
+    let listed = '';
+    await listBoards({ usbDevices: noBus, out: (t) => { listed += t; } });
+    expect(listed.trim().split('\n').pop()).toBe('attached ST-LINK probes: not scanned (LIBUSB_ERROR_NO_DEVICE)');
+    let note = '';
+    await boardsScan({ scan: { usbDevices: noBus }, lab: '/nonexistent/lab.json', out: () => undefined, note: (t) => { note += t; } });
+    expect(note).toBe('note: USB scan unavailable: LIBUSB_ERROR_NO_DEVICE\n');
   });
 });

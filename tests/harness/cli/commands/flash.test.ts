@@ -43,8 +43,8 @@ describe('mcubench flash --simulate', () => {
     expect(out).toBe([
       'flashed fw.elf onto nucleo-f412zg (SIMULATED: no hardware touched) through ST-Link V2-1 at bus 1 addr 5, serial SIMULATED000000000000001',
       '  erased:     sector 0 (16384 bytes)',
-      `  programmed: ${programmed} bytes`,
-      `  verify:     ok (${programmed} bytes read back equal the image)`,
+      `  programmed: ${programmed} bytes (through the SRAM flash loader)`,
+      `  verify:     ok (CRC-32 computed on the target equals the image's, ${programmed} bytes)`,
       '  target:     DEV_ID 0x441 (stm32f412), SW-DP IDCODE 0x2BA01477; reset, firmware running',
       '',
     ].join('\n'));
@@ -58,7 +58,7 @@ describe('mcubench flash --simulate', () => {
     // RM0385: STM32F746 sectors 0-3 are 32 KB each, so 40 KB spans sectors 0 and 1; DEV_ID 0x449.
     expect(out).toMatch(/^flashed firmware\.bin onto stm32f746g-disco \(SIMULATED: no hardware touched\) through ST-Link V2-1 at bus 1 addr 5, serial 0670FF37\n/);
     expect(out).toContain('  erased:     sectors 0, 1 (65536 bytes)\n');
-    expect(out).toContain('  programmed: 40960 bytes\n');
+    expect(out).toContain('  programmed: 40960 bytes (through the SRAM flash loader)\n');
     expect(out).toContain('  target:     DEV_ID 0x449 (stm32f746), SW-DP IDCODE 0x5BA02477; reset, firmware running\n');
   });
 });
@@ -73,8 +73,8 @@ describe('mcubench flash refusals', () => {
     const { code, out, err } = await mcubench(['flash', '--board', 'emu-f412', fixture.elf]);
     expect(code).toBe(1);
     expect(out).toBe('');
-    expect(err).toBe(`mcubench: 'emu-f412' is an emulated board: there is nothing to flash. An emulated board is "flashed" when mcubench run ` +
-      '--board emu-f412 builds the firmware and launches QEMU with the ELF. mcubench flash is for real boards: nucleo-f412zg, stm32f746g-disco\n');
+    expect(err).toBe(`mcubench: 'emu-f412': there is nothing to flash: an emulated board has no flash to program: it gets the ELF when QEMU ` +
+      'is launched (mcubench run --board <id> builds the firmware and starts QEMU with it). mcubench flash is for: nucleo-f412zg, stm32f746g-disco\n');
   });
 
   it('names missing and malformed firmware', async () => {
@@ -130,5 +130,28 @@ describe('flash progress', () => {
     expect(text()).toContain('] 100% | 16384/16384 bytes');
     expect(text()).toContain('] 100% | 2048/2048 bytes');
     expect(text()).not.toContain('flash: '); // no plain lines mixed in
+  });
+});
+
+describe('mcubench flash: wrong firmware and other flashers', () => {
+  it('refuses a firmware built for another board before anything is erased, naming both boards (--simulate too)', async () => {
+    const { buildFirmware } = await import('../../../../harness/build/build-firmware');
+    const elf = (await buildFirmware({ board: 'nucleo-f412zg' })).elf;
+    const { code, out, err } = await mcubench(['flash', '--board', 'stm32f746g-disco', elf, '--simulate']);
+    expect(code).toBe(1);
+    expect(out).toBe('');
+    expect(err).toBe(`mcubench: ${elf} was built for board 'nucleo-f412zg', not for 'stm32f746g-disco': refusing to flash it (nothing was erased); ` +
+      'build one for this board with mcubench build --board stm32f746g-disco --out firmware.elf\n');
+  }, 300000);
+
+  it('--flasher st-flash runs the real st-flash and reports its failure without a probe; --simulate is only for our driver', async () => {
+    const bin = path.join(dir, 'st.bin');
+    fs.writeFileSync(bin, imageBytes(256, 8));
+    const tool = await mcubench(['flash', '--board', 'nucleo-f412zg', bin, '--flasher', 'st-flash']);
+    expect(tool.code).toBe(1);
+    expect(tool.err).toMatch(/^mcubench: st-flash could not flash st\.bin onto nucleo-f412zg \(exit 255\): st-flash found no ST-Link/);
+    const sim = await mcubench(['flash', '--board', 'nucleo-f412zg', bin, '--flasher', 'msd', '--simulate']);
+    expect(sim.code).toBe(1);
+    expect(sim.err).toBe('mcubench: --simulate runs our ST-Link driver against its simulator; it cannot stand in for msd\n');
   });
 });

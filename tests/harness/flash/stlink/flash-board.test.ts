@@ -93,7 +93,7 @@ describe('flashBoard over a simulated ST-Link', () => {
   it('refuses an emulated board and an image outside the chip flash', async () => {
     const sim = simBoard('nucleo-f412zg');
     const file = writeTempFile('fw.bin', imageBytes(64, 2));
-    await expect(flashBoard({ boardId: 'emu-f412', elfOrBin: file, probeFactory: sim.factory })).rejects.toThrow(/flashed with 'qemu', not an ST-Link/);
+    await expect(flashBoard({ boardId: 'emu-f412', elfOrBin: file, probeFactory: sim.factory })).rejects.toThrow(/board 'emu-f412' is emulated: there is no ST-Link to flash/);
     const tooBig = writeTempFile('big.bin', imageBytes(1024 * 1024 + 4, 3));
     await expect(flashBoard({ boardId: 'nucleo-f412zg', elfOrBin: tooBig, probeFactory: sim.factory }))
       .rejects.toThrow(/big\.bin: 1048580 bytes at 0x08000000 lie outside stm32f412's flash \(0x08000000\.\.0x080FFFFF\)/);

@@ -37,15 +37,17 @@ describe('ST-Link command blocks on the wire', () => {
     await probe.writeMemory8(0x20000010, Uint8Array.of(1, 2, 3));
     await probe.close();
     const sent = sim.device.commands.map((c) => Array.from(c));
-    expect(sent.slice(0, 6)).toEqual([
+    expect(sent.slice(0, 8)).toEqual([
       block(0xf1), // STLINK_GET_VERSION (commands.h 0xF1)
       block(0xf5), // STLINK_GET_CURRENT_MODE (0xF5)
       block(0xf2, 0x43, 0x01, 0x00), // DEBUG_COMMAND, APIV2_SWD_SET_FREQ (0x43), divisor 1 = 1.8 MHz (probe-rs Hz1800000 = 1)
       block(0xf2, 0x30, 0xa3), // DEBUG_COMMAND, APIV2_ENTER (0x30), ENTER_SWD (0xA3)
       block(0xf2, 0x31), // APIV2_READ_IDCODES (0x31)
+      block(0xf2, 0x46, 0xff, 0xff, 0x00, 0x00, 0x1e, 0x00, 0x00, 0x00), // APIV2_WRITE_DAP_REG: DP (port 0xFFFF) ABORT ← STKCMPCLR|STKERRCLR|WDERRCLR|ORUNERRCLR
       block(0xf2, 0x35, 0xf0, 0xed, 0x00, 0xe0, 0x03, 0x00, 0x5f, 0xa0), // APIV2_WRITEDEBUGREG: DHCSR ← DBGKEY|C_HALT|C_DEBUGEN
+      block(0xf2, 0x36, 0xf0, 0xed, 0x00, 0xe0), // APIV2_READDEBUGREG: DHCSR, until S_HALT shows
     ]);
-    expect(sent.slice(6)).toEqual([
+    expect(sent.slice(8)).toEqual([
       block(0xf2, 0x07, 0x00, 0x00, 0x00, 0x08, 0x00, 0x04, 0x00), // READMEM_32BIT addr LE, len LE, AP 0 (usb.c _stlink_usb_read_mem32)
       block(0xf2, 0x3e), // APIV2_GETLASTRWSTATUS2 (0x3E)
       block(0xf2, 0x08, 0x00, 0x00, 0x00, 0x20, 0x08, 0x00, 0x00), // WRITEMEM_32BIT
@@ -57,14 +59,11 @@ describe('ST-Link command blocks on the wire', () => {
     expect(sim.device.violations).toEqual([]);
   });
 
-  it('leaves DFU with F3 07 before entering SWD, and skips ENTER when already in debug mode', async () => {
+  it('leaves DFU with F3 07 before entering SWD', async () => {
     const dfu = simBoard('nucleo-f412zg', {}, { initialMode: 0x00 });
     await (await dfu.factory.open()).attach();
     expect(dfu.device.commands.slice(1, 3).map((c) => Array.from(c))).toEqual([block(0xf5), block(0xf3, 0x07)]); // DFU_COMMAND, DFU_EXIT
     expect(dfu.device.mode).toBe(0x02);
-    const debug = simBoard('nucleo-f412zg', {}, { initialMode: 0x02 });
-    await (await debug.factory.open()).attach();
-    expect(debug.device.commands.some((c) => c[0] === 0xf2 && c[1] === 0x30)).toBe(false);
   });
 
   it('V2 (PID 0x3748) sends on endpoint 2; V3 (PID 0x374e) asks GET_VERSION_EX and sets the clock with SET_COM_FREQ', async () => {
@@ -72,14 +71,14 @@ describe('ST-Link command blocks on the wire', () => {
     const v2 = simBoard('nucleo-f412zg', {}, { productId: 0x3748 });
     await (await v2.factory.open()).attach(); // the simulator rejects a transfer on the wrong endpoint
     expect(v2.device.violations).toEqual([]);
-    const v3 = simBoard('stm32f746g-disco', {}, { productId: 0x374e });
+    const v3 = simBoard('stm32f746g-disco', {}, { productId: 0x374e, jtagVersion: 7 });
     const probe = await v3.factory.open();
     await probe.attach();
     const sent = v3.device.commands.map((c) => Array.from(c));
     expect(sent[1]).toEqual(block(0xfb)); // STLINK_GET_VERSION_APIV3 (0xFB)
     expect(sent[3]).toEqual(block(0xf2, 0x61, 0x00, 0x00, 0x08, 0x07, 0x00, 0x00)); // SET_COM_FREQ, SWD, 1800 kHz LE32
     expect(v3.device.swdKhz).toBe(1800);
-    await probe.writeMemory8(0x20000000, new Uint8Array(300)); // V3 takes up to 512 bytes per 8-bit write
+    await probe.writeMemory8(0x20000000, new Uint8Array(300)); // V3 from J6 takes up to 512 bytes per 8-bit write
     expect(v3.device.commands.filter((c) => c[1] === 0x0d)).toHaveLength(1);
   });
 

@@ -1,0 +1,37 @@
+// `mcubench submit <suite> --redis <url>`: queue every cell of a suite for the lab's agents and collect the results
+// here, journaled per sample; run it again with the same --out to continue after an interruption.
+import type { Command } from 'commander';
+import * as path from 'path';
+import { redisConnection } from '../../queue/connection';
+import { submitSuite } from '../../queue/submit';
+import { readSuite } from '../../queue/suite-file';
+import { positiveInteger, timestamp } from '../options';
+import { summaryText } from '../summary';
+
+interface SubmitCliOptions { redis: string; out?: string; shard?: string; lanes?: string }
+
+export function registerSubmit(program: Command): void {
+  program
+    .command('submit')
+    .description('queue a suite\'s cells for the lab\'s agents (BullMQ on Redis) and collect every result into one folder')
+    .argument('<suite>', 'suite file (YAML or JSON): cells of model, board, inputs or dataset, schedule, limit')
+    .requiredOption('--redis <url>', 'the lab\'s Redis: redis://host:port or unix:///path/to/redis.sock')
+    .option('--out <dir>', 'results folder, one subfolder per cell (default: the suite\'s `out`, else out/suite-<name>-<timestamp>); an existing one is resumed')
+    .option('--shard <n>', 'samples per job (default 1)')
+    .option('--lanes <n>', 'jobs in flight per cell (default 4)')
+    .action(async (suiteFile: string, opts: SubmitCliOptions) => {
+      const connection = redisConnection(opts.redis);
+      const suite = readSuite(suiteFile);
+      const outDir = opts.out ?? suite.out ?? path.join('out', `suite-${path.basename(suiteFile).replace(/\.\w+$/, '')}-${timestamp(new Date())}`);
+      process.stdout.write(`submit: ${suite.cells.length} cell(s) → ${outDir}\n`);
+      const outcomes = await submitSuite({
+        suite, connection, outDir, shardSize: opts.shard === undefined ? undefined : positiveInteger('--shard', opts.shard),
+        lanes: opts.lanes === undefined ? undefined : positiveInteger('--lanes', opts.lanes),
+        onNote: (note) => process.stderr.write(`submit: ${note}\n`),
+      });
+      for (const { cell, outcome, error } of outcomes) {
+        process.stdout.write(outcome ? `${cell.name}: ${summaryText(outcome)}\n` : `${cell.name}: FAILED: ${error!.message}\n`);
+        if (!outcome || (outcome.results.agreement !== undefined && outcome.results.agreement < 1)) process.exitCode = 1;
+      }
+    });
+}
