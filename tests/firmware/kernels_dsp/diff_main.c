@@ -439,6 +439,8 @@ static void depthwise_case(tally *t, uint32_t index) {
   judge(t, sr, st, bytes, index, "depthwise_conv_2d");
 }
 
+#include "diff_more_ops.h"
+
 int main(void) {
   tally t;
   uint32_t i;
@@ -453,6 +455,7 @@ int main(void) {
     depthwise_case(&t, i);
   }
   report("depthwise_conv_2d", &t);
+  more_ops();
   put_text("dsp done");
   put_field("failures", g_failures);
   put_text("\r\n");
