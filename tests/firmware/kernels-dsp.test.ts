@@ -5,8 +5,9 @@
 // the twins' chunking and decline paths switch over on the test's small shapes.
 import * as path from 'path';
 import { buildFirmware, type FirmwareBuild } from '../../harness/build';
-import { startEmulatedBoard, type EmulatedBoard } from '../../harness/flash/qemu';
-import { SerialText, parseFields } from '../harness/flash/qemu/serial-text';
+import { loadBoard } from '../../harness/boards';
+import { SerialText, parseFields } from '../harness/targets/qemu/serial-text';
+import { startWithConsole, type TargetWithConsole } from '../harness/targets/start-with-console';
 import { KERNELS_DIR, portableKernelSources, RUNTIME_INCLUDE_DIR } from '../support/c-build';
 import * as fs from 'fs';
 
@@ -16,9 +17,9 @@ const APP = path.join(__dirname, 'kernels_dsp', 'diff_main.c');
 const ARM_DIR = path.join(KERNELS_DIR, 'arm');
 /** Ops with a DSP twin, each reported on its own line. */
 const OPS = ['conv_2d', 'depthwise_conv_2d'];
-const SMALL_LIMITS = { MAX_K: 64, CHUNK: 8, MAX_TAPS: 25, RING_BYTES: 160 };
+const SMALL_LIMITS = { COL_WORDS: 128, CHUNK: 8, MAX_TAPS: 25, RING_BYTES: 160 };
 
-const running: EmulatedBoard[] = [];
+const running: TargetWithConsole[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((emu) => emu.stop()));
 });
@@ -34,14 +35,14 @@ async function build(board: string, defines: Record<string, number>): Promise<Fi
 describe.each(['emu-f746', 'emu-f412'])('DSP twins on %s', (board) => {
   it.each([['shipped limits', {}], ['small limits', SMALL_LIMITS]] as const)('match the references byte for byte (%s)', async (_label, limits) => {
     const firmware = await build(board, { ...limits });
-    const emu = await startEmulatedBoard(board, firmware.elf);
+    const emu = await startWithConsole(loadBoard(board), firmware.elf);
     running.push(emu);
     const serial = new SerialText(emu.port);
     const [done] = await serial.waitFor(/dsp done [^\r\n]*\r\n/, 200_000);
     const lines = serial.text.split('\r\n');
-    expect(lines.filter((l) => l.startsWith('dsp mismatch')).slice(0, 10)).toEqual([]);
+    expect(lines.filter((l: string) => l.startsWith('dsp mismatch')).slice(0, 10)).toEqual([]);
     for (const op of OPS) {
-      const line = lines.find((l) => l.startsWith(`dsp ${op} `));
+      const line = lines.find((l: string) => l.startsWith(`dsp ${op} `));
       expect(line).toBeDefined();
       const fields = parseFields(line!);
       process.stdout.write(`${board} ${_label}: ${line}\n`);
