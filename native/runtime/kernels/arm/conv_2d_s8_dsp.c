@@ -1,14 +1,16 @@
 /*
  * Cortex-M DSP twin of conv_2d_s8_ref.c (int8 CONV_2D, per-channel requantization), identical bytes.
  *
- * Two output pixels at a time: each pixel's receptive field (kh x kw x in_c, the filter row's order) is
- * gathered once into an int16 column with the input offset added (SXTAB16; padding taps are 0, which is
- * what skipping them adds), in the order SXTB16 unpacks a weight word: per 4 values [v0 v2][v1 v3]. The
- * column pair then meets every output channel two at a time: each weight word (4 int8, one LDR) is unpacked
- * once and feeds 4 SMLADs (2 pixels x 2 halves), each column word 2 (2 channels). A 1x1 stride-1 conv
- * gathers by plain unpacking, no im2col copy of the bytes. Requantization: mcb_dsp_rq_apply (dsp.h).
+ * Four output pixels at a time (two for receptive fields too long for four columns on the stack): each pixel's
+ * receptive field (kh x kw x in_c, the filter row's order) is gathered once into an int16 column with the input
+ * offset added (SXTAB16; padding taps are 0, which is what skipping them adds), in the order SXTB16 unpacks a
+ * weight word: per 4 values [v0 v2][v1 v3], the block's columns interleaved. The block then meets every output
+ * channel: each weight word (4 int8, one LDR) is unpacked once and feeds 8 SMLADs (4 pixels x 2 halves), the
+ * column words arriving by LDRD, 17 instructions per 16 MACs (the 2-pixel path pairs 2 channels instead). A 1x1
+ * conv gathers by plain unpacking, no im2col copy of the bytes. Requantization: mcb_dsp_rq_apply (dsp.h), the
+ * output offset folded into its rounding constant.
  *
- * Taken: no groups (filter in_c == input c), K = kh*kw*in_c <= MAX_K, accumulators provably inside the fast
+ * Taken: no groups (filter in_c == input c), K = kh*kw*in_c <= COL_WORDS, accumulators provably inside the fast
  * requantization's bound; in place (case b of kernels.h).
  * Everything else declines (MCB_ERR_UNSUPPORTED) before writing.
  */
@@ -20,8 +22,8 @@
 #include "../op_checks.h"
 #include "dsp.h"
 
-#ifndef MAX_K /* the differential test shrinks the limits to cross them on small shapes */
-#define MAX_K 640 /* longest gathered column (two int16 columns on the stack: 2.5 KiB) */
+#ifndef COL_WORDS /* the differential test shrinks the limits to cross them on small shapes */
+#define COL_WORDS 1024 /* gathered columns on the stack (4 KiB): 4 pixels of k <= 512, 2 of k <= 1024 */
 #endif
 #ifndef CHUNK
 #define CHUNK 64 /* output channels whose requantization is prepared at once (1.8 KiB of stack) */
@@ -34,20 +36,21 @@ typedef struct conv_call {
   const int32_t *bias;
   mcb_view_s8 *out;
   int32_t k;      /* values per column */
-  int32_t words;  /* column words: ceil(k / 4) * 2 */
   int32_t lo, hi; /* activation range */
   int pointwise;  /* 1x1, unpadded: gather = unpack */
+  int32_t np;     /* pixels per block: 4, or 2 for columns too long for four */
 } conv_call;
 
-/* Int16 slot of value i of pixel p (0 or 1) in the interleaved column pair: per group of 4 values
- * [p0: v0 v2][p0: v1 v3][p1: v0 v2][p1: v1 v3]. */
-static inline int32_t slot(int32_t i, int32_t p) {
-  return 2 * (i & ~3) + 4 * p + 2 * (i & 1) + ((i >> 1) & 1);
+/* Int16 slot of value i of pixel p in the interleaved columns of a block of np pixels: per group of 4 values
+ * [p0: v0 v2][p0: v1 v3][p1: v0 v2][p1: v1 v3]... */
+static inline int32_t slot(int32_t i, int32_t p, int32_t np) {
+  return (i >> 2) * 4 * np + 4 * p + 2 * (i & 1) + ((i >> 1) & 1);
 }
 
-/* The receptive field of output pixel (oy, ox) into column p of the pair; the non-pointwise path expects the
- * pair zeroed (padding taps stay 0). */
+/* The receptive field of output pixel (oy, ox) into column p of the block; the non-pointwise path expects the
+ * block zeroed (padding taps stay 0). */
 static void gather(const conv_call *c, int32_t oy, int32_t ox, int32_t p, int32_t *col) {
+  const int32_t np = c->np;
   const mcb_view_s8 *in = c->in;
   const int32_t off = c->p->input_offset;
   int16_t *h = (int16_t *)col;
@@ -62,13 +65,13 @@ static void gather(const conv_call *c, int32_t oy, int32_t ox, int32_t p, int32_
       const int32_t v = mcb_dsp_load4(x + 4 * g);
       dst[0] = __sxtab16(off2, v);
       dst[1] = mcb_dsp_sxtab16_ror8(off2, v);
-      dst += 4;
+      dst += 2 * np;
     }
     if (c->k & 3) {
       int32_t i;
       dst[0] = dst[1] = 0;
       for (i = 4 * n4; i < c->k; ++i) {
-        h[slot(i, p)] = (int16_t)(x[i] + off);
+        h[slot(i, p, np)] = (int16_t)(x[i] + off);
       }
     }
   } else {
@@ -91,7 +94,7 @@ static void gather(const conv_call *c, int32_t oy, int32_t ox, int32_t p, int32_
         }
         x = in->data + ((iy - in->y0) * in->w + (ix - in->x0)) * in->c;
         for (ic = 0; ic < f->in_c; ++ic, ++i) {
-          h[slot(i, p)] = (int16_t)(x[ic] + off);
+          h[slot(i, p, np)] = (int16_t)(x[ic] + off);
         }
       }
     }
@@ -157,6 +160,52 @@ MCB_DSP_INLINE void dot_2x2(const int32_t *col, const int8_t *w, int32_t k, int3
   acc[3] = a11;
 }
 
+/* acc[p] += column p . weight row, for 4 pixels and one output channel (columns interleaved per group of 4
+ * values as [p0 even][p0 odd] ... [p3 odd]: four LDRDs per weight word). */
+MCB_DSP_INLINE void dot_1x4(const int32_t *col, const int8_t *w, int32_t k, int32_t acc[4]) {
+  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
+  int32_t n = k >> 2;
+  if (n > 0) {
+    /* 17 instructions per 16 MACs, each weight word unpacked once for four pixels. */
+    int32_t we, wo, x0, x1;
+    __asm__ volatile(
+        "1:\n\t"
+        "ldr %[wo], [%[w]], #4\n\t"
+        "sxtb16 %[we], %[wo]\n\t"
+        "sxtb16 %[wo], %[wo], ror #8\n\t"
+        "ldrd %[x0], %[x1], [%[col]], #8\n\t"
+        "smlad %[a0], %[x0], %[we], %[a0]\n\t"
+        "smlad %[a0], %[x1], %[wo], %[a0]\n\t"
+        "ldrd %[x0], %[x1], [%[col]], #8\n\t"
+        "smlad %[a1], %[x0], %[we], %[a1]\n\t"
+        "smlad %[a1], %[x1], %[wo], %[a1]\n\t"
+        "ldrd %[x0], %[x1], [%[col]], #8\n\t"
+        "smlad %[a2], %[x0], %[we], %[a2]\n\t"
+        "smlad %[a2], %[x1], %[wo], %[a2]\n\t"
+        "ldrd %[x0], %[x1], [%[col]], #8\n\t"
+        "smlad %[a3], %[x0], %[we], %[a3]\n\t"
+        "smlad %[a3], %[x1], %[wo], %[a3]\n\t"
+        "subs %[n], %[n], #1\n\t"
+        "bne 1b\n\t"
+        : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [col] "+r"(col), [w] "+r"(w), [n] "+r"(n),
+          [we] "=&r"(we), [wo] "=&r"(wo), [x0] "=&r"(x0), [x1] "=&r"(x1)
+        :
+        : "cc", "memory");
+  }
+  if (k & 3) {
+    const int32_t wt = weight_tail(w - (k & ~3), k);
+    const int32_t we = __sxtb16(wt), wo = mcb_dsp_sxtb16_ror8(wt);
+    a0 = __smlad(col[0], we, __smlad(col[1], wo, a0));
+    a1 = __smlad(col[2], we, __smlad(col[3], wo, a1));
+    a2 = __smlad(col[4], we, __smlad(col[5], wo, a2));
+    a3 = __smlad(col[6], we, __smlad(col[7], wo, a3));
+  }
+  acc[0] = a0;
+  acc[1] = a1;
+  acc[2] = a2;
+  acc[3] = a3;
+}
+
 /* One requantized output; the output offset rides in rq->half (see mcb_dsp_rq_fold_offset). */
 MCB_DSP_INLINE int32_t out_value(int32_t acc, const mcb_dsp_rq *rq, int32_t lo, int32_t hi, int any_shift,
                                  int full) {
@@ -197,13 +246,40 @@ MCB_DSP_INLINE void channels(const conv_call *c, const mcb_dsp_rq *rq, int32_t o
   }
 }
 
+/* Output channels [oc0, oc1) of a block of 4 pixels (d[p]; repeated pixels repeat their pointer). */
+MCB_DSP_INLINE void channels4(const conv_call *c, const mcb_dsp_rq *rq, int32_t oc0, int32_t oc1, const int32_t *col,
+                              int8_t *const *d, int any_shift, int full) {
+  const int32_t k = c->k, lo = c->lo, hi = c->hi;
+  const int8_t *w = c->f->data + oc0 * k;
+  int8_t *d0 = d[0], *d1 = d[1], *d2 = d[2], *d3 = d[3];
+  int32_t oc;
+  for (oc = oc0; oc < oc1; ++oc, ++rq, w += k) {
+    int32_t acc[4], v0, v1, v2, v3;
+    acc[0] = acc[1] = acc[2] = acc[3] = rq->bias;
+    dot_1x4(col, w, k, acc);
+    v0 = out_value(acc[0], rq, lo, hi, any_shift, full);
+    v1 = out_value(acc[1], rq, lo, hi, any_shift, full);
+    v2 = out_value(acc[2], rq, lo, hi, any_shift, full);
+    v3 = out_value(acc[3], rq, lo, hi, any_shift, full);
+    d3[oc] = (int8_t)v3;
+    d2[oc] = (int8_t)v2;
+    d1[oc] = (int8_t)v1;
+    d0[oc] = (int8_t)v0;
+  }
+}
+
+/* One block: its np columns in col, its np output pixels in d. */
 typedef void channels_fn(const conv_call *c, const mcb_dsp_rq *rq, int32_t oc0, int32_t oc1, const int32_t *col,
-                         int8_t *d0, int8_t *d1);
+                         int8_t *const *d);
 
 #define CHANNELS_VARIANT(name, any_shift, full)                                                              \
-  static void name(const conv_call *c, const mcb_dsp_rq *rq, int32_t oc0, int32_t oc1, const int32_t *col, \
-                   int8_t *d0, int8_t *d1) {                                                                \
-    channels(c, rq, oc0, oc1, col, d0, d1, any_shift, full);                                                \
+  static void name##_2(const conv_call *c, const mcb_dsp_rq *rq, int32_t oc0, int32_t oc1, const int32_t *col, \
+                       int8_t *const *d) {                                                                    \
+    channels(c, rq, oc0, oc1, col, d[0], d[1], any_shift, full);                                              \
+  }                                                                                                           \
+  static void name##_4(const conv_call *c, const mcb_dsp_rq *rq, int32_t oc0, int32_t oc1, const int32_t *col, \
+                       int8_t *const *d) {                                                                    \
+    channels4(c, rq, oc0, oc1, col, d, any_shift, full);                                                      \
   }
 CHANNELS_VARIANT(channels_shr_full, 0, 1)
 CHANNELS_VARIANT(channels_shr_range, 0, 0)
@@ -233,28 +309,25 @@ static void region_pixel(const mcb_region *r, int32_t i, int32_t pixels, int32_t
   *ox = r->x0 + i % w;
 }
 
-/* Columns of pixels i and i + 1 (i again when it is the last). */
-static void gather_pair(const conv_call *c, const mcb_region *r, int32_t i, int32_t pixels, int32_t *col) {
-  int32_t oy, ox;
+/* Columns of pixels i .. i + np - 1 (the last pixel repeated past the end) and their output pointers. */
+static void gather_block(const conv_call *c, const mcb_region *r, int32_t i, int32_t pixels, int32_t *col,
+                         int8_t **d) {
+  int32_t oy, ox, p;
   if (!c->pointwise) {
-    memset(col, 0, (size_t)c->words * 8);
+    memset(col, 0, (size_t)((c->k + 3) >> 2) * 16 * (size_t)c->np / 2);
   }
-  region_pixel(r, i, pixels, &oy, &ox);
-  gather(c, oy, ox, 0, col);
-  region_pixel(r, i + 1, pixels, &oy, &ox);
-  gather(c, oy, ox, 1, col);
-}
-
-static int8_t *pair_out(const conv_call *c, const mcb_region *r, int32_t i, int32_t pixels, int32_t second) {
-  int32_t oy, ox;
-  region_pixel(r, i + second, pixels, &oy, &ox);
-  return out_at(c, oy, ox);
+  for (p = 0; p < c->np; ++p) {
+    region_pixel(r, i + p, pixels, &oy, &ox);
+    gather(c, oy, ox, p, col);
+    d[p] = out_at(c, oy, ox);
+  }
 }
 
 mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_quant *quant,
                               const mcb_view_s8 *input, const mcb_filter_s8 *filter, const int32_t *bias,
                               mcb_view_s8 *output, const mcb_region *region, const mcb_context *ctx) {
-  int32_t col[MAX_K] __attribute__((aligned(8))); /* the interleaved column pair */
+  int32_t col[COL_WORDS] __attribute__((aligned(8))); /* the interleaved columns of a pixel block */
+  int8_t *d[4];
   mcb_dsp_rq rq[CHUNK];
   mcb__window_call call;
   conv_call c;
@@ -263,7 +336,7 @@ mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_q
   int any_shift = 0;
   channels_fn *run;
   if (mcb__conv_2d_s8_check(params, quant, input, filter, output, region, ctx, &call) != MCB_OK || call.empty ||
-      filter->in_c != input->c || (int64_t)filter->h * filter->w * filter->in_c > MAX_K - 4) {
+      filter->in_c != input->c || ((int64_t)filter->h * filter->w * filter->in_c + 3) / 4 * 4 > COL_WORDS) {
     return MCB_ERR_UNSUPPORTED;
   }
   c.p = params;
@@ -272,7 +345,7 @@ mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_q
   c.bias = bias;
   c.out = output;
   c.k = filter->h * filter->w * filter->in_c;
-  c.words = ((c.k + 3) >> 2) * 2;
+  c.np = ((c.k + 3) >> 2) * 8 <= COL_WORDS ? 4 : 2; /* 4 pixels per block when their columns fit */
   c.lo = params->act_min;
   c.hi = params->act_max;
   c.pointwise = filter->h == 1 && filter->w == 1 && params->pad_top == 0 && params->pad_left == 0;
@@ -288,27 +361,32 @@ mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_q
     }
     any_shift |= !mcb_dsp_rq_fold_offset(&rq[0], params->output_offset);
   }
-  run = c.lo == -128 && c.hi == 127 ? (any_shift ? channels_any_full : channels_shr_full)
-                                     : (any_shift ? channels_any_range : channels_shr_range);
+  if (c.np == 4) {
+    run = c.lo == -128 && c.hi == 127 ? (any_shift ? channels_any_full_4 : channels_shr_full_4)
+                                       : (any_shift ? channels_any_range_4 : channels_shr_range_4);
+  } else {
+    run = c.lo == -128 && c.hi == 127 ? (any_shift ? channels_any_full_2 : channels_shr_full_2)
+                                       : (any_shift ? channels_any_range_2 : channels_shr_range_2);
+  }
   if (!call.inplace || filter->out_c <= CHUNK) {
     /* Channel chunks outside: each chunk's constants prepared once, the columns gathered again per chunk. */
     for (oc0 = 0; oc0 < filter->out_c; oc0 += CHUNK) {
       const int32_t oc1 = filter->out_c - oc0 > CHUNK ? oc0 + CHUNK : filter->out_c;
       prepare_chunk(&c, quant, rq, oc0, oc1);
-      for (i = 0; i < pixels; i += 2) {
-        gather_pair(&c, &call.r, i, pixels, col);
-        run(&c, rq, oc0, oc1, col, pair_out(&c, &call.r, i, pixels, 0), pair_out(&c, &call.r, i, pixels, 1));
+      for (i = 0; i < pixels; i += c.np) {
+        gather_block(&c, &call.r, i, pixels, col, d);
+        run(&c, rq, oc0, oc1, col, d);
       }
     }
   } else {
     /* In place with more channels than a chunk: a pixel pair's input is gathered once, before any of its outputs
      * overwrite it, and every chunk's constants are prepared again per pair. */
-    for (i = 0; i < pixels; i += 2) {
-      gather_pair(&c, &call.r, i, pixels, col);
+    for (i = 0; i < pixels; i += c.np) {
+      gather_block(&c, &call.r, i, pixels, col, d);
       for (oc0 = 0; oc0 < filter->out_c; oc0 += CHUNK) {
         const int32_t oc1 = filter->out_c - oc0 > CHUNK ? oc0 + CHUNK : filter->out_c;
         prepare_chunk(&c, quant, rq, oc0, oc1);
-        run(&c, rq, oc0, oc1, col, pair_out(&c, &call.r, i, pixels, 0), pair_out(&c, &call.r, i, pixels, 1));
+        run(&c, rq, oc0, oc1, col, d);
       }
     }
   }
