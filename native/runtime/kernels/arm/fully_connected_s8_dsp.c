@@ -2,10 +2,10 @@
  * Cortex-M DSP twin of fully_connected_s8_ref.c (int8 FULLY_CONNECTED, per-tensor or per-channel), identical
  * bytes.
  *
- * Four output rows at a time: each input word (4 int8, one LDR) is unpacked once per row group into two
+ * Four output rows at a time (filter offset 0: every per-channel call and TFLM's int8 weights): each input word (4 int8, one LDR) is unpacked once per row group into two
  * int16 pairs with the input offset already added (SXTAB16: x + input_offset fits int16), so the offset costs
- * nothing per row; each row's weight word is unpacked (SXTAB16 with the filter offset, 0 per-channel) and feeds
- * two SMLADs. A row's sum is then sum((w + fo) * (x + io)) exactly as the reference forms it (SMLAD wraps as
+ * nothing per row; each row's weight word is unpacked (SXTB16) and feeds two SMLADs. Other rows, and every row of a
+ * per-tensor call with a filter offset, go one at a time with the offset added by SXTAB16. A row's sum is then sum((w + fo) * (x + io)) exactly as the reference forms it (SMLAD wraps as
  * the reference's int32 does). Requantization: mcb_dsp_rq_apply (dsp.h) when the accumulator bound allows
  * it, else the portable MultiplyByQuantizedMultiplier; both exact.
  *
@@ -59,39 +59,38 @@ mcb_status mcb_fully_connected_s8_dsp(const mcb_fully_connected_params *params, 
     const int8_t *x = input + (int32_t)b * accum_depth;
     int8_t *y = output + (int32_t)b * out_depth;
     int32_t oc = 0;
-    for (; oc + ROWS <= out_depth; oc += ROWS) {
-      const int8_t *w0 = filter + oc * accum_depth;
-      const int8_t *w1 = w0 + accum_depth, *w2 = w1 + accum_depth, *w3 = w2 + accum_depth;
-      const int8_t *xp = x;
+    for (; fo == 0 && oc + ROWS <= out_depth; oc += ROWS) {
+      /* Rows 0/1 and 2/3 through two pointers and the row stride: registers for the four accumulators. */
+      const int8_t *w0 = filter + oc * accum_depth, *w2 = w0 + 2 * accum_depth;
+      const int8_t *xp = x, *const x_end = x + 4 * n4;
+      const int32_t stride = accum_depth;
       int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0, g, r;
-      for (g = 0; g < n4; ++g) {
+      while (xp < x_end) {
         const int32_t xv = mcb_dsp_load4(xp);
         const int32_t xe = __sxtab16(io2, xv), xo = mcb_dsp_sxtab16_ror8(io2, xv);
         int32_t wv;
         xp += 4;
         wv = mcb_dsp_load4(w0);
-        a0 = __smlad(__sxtab16(fo2, wv), xe, a0);
-        a0 = __smlad(mcb_dsp_sxtab16_ror8(fo2, wv), xo, a0);
-        wv = mcb_dsp_load4(w1);
-        a1 = __smlad(__sxtab16(fo2, wv), xe, a1);
-        a1 = __smlad(mcb_dsp_sxtab16_ror8(fo2, wv), xo, a1);
+        a0 = __smlad(__sxtb16(wv), xe, a0);
+        a0 = __smlad(mcb_dsp_sxtb16_ror8(wv), xo, a0);
+        wv = mcb_dsp_load4(w0 + stride);
+        a1 = __smlad(__sxtb16(wv), xe, a1);
+        a1 = __smlad(mcb_dsp_sxtb16_ror8(wv), xo, a1);
         wv = mcb_dsp_load4(w2);
-        a2 = __smlad(__sxtab16(fo2, wv), xe, a2);
-        a2 = __smlad(mcb_dsp_sxtab16_ror8(fo2, wv), xo, a2);
-        wv = mcb_dsp_load4(w3);
-        a3 = __smlad(__sxtab16(fo2, wv), xe, a3);
-        a3 = __smlad(mcb_dsp_sxtab16_ror8(fo2, wv), xo, a3);
+        a2 = __smlad(__sxtb16(wv), xe, a2);
+        a2 = __smlad(mcb_dsp_sxtb16_ror8(wv), xo, a2);
+        wv = mcb_dsp_load4(w2 + stride);
+        a3 = __smlad(__sxtb16(wv), xe, a3);
+        a3 = __smlad(mcb_dsp_sxtb16_ror8(wv), xo, a3);
         w0 += 4;
-        w1 += 4;
         w2 += 4;
-        w3 += 4;
       }
-      for (g = 4 * n4; g < accum_depth; ++g) {
+      for (g = 4 * n4; g < accum_depth; ++g, ++w0, ++w2) {
         const int32_t xi = (int32_t)x[g] + params->input_offset;
-        a0 += ((int32_t)*w0++ + fo) * xi;
-        a1 += ((int32_t)*w1++ + fo) * xi;
-        a2 += ((int32_t)*w2++ + fo) * xi;
-        a3 += ((int32_t)*w3++ + fo) * xi;
+        a0 += (int32_t)w0[0] * xi;
+        a1 += (int32_t)w0[stride] * xi;
+        a2 += (int32_t)w2[0] * xi;
+        a3 += (int32_t)w2[stride] * xi;
       }
       {
         int32_t acc[ROWS];
