@@ -44,6 +44,26 @@ MCB_DSP_INLINE int8_t finish(int32_t sum2, const mcb_dsp_rq *rq, int folded, int
   return (int8_t)mcb_dsp_clamp(v, lo, hi, full);
 }
 
+/* The common case (offset folded, full int8 range), two elements per iteration with every constant in a
+ * register: 12 instructions an element. */
+__attribute__((noinline)) static void add_tabled(const int32_t *t1, const int32_t *t2, const int8_t *in1, const int8_t *in2, int8_t *out,
+                       int32_t count, int32_t mult, int32_t half, int32_t shr) {
+  int32_t i = 0;
+  for (; i + 2 <= count; i += 2) {
+    const int32_t a0 = (uint8_t)in1[i], b0 = (uint8_t)in2[i], a1 = (uint8_t)in1[i + 1], b1 = (uint8_t)in2[i + 1];
+    int32_t v0 = mcb_dsp_smmulr(t1[a0] + t2[b0], mult), v1 = mcb_dsp_smmulr(t1[a1] + t2[b1], mult);
+    v0 = (v0 + half + (v0 >> 31)) >> shr;
+    v1 = (v1 + half + (v1 >> 31)) >> shr;
+    out[i] = (int8_t)__ssat(v0, 8);
+    out[i + 1] = (int8_t)__ssat(v1, 8);
+  }
+  if (i < count) {
+    int32_t v = mcb_dsp_smmulr(t1[(uint8_t)in1[i]] + t2[(uint8_t)in2[i]], mult);
+    v = (v + half + (v >> 31)) >> shr;
+    out[i] = (int8_t)__ssat(v, 8);
+  }
+}
+
 mcb_status mcb_add_s8_dsp(const mcb_add_params *params, const mcb_shape *shape1, const int8_t *input1,
                           const mcb_shape *shape2, const int8_t *input2, const mcb_shape *out_shape,
                           int8_t *output) {
@@ -81,9 +101,7 @@ mcb_status mcb_add_s8_dsp(const mcb_add_params *params, const mcb_shape *shape1,
       t2[i & 0xFF] = 2 * rescale(i, params->input2_offset, params->left_shift, &r2);
     }
     if (folded && full) {
-      for (i = 0; i < count; ++i) {
-        output[i] = finish(t1[(uint8_t)input1[i]] + t2[(uint8_t)input2[i]], &ro, 1, lo, hi, 1);
-      }
+      add_tabled(t1, t2, input1, input2, output, count, ro.mult, ro.half, ro.shr);
     } else if (folded) {
       for (i = 0; i < count; ++i) {
         output[i] = finish(t1[(uint8_t)input1[i]] + t2[(uint8_t)input2[i]], &ro, 1, lo, hi, 0);
