@@ -86,15 +86,29 @@ interface Measured {
   perOp: { type: string; macs: number; instructions: number }[];
   exact: boolean;
   text: number;
+  /** The schedule that ran. */
+  schedule: string;
+}
+
+/** The layer schedule, or the best-fitting patch plan (MAC budget: auto) when the layer plan does not fit the board. */
+async function openExecutor(board: string, model: string, graph: Graph, kernels: BenchKernels): Promise<{ executor: BoardExecutor; schedule: string }> {
+  try {
+    return { executor: await BoardExecutor.open({ board, graph, modelName: model, schedule: { schedule: 'layer' }, kernels }), schedule: 'layer' };
+  } catch (err) {
+    if (!/does not fit/.test((err as Error).message)) throw err;
+    const executor = await BoardExecutor.open({ board, graph, modelName: model, schedule: { schedule: 'auto' }, kernels });
+    const s = executor.schedule;
+    return { executor, schedule: s.kind === 'patch' ? `patch (split ${s.plan.split}, ${s.plan.patches}x${s.plan.patches}: the layer plan does not fit)` : s.kind };
+  }
 }
 
 async function measure(board: string, model: string, graph: Graph, kernels: BenchKernels): Promise<Measured> {
   const vector = goldenVector(model);
-  const executor = await BoardExecutor.open({ board, graph, modelName: model, schedule: { schedule: 'layer' }, kernels });
+  const { executor, schedule } = await openExecutor(board, model, graph, kernels);
   try {
     const run = await executor.run(vector.name, vector.input);
     const extra = run.extra as { matchesHost: boolean; opLatency: number[] };
-    const image = packImage(graph, { kind: 'layer', plan: planLayers(graph) }).bytes;
+    const image = packImage(graph, executor.schedule).bytes;
     const ops = imageOps(graph, image);
     const perType = new Map<string, { instructions: number; macs: number }>();
     extra.opLatency.forEach((latency, i) => {
@@ -107,7 +121,7 @@ async function measure(board: string, model: string, graph: Graph, kernels: Benc
     const exact = extra.matchesHost && Buffer.from(run.output).equals(Buffer.from(vector.output));
     if (run.latency === undefined) throw new Error(`${board} reported no latency`);
     const perOp = extra.opLatency.map((instructions, i) => ({ ...(ops[i] ?? { type: '?', macs: 0 }), instructions }));
-    return { instructions: run.latency, perType, perOp, exact, text: executor.firmware.sizes.text };
+    return { instructions: run.latency, perType, perOp, exact, text: executor.firmware.sizes.text, schedule };
   } finally {
     await executor.close();
   }
@@ -150,6 +164,7 @@ async function main(): Promise<void> {
       console.log(`\n${board}  ${model}  (${int(macs)} MACs)`);
       for (const [variant, m] of results) {
         const vsPeer = peer ? `  ${(m.instructions / peer).toFixed(3)}x TFLM+CMSIS-NN (${int(peer)})${variant === 'twins' ? (m.instructions <= peer * TARGET_RATIO ? ' target met' : ' TARGET MISSED') : ''}` : '';
+        if (m.schedule !== 'layer') console.log(`  ${variant}: ${m.schedule}`);
         console.log(`  ${variant.padEnd(9)}  ${int(m.instructions).padStart(14)} instructions  ${per(m.instructions, macs).padStart(6)} / MAC  .text ${int(m.text)} B${m.exact ? '  bit-exact' : '  DIFFERS'}${vsPeer}`);
       }
       const ref = results.get('reference');

@@ -439,6 +439,67 @@ static void depthwise_case(tally *t, uint32_t index) {
   judge(t, sr, st, bytes, index, "depthwise_conv_2d");
 }
 
+/* -------------------------------------------------------------------------------------------- ADD */
+
+static void add_case(tally *t, uint32_t index) {
+  mcb_add_params p;
+  mcb_shape shape, shape2;
+  int32_t n, d;
+  const int8_t *in1, *in2, *in1_twin, *in2_twin;
+  uint32_t bytes;
+  mcb_status sr, st;
+  const uint32_t alias = rnd() % 4u; /* 0: apart, 1: output over input 1, 2: over input 2, 3: broadcast (declined) */
+  memset(&p, 0, sizeof(p));
+  shape.rank = range(1, 4);
+  n = 1;
+  for (d = 0; d < shape.rank; ++d) {
+    shape.dims[d] = range(1, d + 1 == shape.rank ? 64 : 6);
+    n *= shape.dims[d];
+  }
+  if (n > BUF / 2) return;
+  shape2 = shape;
+  if (alias == 3) shape2.dims[shape.rank - 1] = 1;
+  /* TFLM's Prepare: left_shift 20, input multipliers below 1 (shift <= 0) */
+  p.left_shift = chance(90) ? 20 : range(0, 22);
+  p.input1_multiplier = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+  p.input2_multiplier = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+  p.output_multiplier = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+  p.input1_shift = chance(90) ? range(-3, 0) : range(-31, 0);
+  p.input2_shift = chance(90) ? range(-3, 0) : range(-31, 0);
+  p.output_shift = chance(90) ? range(-22, -15) : range(-31, 0);
+  p.input1_offset = range(-127, 128);
+  p.input2_offset = range(-127, 128);
+  p.output_offset = range(-128, 127);
+  act_range(&p.act_min, &p.act_max);
+  fill(g_in, n);
+  fill(g_filter, n);
+  bytes = (uint32_t)n;
+  prefill(bytes);
+  if (alias == 1) {
+    memcpy(g_out_ref, g_in, (size_t)n);
+    memcpy(g_out_twin, g_in, (size_t)n);
+    memcpy(g_prefill, g_in, (size_t)n);
+  } else if (alias == 2) {
+    memcpy(g_out_ref, g_filter, (size_t)n);
+    memcpy(g_out_twin, g_filter, (size_t)n);
+    memcpy(g_prefill, g_filter, (size_t)n);
+  }
+  in1 = alias == 1 ? g_out_ref : g_in;
+  in2 = alias == 2 ? g_out_ref : g_filter;
+  in1_twin = alias == 1 ? g_out_twin : g_in;
+  in2_twin = alias == 2 ? g_out_twin : g_filter;
+  g_detail[0] = 0;
+  detail("n", n);
+  detail("alias", (int32_t)alias);
+  detail("ls", p.left_shift);
+  detail("s1", p.input1_shift);
+  detail("s2", p.input2_shift);
+  detail("so", p.output_shift);
+  detail("act", p.act_min * 1000 + p.act_max);
+  sr = mcb_add_s8_ref(&p, &shape, in1, &shape2, in2, &shape, g_out_ref);
+  st = mcb_add_s8_dsp(&p, &shape, in1_twin, &shape2, in2_twin, &shape, g_out_twin);
+  judge(t, sr, st, bytes, index, "add");
+}
 #include "diff_more_ops.h"
 
 int main(void) {
@@ -455,6 +516,9 @@ int main(void) {
     depthwise_case(&t, i);
   }
   report("depthwise_conv_2d", &t);
+  memset(&t, 0, sizeof(t));
+  for (i = 0; i < DIFF_CASES; ++i) add_case(&t, i);
+  report("add", &t);
   more_ops();
   put_text("dsp done");
   put_field("failures", g_failures);
