@@ -90,13 +90,17 @@ interface Measured {
   schedule: string;
 }
 
-/** The layer schedule, or the best-fitting patch plan (MAC budget: auto) when the layer plan does not fit the board. */
+/** The layer schedule, or the best-fitting patch plan the fit check names when the layer plan does not fit the board. */
 async function openExecutor(board: string, model: string, graph: Graph, kernels: BenchKernels): Promise<{ executor: BoardExecutor; schedule: string }> {
   try {
     return { executor: await BoardExecutor.open({ board, graph, modelName: model, schedule: { schedule: 'layer' }, kernels }), schedule: 'layer' };
   } catch (err) {
-    if (!/does not fit/.test((err as Error).message)) throw err;
-    const executor = await BoardExecutor.open({ board, graph, modelName: model, schedule: { schedule: 'auto' }, kernels });
+    // The fit check names the best-fitting patch plan: "try --schedule patch --split N --patches P".
+    const hint = /--split (\d+) --patches (\d+)/.exec((err as Error).message);
+    if (!/does not fit/.test((err as Error).message) || !hint) throw err;
+    const executor = await BoardExecutor.open({
+      board, graph, modelName: model, schedule: { schedule: 'patch', split: Number(hint[1]), patches: Number(hint[2]) }, kernels,
+    });
     const s = executor.schedule;
     return { executor, schedule: s.kind === 'patch' ? `patch (split ${s.plan.split}, ${s.plan.patches}x${s.plan.patches}: the layer plan does not fit)` : s.kind };
   }
