@@ -1,10 +1,17 @@
 // The programmatic entry of mcubench: every CLI command is a thin shell over these calls, and scripts (benchmarks,
 // a lab's own tooling) use them directly. Data flows .tflite → model → plan → pack → build → targets → link → run
 // → metrics → report; each step lives in its own folder, this file only strings them together.
-import * as fs from 'fs';
-import type { DatasetOptions, LimitOrder } from './data';
 import type { DecodeOptions } from './data/image';
+import { loadBoard } from './boards';
+import { DutExecutor, outputCodecs } from './dut/dut-executor';
+import { MlperfDut } from './dut/mlperf-tiny';
 import { UsageError } from './errors';
+import { expectedInferenceMs } from './link/timeouts';
+import { SerialTransport } from './link/serial-transport';
+import { NativeModel } from './native';
+import { readImage } from './pack/read-image';
+import { scheduleLabel } from './pack/schedule';
+import { launchTarget, type Target } from './targets';
 import { imageForModel, loadTflite, planImage, type ModelImage } from './pack/image-for-model';
 import type { ScheduleRequest } from './pack/select-schedule';
 import { loadResults, resolveResultsPath } from './report/load-results';
@@ -12,14 +19,15 @@ import type { Results } from './report/results';
 import { BoardExecutor, type BoardExecutorOptions } from './run/board-executor';
 import { BoardPool } from './run/board-pool';
 import { HostExecutor } from './run/host-executor';
-import { runEvaluation, type EvalOutcome } from './run/pipeline';
+import { runEvaluation, type EvalOptions, type EvalOutcome } from './run/pipeline';
 import { modelNameOf, toolInfo } from './tool-info';
 
 export { planModel, type PlanRequest } from './plan';
 export { loadModel } from './model';
 export { planImage, imageForModel, loadTflite, type ModelImage, type PlannedImage } from './pack/image-for-model';
 export { prepareBoardFirmware, prepareBoardImage, type BoardFirmware, type BoardImage } from './build/board-firmware';
-export { launchTarget, targetKindFor, type Target } from './targets';
+export { launchTarget, targetKindFor } from './targets';
+export type { Target } from './targets';
 export { writeMarkdownReport } from './report/markdown-writer';
 export { writeHtmlReport } from './report/html-writer';
 export { writeJunitReport } from './report/junit-writer';
@@ -33,26 +41,25 @@ export function packModel(modelFile: string, schedule: ScheduleRequest): ModelIm
   return imageForModel(modelFile, schedule);
 }
 
-export interface EvaluationRequest {
+/** The pipeline's own settings (documented on EvalOptions), plus the model file, schedule and pixel format. */
+export interface EvaluationRequest
+  extends Pick<EvalOptions, 'datasetDir' | 'preset' | 'limit' | 'limitOrder' | 'seed' | 'datasetOptions' | 'outDir' | 'resume' | 'progress'> {
   modelFile: string;
-  /** A folder of raw input tensors (*.bin) or any dataset layout (ImageNet synsets, labels CSV, VOC, class folders). */
-  datasetDir: string;
   schedule: ScheduleRequest;
-  preset?: string;
+  /** Images store int8 values as bytes (TFLM person.bmp / no_person.bmp). */
   int8Pixels?: boolean;
-  limit?: number;
-  /** How `limit` picks samples (default: a stratified, seeded draw over classes) and the draw's seed. */
-  limitOrder?: LimitOrder;
-  seed?: number;
-  /** What the dataset's layout cannot tell: synset list, VOC image set. */
-  datasetOptions?: DatasetOptions;
-  outDir: string;
-  resume?: boolean;
-  /** Where progress goes (default stderr); false for none. */
-  progress?: NodeJS.WriteStream | false;
 }
 
 const decodeOptions = (r: { int8Pixels?: boolean }): DecodeOptions | undefined => (r.int8Pixels ? { int8Pixels: true } : undefined);
+
+/** What every entry hands the evaluation pipeline from its request: dataset, sample choice, output folder, progress. */
+function pipelineSettings(request: EvaluationRequest) {
+  return {
+    datasetDir: request.datasetDir, preset: request.preset, limit: request.limit, limitOrder: request.limitOrder, seed: request.seed,
+    datasetOptions: request.datasetOptions, outDir: request.outDir, resume: request.resume, progress: request.progress,
+    decodeOptions: decodeOptions(request), tool: toolInfo(),
+  };
+}
 
 /** Accuracy (or mAP) of a model on the host reference, journaled per sample and resumable. */
 export async function evaluate(request: EvaluationRequest & { threads?: number }): Promise<EvalOutcome> {
@@ -62,10 +69,7 @@ export async function evaluate(request: EvaluationRequest & { threads?: number }
   const executor = new HostExecutor(planImage(graph, request.schedule), threads, modelFile);
   try {
     return await runEvaluation({
-      graph, model: modelNameOf(modelFile), datasetDir: request.datasetDir, preset: request.preset, limit: request.limit,
-      limitOrder: request.limitOrder, seed: request.seed, datasetOptions: request.datasetOptions,
-      outDir: request.outDir, resume: request.resume, executor, batchSize: threads * 4, tool: toolInfo(),
-      progress: request.progress, decodeOptions: decodeOptions(request),
+      ...pipelineSettings(request), graph, model: modelNameOf(modelFile), executor, batchSize: threads * 4,
     });
   } finally {
     await executor.close();
@@ -117,9 +121,78 @@ export async function runOnBoard(request: BoardRunRequest): Promise<EvalOutcome>
   const executor = boards.length === 1 ? await BoardExecutor.open({ ...options, board: boards[0] }) : await BoardPool.open({ ...options, boards });
   try {
     return await runEvaluation({
-      graph, model, datasetDir: request.datasetDir, preset: request.preset, limit: request.limit, outDir: request.outDir,
-      limitOrder: request.limitOrder, seed: request.seed, datasetOptions: request.datasetOptions,
-      resume: request.resume, executor, tool: toolInfo(), progress: request.progress, decodeOptions: decodeOptions(request),
+      ...pipelineSettings(request), graph, model, executor,
+    });
+  } finally {
+    await executor.close();
+  }
+}
+
+export interface DutRunRequest extends EvaluationRequest {
+  /** The DUT: a serial port of a running board … */
+  port?: string;
+  baudRate?: number;
+  /** … or a board to launch with this firmware (QEMU for an emulated board, flashed for a real one). */
+  board?: string;
+  elf?: string;
+  /** Real boards: hardware map and flasher. */
+  target?: BoardExecutorOptions['target'];
+}
+
+/**
+ * Runs a model on a device that speaks the MLPerf Tiny DUT protocol (its own firmware, or ours built with
+ * `--dut mlperf-tiny`) through the evaluation pipeline: the same journal, resume and results.json as `run`, every
+ * output compared with our host reference for the model.
+ */
+export async function runDut(request: DutRunRequest): Promise<EvalOutcome> {
+  const { modelFile } = request;
+  const graph = loadTflite(modelFile, 'run --dut', 'its inputs, outputs and host reference come from it');
+  const planned = planImage(graph, request.schedule);
+  const host = new NativeModel(planned.image.bytes, modelFile);
+  let target: Target | undefined;
+  let boardId = 'dut';
+  let transport: SerialTransport;
+  if (request.port !== undefined) {
+    transport = new SerialTransport({ path: request.port, baudRate: request.baudRate ?? 115200 });
+    await transport.open();
+  } else {
+    if (request.board === undefined || request.elf === undefined) throw new UsageError('--dut mlperf-tiny needs --port <tty>, or --board <id> with --elf <firmware>');
+    const board = loadBoard(request.board);
+    boardId = board.board.id;
+    target = await launchTarget(board, request.elf, { paused: true, ...request.target });
+    transport = new SerialTransport({ path: target.consolePath, baudRate: request.baudRate ?? board.board.uart.baud });
+    try {
+      await transport.open();
+      await target.resume();
+    } catch (err) {
+      await transport.close().catch(() => undefined);
+      await target.stop().catch(() => undefined);
+      throw err;
+    }
+  }
+  const dut = new MlperfDut(transport, { inferTimeoutMs: Math.max(60_000, 3 * expectedInferenceMs(planned.schedule.plan.macs, { emulated: true })) });
+  const stop = async (): Promise<void> => {
+    await transport.close().catch(() => undefined);
+    await target?.stop().catch(() => undefined);
+  };
+  let executor: DutExecutor;
+  try {
+    if (target) await dut.waitReady();
+    const name = await dut.name();
+    const label = scheduleLabel(planned.schedule);
+    executor = new DutExecutor(dut, outputCodecs(readImage(planned.image.bytes)), {
+      target: `mlperf-tiny:${request.port ?? boardId}`, ...(target ? { board: boardId } : {}), schedule: label,
+      plannedPeakBytes: planned.schedule.plan.peakBytes,
+      fingerprint: `dut:mlperf-tiny:${name}:${request.port ?? boardId}:image:${planned.image.modelHash}:${label.kind}`,
+    }, host, stop);
+  } catch (err) {
+    dut.dispose();
+    await stop();
+    throw err;
+  }
+  try {
+    return await runEvaluation({
+      ...pipelineSettings(request), graph, model: modelNameOf(modelFile), executor,
     });
   } finally {
     await executor.close();

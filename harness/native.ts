@@ -3,6 +3,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { ImageError } from './pack/image-error';
+import { describeImageErrorSite } from './pack/image-error-site';
 import { graphTensorOf } from './pack/read-image';
 
 export interface RunOptions {
@@ -37,7 +38,7 @@ export interface ModelInfo {
   outputBytes: number;
   tensors: number;
   ops: number;
-  schedule: 'layer' | 'patch';
+  schedule: 'layer' | 'patch' | 'stream';
   modelHash: string;
 }
 
@@ -80,7 +81,8 @@ function translate(err: unknown, context: string, image?: Uint8Array): never {
   const e = err as Error & { code?: string; detail?: string; index?: number };
   if (e && typeof e.message === 'string' && e.code !== undefined) {
     const graphTensor = image && e.detail && TENSOR_ERRORS.includes(e.detail) && e.index !== undefined ? graphTensorOf(image, e.index) : undefined;
-    const where = graphTensor === undefined ? '' : ` (image tensor ${e.index} = graph tensor ${graphTensor})`;
+    const site = image && e.detail && e.index !== undefined ? describeImageErrorSite(image, e.detail, e.index) : undefined;
+    const where = graphTensor !== undefined ? ` (image tensor ${e.index} = graph tensor ${graphTensor})` : site ? `: ${site}` : '';
     throw new ImageError(`${context}: ${e.message}${where}`, e.code, e.detail, e.index);
   }
   throw err;
@@ -91,7 +93,7 @@ export class NativeModel {
   private readonly model: AddonModel;
   readonly info: ModelInfo;
 
-  constructor(image: Uint8Array, readonly source = 'model image') {
+  constructor(private readonly image: Uint8Array, readonly source = 'model image') {
     const { Model } = loadAddon();
     try {
       this.model = new Model(image);
@@ -112,19 +114,19 @@ export class NativeModel {
     try {
       return this.model.run(input, options);
     } catch (err) {
-      translate(err, this.source);
+      translate(err, this.source, this.image);
     }
   }
 
   async runAsync(input: Uint8Array, options: RunOptions = {}): Promise<RunResult> {
     this.checkInput(input);
-    return this.model.runAsync(input, options).catch((err) => translate(err, this.source));
+    return this.model.runAsync(input, options).catch((err) => translate(err, this.source, this.image));
   }
 
   /** Runs every input on a pool of `threads` native threads; results in input order. */
   async runBatch(inputs: Uint8Array[], threads = 1, options: RunOptions = {}): Promise<RunResult[]> {
     inputs.forEach((input, i) => this.checkInput(input, `input ${i}`));
-    return this.model.runBatch(inputs, Math.max(1, Math.floor(threads)), options).catch((err) => translate(err, this.source));
+    return this.model.runBatch(inputs, Math.max(1, Math.floor(threads)), options).catch((err) => translate(err, this.source, this.image));
   }
 }
 

@@ -11,6 +11,11 @@ import { opsOnlyUsedDefines } from './ops-used';
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const RUNTIME_DIR = path.join(REPO_ROOT, 'native', 'runtime');
 const BENCH_APP = path.join(REPO_ROOT, 'firmware', 'app', 'bench_main.c');
+/** The same model behind the MLPerf Tiny / EEMBC DUT command set instead of our link protocol. */
+const MLPERF_APP = path.join(REPO_ROOT, 'firmware', 'app', 'mlperf_main.c');
+
+/** Which serial protocol the bench firmware speaks: ours (docs/protocol.md) or MLPerf Tiny's DUT commands. */
+export type DutProtocol = 'mcubench' | 'mlperf-tiny';
 const LINK_SOURCES = ['link.c', 'protocol.c', 'link_port.c'].map((f) => path.join(REPO_ROOT, 'firmware', 'core', f));
 
 /** Main stack of the bench firmware (painted at boot; its high-water mark is reported per run). */
@@ -59,10 +64,13 @@ export function benchMemoryFor(figures: BenchImageFigures): BenchMemory {
   return { ...parts, inputBufferBytes, outputBufferBytes, totalBytes: mainSramBytes(parts) };
 }
 
-/** The bench firmware's memory for a packed image, read through the image reader. */
-export function benchMemory(image: Uint8Array | ImageRecords): BenchMemory {
+/**
+ * The bench firmware's memory for a packed image, read through the image reader. The MLPerf Tiny app keeps its
+ * input outside the arena (it runs the model several times on one loaded input).
+ */
+export function benchMemory(image: Uint8Array | ImageRecords, dut: DutProtocol = 'mcubench'): BenchMemory {
   const records = image instanceof Uint8Array ? readImage(image) : image;
-  return benchMemoryFor({ ...records, inputInArena: inputLivesInArena(records) });
+  return benchMemoryFor({ ...records, inputInArena: dut === 'mcubench' && inputLivesInArena(records) });
 }
 
 /** The runtime's C files from the one list the addon is built from too (native/addon-sources.js), minus the addon glue. */
@@ -84,13 +92,13 @@ export interface BenchKernels {
 
 /** Builds (or takes from the cache) the bench firmware with the image embedded in flash. */
 export async function buildBenchFirmware(board: ResolvedBoard, imageFile: string, memory: BenchMemory, onLine?: (line: string) => void,
-  kernels: BenchKernels = {}): Promise<FirmwareBuild> {
+  kernels: BenchKernels = {}, dut: DutProtocol = 'mcubench'): Promise<FirmwareBuild> {
   const runtimeSources = runtimeSourceFiles();
   return buildFirmware({
     board: board.board.id,
     modelImage: imageFile,
-    appSources: [BENCH_APP],
-    extraSources: [...LINK_SOURCES, ...runtimeSources],
+    appSources: [dut === 'mlperf-tiny' ? MLPERF_APP : BENCH_APP],
+    extraSources: [...(dut === 'mlperf-tiny' ? [] : LINK_SOURCES), ...runtimeSources],
     extraIncludeDirs: [path.join(RUNTIME_DIR, 'include'), path.join(RUNTIME_DIR, 'src'), path.join(RUNTIME_DIR, 'kernels')],
     arenaSize: memory.arenaBytes,
     stackSize: memory.stackBytes,

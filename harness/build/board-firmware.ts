@@ -6,11 +6,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ResolvedBoard } from '../boards';
 import type { Graph } from '../model/graph';
-import { planImage, type PlannedImage } from '../pack/image-for-model';
+import { planImage, planImageFor, type PlannedImage } from '../pack/image-for-model';
+import { DEFAULT_MAX_MAC_OVERHEAD } from '../plan';
+import { autoScheduleForBoard } from './schedule-fit';
 import { readImage } from '../pack/read-image';
 import { scheduleLabel } from '../pack/schedule';
 import type { ScheduleRequest } from '../pack/select-schedule';
-import { benchMemory, buildBenchFirmware, type BenchKernels, type BenchMemory } from './bench-firmware';
+import { benchMemory, buildBenchFirmware, type BenchKernels, type BenchMemory, type DutProtocol } from './bench-firmware';
 import { bestFittingPatchPlan, checkSramFit } from './board-fit';
 import { BuildError } from './build-error';
 import type { FirmwareBuild } from './build-firmware';
@@ -31,6 +33,8 @@ export interface BoardFirmwareRequest {
   onBuildLine?: (line: string) => void;
   /** Kernel selection of the build (default: the model's ops only, optimized twins). */
   kernels?: BenchKernels;
+  /** The serial protocol the firmware speaks (default ours). */
+  dut?: DutProtocol;
 }
 
 export interface BoardImage extends PlannedImage {
@@ -44,10 +48,13 @@ export interface BoardFirmware extends BoardImage {
 /** Plans and packs for the board and checks the fit; throws BuildError ("does not fit ...") when it cannot fit. */
 export function prepareBoardImage(request: Omit<BoardFirmwareRequest, 'onBuildLine'>): BoardImage {
   const { board, modelName } = request;
-  const planned = planImage(request.graph, request.schedule);
+  // auto on a board: the least MAC overhead that fits it, not only the lowest peak.
+  const planned = request.schedule.schedule === 'auto'
+    ? planImageFor(request.graph, (graph) => autoScheduleForBoard(graph, board, request.schedule.schedule === 'auto' ? request.schedule.maxMacOverhead ?? DEFAULT_MAX_MAC_OVERHEAD : DEFAULT_MAX_MAC_OVERHEAD).schedule)
+    : planImage(request.graph, request.schedule);
   const { graph, schedule, image } = planned;
   const records = readImage(image.bytes);
-  const memory = benchMemory(records);
+  const memory = benchMemory(records, request.dut);
   checkSramFit(modelName, board, scheduleLabel(schedule), memory, () => bestFittingPatchPlan(graph, board, records));
   checkFlashFit(modelName, board, image.bytes.length);
   return { ...planned, memory };
@@ -65,7 +72,7 @@ export async function prepareBoardFirmware(request: BoardFirmwareRequest): Promi
   else fs.utimesSync(imageFile, new Date(), new Date());
   pruneImages(IMAGE_CACHE, IMAGES_KEPT);
   try {
-    const firmware = await buildBenchFirmware(board, imageFile, memory, request.onBuildLine, request.kernels);
+    const firmware = await buildBenchFirmware(board, imageFile, memory, request.onBuildLine, request.kernels, request.dut);
     return { ...prepared, firmware };
   } catch (err) {
     // The linker's verdict when the estimate above was too optimistic: name the model too.

@@ -26,16 +26,21 @@ export interface ScheduleCliOptions { schedule?: string; split?: string; patches
 /** --schedule, --split, --patches; `prefix` qualifies the help text (e.g. "with --model: "). */
 export function addScheduleOptions(command: Command, prefix = ''): Command {
   return command
-    .option('--schedule <kind>', `${prefix}layer, patch or auto (default layer)`)
+    .option('--schedule <kind>', `${prefix}layer, patch (the planner's patch plan unless --split/--patches), stream (row bands, no recomputation) or auto (default layer)`)
     .addOption(splitOption(`${prefix}patch schedule: run the first n operators patch by patch`))
     .addOption(patchesOption(`${prefix}patch schedule: p x p patches`));
 }
 
 export function scheduleRequest(o: ScheduleCliOptions): ScheduleRequest {
   const schedule = o.schedule ?? (o.split !== undefined || o.patches !== undefined ? 'patch' : 'layer');
-  if (!['layer', 'patch', 'auto'].includes(schedule)) throw new UsageError(`--schedule ${schedule}: expected layer, patch or auto`);
+  if (!['layer', 'patch', 'stream', 'auto'].includes(schedule)) throw new UsageError(`--schedule ${schedule}: expected layer, patch, stream or auto`);
+  if (schedule === 'stream') {
+    if (o.patches !== undefined) throw new UsageError('--patches only applies with --schedule patch; a stream plan has no patches');
+    return o.split === undefined ? { schedule } : { schedule, split: positiveInteger('--split', o.split) };
+  }
   if (schedule === 'patch') {
-    if (o.split === undefined || o.patches === undefined) throw new UsageError('--schedule patch needs --split N and --patches P (or use --schedule auto)');
+    if (o.split === undefined && o.patches === undefined) return { schedule }; // the planner's choice
+    if (o.split === undefined || o.patches === undefined) throw new UsageError('--split and --patches go together: give both, or neither for the planner\'s choice');
     return { schedule, split: positiveInteger('--split', o.split), patches: positiveInteger('--patches', o.patches) };
   }
   if (o.split !== undefined || o.patches !== undefined) throw new UsageError(`--split/--patches only apply with --schedule patch`);

@@ -34,6 +34,15 @@ export class FaultyTransport implements Transport {
     return this.inner.isOpen;
   }
 
+  get baudRate(): number | undefined {
+    return this.inner.baudRate;
+  }
+
+  /** Present when the wrapped transport has a line rate. */
+  get setBaudRate(): ((baud: number) => Promise<void>) | undefined {
+    return this.inner.setBaudRate?.bind(this.inner);
+  }
+
   open(): Promise<void> {
     return this.inner.open();
   }

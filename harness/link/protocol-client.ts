@@ -154,9 +154,9 @@ export class BoardClient {
       this.inHello = true; // a RESET notice before HELLO_ACK is just the board's boot message
       this.resetPending = false;
       const baud = this.options.baud;
-      // A board that reset is back at its boot rate: meet it there.
-      if (baud && this.transport.setBaudRate && this.transport.baudRate !== baud.boot) await this.transport.setBaudRate(baud.boot);
       try {
+        // A board that reset is back at its boot rate: meet it there.
+        if (baud && this.transport.setBaudRate && this.transport.baudRate !== baud.boot) await this.transport.setBaudRate(baud.boot);
         const ack = await this.exchange({ request: 'HELLO' }, FRAME_TYPE.HELLO, encodeHello(PROTOCOL.PROTOCOL_VERSION, this.runId), 0, (f) => {
           if (f.type !== FRAME_TYPE.HELLO_ACK) return undefined;
           const decoded = decodeHelloAck(f.payload);

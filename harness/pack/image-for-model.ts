@@ -19,9 +19,14 @@ export interface PlannedImage {
 }
 
 export function planImage(graph: Graph, request: ScheduleRequest): PlannedImage {
+  return planImageFor(graph, (folded) => selectSchedule(folded, request));
+}
+
+/** planImage with the schedule chosen by the caller on the folded graph (e.g. the best fit for a board). */
+export function planImageFor(graph: Graph, choose: (folded: Graph) => Schedule): PlannedImage {
   // SHAPE → STRIDED_SLICE → PACK on static shapes is a constant: fold it rather than run it on the board.
   const folded = foldShapeOps(graph).graph;
-  const schedule = selectSchedule(folded, request);
+  const schedule = choose(folded);
   return { graph: folded, schedule, image: packImage(folded, schedule) };
 }
 
@@ -29,7 +34,7 @@ export interface ModelImage {
   bytes: Uint8Array;
   /** How the image was made; absent when the file already was an image. */
   planned?: PlannedImage;
-  schedule: 'layer' | 'patch' | 'prepacked';
+  schedule: 'layer' | 'patch' | 'stream' | 'prepacked';
 }
 
 /** A packed image file is used as-is; a .tflite goes through planImage. */

@@ -28,7 +28,7 @@ export const DTYPE_CODES: Record<DType, number> = {
 };
 
 export const SECTION_IDS = {
-  TENSORS: 1, OPS: 2, INDICES: 3, PARAMS: 4, CONSTANTS: 5, IO: 6, LAYER_SCHEDULE: 7, PATCH_SCHEDULE: 8,
+  TENSORS: 1, OPS: 2, INDICES: 3, PARAMS: 4, CONSTANTS: 5, IO: 6, LAYER_SCHEDULE: 7, PATCH_SCHEDULE: 8, STREAM_SCHEDULE: 9,
 } as const;
 
 /** Where a tensor's bytes live. */
@@ -40,6 +40,8 @@ export const STORAGE = {
   EXTERNAL_INPUT: 3,
   /** A tensor inside the patch stage: only per-patch tiles exist, at the offsets the patch steps give. */
   TILE: 4,
+  /** A tensor of a streamed segment: only a ring of its rows exists (STREAM_SCHEDULE gives rows and offset). */
+  RING: 5,
 } as const;
 
 export const IO_DIRECTION = { INPUT: 0, OUTPUT: 1 } as const;
@@ -70,6 +72,10 @@ export const IMAGE_ERRORS = {
   BAD_INPUT_SIZE: 14,
   KERNEL_FAILED: 15,
   SCRATCH_TOO_SMALL: 16,
+  /** An operator is scheduled twice or never, or reads a tensor no earlier operator wrote (index: the op). */
+  SCHEDULE_ORDER: 17,
+  /** Two tensors (or patch tiles) live at the same time share arena bytes (index: the op writing the later one). */
+  ARENA_OVERLAP: 18,
 } as const;
 export type ImageErrorName = keyof typeof IMAGE_ERRORS;
 

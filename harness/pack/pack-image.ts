@@ -8,7 +8,7 @@ import { IMAGE_MAGIC, IMAGE_SECTION_ALIGN, IMAGE_VERSION, SECTION_IDS } from './
 import { CRC_START, HEADER_BYTES, HEADER_FIELDS, IO_RECORD_BYTES, OP_RECORD_BYTES, SECTION_ENTRY_BYTES, TENSOR_RECORD_BYTES } from './image-layout';
 import { buildIoTable } from './io-table';
 import { buildOpTable } from './op-table';
-import { encodeLayerSchedule, encodePatchSchedule, Schedule } from './schedule';
+import { encodeLayerSchedule, encodePatchSchedule, encodeStreamSchedule, Schedule } from './schedule';
 import { buildTensorTable } from './tensor-table';
 
 interface Section { id: number; bytes: Uint8Array; count: number }
@@ -38,6 +38,9 @@ export function packImage(graph: Graph, schedule: Schedule): PackedImage {
   ];
   if (schedule.kind === 'patch') {
     sections.push({ id: SECTION_IDS.PATCH_SCHEDULE, bytes: encodePatchSchedule(graph, schedule.plan, tensors), count: 0 });
+  }
+  if (schedule.kind === 'stream') {
+    sections.push({ id: SECTION_IDS.STREAM_SCHEDULE, bytes: encodeStreamSchedule(graph, schedule.plan, tensors), count: 0 });
   }
   sections.push({ id: SECTION_IDS.CONSTANTS, bytes: tensors.constants, count: 0 });
 

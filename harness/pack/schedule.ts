@@ -1,6 +1,7 @@
 // Which plan an image replays and its two schedule sections: LAYER_SCHEDULE (op order after any patch stage)
 // and PATCH_SCHEDULE (per patch, per stage op: output window, input windows, tile offsets).
 import { Graph } from '../model/graph';
+import type { StreamPlan } from '../plan/stream-planner';
 import { LayerPlan, PatchPlan, PatchStep, Region } from '../plan/types';
 import { ByteWriter } from './byte-writer';
 import { ImageError } from './image-error';
@@ -8,12 +9,14 @@ import { IMAGE_MAX_STEP_INPUTS, IMAGE_NONE } from './image-ids';
 import { PATCH_STEP_BYTES } from './image-layout';
 import type { TensorTable } from './tensor-table';
 
-export type Schedule = { kind: 'layer'; plan: LayerPlan } | { kind: 'patch'; plan: PatchPlan };
+export type Schedule = { kind: 'layer'; plan: LayerPlan } | { kind: 'patch'; plan: PatchPlan } | { kind: 'stream'; plan: StreamPlan };
 
-/** A schedule by kind and patch grid only: what results.json records and messages name. */
-export type ScheduleLabel = { kind: 'layer' } | { kind: 'patch'; split: number; patches: number };
+/** A schedule by kind and patch grid (or streamed segments) only: what results.json records and messages name. */
+export type ScheduleLabel = { kind: 'layer' } | { kind: 'patch'; split: number; patches: number }
+  | { kind: 'stream'; split: number; segments: [number, number][] };
 
 export function scheduleLabel(schedule: Schedule): ScheduleLabel {
+  if (schedule.kind === 'stream') return { kind: 'stream', split: schedule.plan.split, segments: schedule.plan.segments.map((s) => [s.first, s.end]) };
   return schedule.kind === 'layer' ? { kind: 'layer' } : { kind: 'patch', split: schedule.plan.split, patches: schedule.plan.patches };
 }
 
@@ -72,5 +75,25 @@ export function encodePatchSchedule(graph: Graph, plan: PatchPlan, tensors: Tens
     if (patch.steps.length !== plan.split) throw new ImageError(`${graph.source}: patch (${patch.row},${patch.col}) has ${patch.steps.length} steps for split ${plan.split}`);
     patch.steps.forEach((step, k) => writeStep(w, graph, plan, step, tensors, k === plan.split - 1));
   }
+  return w.finish();
+}
+
+/** STREAM_SCHEDULE: segments, the rings with their arena offsets, then every row step in execution order. */
+export function encodeStreamSchedule(graph: Graph, plan: StreamPlan, tensors: TensorTable): Uint8Array {
+  const w = new ByteWriter();
+  const rings = plan.segments.flatMap((s) => s.rings);
+  const steps = plan.segments.flatMap((s) => s.steps);
+  w.u32(plan.segments.length).u32(rings.length).u32(steps.length).u32(0);
+  let first = 0;
+  for (const s of plan.segments) {
+    w.u32(s.first).u32(s.end).u32(first).u32(s.steps.length);
+    first += s.steps.length;
+  }
+  for (const r of rings) {
+    const at = tensors.placement.get(r.tensor);
+    if (!at) throw new ImageError(`${graph.source}: stream plan has no buffer for the ring of tensor ${r.tensor}`);
+    w.u32(tensors.imageIndex.get(r.tensor)!).u32(r.rows).u32(at.offset).u32(r.rowBytes);
+  }
+  for (const s of steps) w.i32(s.op).i32(s.y0).i32(s.keepFrom);
   return w.finish();
 }

@@ -44,6 +44,7 @@ export function buildTensorTable(graph: Graph, schedule: Schedule): TensorTable 
   const placement = new Map(schedule.plan.buffers.map((b) => [b.tensor, b]));
   const tiles = tileTensors(graph, schedule);
   const stageInput = schedule.kind === 'patch' ? schedule.plan.stageInput : -1;
+  const rings = new Set(schedule.kind === 'stream' ? schedule.plan.segments.flatMap((s) => s.rings.map((r) => r.tensor)) : []);
   const records = new ByteWriter();
   const constants = new ByteWriter();
 
@@ -63,6 +64,9 @@ export function buildTensorTable(graph: Graph, schedule: Schedule): TensorTable 
       storage = STORAGE.EXTERNAL_INPUT;
     } else if (tiles.has(g)) {
       storage = STORAGE.TILE;
+    } else if (rings.has(g)) {
+      storage = STORAGE.RING; // rows at the ring's offset (STREAM_SCHEDULE)
+      offset = placement.get(g)!.offset;
     } else {
       const at = placement.get(g);
       if (!at) throw new ImageError(`${graph.source}: tensor ${g} '${t.name}' has no arena place in the ${schedule.kind} plan`);

@@ -9,6 +9,9 @@ export const UNARY_PIXELWISE_OPS = ['QUANTIZE', 'LEAKY_RELU'] as const;
 /** Ops that compute each output pixel from a window of input pixels, so a region maps to a region. */
 export const PATCHABLE_OPS = ['CONV_2D', 'DEPTHWISE_CONV_2D', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'MUL', ...UNARY_PIXELWISE_OPS] as const;
 
+/** Stage ops whose windowed kernels exist for int8 only (uint8 stage tensors are allowed elsewhere). */
+const INT8_ONLY_OPS = ['ADD', 'MUL', 'LEAKY_RELU', 'MAX_POOL_2D'] as const;
+
 export interface StageInfo {
   split: number;
   /** The graph input the stage reads (streamed as input patches). */
@@ -41,6 +44,14 @@ export function analyseStage(graph: Graph, flow: DataFlow, split: number): Stage
     for (const t of [...activationInputs(op, flow), out]) {
       if (!isFeatureMap(graph.tensors[t].shape)) {
         throw new PlanError(`${where}: operator ${op.index} (${op.type}) has tensor ${t} of shape [${graph.tensors[t].shape}], not a 1×H×W×C feature map`);
+      }
+    }
+    // The runtime keeps one byte per element in a patch tile and has int8-only kernels for these ops.
+    for (const t of [...activationInputs(op, flow), out]) {
+      const dtype = graph.tensors[t].dtype;
+      const allowed = (INT8_ONLY_OPS as readonly string[]).includes(op.type) ? ['int8'] : ['int8', 'uint8'];
+      if (!allowed.includes(dtype)) {
+        throw new PlanError(`${where}: operator ${op.index} (${op.type}) has ${dtype} tensor ${t}; the patch stage runs only on ${allowed.join('/')} tensors — use a split <= ${op.index}`);
       }
     }
     if ((UNARY_PIXELWISE_OPS as readonly string[]).includes(op.type) && graph.tensors[op.inputs[0]].shape.join() !== outShape.join()) {

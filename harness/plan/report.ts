@@ -1,9 +1,10 @@
 // Renders a plan report as the CLI's table or as its JSON object (the schema docs/memory-plan.md lists).
 import { PlanReport } from './index';
+import type { StreamPlan } from './stream-planner';
 import { PatchPlan } from './types';
 
 const int = (n: number) => n.toLocaleString('en-US');
-const kb = (n: number) => `${(n / 1024).toFixed(1)} kB`;
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KiB`; // KiB (1024 B) as in every report
 const macsText = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : String(n));
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
 
@@ -15,6 +16,27 @@ function patchSummary(p: PatchPlan): string[] {
     `  input image ${int(p.inputImageBytes)} B streamed per patch (not in the arena), in-place scratch ${int(p.scratchBytes)} B`,
     `  MACs ${macsText(p.macs)} (${pct(p.macOverhead)} overall; stage ${macsText(p.stageMacs)} vs ${macsText(p.stageLayerMacs)} layer by layer)`,
   ];
+}
+
+function streamSummary(s: StreamPlan): string[] {
+  const first = s.segments[0];
+  const prefix = s.split > 0 ? `ops 0..${s.split - 1} from the input row by row` : 'no segment from the input';
+  const later = s.segments.filter((g) => g.first >= s.split && g !== (s.split > 0 ? first : undefined));
+  return [
+    `stream-based: ${prefix}${later.length ? `; later blocks ${later.map((g) => `${g.first}..${g.end - 1}`).join(', ')}` : ''} (rings, no recomputation)`,
+    `  peak ${int(s.peakBytes)} B (${kb(s.peakBytes)}) at op ${s.peakStep}, arena ${int(s.arenaBytes)} B (${s.packing})`,
+    `  rings ${int(s.ringBytes)} B stand for ${int(s.ringedTensorBytes)} B of whole tensors; MACs ${macsText(s.macs)} (${pct(s.macOverhead)})`,
+  ];
+}
+
+/** JSON of a stream plan without its per-row steps (thousands of them; the image carries them). */
+export function streamJson(s: StreamPlan): object {
+  return {
+    split: s.split, peakBytes: s.peakBytes, peakStep: s.peakStep, arenaBytes: s.arenaBytes, scratchBytes: s.scratchBytes,
+    macs: s.macs, macOverhead: s.macOverhead, ringBytes: s.ringBytes, ringedTensorBytes: s.ringedTensorBytes, packing: s.packing,
+    segments: s.segments.map((g) => ({ first: g.first, end: g.end, output: g.output, steps: g.steps.length, rings: g.rings })),
+    liveBytes: s.liveBytes, buffers: s.buffers, aliases: s.aliases,
+  };
 }
 
 export function planText(r: PlanReport): string {
@@ -30,18 +52,21 @@ export function planText(r: PlanReport): string {
   if (r.search) {
     lines.push('', `search: ${r.search.candidates.length} candidates; Pareto front (peak, MAC overhead):`);
     for (const p of r.search.pareto) {
-      const chosen = p === r.search.chosen || (p.split === r.search.chosen.split && p.patches === r.search.chosen.patches) ? '  <- chosen' : '';
-      const label = p.split === 0 ? 'layer-based' : `split ${p.split}, ${p.patches}x${p.patches}`;
+      const c = r.search.chosen;
+      const chosen = p === c || (p.schedule === c.schedule && p.split === c.split && p.patches === c.patches) ? '  <- chosen' : '';
+      const label = p.schedule === 'stream' ? `stream${p.split > 0 ? ` (input..op ${p.split - 1})` : ''}`
+        : p.split === 0 ? 'layer-based' : `split ${p.split}, ${p.patches}x${p.patches}`;
       lines.push(`  ${label.padEnd(22)} ${int(p.peakBytes).padStart(12)} B ${pct(p.macOverhead).padStart(9)}${chosen}`);
     }
-    if (r.search.chosen.split === 0) lines.push(`  no patch plan within ${pct(r.search.maxMacOverhead)} MACs beats layer-based`);
+    if (r.search.chosen.schedule === 'layer') lines.push(`  no patch or stream plan within ${pct(r.search.maxMacOverhead)} MACs beats layer-based`);
   }
   if (r.patch) lines.push('', ...patchSummary(r.patch));
+  if (r.stream) lines.push('', ...streamSummary(r.stream));
   return lines.join('\n') + '\n';
 }
 
 export function planJson(r: PlanReport): object {
-  const { layer, patch, search } = r;
+  const { layer, patch, search, stream } = r;
   return {
     source: r.source,
     macs: layer.macs,
@@ -51,6 +76,7 @@ export function planJson(r: PlanReport): object {
       packing: layer.packing, buffers: layer.buffers, aliases: layer.aliases,
     },
     ...(patch ? { patchBased: patch } : {}),
+    ...(stream ? { streamBased: streamJson(stream) } : {}),
     ...(search ? { pareto: search.pareto, search: { maxMacOverhead: search.maxMacOverhead, chosen: search.chosen, candidates: search.candidates } } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { dataFlow } from './op-analysis';
 import { planPatches } from './patch-planner';
 import { analyseStage } from './patch-stage';
 import { PlanError } from './plan-error';
+import { searchStream, StreamChoice } from './stream-planner';
 import { ParetoPoint, SearchResult } from './types';
 
 export const MAX_SEARCH_PATCHES = 8;
@@ -36,12 +37,12 @@ export function paretoFront(points: ParetoPoint[]): ParetoPoint[] {
 }
 
 export function searchPatchPlans(graph: Graph, maxMacOverhead: number, layerPeak = planLayers(graph).peakBytes): SearchResult {
-  const candidates: ParetoPoint[] = [{ split: 0, patches: 1, peakBytes: layerPeak, macOverhead: 0 }];
+  const candidates: ParetoPoint[] = [{ schedule: 'layer', split: 0, patches: 1, peakBytes: layerPeak, macOverhead: 0 }];
   for (const split of legalSplits(graph)) {
     const [, h, w] = graph.tensors[graph.operators[split - 1].outputs[0]].shape;
     for (let p = 1; p <= Math.min(MAX_SEARCH_PATCHES, h, w); p++) {
       const plan = planPatches(graph, split, p, { pack: false });
-      candidates.push({ split, patches: p, peakBytes: plan.peakBytes, macOverhead: plan.macOverhead });
+      candidates.push({ schedule: 'patch', split, patches: p, peakBytes: plan.peakBytes, macOverhead: plan.macOverhead });
     }
   }
   // Ties on peak go to the cheaper, then the shorter stage, then fewer patches.
@@ -50,3 +51,46 @@ export function searchPatchPlans(graph: Graph, maxMacOverhead: number, layerPeak
     .sort((a, b) => a.peakBytes - b.peakBytes || a.macOverhead - b.macOverhead || a.split - b.split || a.patches - b.patches);
   return { candidates, pareto: paretoFront(candidates), chosen: affordable[0], maxMacOverhead };
 }
+
+/**
+ * The planner's patch plan for `--schedule patch` without --split/--patches: the lowest peak among the patch
+ * plans within the MAC budget (ties as in the search), even when layer-based would be lower.
+ */
+export function choosePatchPlan(graph: Graph, maxMacOverhead: number, search = searchPatchPlans(graph, maxMacOverhead)): ParetoPoint {
+  const best = search.candidates
+    .filter((c) => c.split > 0 && c.macOverhead <= maxMacOverhead)
+    .sort((a, b) => a.peakBytes - b.peakBytes || a.macOverhead - b.macOverhead || a.split - b.split || a.patches - b.patches)[0];
+  if (best) return best;
+  if (legalSplits(graph).length === 0) {
+    let why = 'no prefix of it is a legal patch stage';
+    try {
+      analyseStage(graph, dataFlow(graph), 1);
+    } catch (err) {
+      if (err instanceof PlanError) why = err.message;
+    }
+    throw new PlanError(`${graph.source}: no patch-based plan exists (${why}); use --schedule layer`);
+  }
+  throw new PlanError(`${graph.source}: every patch plan costs more than +${(maxMacOverhead * 100).toFixed(0)} % MACs; raise --max-mac-overhead or use --schedule layer`);
+}
+
+/**
+ * Layer, patch and stream plans ranked together: the patch search's candidates plus the stream plan the
+ * stream search finds (no recomputation, so 0 MAC overhead). `chosen` is the lowest peak within the budget.
+ */
+export function searchPlans(graph: Graph, maxMacOverhead: number, layerPeak = planLayers(graph).peakBytes): JointSearch {
+  return rankTogether(searchPatchPlans(graph, maxMacOverhead, layerPeak), searchStream(graph));
+}
+
+export type JointSearch = SearchResult & { stream: StreamChoice };
+
+export function rankTogether(patch: SearchResult, stream: StreamChoice): JointSearch {
+  const { maxMacOverhead } = patch;
+  const candidates: ParetoPoint[] = [...patch.candidates, { schedule: 'stream', split: stream.split, patches: 0, peakBytes: stream.peakBytes, macOverhead: 0 }];
+  const affordable = candidates
+    .filter((c) => c.macOverhead <= maxMacOverhead)
+    .sort((a, b) => a.peakBytes - b.peakBytes || a.macOverhead - b.macOverhead || RANK[a.schedule] - RANK[b.schedule] || a.split - b.split || a.patches - b.patches);
+  return { candidates, pareto: paretoFront(candidates), chosen: affordable[0], maxMacOverhead, stream };
+}
+
+/** Ties on peak and overhead: the simpler executor first. */
+const RANK: Record<ParetoPoint['schedule'], number> = { layer: 0, stream: 1, patch: 2 };

@@ -131,7 +131,10 @@ export interface PatchPlan {
   packing: string;
 }
 
-export interface ParetoPoint { split: number; patches: number; peakBytes: number; macOverhead: number; }
+/** Which executor a plan is for: whole tensors op by op, MCUNetV2 patches, or row-band streaming. */
+export type ScheduleKind = 'layer' | 'patch' | 'stream';
+
+export interface ParetoPoint { schedule: ScheduleKind; split: number; patches: number; peakBytes: number; macOverhead: number; }
 
 export interface SearchResult {
   /** Every legal (split, p) evaluated, plus the layer-based baseline as split 0, p 1. */

@@ -43,6 +43,8 @@ export class QueueExecutor implements Executor {
   constructor(private readonly options: QueueExecutorOptions) {
     this.lanes = options.lanes ?? 4;
     this.queue = new Queue(boardQueueName(options.cell.board), { connection: options.connection });
+    // While Redis is away (a restart) commands wait for it; the connection errors themselves need no report.
+    this.queue.on('error', () => undefined);
   }
 
   describe(): ExecutorDescription {
@@ -79,9 +81,9 @@ export class QueueExecutor implements Executor {
       if (this.closed) throw new LinkError(`queue closed while waiting for job ${jobId}`);
       const job = await Job.fromId<ShardJob, ShardResult>(this.queue, jobId);
       if (!job) throw new LinkError(`job ${jobId} vanished from ${this.queue.name} (was Redis flushed?); rerun with --resume`);
-      const state = await job.getState();
-      if (state === 'completed') return job.returnvalue;
-      if (state === 'failed') {
+      // Take the result only from a read that already shows the job finished: its state can move on after the read.
+      if (job.finishedOn && job.returnvalue) return job.returnvalue;
+      if (job.finishedOn && job.failedReason && (await job.getState()) === 'failed') {
         throw new LinkError(`job ${jobId} on ${this.queue.name} failed ${job.attemptsMade} times: ${job.failedReason}; finished samples are kept (rerun with --resume)`);
       }
       await sleep(this.options.pollMs ?? 200);

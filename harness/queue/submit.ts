@@ -16,7 +16,7 @@ import { modelNameOf, toolInfo } from '../tool-info';
 import { modelKey, runKey } from './connection';
 import type { CellIdentity } from './jobs';
 import { QueueExecutor } from './queue-executor';
-import type { Suite, SuiteCell } from './suite-file';
+import { cellRunSettings, expandCells, type Suite, type SuiteCell } from '../suite/suite-file';
 
 export interface SubmitOptions {
   suite: Suite;
@@ -42,40 +42,42 @@ export async function submitSuite(options: SubmitOptions): Promise<CellOutcome[]
   const publish = (): Promise<unknown> =>
     redis.set(runKey(runId), JSON.stringify({ out: path.resolve(options.outDir), cells: progress, updatedAt: new Date().toISOString() }), 'EX', 7 * 24 * 3600);
   try {
-    const outcomes = await Promise.all(options.suite.cells.map(async (cell): Promise<CellOutcome> => {
-      const outDir = path.join(options.outDir, cell.name);
+    const outcomes = await Promise.all(expandCells(options.suite).map(async (cell): Promise<CellOutcome> => {
+      const outDir = path.join(options.outDir, cell.id);
+      const settings = cellRunSettings(cell);
       try {
-        const graph = loadTflite(cell.modelFile, 'submit', 'the schedule is planned for the board');
-        const modelBytes = fs.readFileSync(cell.modelFile);
+        const graph = loadTflite(settings.modelFile, 'submit', 'the schedule is planned for the board');
+        const modelBytes = fs.readFileSync(settings.modelFile);
         const modelSha256 = sha256(modelBytes);
         await redis.set(modelKey(modelSha256), modelBytes, 'NX');
-        const planned = planImage(graph, cell.schedule);
+        const planned = planImage(graph, settings.schedule);
         const label = scheduleLabel(planned.schedule);
-        const identity: CellIdentity = { board: cell.board, modelSha256, modelName: modelNameOf(cell.modelFile), schedule: cell.schedule };
+        const identity: CellIdentity = { board: cell.board, modelSha256, modelName: modelNameOf(settings.modelFile), schedule: settings.schedule };
         const done = fs.existsSync(path.join(outDir, JOURNAL_FILE)) ? fs.readFileSync(path.join(outDir, JOURNAL_FILE), 'utf8').split('\n').filter(Boolean).length : 0;
-        progress[cell.name] = { board: cell.board, done };
+        progress[cell.id] = { board: cell.board, done };
         const executor = new QueueExecutor({
           connection: options.connection, cell: identity, lanes: options.lanes,
-          runTag: `${runId}-${sha256(cell.name).slice(0, 8)}`,
+          runTag: `${runId}-${sha256(cell.id).slice(0, 8)}`,
           description: {
             target: cell.board, board: cell.board, schedule: label, plannedPeakBytes: planned.schedule.plan.peakBytes,
             plan: planSummary(planned.graph, planned.schedule),
             fingerprint: `queue:board:${cell.board}:image:${planned.image.modelHash}:${label.kind}${label.kind === 'patch' ? `:${label.split}x${label.patches}` : ''}`,
           },
-          onShardDone: (n) => { progress[cell.name].done += n; void publish().catch(() => undefined); },
+          onShardDone: (n) => { progress[cell.id].done += n; void publish().catch(() => undefined); },
         });
         try {
           const outcome = await runEvaluation({
-            graph, model: identity.modelName, datasetDir: cell.datasetDir, preset: cell.preset, limit: cell.limit, outDir,
+            graph, model: identity.modelName, datasetDir: settings.datasetDir, preset: settings.preset, limit: settings.limit,
+            limitOrder: settings.limitOrder, seed: settings.seed, datasetOptions: settings.datasetOptions, outDir,
             resume: fs.existsSync(path.join(outDir, JOURNAL_FILE)), executor, batchSize: options.shardSize ?? 1, tool: toolInfo(),
-            progress: options.progress, decodeOptions: cell.int8Pixels ? { int8Pixels: true } : undefined,
+            progress: options.progress, decodeOptions: settings.int8Pixels ? { int8Pixels: true } : undefined,
           });
           return { cell, outcome };
         } finally {
           await executor.close();
         }
       } catch (err) {
-        options.onNote?.(`${cell.name}: ${(err as Error).message}`);
+        options.onNote?.(`${cell.id}: ${(err as Error).message}`);
         return { cell, error: err as Error };
       }
     }));

@@ -129,6 +129,7 @@ function describe(r: Results): string {
 
 function scheduleText(r: Results): string {
   const s = r.schedule;
+  if (s.kind === 'stream') return `stream split ${s.split}`;
   return s.kind === 'layer' ? 'layer' : `patch ${s.patches}×${s.patches} split ${s.split}`;
 }
 

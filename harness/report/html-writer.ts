@@ -29,8 +29,8 @@ function memorySection(r: Results): string {
   if (!plan) return '';
   const board = r.sram?.boardBytes;
   const measured = r.sram?.measuredPeakBytes;
-  const scale = memoryScale([plan.layerBased.peakBytes, plan.patchBased?.peakBytes ?? 0, measured ?? 0], board);
-  const ran = (kind: 'layer' | 'patch'): number | undefined => (r.schedule.kind === kind ? measured : undefined);
+  const scale = memoryScale([plan.layerBased.peakBytes, plan.patchBased?.peakBytes ?? 0, plan.streamBased?.peakBytes ?? 0, measured ?? 0], board);
+  const ran = (kind: 'layer' | 'patch' | 'stream'): number | undefined => (r.schedule.kind === kind ? measured : undefined);
   const charts = [renderMemoryChart({
     schedule: 'layer', title: `Layer-based schedule${r.schedule.kind === 'layer' && r.board ? ' (ran)' : ''}`, ops: plan.layerBased.ops, peakBytes: plan.layerBased.peakBytes, scaleBytes: scale, boardBytes: board,
     measuredBytes: ran('layer'),
@@ -40,6 +40,13 @@ function memorySection(r: Results): string {
     charts.push(renderMemoryChart({
       schedule: 'patch', title: `Patch-based schedule (${p.patches}×${p.patches} patches, split before op ${p.split})`, ops: p.ops,
       peakBytes: p.peakBytes, scaleBytes: scale, boardBytes: board, split: p.split, measuredBytes: ran('patch'),
+    }));
+  }
+  if (plan.streamBased) {
+    const st = plan.streamBased;
+    charts.push(renderMemoryChart({
+      schedule: 'stream', title: `Row-streamed schedule (split before op ${st.split})`, ops: st.ops,
+      peakBytes: st.peakBytes, scaleBytes: scale, boardBytes: board, split: st.split, measuredBytes: ran('stream'),
     }));
   }
   const legend = ['<span style="background:#4e79a7"></span>per-layer op',

@@ -19,6 +19,7 @@ export interface ReportTable {
 export function describeSchedule(results: Results): string {
   const s = results.schedule;
   if (s.kind === 'layer') return 'layer-based';
+  if (s.kind === 'stream') return `row-streamed (ops before ${s.split} from the input${s.segments.length > (s.split > 0 ? 1 : 0) ? `, ${s.segments.length - (s.split > 0 ? 1 : 0)} later blocks` : ''}; no recomputation)`;
   return `patch-based (${s.patches}×${s.patches} patches, split before op ${s.split})`;
 }
 

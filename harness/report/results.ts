@@ -99,6 +99,8 @@ export interface SramUsage {
   /** The planner's arena peak for the schedule that ran. */
   plannedPeakBytes: number;
   boardBytes?: number;
+  /** The board received the input region by region and never held it whole (so measuredPeakBytes excludes it). */
+  inputStreamed?: boolean;
 }
 
 export interface FlashUsage { codeBytes: number; modelBytes: number; boardBytes?: number; }
@@ -118,7 +120,9 @@ export interface LayerPlanSummary { peakBytes: number; ops: PlanOp[]; }
 
 export interface PatchPlanSummary extends LayerPlanSummary { split: number; patches: number; }
 
-export interface PlanSummary { layerBased: LayerPlanSummary; patchBased?: PatchPlanSummary; }
+export interface StreamPlanSummary extends LayerPlanSummary { split: number; segments: [number, number][]; }
+
+export interface PlanSummary { layerBased: LayerPlanSummary; patchBased?: PatchPlanSummary; streamBased?: StreamPlanSummary; }
 
 /** Budgets turned into JUnit checks; each present field is one test case. */
 export interface Thresholds {

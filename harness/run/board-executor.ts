@@ -98,6 +98,8 @@ export function summarizeBoardRuns(runs: readonly JournalledRun[], figures: Boar
       measuredPeakBytes: mainSramBytes({ staticBytes: figures.staticBytes, stackBytes: stackPeakBytes, arenaBytes: arenaPeakBytes }),
       plannedPeakBytes: figures.plannedPeakBytes,
       boardBytes: figures.boardBytes,
+      // The bench firmware still receives the whole input into one buffer (streamed input is not built yet).
+      inputStreamed: false,
     },
   };
 }

@@ -8,7 +8,7 @@ import { VOC_CLASSES } from '../data/voc';
 import { DTYPE_BYTES, DType, Graph, IoDescriptor } from '../model/graph';
 import { classify } from '../metrics/classification';
 import {
-  Detection, HeadTensor, MCUNET_PERSON_DET, YOLO_FASTEST_COCO, YOLO_FASTEST_PERSON, YoloModelConfig,
+  Detection, HeadTensor, MCUNET_PERSON_DET, ST_SSD_PERSON, ST_YOLO_LC_PERSON, decodeStSsd, isStSsdLayout, YOLO_FASTEST_COCO, YOLO_FASTEST_PERSON, YoloModelConfig,
   cocoToVocDetections, decodeYolo, nms, toImageCoordinates,
 } from '../metrics/detection';
 
@@ -19,7 +19,7 @@ const VOC_PERSON = (VOC_CLASSES as readonly string[]).indexOf('person');
 
 export type Task =
   | { kind: 'classification'; dtype: DType; labelOffset: number; labels: 'dataset' | 'voc-person'; classes: number }
-  | { kind: 'detection'; config: YoloModelConfig; outputs: IoDescriptor[]; classMap: 'coco-to-voc' | 'person'; vocClasses: number[] }
+  | { kind: 'detection'; config: YoloModelConfig; outputs: IoDescriptor[]; classMap: 'coco-to-voc' | 'person'; vocClasses: number[]; decoder?: 'st-ssd' }
   | { kind: 'raw'; reason: string };
 
 /** The part of a journal record that a task adds for one sample. */
@@ -36,7 +36,7 @@ export interface TaskRecord {
 const elements = (io: IoDescriptor): number => io.shape.reduce((a, b) => a * b, 1);
 
 function yoloConfigFor(outputs: IoDescriptor[]): YoloModelConfig | undefined {
-  return [YOLO_FASTEST_COCO, YOLO_FASTEST_PERSON, MCUNET_PERSON_DET].find((config) =>
+  return [YOLO_FASTEST_COCO, YOLO_FASTEST_PERSON, MCUNET_PERSON_DET, ST_YOLO_LC_PERSON].find((config) =>
     config.heads.length === outputs.length &&
     config.heads.every((h) => outputs.some((o) => o.shape.length === 4 && o.shape[1] === h.gridH && o.shape[2] === h.gridW &&
       o.shape[3] === h.anchors.length * (5 + config.numClasses))));
@@ -50,6 +50,11 @@ export function chooseTask(graph: Graph, dataset: Dataset, labelOffset: number):
     if (!isVoc) return { kind: 'raw', reason: `${yolo.name} is a detector; mAP needs a VOC-style dataset with box annotations` };
     const coco = yolo.numClasses === 80;
     return { kind: 'detection', config: yolo, outputs, classMap: coco ? 'coco-to-voc' : 'person', vocClasses: coco ? VOC_CLASSES.map((_, i) => i) : [VOC_PERSON] };
+  }
+  if (isStSsdLayout(outputs.map((o) => o.shape), ST_SSD_PERSON)) {
+    if (!isVoc) return { kind: 'raw', reason: `${ST_SSD_PERSON.name} is a detector; mAP needs a VOC-style dataset with box annotations` };
+    const config: YoloModelConfig = { name: ST_SSD_PERSON.name, inputWidth: ST_SSD_PERSON.inputWidth, inputHeight: ST_SSD_PERSON.inputHeight, numClasses: 1, scaleXY: 1, heads: [] };
+    return { kind: 'detection', config, outputs, classMap: 'person', vocClasses: [VOC_PERSON], decoder: 'st-ssd' };
   }
   if (outputs.length !== 1) return { kind: 'raw', reason: `${outputs.length} outputs and no known detection head layout` };
   const classes = elements(outputs[0]);
@@ -98,7 +103,9 @@ export function scoreSample(task: Task, sample: Sample, output: Uint8Array): Tas
   }
   if (task.kind === 'detection') {
     const { config } = task;
-    const decoded = nms(decodeYolo(splitOutputs(output, task.outputs), config, DETECTION_SCORE_THRESHOLD), DETECTION_NMS_IOU);
+    const heads = splitOutputs(output, task.outputs);
+    const raw = task.decoder === 'st-ssd' ? decodeStSsd(heads, ST_SSD_PERSON, DETECTION_SCORE_THRESHOLD) : decodeYolo(heads, config, DETECTION_SCORE_THRESHOLD);
+    const decoded = nms(raw, DETECTION_NMS_IOU);
     const mapped = task.classMap === 'coco-to-voc' ? cocoToVocDetections(decoded) : decoded.map((d) => ({ ...d, classIndex: VOC_PERSON }));
     const detections = toImageCoordinates(mapped, config.inputWidth, config.inputHeight, sample.width!, sample.height!, true);
     const truth = (sample.boxes ?? []).filter((b) => task.vocClasses.includes(b.classIndex));

@@ -1,13 +1,20 @@
 // The planner's per-operator live bytes for results.json, so reports can draw the layer-based and patch-based
 // memory bars side by side (the MCUNetV2 paper's Figure 1, for the user's model).
 import { Graph } from '../model/graph';
-import { DEFAULT_MAX_MAC_OVERHEAD, planLayers, planPatches, searchPatchPlans, type PatchPlan } from '../plan';
+import { DEFAULT_MAX_MAC_OVERHEAD, planLayers, planPatches, planStream, searchPatchPlans, searchStream, type PatchPlan, type StreamPlan } from '../plan';
 import type { Schedule } from '../pack/schedule';
-import type { PlanSummary, PatchPlanSummary } from '../report/results';
+import type { PlanSummary, PatchPlanSummary, StreamPlanSummary } from '../report/results';
 
 function patchSummary(graph: Graph, plan: PatchPlan): PatchPlanSummary {
   return {
     split: plan.split, patches: plan.patches, peakBytes: plan.peakBytes,
+    ops: graph.operators.map((op) => ({ index: op.index, type: op.type, liveBytes: plan.liveBytes[op.index] })),
+  };
+}
+
+function streamSummary(graph: Graph, plan: StreamPlan): StreamPlanSummary {
+  return {
+    split: plan.split, segments: plan.segments.map((s) => [s.first, s.end]), peakBytes: plan.peakBytes,
     ops: graph.operators.map((op) => ({ index: op.index, type: op.type, liveBytes: plan.liveBytes[op.index] })),
   };
 }
@@ -26,6 +33,12 @@ export function planSummary(graph: Graph, schedule: Schedule): PlanSummary {
   } else {
     const { chosen } = searchPatchPlans(graph, DEFAULT_MAX_MAC_OVERHEAD, layer.peakBytes);
     if (chosen.split > 0) summary.patchBased = patchSummary(graph, planPatches(graph, chosen.split, chosen.patches));
+  }
+  if (schedule.kind === 'stream') {
+    summary.streamBased = streamSummary(graph, schedule.plan);
+  } else {
+    const choice = searchStream(graph);
+    summary.streamBased = streamSummary(graph, planStream(graph, choice.split, { later: choice.later }));
   }
   return summary;
 }

@@ -5,7 +5,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import * as fs from 'fs';
 import * as path from 'path';
 import { parse as parseYaml } from 'yaml';
-import type { LimitOrder } from '../data';
+import type { DatasetOptions, LimitOrder } from '../data';
 import type { ScheduleRequest } from '../pack/select-schedule';
 import suiteSchema from '../../docs/suite.schema.json';
 import { UserError } from '../errors';
@@ -53,7 +53,7 @@ export interface SuiteCell {
   dataset: SuiteDataset;
 }
 
-type RawSchedule = { kind: 'layer' | 'patch' | 'auto'; split?: number; patches?: number; name?: string };
+type RawSchedule = { kind: 'layer' | 'patch' | 'auto' | 'stream'; split?: number; patches?: number; name?: string };
 type RawSuite = {
   name?: string;
   models: (string | { file: string; name?: string; datasets?: string[]; preset?: string; preprocess?: string; schedules?: Record<string, RawSchedule> })[];
@@ -94,8 +94,12 @@ export function parseSuite(text: string, file: string): Suite {
   }
   const base = path.dirname(path.resolve(file));
   const at = (p: string): string => path.resolve(base, p);
-  const request = (o: RawSchedule): ScheduleRequest =>
-    (o.kind === 'patch' ? { schedule: 'patch', split: o.split!, patches: o.patches! } : { schedule: o.kind }) as ScheduleRequest;
+  // patch without a split: the planner's patch plan; stream with or without a prefix split.
+  const request = (o: RawSchedule): ScheduleRequest => {
+    if (o.kind === 'patch') return o.split !== undefined ? { schedule: 'patch', split: o.split, patches: o.patches! } : { schedule: 'patch' };
+    if (o.kind === 'stream') return o.split !== undefined ? { schedule: 'stream', split: o.split } : { schedule: 'stream' };
+    return { schedule: o.kind } as ScheduleRequest;
+  };
   const models = raw.models.map((m): SuiteModel => {
     const { schedules: planned, ...o } = typeof m === 'string' ? { file: m, schedules: undefined } : m;
     const overrides = planned ? Object.fromEntries(Object.entries(planned).map(([k, v]) => [k, request(v)])) : undefined;
@@ -108,7 +112,8 @@ export function parseSuite(text: string, file: string): Suite {
   });
   const schedules = (raw.schedules ?? ['layer']).map((s): SuiteSchedule => {
     const o = typeof s === 'string' ? { kind: s as 'layer' | 'auto' } : s;
-    return { name: o.name ?? (o.kind === 'patch' ? `patch${o.split}x${o.patches}` : o.kind), request: request(o) };
+    const name = o.kind === 'patch' && o.split !== undefined ? `patch${o.split}x${o.patches}` : o.kind === 'stream' && o.split !== undefined ? `stream${o.split}` : o.kind;
+    return { name: o.name ?? name, request: request(o) };
   });
   const problems: string[] = [];
   const unique = (what: string, names: string[]): void => {
@@ -172,4 +177,29 @@ export function expandCells(suite: Suite): SuiteCell[] {
     }
   }
   return cells;
+}
+
+/** What one cell asks of a board run, the same for `mcubench suite` (here) and `mcubench submit` (a lab queue). */
+export interface CellRunSettings {
+  board: string;
+  modelFile: string;
+  datasetDir: string;
+  schedule: ScheduleRequest;
+  /** A preset name, or `custom:<spec>` for the model's own preprocessing. */
+  preset?: string;
+  int8Pixels?: boolean;
+  limit?: number;
+  limitOrder?: LimitOrder;
+  seed?: number;
+  datasetOptions: DatasetOptions;
+}
+
+export function cellRunSettings(cell: SuiteCell): CellRunSettings {
+  const { model, dataset } = cell;
+  return {
+    board: cell.board, modelFile: model.file, datasetDir: dataset.path, schedule: cell.schedule.request,
+    preset: model.preprocess !== undefined ? `custom:${model.preprocess}` : model.preset,
+    int8Pixels: dataset.int8Pixels, limit: dataset.limit, limitOrder: dataset.limitOrder, seed: dataset.seed,
+    datasetOptions: { synsetFile: dataset.synsets, imageSet: dataset.imageSet },
+  };
 }

@@ -111,7 +111,8 @@ export function suiteSummary(name: string, cells: CellSummary[], extra: { file?:
 export function summaryOfRuns(dirs: readonly string[], gate: GateSettings): SuiteSummary {
   const cells = dirs.map((dir) => {
     const r = loadResults(dir);
-    const schedule = r.schedule.kind === 'layer' ? 'layer' : `patch${r.schedule.patches}x${r.schedule.patches}@${r.schedule.split}`;
+    const s = r.schedule;
+    const schedule = s.kind === 'layer' ? 'layer' : s.kind === 'stream' ? `stream@${s.split}` : `patch${s.patches}x${s.patches}@${s.split}`;
     return summarizeCell({ id: path.basename(path.resolve(dir)), model: r.model, dataset: r.dataset ?? '', board: r.board ?? 'host', schedule, dir: path.resolve(dir) }, '/', gate);
   });
   return suiteSummary(`${dirs.length} runs`, cells);

@@ -80,12 +80,13 @@ function groupCharts(group: Row[]): string {
   const withPlan = group.find((r) => r.results!.plan)?.results;
   const parts: string[] = [`<h3>${escapeHtml(`${cell.model} on ${cell.board} (${cell.dataset})`)}</h3>`];
   if (withPlan?.plan) {
-    const layer = group.find((r) => r.results!.schedule.kind === 'layer')?.results;
-    const patch = group.find((r) => r.results!.schedule.kind === 'patch')?.results;
-    const patchPlan = patch?.plan?.patchBased ?? withPlan.plan.patchBased;
+    const ran = (kind: string): Results | undefined => group.find((r) => r.results!.schedule.kind === kind)?.results;
+    const layer = ran('layer');
+    const patchPlan = ran('patch')?.plan?.patchBased ?? withPlan.plan.patchBased;
+    const streamPlan = ran('stream')?.plan?.streamBased ?? (ran('stream') ? withPlan.plan.streamBased : undefined);
     const board = withPlan.sram?.boardBytes;
-    const measured = [layer?.sram?.measuredPeakBytes ?? 0, patch?.sram?.measuredPeakBytes ?? 0];
-    const scale = memoryScale([withPlan.plan.layerBased.peakBytes, patchPlan?.peakBytes ?? 0, ...measured], board);
+    const measured = group.map((r) => r.results!.sram?.measuredPeakBytes ?? 0);
+    const scale = memoryScale([withPlan.plan.layerBased.peakBytes, patchPlan?.peakBytes ?? 0, streamPlan?.peakBytes ?? 0, ...measured], board);
     const charts = [renderMemoryChart({
       schedule: 'layer', title: 'Layer-based: planned per operator, measured total', ops: withPlan.plan.layerBased.ops, peakBytes: withPlan.plan.layerBased.peakBytes,
       scaleBytes: scale, boardBytes: board, measuredBytes: layer?.sram?.measuredPeakBytes,
@@ -93,7 +94,13 @@ function groupCharts(group: Row[]): string {
     if (patchPlan) {
       charts.push(renderMemoryChart({
         schedule: 'patch', title: `Patch-based ${patchPlan.patches}×${patchPlan.patches}, split ${patchPlan.split}`, ops: patchPlan.ops, peakBytes: patchPlan.peakBytes,
-        scaleBytes: scale, boardBytes: board, split: patchPlan.split, measuredBytes: patch?.sram?.measuredPeakBytes,
+        scaleBytes: scale, boardBytes: board, split: patchPlan.split, measuredBytes: ran('patch')?.sram?.measuredPeakBytes,
+      }));
+    }
+    if (streamPlan) {
+      charts.push(renderMemoryChart({
+        schedule: 'stream', title: `Row-streamed, split ${streamPlan.split}`, ops: streamPlan.ops, peakBytes: streamPlan.peakBytes,
+        scaleBytes: scale, boardBytes: board, split: streamPlan.split, measuredBytes: ran('stream')?.sram?.measuredPeakBytes,
       }));
     }
     parts.push(`<div class="charts">${charts.join('')}</div>`);

@@ -60,7 +60,7 @@ Napi::Value ModelWrap::Info(const Napi::CallbackInfo &info) {
   o.Set("outputBytes", Napi::Number::New(env, model_.output_bytes));
   o.Set("tensors", Napi::Number::New(env, model_.n_tensors));
   o.Set("ops", Napi::Number::New(env, model_.n_ops));
-  o.Set("schedule", Napi::String::New(env, model_.patch ? "patch" : "layer"));
+  o.Set("schedule", Napi::String::New(env, model_.patch ? "patch" : model_.stream ? "stream" : "layer"));
   static const char hex[] = "0123456789abcdef";
   std::string hash;
   for (uint8_t b : h->model_hash) { hash += hex[b >> 4]; hash += hex[b & 15]; }

@@ -53,7 +53,7 @@ describe('arena use: high-water mark and guards', () => {
   ];
   test.each(cases)('%s / %s, %s schedule (split %d, %d patches): bit-exact, high-water == planned arena', (name, vector, kind, split, p) => {
     const graph = graphOf(name);
-    const schedule: Schedule = kind === 'layer' ? { kind, plan: planLayers(graph) } : { kind, plan: planPatches(graph, split, p) };
+    const schedule: Schedule = kind === 'layer' ? { kind: 'layer', plan: planLayers(graph) } : { kind: 'patch', plan: planPatches(graph, split, p) };
     const model = new NativeModel(packImage(graph, schedule).bytes, name);
     const r = model.run(goldenInput(name, vector), { exactHighWater: true });
     expect(r.output.equals(goldenOutput(name, vector))).toBe(true);

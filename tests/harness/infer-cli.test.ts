@@ -68,8 +68,9 @@ test('an empty batch directory is a usage error, exit 1', () => {
 });
 
 test('schedule flags: contradictions are usage errors, --split/--patches imply patch', () => {
-  expect(() => scheduleRequest({ schedule: 'patch' })).toThrow(/--schedule patch needs --split N and --patches P/);
-  expect(() => scheduleRequest({ schedule: 'diagonal' })).toThrow(/expected layer, patch or auto/);
+  expect(scheduleRequest({ schedule: 'patch' })).toEqual({ schedule: 'patch' }); // the planner's choice
+  expect(() => scheduleRequest({ schedule: 'patch', split: '8' })).toThrow(/--split and --patches go together/);
+  expect(() => scheduleRequest({ schedule: 'diagonal' })).toThrow(/expected layer, patch, stream or auto/);
   expect(() => scheduleRequest({ schedule: 'layer', split: '3', patches: '2' })).toThrow(/only apply with --schedule patch/);
   expect(() => scheduleRequest({ split: '0', patches: '2' })).toThrow(/--split 0: expected a positive integer/);
   expect(scheduleRequest({ split: '8', patches: '4' })).toEqual({ schedule: 'patch', split: 8, patches: 4 });
@@ -88,6 +89,18 @@ describe('every golden model through the CLI entry point (in-process, first vect
       throw new Error(mismatchReport(name, native, graph, vector));
     }
   });
+});
+
+test('--schedule patch alone takes the planner\'s choice: yolo-fastest split 33, 3x3, bit-exact with its golden', () => {
+  const golden = path.join(SHARED_GOLDEN, 'yolo-fastest-1.1-int8');
+  const out = path.join(tmp, 'yolo.out');
+  const r = mcubench(sharedModel('yolo-fastest-1.1-int8'), path.join(golden, 'voc_2007_000256.bin'), out, '--schedule', 'patch');
+  expect(r.stderr).toBe('');
+  expect(r.status).toBe(0);
+  expect(fs.readFileSync(out).equals(fs.readFileSync(path.join(golden, 'voc_2007_000256.out')))).toBe(true);
+  const none = mcubench(sharedModel('mlperf_tiny_ad01_int8'), path.join(golden, 'voc_2007_000256.bin'), out, '--schedule', 'patch');
+  expect(none.status).toBe(1);
+  expect(none.stderr).toMatch(/no patch-based plan exists .*FULLY_CONNECTED.*use --schedule layer/);
 });
 
 test('an output path in a missing folder, or a folder, is refused before the run, without a stack trace', () => {

@@ -48,7 +48,7 @@ describe('mcubench run: usage errors, before any board starts', () => {
     ['neither --inputs nor --dataset', ['run', '--model', PERSON_MODEL], /give exactly one of --inputs <dir of \.bin> and --dataset <dir>/],
     ['--inputs without .bin files', ['run', '--model', PERSON_MODEL, '--inputs', REPO_ROOT], /--inputs .*: not a folder with \*\.bin input tensors/],
     ['unknown model', ['run', '--model', 'no-such-model', '--inputs', inputs], /--model no-such-model: no such file/],
-    ['patch without split', ['run', '--model', PERSON_MODEL, '--inputs', inputs, '--schedule', 'patch'], /--schedule patch needs --split N and --patches P/],
+    ['split without patches', ['run', '--model', PERSON_MODEL, '--inputs', inputs, '--schedule', 'patch', '--split', '8'], /--split and --patches go together/],
     ['unknown board', ['run', '--board', 'no-such-board', '--model', PERSON_MODEL, '--inputs', inputs], /no-such-board/],
   ])('%s', async (_what, args, message) => {
     const { status, stderr } = await cli(args);

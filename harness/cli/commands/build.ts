@@ -10,6 +10,7 @@ import { loadTflite, modelNameOf, prepareBoardFirmware } from '../../index';
 import { addScheduleOptions, resolveModelFile, scheduleRequest, type ScheduleCliOptions } from '../options';
 
 interface BuildCliOptions extends ScheduleCliOptions {
+  dut?: string;
   board: string;
   model?: string;
   modelImage?: string;
@@ -28,6 +29,7 @@ export function registerBuild(program: Command): void {
   addScheduleOptions(command, 'with --model: ')
     .option('--model-image <file>', 'an already packed model image to embed in the .model flash section')
     .option('--arena-size <bytes>', 'tensor arena size in bytes (multiple of 16)')
+    .option('--dut <protocol>', 'with --model: mlperf-tiny builds the model behind the MLPerf Tiny DUT command set instead of our protocol')
     .option('--verbose', 'show the cmake and compiler output')
     .action(async (opts: BuildCliOptions) => {
       if (!opts.out.endsWith('.elf')) throw new UsageError(`--out '${opts.out}' must name an .elf file`);
@@ -37,6 +39,7 @@ export function registerBuild(program: Command): void {
       if (opts.model === undefined && (opts.schedule ?? opts.split ?? opts.patches) !== undefined) {
         throw new UsageError('--schedule/--split/--patches apply to --model');
       }
+      if (opts.dut !== undefined && (opts.dut !== 'mlperf-tiny' || opts.model === undefined)) throw new UsageError('--dut mlperf-tiny goes with --model (the firmware serves that model over the MLPerf Tiny protocol)');
       if (opts.modelImage !== undefined && !fs.existsSync(opts.modelImage)) throw new UsageError(`--model-image '${opts.modelImage}' does not exist`);
       const onLine = opts.verbose ? (line: string) => process.stderr.write(`${line}\n`) : undefined;
       let result: FirmwareBuild;
@@ -44,7 +47,7 @@ export function registerBuild(program: Command): void {
         const modelFile = resolveModelFile(opts.model);
         const built = await prepareBoardFirmware({
           board: loadBoard(opts.board), graph: loadTflite(modelFile, 'build --model', 'the schedule is planned for the board'), modelName: modelNameOf(modelFile),
-          schedule: scheduleRequest(opts), onBuildLine: onLine,
+          schedule: scheduleRequest(opts), onBuildLine: onLine, dut: opts.dut === 'mlperf-tiny' ? 'mlperf-tiny' : undefined,
         });
         result = built.firmware;
       } else {

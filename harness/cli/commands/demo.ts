@@ -38,7 +38,7 @@ export function demoSteps(outDir: string, imagenetLimit: number): DemoStep[] {
   const model = (name: string) => path.join(DEMO_DIR, 'models', `${name}.tflite`);
   return [
     { title: 'person_detect, layer-based', model: model('person_detect'), dataset: vww, schedule: { schedule: 'layer' }, int8Pixels: true, out: 'person_detect-layer' },
-    { title: 'person_detect, patch-based (automatic plan)', model: model('person_detect'), dataset: vww, schedule: { schedule: 'auto' }, int8Pixels: true, out: 'person_detect-patch' },
+    { title: 'person_detect, patch-based (the planner\'s patch plan)', model: model('person_detect'), dataset: vww, schedule: { schedule: 'patch' }, int8Pixels: true, out: 'person_detect-patch' },
     // Split 21 on 2×2 patches: the plan whose arena plus streamed input stays below the layer-based peak.
     {
       title: 'mcunet-in3, patch-based (split 21, 2×2)', model: model('mcunet-in3_320kb-1mb_imagenet'), dataset: path.join(DEMO_DIR, 'imagenet'),

@@ -5,7 +5,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadBoard } from '../../boards';
 import { UsageError } from '../../errors';
-import { modelNameOf, runOnBoard } from '../../index';
+import { modelNameOf, runDut, runOnBoard } from '../../index';
 import { flasherFor } from '../../targets';
 import {
   addScheduleOptions, checkResumeOut, DEFAULT_BOARD, flasherOption, positiveInteger, resolveModelFile, scheduleRequest, timestamp, type ScheduleCliOptions,
@@ -15,7 +15,7 @@ import { addDatasetOptions, datasetSettings, type DatasetCliOptions } from '../d
 
 interface RunCliOptions extends ScheduleCliOptions, DatasetCliOptions {
   board?: string; model?: string; inputs?: string; dataset?: string; preset?: string; int8Pixels?: boolean;
-  limit?: string; out?: string; resume?: string; verbose?: boolean; flasher?: string;
+  limit?: string; out?: string; resume?: string; verbose?: boolean; dut?: string; port?: string; elf?: string; baud?: string; flasher?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -34,7 +34,11 @@ export function registerRun(program: Command): void {
     .option('--out <dir>', 'output folder (default out/run-<model>-<board>-<timestamp>)')
     .option('--resume <dir>', 'continue the run in this output folder, skipping samples already journalled')
     .option('--verbose', 'show the firmware build output')
-    .addOption(flasherOption());
+    .addOption(flasherOption())
+    .option('--dut <protocol>', 'mlperf-tiny: drive a device speaking the MLPerf Tiny DUT protocol (with --port, or --board and --elf)')
+    .option('--port <tty>', 'with --dut: the serial port of a running DUT')
+    .option('--elf <firmware>', 'with --dut and --board: the DUT firmware to launch on the board')
+    .option('--baud <rate>', 'with --dut: the DUT\'s UART rate (default 115200, or the board\'s)');
   addDatasetOptions(command)
     .action(async (opts: RunCliOptions) => {
       if (opts.model === undefined) throw new UsageError('--model <model> is required');
@@ -47,11 +51,25 @@ export function registerRun(program: Command): void {
         throw new UsageError(`--inputs ${inputs}: not a folder with *.bin input tensors`);
       }
       const board = opts.board ?? DEFAULT_BOARD;
-      if (opts.board === undefined) process.stderr.write(`run: no --board given, using ${DEFAULT_BOARD}\n`);
+      if (opts.board === undefined && opts.port === undefined) process.stderr.write(`run: no --board given, using ${DEFAULT_BOARD}\n`);
       const modelFile = resolveModelFile(opts.model);
       const model = modelNameOf(modelFile);
-      const outDir = opts.resume ?? opts.out ?? path.join('out', `run-${model}-${board.replace(/,/g, '+')}-${timestamp(new Date())}`);
+      const outDir = opts.resume ?? opts.out ?? path.join('out', `run-${model}-${(opts.dut ? opts.port?.replace(/\W+/g, '_') : undefined) ?? board.replace(/,/g, '+')}-${timestamp(new Date())}`);
       process.stdout.write(`run: output folder ${outDir}\n`);
+      if (opts.dut !== undefined) {
+        if (opts.dut !== 'mlperf-tiny') throw new UsageError(`--dut ${opts.dut}: the protocol known besides ours is mlperf-tiny`);
+        if ((opts.port === undefined) === (opts.elf === undefined)) throw new UsageError('--dut mlperf-tiny needs --port <tty> (a running DUT), or --board <id> with --elf <firmware>');
+        const outcome = await runDut({
+          modelFile, datasetDir: (inputs ?? opts.dataset)!, schedule: scheduleRequest(opts), preset: data.preset, int8Pixels: opts.int8Pixels,
+          limitOrder: data.limitOrder, seed: data.seed, datasetOptions: data.datasetOptions, limit: opts.limit === undefined ? undefined : positiveInteger('--limit', opts.limit), outDir, resume: opts.resume !== undefined,
+          port: opts.port, baudRate: opts.baud === undefined ? undefined : positiveInteger('--baud', opts.baud),
+          ...(opts.elf !== undefined ? { board, elf: opts.elf } : {}),
+        });
+        const matching = outcome.results.samples.filter((s) => s.matchesHost).length;
+        process.stdout.write(`${summaryText(outcome).replace(/\.$/, '')}; outputs equal to the host reference: ${matching}/${outcome.results.count}.\nresults: ${outcome.resultsFile}\n`);
+        if (matching < outcome.results.count) process.exitCode = 1;
+        return;
+      }
       // --flasher is checked before anything is built: an emulated board has no flasher to choose.
       const flasher = opts.flasher === undefined ? undefined : flasherFor(loadBoard(board), opts.flasher);
       const outcome = await runOnBoard({

@@ -6,7 +6,7 @@ import * as path from 'path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors';
 import { runSuite } from '../../suite/run-suite';
-import { loadSuite } from '../../suite/suite-file';
+import { cellRunSettings, loadSuite } from '../../suite/suite-file';
 import { SUMMARY_FILE } from '../../suite/suite-summary';
 import { SUITE_REPORT_FILES, writeSuiteMarkdown } from '../../suite/suite-writers';
 import { runOnBoard } from '../../index';
@@ -30,13 +30,7 @@ export function registerSuite(program: Command): void {
         outDir, baselineDir: opts.baseline,
         onLine: (line) => process.stderr.write(`${line}\n`),
         runCell: async ({ cell, outDir: cellDir, resume }) => {
-          await runOnBoard({
-            board: cell.board, modelFile: cell.model.file, datasetDir: cell.dataset.path, schedule: cell.schedule.request,
-            preset: cell.model.preprocess !== undefined ? `custom:${cell.model.preprocess}` : cell.model.preset,
-            int8Pixels: cell.dataset.int8Pixels, limit: cell.dataset.limit, limitOrder: cell.dataset.limitOrder, seed: cell.dataset.seed,
-            datasetOptions: { synsetFile: cell.dataset.synsets, imageSet: cell.dataset.imageSet },
-            outDir: cellDir, resume, verbose: opts.verbose,
-          });
+          await runOnBoard({ ...cellRunSettings(cell), outDir: cellDir, resume, verbose: opts.verbose });
         },
       });
       process.stdout.write(writeSuiteMarkdown(summary, outDir));

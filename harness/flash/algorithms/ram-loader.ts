@@ -20,6 +20,10 @@ const C_MASKINTS = 1 << 3;
 const S_REGRDY = 1 << 16;
 const S_HALT = 1 << 17;
 const S_LOCKUP = 1 << 19;
+/** CCR (ARMv7-M B3.2.8): DC and IC are the Cortex-M7's L1 cache enables; on the M4 they are reserved, read as 0. */
+const CCR = 0xe000ed14;
+const CCR_DC = 1 << 16;
+const CCR_IC = 1 << 17;
 const REG_PC = 15;
 const REG_XPSR = 16;
 const XPSR_THUMB = 1 << 24;
@@ -56,8 +60,14 @@ export class RamFlashLoader {
     return this.probe.info.label;
   }
 
-  /** Places the code and an idle parameter block in SRAM; the core must be halted. */
+  /**
+   * Places the code and an idle parameter block in SRAM; the core must be halted. A Cortex-M7 whose firmware left
+   * its L1 caches on would read stale flash lines (the CRC) and stale buffer lines: the caches are switched off
+   * first (the reset that starts the new firmware leaves them off, and its start-up code sets them up again).
+   */
   async install(): Promise<void> {
+    const ccr = await this.probe.readWord(CCR);
+    if ((ccr & (CCR_DC | CCR_IC)) !== 0) await this.probe.writeWord(CCR, (ccr & ~(CCR_DC | CCR_IC)) >>> 0);
     const { code } = flashLoaderImage();
     if (code.length > CODE_SPACE) throw new LoaderUnusableError(`flash loader is ${code.length} bytes, more than the ${CODE_SPACE} reserved`);
     await this.probe.writeMemory32(this.base, code);
@@ -117,9 +127,10 @@ export class RamFlashLoader {
   private async waitFree(index: number, timeoutMs: number): Promise<void> {
     const flag = this.descriptor(index);
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    for (let poll = 1; ; poll++) {
       if ((await this.probe.readWord(flag)) === BufferFlag.FREE) return;
-      const dhcsr = await this.probe.readWord(DHCSR);
+      // A loader that stopped (error BKPT, lockup) never frees the buffer: look every 8th poll, and before giving up.
+      const dhcsr = poll % 8 === 0 || Date.now() > deadline ? await this.probe.readWord(DHCSR) : 0;
       if ((dhcsr & (S_HALT | S_LOCKUP)) !== 0) await this.stopped(dhcsr);
       if (Date.now() > deadline) {
         await this.halt();

@@ -6,6 +6,7 @@ export type FlashFamily = 'stm32f4' | 'stm32f7';
 
 export const FLASH_INTERFACE = 0x40023c00;
 export const FlashReg = {
+  ACR: FLASH_INTERFACE + 0x00,
   KEYR: FLASH_INTERFACE + 0x04,
   SR: FLASH_INTERFACE + 0x0c,
   CR: FLASH_INTERFACE + 0x10,
@@ -68,3 +69,13 @@ export const DBGMCU_APB1_FZ = { ADDRESS: 0xe0042008, DBG_WWDG_STOP: 1 << 11, DBG
 
 /** FLASH_OPTCR's RDP byte (bits 15:8): 0xAA level 0, 0xCC level 2 (permanent), anything else level 1. */
 export const Rdp = { SHIFT: 8, MASK: 0xff << 8, LEVEL0: 0xaa, LEVEL2: 0xcc } as const;
+
+/**
+ * FLASH_ACR caches in front of the flash (the ART accelerator). F4 (RM0090 §3.9.1): ICEN 9, DCEN 10, ICRST 11,
+ * DCRST 12, a reset taking effect only while its cache is off. F7 (RM0385 §3.7.1): ARTEN 9, ARTRST 11. They are not
+ * kept coherent with erase and program, so ST's HAL flushes them after an erase (FLASH_FlushCaches).
+ */
+export const AcrCaches: Readonly<Record<FlashFamily, ReadonlyArray<{ enable: number; reset: number }>>> = {
+  stm32f4: [{ enable: 1 << 9, reset: 1 << 11 }, { enable: 1 << 10, reset: 1 << 12 }],
+  stm32f7: [{ enable: 1 << 9, reset: 1 << 11 }],
+};

@@ -1,6 +1,6 @@
 // The STM32F4/F7 flash programming sequences (RM0090 §3.6, RM0385 §3.3) driven through a Probe's memory access.
 import { FlashError, hex32, type Probe } from '../probe';
-import { Cr, errorBits, FLASH_KEYS, FlashReg, Sr, SR_ERROR_MASK, type FlashFamily } from './stm32-flash-registers';
+import { AcrCaches, Cr, errorBits, FLASH_KEYS, FlashReg, Sr, SR_ERROR_MASK, type FlashFamily } from './stm32-flash-registers';
 
 export interface Stm32FlashOptions {
   /** Longest a sector erase may keep BSY set; a 256 KB F7 sector takes up to 4 s at x32 (RM0385 electrical characteristics). */
@@ -57,6 +57,18 @@ export class Stm32Flash {
     await this.probe.writeMemory32(address, data);
     await this.finish(`programming of ${data.length} bytes at ${hex32(address)}`, this.options.programTimeoutMs ?? 1000);
     await this.probe.writeWord(FlashReg.CR, 0);
+  }
+
+  /** Empties the ART caches (each switched off, reset, switched back on), so the core reads what the flash now holds. */
+  async flushCaches(): Promise<void> {
+    const acr = await this.probe.readWord(FlashReg.ACR);
+    for (const { enable, reset } of AcrCaches[this.family]) {
+      if ((acr & enable) === 0) continue;
+      await this.probe.writeWord(FlashReg.ACR, (acr & ~enable) >>> 0);
+      await this.probe.writeWord(FlashReg.ACR, ((acr & ~enable) | reset) >>> 0);
+      await this.probe.writeWord(FlashReg.ACR, (acr & ~enable & ~reset) >>> 0);
+      await this.probe.writeWord(FlashReg.ACR, acr >>> 0);
+    }
   }
 
   /** Waits out any running operation and clears stale error flags (they are cleared by writing 1). */

@@ -51,6 +51,7 @@ export class SimulatedBoard {
   private probation?: { timer: unknown; previous: number };
   /** SET_BAUD switches undone because no valid frame followed. */
   baudReverts = 0;
+  private readonly bootBaud?: number;
   private last?: { seq: number; crc: number; answer: Uint8Array };
   private session = false;
   private input = new Uint8Array(0);
@@ -69,11 +70,15 @@ export class SimulatedBoard {
       maxBaud: options.maxBaud ?? 0,
     };
     this.clock = options.clock ?? systemClock;
+    this.bootBaud = transport.baudRate;
     transport.onData((chunk) => this.decoder.push(chunk).forEach((f) => this.onRequest(f)));
   }
 
-  /** Boot: lose the session and announce it, as mcb_link_init does. */
+  /** Boot: lose the session, go back to the boot rate and announce it, as a reset board running mcb_link_init does. */
   reboot(): void {
+    if (this.probation) this.clock.clearTimeout(this.probation.timer);
+    this.probation = undefined;
+    if (this.bootBaud !== undefined) void this.transport.setBaudRate?.(this.bootBaud);
     this.session = false;
     this.last = undefined;
     this.complete = false;

@@ -12,6 +12,8 @@ export interface YoloModelConfig {
   heads: YoloHeadConfig[];
   /** Darknet `scale_x_y` (1 = classic YOLOv3 box centre). */
   scaleXY: number;
+  /** Class scores: independent sigmoids (YOLOv3) or a softmax over the classes (YOLOv2 region layer). Default sigmoid. */
+  classActivation?: 'sigmoid' | 'softmax';
 }
 
 const pairs = (flat: number[]): [number, number][] => Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i], flat[2 * i + 1]]);
@@ -43,3 +45,14 @@ export const MCUNET_PERSON_DET: YoloModelConfig = {
 };
 
 export const MCUNET_PERSON_DET_THRESHOLDS = { score: 0.3, nmsIou: 0.45 };
+
+/**
+ * ST YOLO LC v1 (tiny-YOLOv2 style, 192×192, person), decoded as the ST model zoo's `tiny_yolo_v2_decode`
+ * (object_detection/src/postprocessing/tiny_yolo_v2_postprocess.py): per cell and anchor [tx, ty, tw, th, conf, cls],
+ * centre (σ(t) + cell) / grid, size exp(t) · anchor, score σ(conf) · softmax(cls) (1 for one class). Anchors from
+ * data-inventory.md §1 (normalised to the input, here in input pixels: × 192).
+ */
+export const ST_YOLO_LC_PERSON: YoloModelConfig = {
+  name: 'st_yolo_lc_v1_192_person_int8', inputWidth: 192, inputHeight: 192, numClasses: 1, scaleXY: 1, classActivation: 'softmax',
+  heads: [{ gridH: 12, gridW: 12, anchors: pairs([0.0252, 0.06, 0.0772, 0.1829, 0.1696, 0.4167, 0.3339, 0.6559, 0.7226, 0.7348].map((v) => v * 192)) }],
+};

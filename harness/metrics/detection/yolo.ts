@@ -2,7 +2,8 @@
 // Channel layout per cell: anchor a occupies channels a·(5+C) … a·(5+C)+4+C as [tx, ty, tw, th, obj, cls0 … clsC−1].
 //   cx = (gx + σ(tx)·s − (s−1)/2) / gridW · inputW      (s = scale_x_y, 1 for these models)
 //   w  = exp(tw) · anchorW                              (anchors in input pixels)
-//   score(class) = σ(obj) · σ(cls)                      (one detection per class above the threshold)
+//   score(class) = σ(obj) · σ(cls)                      (one detection per class above the threshold;
+//                                                        softmax over the classes for YOLOv2-style heads)
 import type { DType } from '../../model/graph';
 import { OutputQuant, dequantize } from '../tensor-values';
 import type { YoloModelConfig } from './anchors';
@@ -11,6 +12,16 @@ import type { Detection } from './types';
 export interface HeadTensor extends OutputQuant { data: Uint8Array; shape: number[]; dtype: DType; }
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
+
+/** Class c's probability from the logits at v[from …]: a sigmoid each (YOLOv3) or a softmax over them (YOLOv2). */
+function classProbabilities(v: Float64Array, from: number, config: YoloModelConfig): (c: number) => number {
+  if (config.classActivation !== 'softmax') return (c) => sigmoid(v[from + c]);
+  let max = -Infinity;
+  for (let c = 0; c < config.numClasses; c++) max = Math.max(max, v[from + c]);
+  let sum = 0;
+  for (let c = 0; c < config.numClasses; c++) sum += Math.exp(v[from + c] - max);
+  return (c) => Math.exp(v[from + c] - max) / sum;
+}
 
 /** Decodes every head of a YOLO model. Heads are matched to outputs by grid size, so output order does not matter. */
 export function decodeYolo(outputs: readonly HeadTensor[], config: YoloModelConfig, scoreThreshold: number): Detection[] {
@@ -36,8 +47,9 @@ export function decodeYolo(outputs: readonly HeadTensor[], config: YoloModelConf
           const cy = ((gy + sigmoid(v[at + 1]) * s - (s - 1) / 2) / head.gridH) * config.inputHeight;
           const w = Math.exp(v[at + 2]) * aw;
           const h = Math.exp(v[at + 3]) * ah;
+          const probability = classProbabilities(v, at + 5, config);
           for (let c = 0; c < config.numClasses; c++) {
-            const score = objectness * sigmoid(v[at + 5 + c]);
+            const score = objectness * probability(c);
             if (score > scoreThreshold) detections.push({ classIndex: c, score, x1: cx - w / 2, y1: cy - h / 2, x2: cx + w / 2, y2: cy + h / 2 });
           }
         });

@@ -7,7 +7,7 @@ import { niceTicks, px } from './svg-axis';
 
 export interface MemoryChartInput {
   /** 'layer' or 'patch'; becomes data-schedule for tests and styling. */
-  schedule: 'layer' | 'patch';
+  schedule: 'layer' | 'patch' | 'stream';
   title: string;
   ops: PlanOp[];
   peakBytes: number;

@@ -67,10 +67,12 @@ export function renderOpLatencyChart(series: readonly OpSeries[], title: string)
   parts.push(`<line class="axis" x1="${MARGIN.left}" x2="${MARGIN.left + PLOT_W}" y1="${baseline}" y2="${baseline}"/>`,
     `<text class="axis-label" x="${MARGIN.left + PLOT_W / 2}" y="${HEIGHT - 8}" text-anchor="middle">operator (execution order)</text>`,
     `<text class="axis-label" x="12" y="${MARGIN.top + PLOT_H / 2}" transform="rotate(-90 12 ${MARGIN.top + PLOT_H / 2})" text-anchor="middle">${escapeHtml(series[0]?.unit ?? '')}</text>`);
+  // Legend after the title, each entry as wide as its label (about 6 px per character at this font size).
+  let x = MARGIN.left + 320;
   series.forEach((s, i) => {
-    const x = WIDTH - MARGIN.right - (series.length - i) * 200;
     parts.push(`<rect x="${x}" y="8" width="10" height="10" fill="${COLOURS[i % COLOURS.length]}"/>`
       + `<text class="tick" x="${x + 14}" y="17">${escapeHtml(s.label)}</text>`);
+    x += 14 + s.label.length * 6 + 24;
   });
   return `<svg class="chart op-latency-chart" data-groups="${groups.length}" data-series="${series.length}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" role="img" aria-label="${escapeHtml(title)}">`
     + `<text class="chart-title" x="${MARGIN.left}" y="16">${escapeHtml(title)}</text>${parts.join('')}</svg>`;

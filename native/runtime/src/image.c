@@ -58,7 +58,7 @@ static mcb_status check_header(mcb_model *m, const uint8_t *image, size_t size, 
   table = (const mcb_img_section *)(image + TABLE_OFFSET);
   for (i = 0; i < h->section_count; ++i) {
     const mcb_img_section *s = &table[i];
-    if (s->id < MCB_SECTION_TENSORS || s->id > MCB_SECTION_PATCH_SCHEDULE)
+    if (s->id < MCB_SECTION_TENSORS || s->id > MCB_SECTION_STREAM_SCHEDULE)
       return format_error(diag, MCB_IMAGE_ERR_BAD_SECTION, (int32_t)i);
     if (s->offset % MCB_IMAGE_SECTION_ALIGN != 0) return format_error(diag, MCB_IMAGE_ERR_BAD_ALIGNMENT, (int32_t)i);
     if (s->offset < table_end || !fits(s->offset, s->size, h->total_size))
@@ -85,6 +85,7 @@ static mcb_status check_tensors(const mcb_model *m, mcb_diag *diag) {
       case MCB_STORAGE_NONE: break;
       case MCB_STORAGE_EXTERNAL_INPUT: /* fall through: both are checked with the patch schedule */
       case MCB_STORAGE_TILE: break;
+      case MCB_STORAGE_RING: break; /* checked with the stream schedule */
       case MCB_STORAGE_ARENA:
         if (!fits(t->offset, t->size, m->header->arena_size))
           return mcb_fail(diag, MCB_ERR_FORMAT, MCB_IMAGE_ERR_ARENA_TOO_SMALL, (int32_t)i);
@@ -160,7 +161,7 @@ static mcb_status check_io(mcb_model *m, mcb_diag *diag) {
     if (io->direction == MCB_IO_INPUT) {
       /* Inputs come first so the concatenated caller buffer matches the record order. */
       if (m->n_outputs) return format_error(diag, MCB_IMAGE_ERR_BAD_IO, (int32_t)i);
-      if (t->storage != MCB_STORAGE_ARENA && t->storage != MCB_STORAGE_EXTERNAL_INPUT)
+      if (t->storage != MCB_STORAGE_ARENA && t->storage != MCB_STORAGE_EXTERNAL_INPUT && t->storage != MCB_STORAGE_RING)
         return format_error(diag, MCB_IMAGE_ERR_BAD_IO, (int32_t)i);
       m->n_inputs++;
       in_bytes += io->external_size;
@@ -240,6 +241,15 @@ mcb_status mcb_model_load(mcb_model *model, const void *image, size_t size, mcb_
     for (i = 0; i < m.n_tensors; ++i)
       if (m.tensors[i].storage == MCB_STORAGE_EXTERNAL_INPUT || m.tensors[i].storage == MCB_STORAGE_TILE) return format_error(diag, MCB_IMAGE_ERR_BAD_TENSOR, (int32_t)i);
   }
+  if ((st = find_section(&m, MCB_SECTION_STREAM_SCHEDULE, 0, 0, &data, &bytes, &count, diag))) return st;
+  if (data) {
+    if ((st = mcb_stream_load(&m, data, bytes, diag)) != MCB_OK) return st;
+  } else {
+    uint32_t i;
+    for (i = 0; i < m.n_tensors; ++i)
+      if (m.tensors[i].storage == MCB_STORAGE_RING) return format_error(diag, MCB_IMAGE_ERR_BAD_TENSOR, (int32_t)i);
+  }
+  if ((st = mcb_schedule_check(&m, diag)) != MCB_OK) return st;
   *model = m;
   return MCB_OK;
 }
@@ -256,7 +266,7 @@ const char *mcb_image_error_name(mcb_image_error error) {
   static const char *const names[] = {
     "NONE", "TRUNCATED", "BAD_MAGIC", "BAD_VERSION", "BAD_CRC", "BAD_SECTION", "BAD_ALIGNMENT", "BAD_TENSOR",
     "BAD_OP", "BAD_PARAMS", "BAD_SCHEDULE", "BAD_IO", "ARENA_TOO_SMALL", "UNSUPPORTED_OP", "BAD_INPUT_SIZE",
-    "KERNEL_FAILED", "SCRATCH_TOO_SMALL",
+    "KERNEL_FAILED", "SCRATCH_TOO_SMALL", "SCHEDULE_ORDER", "ARENA_OVERLAP",
   };
   return (unsigned)error < sizeof(names) / sizeof(names[0]) ? names[error] : "UNKNOWN";
 }

@@ -1,5 +1,5 @@
 /* Walks the schedule the packer wrote: boundary copy-in, the patch stage (if any), the layer-based ops in
- * order, boundary copy-out. Every buffer is where the plan put it inside the caller's one arena. */
+ * order (a streamed segment as one unit), boundary copy-out. Every buffer is where the plan put it inside the caller's one arena. */
 #include "mcb/port.h"
 #include "runtime_internal.h"
 
@@ -19,7 +19,16 @@ mcb_status mcb_model_run(const mcb_model *model, const mcb_run_config *config, c
   for (i = 0; i < model->n_layer_ops; ++i) {
     uint32_t op = model->layer_ops[i];
     uint32_t start = mcb_port_cycles();
-    if ((st = mcb_op_eval(model, &arena, op, diag)) != MCB_OK) return st;
+    const mcb_img_stream_segment *seg = mcb_stream_segment_at(model, op);
+    if (seg) {
+      /* A streamed segment: its ops run row by row together (the loader checked they follow in this order);
+       * per-op observers see the segment output once, as after a patch stage. */
+      if ((st = mcb_stream_run(model, &arena, seg, (const uint8_t *)input, diag)) != MCB_OK) return st;
+      i += seg->end_op - seg->first_op - 1u;
+      op = seg->end_op - 1u;
+    } else if ((st = mcb_op_eval(model, &arena, op, diag)) != MCB_OK) {
+      return st;
+    }
     if (config->on_op) config->on_op(config->user, model, op, arena.base, mcb_port_cycles() - start);
   }
   return mcb_io_copy_out(model, &arena, (uint8_t *)output, diag);

@@ -210,10 +210,29 @@ static mcb_status leaky_eval(const mcb_op_ctx *c, const mcb_arena *arena, mcb_di
                                                 (int32_t)mcb_elements(mcb_operand(c, 0))), diag);
 }
 
+/* Patch step: row by row over the region (the input tile may hold a larger window than the output). The
+ * planner lets a LEAKY_RELU run in place over its input tile, which holds exactly the output region. */
+static mcb_status leaky_window(const mcb_op_ctx *c, const mcb_arena *arena, mcb_step_views *v, mcb_diag *diag) {
+  mcb_leaky_relu_params params;
+  int32_t y, n = (v->region.x1 - v->region.x0) * v->out.c;
+  (void)arena;
+  if (v->in[0].c != v->out.c || n <= 0) return mcb_kernel_status(c, MCB_ERR_SHAPE, diag);
+  memcpy(&params, c->p, sizeof(params));
+  for (y = v->region.y0; y < v->region.y1; ++y) {
+    int8_t *a = view_at(&v->in[0], y, v->region.x0), *o = view_at(&v->out, y, v->region.x0);
+    mcb_status st;
+    if (!a || !o || !view_at(&v->in[0], y, v->region.x1 - 1) || !view_at(&v->out, y, v->region.x1 - 1))
+      return mcb_kernel_status(c, MCB_ERR_WINDOW, diag);
+    st = mcb_leaky_relu_s8(&params, a, o, n);
+    if (st != MCB_OK) return mcb_kernel_status(c, st, diag);
+  }
+  return MCB_OK;
+}
+
 const mcb_op_def mcb_op_add = {MCB_OP_ADD, add_check, binary_eval, binary_window};
 const mcb_op_def mcb_op_mul = {MCB_OP_MUL, mul_check, binary_eval, binary_window};
 const mcb_op_def mcb_op_softmax = {MCB_OP_SOFTMAX, softmax_check, softmax_eval, NULL};
 const mcb_op_def mcb_op_mean = {MCB_OP_MEAN, mean_check, mean_eval, NULL};
 const mcb_op_def mcb_op_quantize = {MCB_OP_QUANTIZE, quantize_check, quantize_eval, quantize_window};
 const mcb_op_def mcb_op_dequantize = {MCB_OP_DEQUANTIZE, dequantize_check, dequantize_eval, NULL};
-const mcb_op_def mcb_op_leaky_relu = {MCB_OP_LEAKY_RELU, leaky_check, leaky_eval, NULL};
+const mcb_op_def mcb_op_leaky_relu = {MCB_OP_LEAKY_RELU, leaky_check, leaky_eval, leaky_window};

@@ -37,4 +37,14 @@ mcb_status mcb_patch_run(const mcb_model *m, const mcb_arena *arena, const uint8
                          const mcb_run_config *config, mcb_diag *diag);
 mcb_status mcb_patch_check(const mcb_model *m, mcb_diag *diag);
 
+/* Row-band streaming (stream_executor.c): the section's checks, the segment starting at an op, running it. */
+#define MCB_STREAM_MAX_RINGS 96u
+mcb_status mcb_stream_load(mcb_model *m, const uint8_t *data, uint32_t size, mcb_diag *diag);
+const mcb_img_stream_segment *mcb_stream_segment_at(const mcb_model *m, uint32_t op);
+mcb_status mcb_stream_run(const mcb_model *m, const mcb_arena *arena, const mcb_img_stream_segment *seg,
+                          const uint8_t *input, mcb_diag *diag);
+
+/* Every op once, producers first, no two live tensors (or patch tiles) sharing bytes (schedule_check.c). */
+mcb_status mcb_schedule_check(const mcb_model *m, mcb_diag *diag);
+
 #endif

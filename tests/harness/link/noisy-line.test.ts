@@ -3,6 +3,11 @@
 // bit-exact, and the baud switch after HELLO lands on the fast rate or falls back to the boot rate.
 import { uploadOverLine, type LineBench } from '../../../bench/link-sim';
 import { LinkError } from '../../../harness/link/link-errors';
+import { BoardClient } from '../../../harness/link/protocol-client';
+import { LineModel } from '../../../harness/link/sim/line-model';
+import { SimulatedBoard, fakeOutput } from '../../../harness/link/sim/simulated-board';
+import { VirtualClock } from '../../../harness/link/sim/virtual-clock';
+import { timeoutsFor } from '../../../harness/link/timeouts';
 
 const line: LineBench = { baud: 115200, rxRingBytes: 1024, boardBytesPerMs: 5400, probeMaxBaud: 2_000_000 };
 const inputs = (count: number, length: number) => Array.from({ length: count }, (_, s) => Uint8Array.from({ length }, (_, i) => (i * 31 + s * 7) & 0xff));
@@ -42,5 +47,27 @@ describe('baud negotiation after HELLO', () => {
     const [result] = await uploadOverLine({ ...line, bootBaud: 115200, baud: 2_000_000, probeMaxBaud: 1_000_000, boardMaxBaud: 2_000_000 }, inputs(1, 1000));
     expect(result.client.baudOutcome).toEqual({ baud: 115200, switched: false, reason: 'no answer at 2000000 baud; both ends went back to 115200' });
     expect(result.bitExact).toBe(true);
+  });
+});
+
+describe('a board reset after the baud switch', () => {
+  it('comes back at the boot rate: the link fails, and hello() meets it there and switches again', async () => {
+    const clock = new VirtualClock();
+    const line = new LineModel({ clock, baud: 115200, rxRingBytes: 1024, boardBytesPerMs: 5400, probeMaxBaud: 2_000_000 });
+    const board = new SimulatedBoard(line.board, { inputCap: 4096, outputCap: 4096, rxBufferSize: 1024, maxBaud: 2_000_000, clock });
+    await line.host.open();
+    await line.board.open();
+    const client = new BoardClient(line.host, { ...timeoutsFor({ baudRate: 115200, inferenceMs: 10 }), clock, baud: { boot: 115200, fast: 2_000_000 } });
+    await clock.run(client.hello());
+    expect(client.baudOutcome).toEqual({ baud: 2_000_000, switched: true });
+    const input = Uint8Array.from({ length: 3000 }, (_, i) => i & 0xff);
+    board.reboot(); // its RESET notice goes out at 115200 and reaches a host listening at 2 Mbit/s as garbage
+    const error = await clock.run(client.runSample(1, input)).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(LinkError);
+    await clock.run(client.hello());
+    expect(client.baudOutcome).toEqual({ baud: 2_000_000, switched: true });
+    const { output } = await clock.run(client.runSample(1, input));
+    expect(Buffer.from(output).equals(Buffer.from(fakeOutput(input)))).toBe(true);
+    expect(line.host.baudRate).toBe(2_000_000);
   });
 });

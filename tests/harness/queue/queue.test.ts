@@ -11,7 +11,7 @@ import { Queue } from 'bullmq';
 import { boardQueueName, redisConnection } from '../../../harness/queue/connection';
 import { queueStatus, statusText } from '../../../harness/queue/status';
 import { submitSuite, type CellOutcome } from '../../../harness/queue/submit';
-import { readSuite } from '../../../harness/queue/suite-file';
+import { loadSuite } from '../../../harness/suite/suite-file';
 import { JOURNAL_FILE } from '../../../harness/run/pipeline-manifest';
 import { REPO_ROOT, SHARED_GOLDEN } from '../../support/paths';
 import { RedisServer } from './redis-server';
@@ -61,18 +61,23 @@ async function startAgent(redis: RedisServer, id: string): Promise<{ child: Chil
   return { child, log: () => log };
 }
 
+/** The results folder of the suite's one cell: model, dataset, board, schedule. */
+const CELL = 'pd__inputs__emu-f746__layer';
+
 /** A suite with one person_detect cell over `copies` × the golden inputs. */
 function suiteFile(copies: number): string {
   const dir = tempDir('suite');
   fs.mkdirSync(path.join(dir, 'inputs'));
   for (let c = 0; c < copies; c++) for (const name of NAMES) fs.copyFileSync(path.join(GOLDEN, `${name}.bin`), path.join(dir, 'inputs', `${name}~${c}.bin`));
   const file = path.join(dir, 'suite.yaml');
-  fs.writeFileSync(file, ['cells:', '  - name: pd', '    model: person_detect', '    board: emu-f746', '    inputs: inputs', '    schedule: layer', ''].join('\n'));
+  // The suite format `mcubench suite` runs; its one cell's id names the cell's results folder.
+  fs.writeFileSync(file, ['models:', `  - file: ${path.join(REPO_ROOT, 'demo', 'models', 'person_detect.tflite')}`, '    name: pd', 'boards: [emu-f746]',
+    'schedules: [layer]', 'datasets:', '  - path: inputs', ''].join('\n'));
   return file;
 }
 
 function journalLines(outDir: string): string[] {
-  const file = path.join(outDir, 'pd', JOURNAL_FILE);
+  const file = path.join(outDir, CELL, JOURNAL_FILE);
   return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').split('\n').filter(Boolean) : [];
 }
 
@@ -86,7 +91,7 @@ function expectComplete(outDir: string, outcomes: CellOutcome[], copies: number)
   expect(lines.sort()).toEqual(expected); // no sample journalled twice
   for (const sample of results.samples) {
     const golden = fs.readFileSync(path.join(GOLDEN, `${sample.name.split('~')[0]}.out`));
-    expect(fs.readFileSync(path.join(outDir, 'pd', 'outputs', `${sample.name}.out`)).equals(golden)).toBe(true);
+    expect(fs.readFileSync(path.join(outDir, CELL, 'outputs', `${sample.name}.out`)).equals(golden)).toBe(true);
     expect(sample.matchesHost).toBe(true);
   }
   expect(results.agreement).toBe(1);
@@ -109,27 +114,27 @@ test('two agents share a submitted cell; status shows them; results come back in
   expect(statusText(status)).toMatch(/^agents: 2\n  agent-a on .*: emu-f746; busy none; 0 jobs done/);
 
   const out = path.join(tempDir('out'), 'run');
-  const outcomes = await submitSuite({ suite: readSuite(suiteFile(1)), connection, outDir: out, progress: false });
+  const outcomes = await submitSuite({ suite: loadSuite(suiteFile(1)), connection, outDir: out, progress: false });
   expectComplete(out, outcomes, 1);
   const ran = outcomes[0].outcome!.results.samples.map((s) => s.run!);
   expect(new Set(ran.map((r) => r.agent))).toEqual(new Set(['agent-a', 'agent-b']));
   expect(new Set(ran.map((r) => r.firmwareSha256)).size).toBe(1);
   const after = await queueStatus(connection);
   expect(after.queues).toEqual([{ board: 'emu-f746', waiting: 0, active: 0, completed: NAMES.length, failed: 0, delayed: 0 }]);
-  expect(after.runs[0].cells.pd.done).toBe(NAMES.length);
+  expect(after.runs[0].cells[CELL].done).toBe(NAMES.length);
 });
 
 test('an agent killed with SIGKILL mid-run: its job goes to the other agent, nothing is lost or counted twice', async () => {
   const redis = await startRedis();
   const [a] = await Promise.all([startAgent(redis, 'agent-a'), startAgent(redis, 'agent-b')]);
   const out = path.join(tempDir('out'), 'run');
-  const running = submitSuite({ suite: readSuite(suiteFile(2)), connection: redisConnection(redis.url), outDir: out, progress: false });
+  const running = submitSuite({ suite: loadSuite(suiteFile(1)), connection: redisConnection(redis.url), outDir: out, progress: false });
   await until(() => journalLines(out).some((l) => l.includes('"agent":"agent-a"')), 120_000, 'agent-a to finish a sample');
   // It has taken its next job at once (the queue is full); a sample takes over half a second: kill it mid-job.
   await new Promise((resolve) => setTimeout(resolve, 200));
   a.child.kill('SIGKILL');
   const outcomes = await running;
-  expectComplete(out, outcomes, 2);
+  expectComplete(out, outcomes, 1);
   const ranBy = outcomes[0].outcome!.results.samples.map((s) => s.run!.agent);
   expect(ranBy).toContain('agent-b');
   // The job agent-a held was found stalled and run again by agent-b.
@@ -147,11 +152,32 @@ test('Redis killed and restarted mid-run: agents and submitter reconnect and the
   const redis = await startRedis();
   await Promise.all([startAgent(redis, 'agent-a'), startAgent(redis, 'agent-b')]);
   const out = path.join(tempDir('out'), 'run');
-  const running = submitSuite({ suite: readSuite(suiteFile(2)), connection: redisConnection(redis.url), outDir: out, progress: false });
+  const running = submitSuite({ suite: loadSuite(suiteFile(1)), connection: redisConnection(redis.url), outDir: out, progress: false });
   await until(() => journalLines(out).length >= 3, 120_000, 'three samples journalled');
   await redis.kill();
   await new Promise((resolve) => setTimeout(resolve, 1000));
   await redis.start();
   const outcomes = await running;
-  expectComplete(out, outcomes, 2);
+  expectComplete(out, outcomes, 1);
+}, 300_000);
+
+test('submit killed with SIGKILL and run again on the same folder: it resumes, and no job runs twice', async () => {
+  const redis = await startRedis();
+  await Promise.all([startAgent(redis, 'agent-a'), startAgent(redis, 'agent-b')]);
+  const suite = suiteFile(1);
+  const out = path.join(tempDir('out'), 'run');
+  const first = spawnChild('node', [CLI, 'submit', suite, '--redis', redis.url, '--out', out], { cwd: REPO_ROOT, stdio: 'ignore' });
+  const killed = new Promise((resolve) => first.once('exit', resolve));
+  await until(() => journalLines(out).length >= 3, 120_000, 'three samples journalled by the first submit');
+  first.kill('SIGKILL');
+  await killed;
+  const before = journalLines(out).length;
+  expect(before).toBeLessThan(NAMES.length);
+
+  const outcomes = await submitSuite({ suite: loadSuite(suite), connection: redisConnection(redis.url), outDir: out, progress: false });
+  expectComplete(out, outcomes, 1);
+  expect(outcomes[0].outcome!.resumed).toBe(before);
+  // One job per sample ever ran to completion: the resumed submit found the jobs the first one had queued.
+  const status = await queueStatus(redisConnection(redis.url));
+  expect(status.queues[0]).toMatchObject({ board: 'emu-f746', completed: NAMES.length, failed: 0 });
 }, 300_000);

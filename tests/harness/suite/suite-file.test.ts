@@ -26,6 +26,14 @@ describe('suite files', () => {
       'pd__data__emu-f746__layer', 'pd__data__emu-f746__patch6x2', 'pd__data__emu-f412__layer', 'pd__data__emu-f412__patch6x2']);
   });
 
+  it('takes the planner\'s patch and stream plans when a schedule names no split', () => {
+    const suite = loadSuite(write('planner.json', JSON.stringify({ ...base, schedules: ['patch', 'stream', { kind: 'stream', split: 9, name: 's9' }] })));
+    expect(suite.schedules).toEqual([
+      { name: 'patch', request: { schedule: 'patch' } }, { name: 'stream', request: { schedule: 'stream' } }, { name: 's9', request: { schedule: 'stream', split: 9 } },
+    ]);
+    expect(() => loadSuite(write('stream-patches.json', JSON.stringify({ ...base, schedules: [{ kind: 'stream', patches: 2 }] })))).toThrow(/\/schedules\/0/);
+  });
+
   it('names every schema problem, with its place', () => {
     const bad = { ...base, boards: [], schedules: [{ kind: 'patch', split: 6 }], colour: 'red' };
     expect(() => loadSuite(write('bad.json', JSON.stringify(bad)))).toThrow(
@@ -45,9 +53,9 @@ describe('suite files', () => {
     const cells = expandCells(suite);
     expect(cells.map((c) => [c.id, c.schedule.request])).toEqual([
       ['person_detect__vww__emu-f746__layer', { schedule: 'layer' }],
-      ['person_detect__vww__emu-f746__patch', { schedule: 'auto' }],
+      ['person_detect__vww__emu-f746__patch', { schedule: 'patch' }],
       ['person_detect__vww__emu-f412__layer', { schedule: 'layer' }],
-      ['person_detect__vww__emu-f412__patch', { schedule: 'auto' }],
+      ['person_detect__vww__emu-f412__patch', { schedule: 'patch' }],
       ['mcunet-in3__imagenet__emu-f746__layer', { schedule: 'layer' }],
       ['mcunet-in3__imagenet__emu-f746__patch', { schedule: 'patch', split: 21, patches: 2 }],
       ['mcunet-in3__imagenet__emu-f412__patch', { schedule: 'patch', split: 21, patches: 2 }],

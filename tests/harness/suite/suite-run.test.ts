@@ -49,7 +49,7 @@ const suiteFile = path.join(work, 'nightly.yaml');
 fs.writeFileSync(suiteFile, `name: pd-nightly
 models: [{ file: ${path.join(REPO_ROOT, 'demo', 'models', 'person_detect.tflite')}, name: person_detect }]
 boards: [emu-f746, emu-f412]
-schedules: [layer, { kind: auto, name: patch }]
+schedules: [layer, patch]
 datasets: [{ path: ${path.join(REPO_ROOT, 'demo', 'vww')}, name: vww, int8Pixels: true }]
 gate: { maxLatencyIncrease: 2%, latencySlack: 1000 }
 `);
@@ -62,7 +62,8 @@ test('runs the matrix: one results folder per cell, each bit-exact with the host
   expect(stderr).not.toMatch(/failed:/);
   expect(status).toBe(0);
   // Each board run names its phases: build (firmware from the cache or built), flash (boot), run (samples).
-  expect(stderr).toMatch(/build: person_detect for emu-f746: plan, pack, firmware\n(build: \d+ %\n)*build: firmware [0-9a-f]{12} (from the cache|built): \d+ B flash/);
+  // A firmware that is built shows CMake's progress by quarters; one from the cache says so.
+  expect(stderr).toMatch(/build: person_detect for emu-f746: plan, pack, firmware\n((build: \d+ %\n)+build: firmware [0-9a-f]{12} built|build: firmware [0-9a-f]{12} from the cache): \d+ B flash/);
   expect(stderr).toContain('flash: emu-f412: booting the firmware in QEMU');
   expect(stderr).toMatch(/\nrun: 2\/2 samples/);
   expect(stderr).not.toMatch(/\neval: /);
@@ -155,4 +156,15 @@ test('the HTML summary renders in headless Chromium with memory and per-operator
   expect(await countColour(png, [0x4e, 0x79, 0xa7])).toBeGreaterThan(3000); // layer bars, both chart kinds
   expect(await countColour(png, [0xf2, 0x8e, 0x2b])).toBeGreaterThan(1000); // patch series and patch-stage bars
   expect(await countColour(png, [0x2c, 0xa0, 0x2c])).toBeGreaterThan(500); // measured-total lines
+});
+
+test('report takes several runs: one summary, layer vs patch per operator for the same model and board', async () => {
+  const runs = [CELLS[0], CELLS[1]].map((id) => path.join(first, 'cells', id));
+  const html = await cli(['report', ...runs, '--format', 'html']);
+  expect(html.status).toBe(0);
+  expect(html.stdout).toMatch(/<svg class="chart op-latency-chart" data-groups="\d+" data-series="2"/);
+  const md = await cli(['report', ...runs]);
+  expect(md.stdout).toContain('PASS: 2 of 2 cells passed');
+  const junit = await cli(['report', ...runs, '--format', 'junit']);
+  expect(junit.stdout).toMatch(/<testsuite name="person_detect__vww__emu-f746__layer" tests="\d+" failures="0"/);
 });

@@ -44,6 +44,9 @@ export interface FlashControllerOptions {
   stuckBits?: Map<number, number>;
   /** Programming the word at this address sets PGPERR instead (a controller fault mid-image, for the error path). */
   programErrorAt?: number;
+  /** The old firmware left the ART caches on (F4 ICEN|DCEN, F7 ARTEN); they hold pre-erase lines until reset. */
+  artOn?: boolean;
+  family?: 'stm32f4' | 'stm32f7';
   /** Read-out protection level (0 default, 1: flash closed to the debugger, erase and program refused). */
   rdpLevel?: 0 | 1 | 2;
 }
@@ -52,6 +55,9 @@ export class SimFlashController {
   readonly memory: Uint8Array;
   cr = CR_LOCK;
   sr = 0;
+  acr: number;
+  /** The ART data path still holds lines from before any erase (cleared by a reset of the cache while it is off). */
+  artStale: boolean;
   /** SR reads left during which BSY stays set: the algorithm must poll. */
   private busyReads = 0;
   private keyStep = 0;
@@ -67,6 +73,14 @@ export class SimFlashController {
     this.memory = new Uint8Array(size);
     this.sectorStarts = options.sectorSizes.map((_, i) => options.sectorSizes.slice(0, i).reduce((a, b) => a + b, 0));
     this.lockedOut = options.keyLockedOut ?? false;
+    this.acr = options.artOn ? (options.family === 'stm32f7' ? 1 << 9 : (1 << 9) | (1 << 10)) | 5 : 5;
+    this.artStale = options.artOn ?? false;
+  }
+
+  /** Whether the core's flash reads come from the stale ART lines (its data path cache is on and not reset). */
+  get coreReadsStale(): boolean {
+    const dataCache = this.options.family === 'stm32f7' ? 1 << 9 : 1 << 10;
+    return this.artStale && (this.acr & dataCache) !== 0;
   }
 
   get size(): number {
@@ -79,6 +93,7 @@ export class SimFlashController {
 
   /** Power-on and system reset: CR locked again, SR cleared, a key lock-out lifted. */
   reset(): void {
+    this.acr = 0; // caches off after reset
     this.cr = CR_LOCK;
     this.sr = 0;
     this.busyReads = 0;
@@ -88,6 +103,7 @@ export class SimFlashController {
 
   readRegister(offset: number): number {
     switch (offset) {
+      case 0x00: return this.acr >>> 0;
       case 0x04: return 0; // KEYR is write-only
       case 0x0c: {
         const busy = this.busyReads > 0 ? SR_BSY : 0;
@@ -103,6 +119,14 @@ export class SimFlashController {
   writeRegister(offset: number, value: number, address: number): void {
     value >>>= 0;
     if (offset === 0x04) return this.writeKey(value, address);
+    if (offset === 0x00) {
+      // A cache reset (F4 ICRST 11 / DCRST 12, F7 ARTRST 11) takes effect only while that cache is off.
+      const dataReset = this.options.family === 'stm32f7' ? (value & (1 << 11)) !== 0 && (value & (1 << 9)) === 0
+        : (value & (1 << 12)) !== 0 && (value & (1 << 10)) === 0;
+      if (dataReset) this.artStale = false;
+      this.acr = value & 0x1f0f;
+      return;
+    }
     if (offset === 0x0c) {
       this.sr &= ~(value & SR_CLEARABLE);
       return;

@@ -25,10 +25,13 @@ const DCRSR = 0xe000edf4;
 const DCRDR = 0xe000edf8;
 const IWDG_KR = 0x40003000;
 const S_LOCKUP = 1 << 19;
+const CCR = 0xe000ed14;
+const CCR_DC = 1 << 16;
+const CCR_IC = 1 << 17;
 /** Accesses below this go over the AHB through the bus matrix; the PPB (debug registers, DBGMCU) does not. */
 const PPB_BASE = 0xe0000000;
 
-export interface TargetOptions extends Pick<FlashControllerOptions, 'writeProtected' | 'keyLockedOut' | 'stuckBits' | 'rdpLevel' | 'programErrorAt'> {
+export interface TargetOptions extends Pick<FlashControllerOptions, 'writeProtected' | 'keyLockedOut' | 'stuckBits' | 'rdpLevel' | 'programErrorAt' | 'artOn'> {
   /** Instruction fetches from SRAM fault (an MPU region marked execute-never): any code run there locks up. */
   sramExecuteFaults?: boolean;
   /**
@@ -36,6 +39,11 @@ export interface TargetOptions extends Pick<FlashControllerOptions, 'writeProtec
    * old firmware's handler, in flash the debugger is rewriting (modelled as a lockup).
    */
   interruptPending?: boolean;
+  /**
+   * Cortex-M7 only: the old firmware left the L1 caches on (CCR.DC/IC) holding flash lines from before the erase.
+   * Core reads of flash hit those stale lines while CCR.DC stays set; the debugger's AHB-AP reads bypass them.
+   */
+  cachesOn?: boolean;
   /** Simulate a different part than the chip whose memory map is used (the wrong-board test). */
   profile?: string;
   /** Fill the flash with this byte at power-on (an old firmware's leftovers); default 0xFF. */
@@ -74,6 +82,9 @@ export class SimStm32Target {
   private core: ThumbCore;
   private executing = false;
   private dcrdr = 0;
+  private ccr: number;
+  /** What the core's D-cache holds for flash: the contents at power-on, until CCR.DC is cleared. */
+  private readonly staleFlash: Uint8Array | null;
   /** DHCSR.C_MASKINTS as last set while halted. */
   private maskints = false;
   /** Why the core locked up (an undefined instruction, a fault), if it did. */
@@ -91,17 +102,26 @@ export class SimStm32Target {
     this.profile = profile;
     this.flashBase = chip.flash.base;
     this.sramBase = chip.sram.base;
-    this.flash = new SimFlashController({ ...options, base: chip.flash.base, sectorSizes: chip.flash.sectors });
+    this.flash = new SimFlashController({ ...options, base: chip.flash.base, sectorSizes: chip.flash.sectors, family: chip.id === 'stm32f746' ? 'stm32f7' : 'stm32f4' });
     this.flash.memory.fill(options.initialFlashByte ?? 0xff);
     this.sram = new Uint8Array(chip.sram.size);
     this.asleep = options.sleepsInWfi ?? false;
+    this.ccr = options.cachesOn ? 0x200 | CCR_DC | CCR_IC : 0x200; // STKALIGN, plus the caches
+    this.staleFlash = options.cachesOn || options.artOn ? Uint8Array.from(this.flash.memory) : null;
     this.core = this.newCore();
   }
 
   private newCore(): ThumbCore {
+    // The core reads flash through its D-cache when that is on (stale lines); everything else as the bus has it.
+    const cached = (address: number, length: number): Uint8Array | null =>
+      this.staleFlash && ((this.ccr & CCR_DC) !== 0 || this.flash.coreReadsStale) && this.flash.contains(address)
+        ? this.staleFlash.subarray(address - this.flashBase, address - this.flashBase + length) : null;
     return new ThumbCore({
-      read32: (a) => this.access32(a),
-      read8: (a) => this.access8(a),
+      read32: (a) => {
+        const line = cached(a, 4);
+        return line ? (line[0] | (line[1] << 8) | (line[2] << 16) | (line[3] << 24)) >>> 0 : this.access32(a);
+      },
+      read8: (a) => cached(a, 1)?.[0] ?? this.access8(a),
       write32: (a, v) => this.store32(a, v),
     });
   }
@@ -172,6 +192,7 @@ export class SimStm32Target {
       case DBGMCU_CR: return this.dbgmcuCr >>> 0;
       case DBGMCU_APB1_FZ: return this.apb1Fz >>> 0;
       case DCRDR: return this.dcrdr >>> 0;
+      case CCR: return this.ccr >>> 0;
       default: throw new BusFault(address, 'nothing mapped here');
     }
   }
@@ -192,6 +213,7 @@ export class SimStm32Target {
       case DEMCR: this.demcr = value >>> 0; return;
       case DBGMCU_CR: this.dbgmcuCr = value & 0x7; return;
       case DCRDR: this.dcrdr = value >>> 0; return;
+      case CCR: this.ccr = value >>> 0; return;
       case DCRSR: return this.coreRegisterTransfer(value >>> 0);
       case IWDG_KR:
         if ((value & 0xffff) === 0xaaaa) this.watchdogCount = 0; // reload
@@ -239,6 +261,7 @@ export class SimStm32Target {
     this.faultsLeft = this.options.faultsAfterReset ?? 0;
     this.executing = false;
     this.lockup = null;
+    this.ccr = 0x200; // caches off after reset
     this.core = this.newCore();
   }
 

@@ -102,6 +102,30 @@ typedef struct mcb_img_patch_step {
   mcb_img_step_input in[MCB_IMAGE_MAX_STEP_INPUTS];
 } mcb_img_patch_step;
 
+/* STREAM_SCHEDULE: header, segments, rings, steps (docs/model-image.md "Stream schedule"). */
+typedef struct mcb_img_stream_header {
+  uint32_t segment_count;
+  uint32_t ring_count;
+  uint32_t step_count;
+  uint32_t reserved;
+} mcb_img_stream_header;
+
+/* Ops [first_op, end_op) run row by row: steps [first_step, first_step + step_count). */
+typedef struct mcb_img_stream_segment {
+  uint32_t first_op, end_op, first_step, step_count;
+} mcb_img_stream_segment;
+
+/* A RING tensor: `rows` rows of row_bytes at arena `offset`, holding rows [lo, hi) in order from the start. */
+typedef struct mcb_img_stream_ring {
+  uint32_t tensor, rows, offset, row_bytes;
+} mcb_img_stream_ring;
+
+/* Compute output row `row` of op `op` (-1: copy row `row` of the network input into its ring), first dropping
+ * the output ring's rows below keep_from. */
+typedef struct mcb_img_stream_step {
+  int32_t op, row, keep_from;
+} mcb_img_stream_step;
+
 #if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
 #define MCB_IMG_ASSERT_SIZE(t, n) _Static_assert(sizeof(t) == (n), #t " layout changed: update image-layout.ts")
 #else
@@ -116,6 +140,10 @@ MCB_IMG_ASSERT_SIZE(mcb_img_patch_header, 32);
 MCB_IMG_ASSERT_SIZE(mcb_img_window, 16);
 MCB_IMG_ASSERT_SIZE(mcb_img_step_input, 24);
 MCB_IMG_ASSERT_SIZE(mcb_img_patch_step, 72);
+MCB_IMG_ASSERT_SIZE(mcb_img_stream_header, 16);
+MCB_IMG_ASSERT_SIZE(mcb_img_stream_segment, 16);
+MCB_IMG_ASSERT_SIZE(mcb_img_stream_ring, 16);
+MCB_IMG_ASSERT_SIZE(mcb_img_stream_step, 12);
 
 #ifdef __cplusplus
 }

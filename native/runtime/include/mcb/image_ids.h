@@ -59,6 +59,7 @@ typedef enum {
   MCB_SECTION_IO = 6,
   MCB_SECTION_LAYER_SCHEDULE = 7,
   MCB_SECTION_PATCH_SCHEDULE = 8,
+  MCB_SECTION_STREAM_SCHEDULE = 9,
 } mcb_section_id;
 
 typedef enum {
@@ -67,6 +68,7 @@ typedef enum {
   MCB_STORAGE_CONSTANT = 2,
   MCB_STORAGE_EXTERNAL_INPUT = 3,
   MCB_STORAGE_TILE = 4,
+  MCB_STORAGE_RING = 5,
 } mcb_storage;
 
 typedef enum {
@@ -105,6 +107,8 @@ typedef enum {
   MCB_IMAGE_ERR_BAD_INPUT_SIZE = 14,
   MCB_IMAGE_ERR_KERNEL_FAILED = 15,
   MCB_IMAGE_ERR_SCRATCH_TOO_SMALL = 16,
+  MCB_IMAGE_ERR_SCHEDULE_ORDER = 17,
+  MCB_IMAGE_ERR_ARENA_OVERLAP = 18,
 } mcb_image_error;
 
 #endif /* MCB_IMAGE_IDS_H */

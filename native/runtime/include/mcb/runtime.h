@@ -50,6 +50,10 @@ typedef struct mcb_model {
   const mcb_img_patch_header *patch;     /* NULL for a purely layer-based schedule */
   const uint32_t *stage_ops;
   const mcb_img_patch_step *steps;
+  const mcb_img_stream_header *stream;   /* NULL unless some ops run row by row */
+  const mcb_img_stream_segment *segments;
+  const mcb_img_stream_ring *rings;
+  const mcb_img_stream_step *stream_steps;
 } mcb_model;
 
 /* Validates the image completely (see docs/model-image.md, "Validation") and fills *model.

@@ -356,7 +356,10 @@ mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_q
   for (oc0 = 0; oc0 < filter->out_c; ++oc0) {
     const int32_t qi = quant->count == 1 ? 0 : oc0;
     const int64_t b = bias ? (bias[oc0] < 0 ? -(int64_t)bias[oc0] : bias[oc0]) : 0;
-    if (!mcb_dsp_rq_init(&rq[0], quant->multiplier[qi], quant->shift[qi], bound + b)) {
+    if (!mcb_dsp_rq_init(&rq[0], quant->multiplier[qi], quant->shift[qi], bound + b) &&
+        !mcb_dsp_rq_init(&rq[0], quant->multiplier[qi], quant->shift[qi],
+                         mcb_dsp_abs_sum(filter->data + (int64_t)oc0 * c.k, c.k) * 255 + b)) {
+      /* not even the channel's own |weights| bound keeps the fast path exact */
       return MCB_ERR_UNSUPPORTED;
     }
     any_shift |= !mcb_dsp_rq_fold_offset(&rq[0], params->output_offset);

@@ -359,7 +359,16 @@ mcb_status mcb_depthwise_conv_2d_s8_dsp(const mcb_depthwise_conv_params *params,
     const int32_t qi = quant->count == 1 ? 0 : oc;
     const int64_t b = bias ? (bias[oc] < 0 ? -(int64_t)bias[oc] : bias[oc]) : 0;
     if (!mcb_dsp_rq_init(&probe, quant->multiplier[qi], quant->shift[qi], bound + b)) {
-      return MCB_ERR_UNSUPPORTED;
+      /* the channel's own |weights| over its taps bound the accumulator more tightly */
+      int64_t sum = 0;
+      int32_t t;
+      for (t = 0; t < filter->h * filter->w; ++t) {
+        const int32_t w = filter->data[(int64_t)t * filter->c + oc];
+        sum += w < 0 ? -w : w;
+      }
+      if (!mcb_dsp_rq_init(&probe, quant->multiplier[qi], quant->shift[qi], sum * 255 + b)) {
+        return MCB_ERR_UNSUPPORTED;
+      }
     }
     any_shift |= !mcb_dsp_rq_fold_offset(&probe, params->output_offset);
   }

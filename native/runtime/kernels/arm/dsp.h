@@ -61,6 +61,15 @@ static inline void mcb_dsp_store4(int8_t *p, int32_t v) { memcpy(p, &v, 4); }
 
 #define MCB_DSP_INLINE static inline __attribute__((always_inline))
 
+/* Sum of |w| over n int8 values: with |x + input offset| <= 255, 255 times it bounds a channel's accumulator
+ * more tightly than n * 128 * 255, for channels whose multiplier needs a left shift. */
+static inline int64_t mcb_dsp_abs_sum(const int8_t *w, int32_t n) {
+  int64_t sum = 0;
+  int32_t i;
+  for (i = 0; i < n; ++i) sum += w[i] < 0 ? -w[i] : w[i];
+  return sum;
+}
+
 /* One channel's requantization, prepared for mcb_dsp_rq_apply. */
 typedef struct mcb_dsp_rq {
   int32_t bias; /* the channel's bias (0 without one), kept beside its constants */

@@ -61,8 +61,8 @@ describe('mcubench build', () => {
     const mixed = await run(['build', '--board', 'emu-f746', '--model', 'person_detect', '--arena-size', '4096', '--out', path.join(outDir, 'y.elf')]);
     expect(mixed.code).toBe(1);
     expect(mixed.err).toMatch(/--model plans the arena and packs the image itself/);
-    const patch = await run(['build', '--board', 'emu-f746', '--model', 'person_detect', '--schedule', 'patch', '--out', path.join(outDir, 'y.elf')]);
-    expect(patch.err).toMatch(/--schedule patch needs --split N and --patches P/);
+    const patch = await run(['build', '--board', 'emu-f746', '--model', 'person_detect', '--schedule', 'patch', '--split', '8', '--out', path.join(outDir, 'y.elf')]);
+    expect(patch.err).toMatch(/--split and --patches go together/);
     const arena = await run(['build', '--board', 'emu-f746', '--arena-size', '1000', '--out', path.join(outDir, 'y.elf')]);
     expect(arena.err).toMatch(/--arena-size 1000 must be a positive multiple of 16/);
     const board = await run(['build', '--board', 'emu-f999', '--out', path.join(outDir, 'y.elf')]);

@@ -70,6 +70,23 @@ describe('flashing through the loader (simulated Thumb core)', () => {
     expect(sim.target.violations).toEqual([]);
   });
 
+  it('switches a Cortex-M7\'s L1 caches off first, so the CRC reads the new flash, not the old firmware\'s cached lines', async () => {
+    const sim = simBoard('stm32f746g-disco', { cachesOn: true, initialFlashByte: 0x5a });
+    const image = imageBytes(8192, 36);
+    const result = await flashBoard({ boardId: 'stm32f746g-disco', elfOrBin: writeTempFile('fw.bin', image), probeFactory: sim.factory });
+    expect(result.verifiedBy).toBe('crc');
+    expect(Buffer.from(sim.target.flashBytes(FLASH_BASE, image.length)).equals(Buffer.from(image))).toBe(true);
+  });
+
+  it.each(['nucleo-f412zg', 'stm32f746g-disco'])('%s: flushes the ART caches the old firmware left on before the CRC, so it reads the new flash', async (boardId) => {
+    const sim = simBoard(boardId, { artOn: true, initialFlashByte: 0x5a });
+    const image = imageBytes(4096, 37);
+    const result = await flashBoard({ boardId, elfOrBin: writeTempFile('fw.bin', image), probeFactory: sim.factory });
+    expect(result.verifiedBy).toBe('crc');
+    expect(sim.device.violations).toEqual([]);
+    expect(sim.target.flash.violations).toEqual([]);
+  });
+
   it('falls back to direct writes when the loader cannot run (SRAM execute-never), and still lands the image', async () => {
     const sim = simBoard('nucleo-f412zg', { sramExecuteFaults: true });
     const image = imageBytes(4096, 34);

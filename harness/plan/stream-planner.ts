@@ -1,0 +1,282 @@
+// Row-band streaming with no recomputation (`--schedule stream`): ops [0, split) run row band by row band,
+// demand-driven from the stage output's rows; every tensor inside the stage (the input image included) is kept
+// only as a ring of the rows its readers still need (row y in slot y mod rows), the stage output is written
+// whole. Every output row of every op is computed exactly once, so the MACs are the layer schedule's. The rest
+// runs layer by layer as in a patch plan. docs/memory-plan.md §7 is the contract.
+import { DTYPE_BYTES, Graph } from '../model/graph';
+import { AliasSets, ArenaItem, liveProfile } from './arena';
+import { legalSplits } from './search';
+import { packWithAliases } from './arena-packer';
+import { validateArena } from './arena-validator';
+import { inPlaceCandidates } from './in-place';
+import { lastUse, scratchFor } from './layer-planner';
+import { activationBytes, activationInputs, DataFlow, dataFlow, elementAlign, opMacs, opWindow, Window } from './op-analysis';
+import { analyseStage, PATCHABLE_OPS, UNARY_PIXELWISE_OPS } from './patch-stage';
+import { PlanError } from './plan-error';
+import { AliasLink, BufferPlacement } from './types';
+
+/** One op producing rows [y0, y1) of its output (full width), reading each input as it is then held. */
+export interface StreamStep {
+  op: number;
+  y0: number;
+  y1: number;
+  /** Rows of the output's ring below this are dropped before the step writes (whole outputs: 0). */
+  keepFrom: number;
+  /** Per activation input of the op: the rows held, [lo, hi) (a whole tensor from outside: all its rows). */
+  inputs: { tensor: number; lo: number; hi: number }[];
+}
+
+/** A tensor held as a ring of `rows` rows (row y at slot y mod rows), each `rowBytes` long. */
+export interface StreamRing { tensor: number; rows: number; height: number; rowBytes: number; bytes: number }
+
+/**
+ * Ops [first, end) run row by row. Tensors produced inside and read only inside are rings; the output of op
+ * end−1 is written whole; inputs from before the segment are whole tensors, except the network input of a
+ * segment starting at op 0, which is a ring filled row by row from the caller's input (op −1 steps).
+ */
+export interface StreamSegment {
+  first: number;
+  end: number;
+  output: number;
+  rings: StreamRing[];
+  steps: StreamStep[];
+}
+
+export interface StreamPlan {
+  schedule: 'stream';
+  /** End of the segment that starts at the network input (0: none). */
+  split: number;
+  segments: StreamSegment[];
+  peakBytes: number;
+  peakStep: number;
+  arenaBytes: number;
+  scratchBytes: number;
+  /** Equal to the layer schedule's: no row is computed twice. */
+  macs: number;
+  macOverhead: number;
+  /** Bytes of all rings, and of the whole tensors they stand for. */
+  ringBytes: number;
+  ringedTensorBytes: number;
+  buffers: BufferPlacement[];
+  aliases: AliasLink[];
+  liveBytes: number[];
+  packing: string;
+}
+
+export interface StreamPlanOptions {
+  pack?: boolean;
+  /** Later runs of ops [first, end) to stream too (inverted-residual blocks); default none. */
+  later?: [number, number][];
+}
+
+/** Input rows [first, end) an op reads to produce output rows [y0, y1), clipped to the input's height. */
+function inputRows(win: Window, y0: number, y1: number, height: number): [number, number] {
+  const first = y0 * win.sh - win.padTop;
+  const end = (y1 - 1) * win.sh - win.padTop + (win.kh - 1) * win.dh + 1;
+  return [Math.max(0, Math.min(height, first)), Math.max(0, Math.min(height, end))];
+}
+
+/** Row-by-row execution of one segment, pulling each row when a reader needs it; ring sizes follow. */
+function simulateSegment(graph: Graph, flow: DataFlow, first: number, end: number, ringedInput: number | undefined): StreamSegment {
+  const ops = graph.operators;
+  const output = ops[end - 1].outputs[0];
+  const height = (t: number) => graph.tensors[t].shape[1];
+  const rowBytes = (t: number) => {
+    const [, , w, c] = graph.tensors[t].shape;
+    return w * c * DTYPE_BYTES[graph.tensors[t].dtype];
+  };
+  const internal = ops.slice(first, end - 1).map((op) => op.outputs[0]);
+  const ringed = [...(ringedInput === undefined ? [] : [ringedInput]), ...internal];
+  const isRing = new Set(ringed);
+  const produced = new Map<number, number>();
+  const rows = new Map<number, number>(ringed.map((t) => [t, 0]));
+  const readers = (t: number) => flow.consumers[t].filter((c) => c >= first && c < end);
+  const steps: StreamStep[] = [];
+  const rowsOf = (t: number) => (isRing.has(t) || t === output ? produced.get(t) ?? 0 : height(t));
+
+  const lowestNeeded = (t: number): number => Math.min(...readers(t).map((c) => {
+    const out = ops[c].outputs[0];
+    const next = rowsOf(out);
+    return next >= height(out) ? height(t) : inputRows(opWindow(graph, ops[c]), next, next + 1, height(t))[0];
+  }));
+  const held = (t: number) => (isRing.has(t) ? { tensor: t, lo: lowestNeeded(t), hi: rowsOf(t) } : { tensor: t, lo: 0, hi: height(t) });
+  const ensure = (t: number, rowsWanted: number): void => {
+    const until = Math.min(rowsWanted, height(t));
+    while (rowsOf(t) < until) {
+      const y = rowsOf(t);
+      const j = t === ringedInput ? -1 : flow.producer[t];
+      let inputs: StreamStep['inputs'] = [];
+      if (j >= 0) {
+        const reads = activationInputs(ops[j], flow);
+        for (const i of reads) ensure(i, inputRows(opWindow(graph, ops[j]), y, y + 1, height(i))[1]);
+        inputs = reads.map(held);
+      }
+      // The ring keeps rows [keepFrom, y] while row y is written.
+      const keepFrom = isRing.has(t) ? Math.min(lowestNeeded(t), y) : 0;
+      if (isRing.has(t)) rows.set(t, Math.max(rows.get(t)!, y + 1 - keepFrom));
+      steps.push({ op: j, y0: y, y1: y + 1, keepFrom, inputs });
+      produced.set(t, y + 1);
+    }
+  };
+  ensure(output, height(output));
+  const rings = ringed.map((t) => ({ tensor: t, rows: rows.get(t)!, height: height(t), rowBytes: rowBytes(t), bytes: rows.get(t)! * rowBytes(t) }));
+  return { first, end, output, rings, steps };
+}
+
+/** Ops [first, end) can run row by row with whole tensors from outside: spatial ops only, one tensor leaving. */
+export function segmentIsStreamable(graph: Graph, flow: DataFlow, first: number, end: number): boolean {
+  if (end - first < 2) return false;
+  const nhwc = (t: number) => {
+    const s = graph.tensors[t].shape;
+    return s.length === 4 && s[0] === 1 && ['int8', 'uint8'].includes(graph.tensors[t].dtype);
+  };
+  for (let j = first; j < end; j++) {
+    const op = graph.operators[j];
+    if (!(PATCHABLE_OPS as readonly string[]).includes(op.type) || op.outputs.length !== 1) return false;
+    const out = op.outputs[0];
+    if (![...activationInputs(op, flow), out].every(nhwc)) return false;
+    if ((op.type === 'ADD' || op.type === 'MUL') && !op.inputs.every((t) => flow.isActivation[t] && graph.tensors[t].shape.join() === graph.tensors[out].shape.join())) return false;
+    if ((UNARY_PIXELWISE_OPS as readonly string[]).includes(op.type) && graph.tensors[op.inputs[0]].shape.join() !== graph.tensors[out].shape.join()) return false;
+    if (op.type !== 'CONV_2D' && op.type !== 'DEPTHWISE_CONV_2D' && op.type !== 'AVERAGE_POOL_2D' && op.type !== 'QUANTIZE' && graph.tensors[out].dtype !== 'int8') return false;
+    if (j < end - 1) {
+      const readers = flow.consumers[out];
+      if (readers.length === 0 || flow.graphOutputs.has(out) || readers.some((c) => c >= end)) return false;
+    }
+  }
+  return true;
+}
+
+export function planStream(graph: Graph, split: number, options: StreamPlanOptions = {}): StreamPlan {
+  const flow = dataFlow(graph);
+  const n = graph.operators.length;
+  const segments: StreamSegment[] = [];
+  if (split > 0) {
+    const stage = analyseStage(graph, flow, split);
+    segments.push(simulateSegment(graph, flow, 0, split, stage.input));
+  }
+  for (const [a, b] of options.later ?? []) {
+    if (a < split || !segmentIsStreamable(graph, flow, a, b) || segments.some((x) => a < x.end && x.first < b)) {
+      throw new PlanError(`${graph.source}: ops ${a}..${b - 1} cannot stream as a segment of their own`);
+    }
+    segments.push(simulateSegment(graph, flow, a, b, undefined));
+  }
+  segments.sort((x, y) => x.first - y.first);
+  const segmentOf = (op: number) => segments.find((s) => op >= s.first && op < s.end);
+  const ring = new Map<number, { ring: StreamRing; seg: StreamSegment }>();
+  for (const seg of segments) for (const r of seg.rings) ring.set(r.tensor, { ring: r, seg });
+
+  // Lifetimes in op steps: a segment's ops all run in every row band, so what it reads or writes lives over it all.
+  const lastStepOf = (t: number): number => {
+    let last = lastUse(graph, flow, t, flow.producer[t] < 0 ? 0 : flow.producer[t]);
+    for (const c of flow.consumers[t]) {
+      const seg = segmentOf(c);
+      if (seg) last = Math.max(last, seg.end - 1);
+    }
+    return last;
+  };
+  const items: ArenaItem[] = [];
+  const activations = new Set<number>([...graph.inputs, ...graph.operators.flatMap((op) => op.outputs.filter((t) => t >= 0))]);
+  for (const t of activations) {
+    const align = elementAlign(graph, t);
+    const r = ring.get(t);
+    if (r) {
+      items.push({ tensor: t, bytes: r.ring.bytes, align, firstStep: r.seg.first, lastStep: r.seg.end - 1 });
+      continue;
+    }
+    const producer = flow.producer[t];
+    const seg = producer >= 0 ? segmentOf(producer) : undefined;
+    items.push({ tensor: t, bytes: activationBytes(graph, t), align, firstStep: seg ? seg.first : Math.max(producer, 0), lastStep: lastStepOf(t) });
+  }
+  // In-place only between whole tensors of ops run layer by layer.
+  const sets = new AliasSets(items, (t) => flow.graphOutputs.has(t));
+  let links: AliasLink[] = [];
+  for (const op of graph.operators) {
+    if (segmentOf(op.index)) continue;
+    const out = op.outputs[0];
+    const cand = inPlaceCandidates(graph, op, flow).find((c) => !ring.has(c.input) && (c.kind === 'reshape' || sets.diesAt(c.input, op.index)));
+    if (!cand || out < 0) continue;
+    links.push({ op: op.index, input: cand.input, output: out, kind: cand.kind });
+    sets.join(cand.input, out);
+  }
+  let liveBytes = liveProfile(items, links, n);
+  const peakBytes = Math.max(...liveBytes);
+  let buffers: BufferPlacement[] = items.map((it) => ({ ...it, offset: -1 }));
+  let arenaBytes = -1;
+  let packing = 'none';
+  if (options.pack !== false) {
+    const packed = packWithAliases(items, links, n);
+    const problems = validateArena(packed.placements, packed.links, packed.arenaBytes);
+    if (problems.length) throw new Error(`internal planner error for ${graph.source}: ${problems[0]}`);
+    ({ placements: buffers, arenaBytes, strategy: packing, links, liveBytes } = packed);
+  }
+  const rings = segments.flatMap((s) => s.rings);
+  return {
+    schedule: 'stream',
+    split,
+    segments,
+    peakBytes,
+    peakStep: liveBytes.indexOf(peakBytes),
+    arenaBytes,
+    scratchBytes: scratchFor(graph, links),
+    macs: graph.operators.reduce((s, op) => s + opMacs(graph, op), 0),
+    macOverhead: 0,
+    ringBytes: rings.reduce((s, r) => s + r.bytes, 0),
+    ringedTensorBytes: rings.reduce((s, r) => s + activationBytes(graph, r.tensor), 0),
+    buffers,
+    aliases: links,
+    liveBytes,
+    packing,
+  };
+}
+
+/** Longest later segment tried around a peak: an inverted-residual block with its residual ADD is 4 ops. */
+const MAX_LATER_SEGMENT = 5;
+
+export interface StreamChoice { split: number; later: [number, number][]; peakBytes: number }
+
+/**
+ * The stream plan with the lowest peak: the best prefix segment (every legal split, and none), then, while the
+ * peak step lies in ops run layer by layer, the short segment around it that lowers the peak most.
+ */
+export function searchStream(graph: Graph, prefixesTried = 4): StreamChoice {
+  const flow = dataFlow(graph);
+  const planOf = (split: number, later: [number, number][]) => planStream(graph, split, { pack: false, later });
+  // Later segments can lower the rest but not the prefix segment: rank prefixes by their own peak.
+  const prefixes = [0, ...legalSplits(graph)].map((split) => {
+    const plan = planOf(split, []);
+    return { split, own: split === 0 ? 0 : Math.max(...plan.liveBytes.slice(0, split)), peak: plan.peakBytes };
+  }).sort((a, b) => a.own - b.own || a.peak - b.peak);
+  let best: StreamChoice | undefined;
+  for (const prefix of prefixes.slice(0, prefixesTried).concat(prefixes.filter((p) => p.peak === Math.min(...prefixes.map((q) => q.peak))))) {
+    const choice = addLaterSegments(graph, flow, { split: prefix.split, later: [], peakBytes: prefix.peak }, planOf);
+    if (!best || choice.peakBytes < best.peakBytes) best = choice;
+  }
+  return best!;
+}
+
+function addLaterSegments(graph: Graph, flow: DataFlow, start: StreamChoice,
+  planOf: (split: number, later: [number, number][]) => StreamPlan): StreamChoice {
+  let best = start;
+  for (;;) {
+    const plan = planOf(best.split, best.later);
+    const step = plan.peakStep;
+    const taken = (a: number, b: number) => a < best.split || best.later.some(([x, y]) => a < y && x < b);
+    // A segment helps when it lowers the peak, or (several blocks peaking alike) lowers this step's live bytes.
+    let improved: StreamChoice | undefined;
+    let improvedAtStep = plan.liveBytes[step];
+    for (let a = Math.max(best.split, step - MAX_LATER_SEGMENT + 1); a <= step; a++) {
+      for (let b = Math.max(a + 2, step + 1); b <= Math.min(graph.operators.length, a + MAX_LATER_SEGMENT); b++) {
+        if (taken(a, b) || !segmentIsStreamable(graph, flow, a, b)) continue;
+        const later: [number, number][] = [...best.later, [a, b]];
+        const trial = planOf(best.split, later);
+        const bound = improved?.peakBytes ?? best.peakBytes;
+        if (trial.peakBytes < bound || (trial.peakBytes === bound && trial.liveBytes[step] < improvedAtStep)) {
+          improved = { split: best.split, later, peakBytes: trial.peakBytes };
+          improvedAtStep = trial.liveBytes[step];
+        }
+      }
+    }
+    if (!improved) return best;
+    best = improved;
+  }
+}

@@ -1,0 +1,246 @@
+/* Row-band streaming (docs/model-image.md, "Stream schedule"): the ops of a segment run row by row, each output
+ * row computed once. A RING tensor keeps only the rows its readers still need, in order from its buffer's
+ * start (rows [lo, hi)); before a step writes row `row`, the rows below keep_from are dropped by moving the
+ * kept ones down. Kernels see a ring as a window of its full tensor, so they run unchanged (eval_window). The
+ * network input of a segment starting at op 0 is a ring too, filled row by row from the caller's buffer. */
+#include <string.h>
+#include "mcb/port.h"
+#include "op_internal.h"
+
+static mcb_status bad_stream(mcb_diag *diag, int32_t index) {
+  return mcb_fail(diag, MCB_ERR_FORMAT, MCB_IMAGE_ERR_BAD_SCHEDULE, index);
+}
+
+/* Ring of a RING tensor, or -1. */
+static int32_t ring_of(const mcb_model *m, int32_t tensor) {
+  uint32_t r;
+  for (r = 0; r < m->stream->ring_count; ++r)
+    if ((int32_t)m->rings[r].tensor == tensor) return (int32_t)r;
+  return -1;
+}
+
+const mcb_img_stream_segment *mcb_stream_segment_at(const mcb_model *m, uint32_t op) {
+  uint32_t s;
+  if (!m->stream) return NULL;
+  for (s = 0; s < m->stream->segment_count; ++s)
+    if (m->segments[s].first_op == op) return &m->segments[s];
+  return NULL;
+}
+
+/* The network input a segment's op -1 steps copy rows of, or -1 when it has none. */
+static int32_t ringed_input(const mcb_model *m) {
+  uint32_t i;
+  for (i = 0; i < m->n_io; ++i)
+    if (m->io[i].direction == MCB_IO_INPUT && m->tensors[m->io[i].tensor].storage == MCB_STORAGE_RING) return (int32_t)m->io[i].tensor;
+  return -1;
+}
+
+static int segment_of(const mcb_model *m, uint32_t op) {
+  uint32_t s;
+  for (s = 0; s < m->stream->segment_count; ++s)
+    if (op >= m->segments[s].first_op && op < m->segments[s].end_op) return (int)s;
+  return -1;
+}
+
+static int row_tensor_ok(const mcb_img_tensor *t) {
+  return mcb_is_nhwc1(t, t->dtype) && mcb_dtype_size(t->dtype) == 1;
+}
+
+mcb_status mcb_stream_load(mcb_model *m, const uint8_t *data, uint32_t size, mcb_diag *diag) {
+  const mcb_img_stream_header *h = (const mcb_img_stream_header *)data;
+  uint64_t need;
+  uint32_t s, r, k, t;
+  int32_t input;
+  if (size < sizeof(*h)) return bad_stream(diag, -1);
+  need = sizeof(*h) + (uint64_t)h->segment_count * sizeof(mcb_img_stream_segment) +
+         (uint64_t)h->ring_count * sizeof(mcb_img_stream_ring) + (uint64_t)h->step_count * sizeof(mcb_img_stream_step);
+  if (need != size || h->segment_count == 0 || m->patch) return bad_stream(diag, -1);
+  m->stream = h;
+  m->segments = (const mcb_img_stream_segment *)(data + sizeof(*h));
+  m->rings = (const mcb_img_stream_ring *)(m->segments + h->segment_count);
+  m->stream_steps = (const mcb_img_stream_step *)(m->rings + h->ring_count);
+  input = ringed_input(m);
+
+  /* Rings: one per RING tensor, rows of the tensor's width inside the arena. */
+  for (r = 0; r < h->ring_count; ++r) {
+    const mcb_img_stream_ring *g = &m->rings[r];
+    const mcb_img_tensor *tt;
+    if (g->tensor >= m->n_tensors || ring_of(m, (int32_t)g->tensor) != (int32_t)r) return bad_stream(diag, (int32_t)r);
+    tt = &m->tensors[g->tensor];
+    if (tt->storage != MCB_STORAGE_RING || !row_tensor_ok(tt) || g->rows == 0 || g->rows > (uint32_t)tt->shape[1] ||
+        g->row_bytes != (uint32_t)tt->shape[2] * (uint32_t)tt->shape[3] || g->offset > m->header->arena_size ||
+        (uint64_t)g->rows * g->row_bytes > (uint64_t)(m->header->arena_size - g->offset))
+      return bad_stream(diag, (int32_t)r);
+  }
+  for (t = 0; t < m->n_tensors; ++t)
+    if (m->tensors[t].storage == MCB_STORAGE_RING && ring_of(m, (int32_t)t) < 0) return bad_stream(diag, -1);
+
+  /* Segments: ascending, disjoint, steps partitioned in order; each a run of the layer schedule. */
+  for (s = 0; s < h->segment_count; ++s) {
+    const mcb_img_stream_segment *g = &m->segments[s];
+    uint32_t p;
+    if (g->first_op >= g->end_op || g->end_op > m->n_ops || (s > 0 && g->first_op < m->segments[s - 1].end_op))
+      return bad_stream(diag, (int32_t)s);
+    if (g->first_step != (s == 0 ? 0 : m->segments[s - 1].first_step + m->segments[s - 1].step_count) ||
+        (uint64_t)g->first_step + g->step_count > h->step_count)
+      return bad_stream(diag, (int32_t)s);
+    for (p = 0; p < m->n_layer_ops && m->layer_ops[p] != g->first_op; ++p) {}
+    if (p + (g->end_op - g->first_op) > m->n_layer_ops) return bad_stream(diag, (int32_t)s);
+    for (k = 0; k < g->end_op - g->first_op; ++k)
+      if (m->layer_ops[p + k] != g->first_op + k) return bad_stream(diag, (int32_t)s);
+    /* Ops: windowable, one row-shaped output: a ring inside, the whole segment output at the end. */
+    for (k = g->first_op; k < g->end_op; ++k) {
+      const mcb_img_op *op = &m->ops[k];
+      const mcb_op_def *def = mcb_op_find(op->code);
+      const mcb_img_tensor *out = &m->tensors[mcb_op_tensor(m, op, op->n_inputs)];
+      uint32_t j, rows = 0, q;
+      if (!def || !def->eval_window || op->n_outputs != 1 || !row_tensor_ok(out) ||
+          out->storage != (k + 1 == g->end_op ? MCB_STORAGE_ARENA : MCB_STORAGE_RING) || op->n_inputs > MCB_IMAGE_MAX_STEP_INPUTS + 1)
+        return bad_stream(diag, (int32_t)s);
+      for (j = 0; j < op->n_inputs; ++j) {
+        int32_t ti = mcb_op_tensor(m, op, j);
+        const mcb_img_tensor *in;
+        if (ti < 0) continue;
+        in = &m->tensors[ti];
+        if (in->storage == MCB_STORAGE_CONSTANT) continue;
+        if (j >= MCB_IMAGE_MAX_STEP_INPUTS || !row_tensor_ok(in)) return bad_stream(diag, (int32_t)s);
+        if (in->storage == MCB_STORAGE_RING) {
+          /* A ring is read only inside its own segment. */
+          int producer_here = 0;
+          for (q = g->first_op; q < g->end_op; ++q)
+            if (mcb_op_tensor(m, &m->ops[q], m->ops[q].n_inputs) == ti) producer_here = 1;
+          if (!producer_here && !(ti == input && g->first_op == 0)) return bad_stream(diag, (int32_t)s);
+        } else if (in->storage != MCB_STORAGE_ARENA) {
+          return bad_stream(diag, (int32_t)s);
+        }
+      }
+      /* Every row of the output exactly once (the executor checks the order while running). */
+      for (q = 0; q < g->step_count; ++q)
+        if (m->stream_steps[g->first_step + q].op == (int32_t)k) rows++;
+      if (rows != (uint32_t)out->shape[1]) return bad_stream(diag, (int32_t)s);
+    }
+    for (k = 0; k < g->step_count; ++k) {
+      const mcb_img_stream_step *st = &m->stream_steps[g->first_step + k];
+      int32_t height;
+      if (st->op == -1) {
+        if (input < 0 || g->first_op != 0) return bad_stream(diag, (int32_t)(g->first_step + k));
+        height = m->tensors[input].shape[1];
+      } else if (st->op >= (int32_t)g->first_op && st->op < (int32_t)g->end_op) {
+        const mcb_img_op *op = &m->ops[st->op];
+        height = m->tensors[mcb_op_tensor(m, op, op->n_inputs)].shape[1];
+      } else {
+        return bad_stream(diag, (int32_t)(g->first_step + k));
+      }
+      if (st->row < 0 || st->row >= height || st->keep_from < 0 || st->keep_from > st->row)
+        return bad_stream(diag, (int32_t)(g->first_step + k));
+    }
+    if (input >= 0 && g->first_op == 0) {
+      uint32_t rows = 0;
+      for (k = 0; k < g->step_count; ++k) rows += m->stream_steps[g->first_step + k].op == -1;
+      if (rows != (uint32_t)m->tensors[input].shape[1]) return bad_stream(diag, (int32_t)s);
+    }
+  }
+  /* The ringed input belongs to a segment at op 0; no op outside a segment reads a ring. */
+  if (input >= 0 && m->segments[0].first_op != 0) return bad_stream(diag, -1);
+  for (k = 0; k < m->n_ops; ++k) {
+    const mcb_img_op *op = &m->ops[k];
+    uint32_t j;
+    if (segment_of(m, k) >= 0) continue;
+    for (j = 0; j < (uint32_t)op->n_inputs + op->n_outputs; ++j) {
+      int32_t ti = mcb_op_tensor(m, op, j);
+      if (ti >= 0 && m->tensors[ti].storage == MCB_STORAGE_RING) return bad_stream(diag, -1);
+    }
+  }
+  return MCB_OK;
+}
+
+/* Where a ring stands while a segment runs. */
+typedef struct ring_state { uint32_t lo, hi; } ring_state;
+
+static mcb_view_s8 ring_view(const mcb_model *m, const mcb_arena *arena, uint32_t r, const ring_state *st, uint32_t rows) {
+  const mcb_img_tensor *t = &m->tensors[m->rings[r].tensor];
+  mcb_view_s8 v;
+  v.data = (int8_t *)(arena->base + m->rings[r].offset);
+  v.y0 = (int32_t)st->lo;
+  v.x0 = 0;
+  v.h = (int32_t)rows;
+  v.w = t->shape[2];
+  v.c = t->shape[3];
+  v.full_h = t->shape[1];
+  v.full_w = t->shape[2];
+  return v;
+}
+
+/* Drops the rows below keep and makes room for row `row`, which must be the next one. */
+static mcb_status ring_advance(const mcb_model *m, const mcb_arena *arena, uint32_t r, ring_state *st,
+                               const mcb_img_stream_step *s, int32_t where, mcb_diag *diag) {
+  const mcb_img_stream_ring *g = &m->rings[r];
+  uint32_t keep = (uint32_t)s->keep_from;
+  if ((uint32_t)s->row != st->hi || keep < st->lo || keep > st->hi || (uint32_t)s->row + 1u - keep > g->rows)
+    return bad_stream(diag, where);
+  if (keep > st->lo) {
+    uint8_t *base = arena->base + g->offset;
+    memmove(base, base + (size_t)(keep - st->lo) * g->row_bytes, (size_t)(st->hi - keep) * g->row_bytes);
+    st->lo = keep;
+  }
+  return MCB_OK;
+}
+
+mcb_status mcb_stream_run(const mcb_model *m, const mcb_arena *arena, const mcb_img_stream_segment *seg,
+                          const uint8_t *input, mcb_diag *diag) {
+  ring_state state[MCB_STREAM_MAX_RINGS];
+  uint32_t k, r, at = 0, i;
+  const mcb_img_io *in_io = NULL;
+  int32_t in_tensor = ringed_input(m);
+  mcb_status st;
+  if (m->stream->ring_count > MCB_STREAM_MAX_RINGS) return mcb_fail(diag, MCB_ERR_UNSUPPORTED, MCB_IMAGE_ERR_BAD_SCHEDULE, -1);
+  for (r = 0; r < m->stream->ring_count; ++r) state[r].lo = state[r].hi = 0;
+  for (i = 0; i < m->n_io; ++i) {
+    if (m->io[i].direction != MCB_IO_INPUT) continue;
+    if ((int32_t)m->io[i].tensor == in_tensor) { in_io = &m->io[i]; break; }
+    at += m->io[i].external_size;
+  }
+  for (k = 0; k < seg->step_count; ++k) {
+    const mcb_img_stream_step *s = &m->stream_steps[seg->first_step + k];
+    int32_t where = (int32_t)(seg->first_step + k);
+    if (s->op < 0) {
+      const mcb_img_tensor *t = &m->tensors[in_tensor];
+      uint32_t row_elems = (uint32_t)t->shape[2] * (uint32_t)t->shape[3];
+      r = (uint32_t)ring_of(m, in_tensor);
+      if ((st = ring_advance(m, arena, r, &state[r], s, where, diag)) != MCB_OK) return st;
+      mcb_io_convert_in(in_io, t, input + at + (size_t)s->row * row_elems * mcb_dtype_size(in_io->external_dtype),
+                        arena->base + m->rings[r].offset + (size_t)(s->row - (int32_t)state[r].lo) * m->rings[r].row_bytes, row_elems);
+      state[r].hi++;
+    } else {
+      const mcb_img_op *op = &m->ops[s->op];
+      const mcb_op_def *def = mcb_op_find(op->code);
+      int32_t out_t = mcb_op_tensor(m, op, op->n_inputs), out_r = ring_of(m, out_t);
+      const mcb_img_tensor *out = &m->tensors[out_t];
+      mcb_step_views v;
+      mcb_op_ctx c;
+      uint32_t j;
+      memset(&v, 0, sizeof(v));
+      for (j = 0; j < op->n_inputs && j < MCB_IMAGE_MAX_STEP_INPUTS; ++j) {
+        int32_t ti = mcb_op_tensor(m, op, j), ri;
+        if (ti < 0 || m->tensors[ti].storage == MCB_STORAGE_CONSTANT) continue;
+        ri = ring_of(m, ti);
+        v.in[j] = ri >= 0 ? ring_view(m, arena, (uint32_t)ri, &state[ri], state[ri].hi - state[ri].lo)
+                          : mcb_full_view(&m->tensors[ti], arena->base + m->tensors[ti].offset);
+      }
+      if (out_r >= 0) {
+        if ((st = ring_advance(m, arena, (uint32_t)out_r, &state[out_r], s, where, diag)) != MCB_OK) return st;
+        v.out = ring_view(m, arena, (uint32_t)out_r, &state[out_r], state[out_r].hi + 1u - state[out_r].lo);
+      } else {
+        v.out = mcb_full_view(out, arena->base + out->offset);
+      }
+      v.region.y0 = s->row;
+      v.region.y1 = s->row + 1;
+      v.region.x0 = 0;
+      v.region.x1 = out->shape[2];
+      mcb_op_context(m, (uint32_t)s->op, &c);
+      if ((st = def->eval_window(&c, arena, &v, diag)) != MCB_OK) return st;
+      if (out_r >= 0) state[out_r].hi++;
+    }
+  }
+  return MCB_OK;
+}

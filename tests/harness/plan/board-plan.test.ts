@@ -1,0 +1,65 @@
+// `mcubench plan --board`: the firmware's need beyond the arena from the fit check's own formula, per schedule,
+// and `--schedule auto` on a board picking the least MAC overhead that fits.
+import { main } from '../../../harness/cli/main';
+import { loadBoard } from '../../../harness/boards';
+import { autoScheduleForBoard, scheduleFit } from '../../../harness/build/schedule-fit';
+import { loadModel } from '../../../harness/model';
+import { foldShapeOps } from '../../../harness/pack';
+import { planLayers } from '../../../harness/plan';
+import { sramNeed } from '../../../harness/build/board-fit';
+import { sharedModel } from '../../support/paths';
+
+async function plan(...args: string[]) {
+  let stdout = '';
+  let stderr = '';
+  const out = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => { stdout += String(c); return true; });
+  const err = jest.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => { stderr += String(c); return true; });
+  try {
+    const code = await main(['node', 'mcubench', 'plan', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+describe('plan --board', () => {
+  test('mcunet-in3 on emu-f412: neither layer nor the planner\'s patch plan fits; auto takes the cheapest plan that does', async () => {
+    const r = await plan(sharedModel('mcunet-in3_320kb-1mb_imagenet'), '--schedule', 'patch', '--board', 'emu-f412', '--json');
+    const withStream = JSON.parse((await plan(sharedModel('mcunet-in3_320kb-1mb_imagenet'), '--schedule', 'auto', '--board', 'emu-f412', '--json')).stdout);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const json = JSON.parse(r.stdout);
+    const board = loadBoard('emu-f412');
+    const graph = foldShapeOps(loadModel(sharedModel('mcunet-in3_320kb-1mb_imagenet'))).graph;
+    const layerFit = scheduleFit(graph, board, { kind: 'layer', plan: planLayers(graph) });
+    expect(json.board.id).toBe('emu-f412');
+    expect(json.board.sramBytes).toBe(262144);
+    // The same formula the pre-build fit check applies.
+    expect(json.board.needBytes.layer).toBe(sramNeed(board, layerFit.memory));
+    expect(json.board.needBytes.layer).toBe(layerFit.memory.arenaBytes + layerFit.memory.staticBytes + layerFit.memory.stackBytes);
+    expect(json.board.fits).toEqual({ layer: false, patch: false, stream: null });
+    expect(withStream.board.fits).toEqual({ layer: false, patch: false, stream: true });
+    expect(withStream.board.auto).toMatchObject({ schedule: 'stream', macOverhead: 0, fits: true });
+    expect(json.board.headroomBytes.layer).toBe(262144 - json.board.needBytes.layer);
+    // The patch plan keeps the 92,928 B input image in a static buffer: beyond its arena it needs more than layer.
+    expect(json.board.beyondArenaBytes.patch - json.board.beyondArenaBytes.layer).toBeGreaterThanOrEqual(92928 - 16);
+    // With no recomputation, streaming is the cheapest plan that fits (before any patch plan: split 21, 2x2 at +25 %).
+    expect(json.board.auto).toMatchObject({ schedule: 'stream', macOverhead: 0, fits: true });
+    expect(json.board.auto.needBytes).toBeLessThanOrEqual(262144);
+    expect(json.pareto.every((p: { schedule: string }) => ['layer', 'patch'].includes(p.schedule))).toBe(true);
+  }, 120_000);
+
+  test('person_detect on emu-f746: layer-based fits, so auto takes it (no MAC overhead)', () => {
+    const graph = foldShapeOps(loadModel(sharedModel('person_detect'))).graph;
+    const { schedule, fit } = autoScheduleForBoard(graph, loadBoard('emu-f746'), 0.2);
+    expect(schedule.kind).toBe('layer');
+    expect(fit.fits).toBe(true);
+    expect(fit.headroomBytes).toBe(fit.needBytes >= 0 ? loadBoard('emu-f746').chip.sram.size - fit.needBytes : NaN);
+  });
+
+  test('--board with a builtin graph, and --search with --schedule, are usage errors', async () => {
+    expect((await plan('builtin:mobilenetv2', '--board', 'emu-f746')).stderr).toMatch(/--board needs a \.tflite model/);
+    expect((await plan(sharedModel('person_detect'), '--schedule', 'auto', '--search')).stderr).toMatch(/--search is --schedule auto/);
+  });
+});
