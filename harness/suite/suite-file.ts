@@ -53,7 +53,7 @@ export interface SuiteCell {
   dataset: SuiteDataset;
 }
 
-type RawSchedule = { kind: 'layer' | 'patch' | 'auto' | 'stream'; split?: number; patches?: number; name?: string };
+type RawSchedule = { kind: 'layer' | 'patch' | 'stream' | 'auto'; split?: number; patches?: number; name?: string };
 type RawSuite = {
   name?: string;
   models: (string | { file: string; name?: string; datasets?: string[]; preset?: string; preprocess?: string; schedules?: Record<string, RawSchedule> })[];
@@ -94,11 +94,11 @@ export function parseSuite(text: string, file: string): Suite {
   }
   const base = path.dirname(path.resolve(file));
   const at = (p: string): string => path.resolve(base, p);
-  // patch without a split: the planner's patch plan; stream with or without a prefix split.
   const request = (o: RawSchedule): ScheduleRequest => {
+    // The schema lets split and patches come only together (patch) or split alone (stream).
     if (o.kind === 'patch') return o.split !== undefined ? { schedule: 'patch', split: o.split, patches: o.patches! } : { schedule: 'patch' };
     if (o.kind === 'stream') return o.split !== undefined ? { schedule: 'stream', split: o.split } : { schedule: 'stream' };
-    return { schedule: o.kind } as ScheduleRequest;
+    return { schedule: o.kind };
   };
   const models = raw.models.map((m): SuiteModel => {
     const { schedules: planned, ...o } = typeof m === 'string' ? { file: m, schedules: undefined } : m;
@@ -111,9 +111,8 @@ export function parseSuite(text: string, file: string): Suite {
     return { ...o, path: at(o.path), name: o.name ?? path.basename(path.resolve(base, o.path)), ...(limit !== undefined ? { limit } : {}), ...(o.synsets ? { synsets: at(o.synsets) } : {}) };
   });
   const schedules = (raw.schedules ?? ['layer']).map((s): SuiteSchedule => {
-    const o = typeof s === 'string' ? { kind: s as 'layer' | 'auto' } : s;
-    const name = o.kind === 'patch' && o.split !== undefined ? `patch${o.split}x${o.patches}` : o.kind === 'stream' && o.split !== undefined ? `stream${o.split}` : o.kind;
-    return { name: o.name ?? name, request: request(o) };
+    const o: RawSchedule = typeof s === 'string' ? { kind: s as RawSchedule['kind'] } : s;
+    return { name: o.name ?? (o.kind === 'patch' && o.split !== undefined ? `patch${o.split}x${o.patches}` : o.kind), request: request(o) };
   });
   const problems: string[] = [];
   const unique = (what: string, names: string[]): void => {

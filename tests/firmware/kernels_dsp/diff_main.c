@@ -500,6 +500,7 @@ static void add_case(tally *t, uint32_t index) {
   st = mcb_add_s8_dsp(&p, &shape, in1_twin, &shape2, in2_twin, &shape, g_out_twin);
   judge(t, sr, st, bytes, index, "add");
 }
+#include "diff_more_ops.h"
 
 int main(void) {
   tally t;
@@ -518,6 +519,7 @@ int main(void) {
   memset(&t, 0, sizeof(t));
   for (i = 0; i < DIFF_CASES; ++i) add_case(&t, i);
   report("add", &t);
+  more_ops();
   put_text("dsp done");
   put_field("failures", g_failures);
   put_text("\r\n");

@@ -37,7 +37,7 @@ describe('suite files', () => {
   it('names every schema problem, with its place', () => {
     const bad = { ...base, boards: [], schedules: [{ kind: 'patch', split: 6 }], colour: 'red' };
     expect(() => loadSuite(write('bad.json', JSON.stringify(bad)))).toThrow(
-      /not a valid suite file[\s\S]*\(top level\): unknown key 'colour'[\s\S]*\/boards: must NOT have fewer than 1 items[\s\S]*\/schedules\/0: must have required property 'patches'/);
+      /not a valid suite file[\s\S]*\(top level\): unknown key 'colour'[\s\S]*\/boards: must NOT have fewer than 1 items[\s\S]*\/schedules\/0: must have property patches when property split is present/);
     expect(() => loadSuite(write('broken.yaml', 'models: [a\n'))).toThrow(/broken\.yaml: not valid YAML/);
     expect(() => loadSuite(path.join(dir, 'none.yaml'))).toThrow(/cannot read the suite file \(ENOENT\)/);
   });
