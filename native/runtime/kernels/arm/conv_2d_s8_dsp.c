@@ -21,6 +21,7 @@
 #include "../kernel_common.h"
 #include "../op_checks.h"
 #include "dsp.h"
+#include "mcb/quant.h"
 
 #ifndef COL_WORDS /* the differential test shrinks the limits to cross them on small shapes */
 #define COL_WORDS 1024 /* gathered columns on the stack (4 KiB): 4 pixels of k <= 512, 2 of k <= 1024 */
@@ -39,6 +40,7 @@ typedef struct conv_call {
   int32_t lo, hi; /* activation range */
   int pointwise;  /* 1x1, unpadded: gather = unpack */
   int32_t np;     /* pixels per block: 4, or 2 for columns too long for four */
+  int exact;      /* requantize with the reference's 64-bit arithmetic (see out_value) */
 } conv_call;
 
 /* Int16 slot of value i of pixel p in the interleaved columns of a block of np pixels: per group of 4 values
@@ -207,8 +209,14 @@ MCB_DSP_INLINE void dot_1x4(const int32_t *col, const int8_t *w, int32_t k, int3
 }
 
 /* One requantized output; the output offset rides in rq->half (see mcb_dsp_rq_fold_offset). */
+/* any_shift == EXACT: the reference's own 64-bit requantization (a call with a channel whose accumulator may
+ * reach 2^30, e.g. a "dead" channel with bias 2^30), the MAC loops stay fast. */
+#define EXACT 2
 MCB_DSP_INLINE int32_t out_value(int32_t acc, const mcb_dsp_rq *rq, int32_t lo, int32_t hi, int any_shift,
                                  int full) {
+  if (any_shift == EXACT) {
+    return mcb_clamp(mcb_multiply_by_quantized_multiplier(acc, rq->mult, rq->shl - 1 - rq->shr) + rq->off, lo, hi);
+  }
   return mcb_dsp_clamp(mcb_dsp_rq_apply(acc, rq, any_shift), lo, hi, full);
 }
 
@@ -285,6 +293,7 @@ CHANNELS_VARIANT(channels_shr_full, 0, 1)
 CHANNELS_VARIANT(channels_shr_range, 0, 0)
 CHANNELS_VARIANT(channels_any_full, 1, 1)
 CHANNELS_VARIANT(channels_any_range, 1, 0)
+CHANNELS_VARIANT(channels_exact, EXACT, 0)
 
 static int8_t *out_at(const conv_call *c, int32_t oy, int32_t ox) {
   return c->out->data + ((oy - c->out->y0) * c->out->w + (ox - c->out->x0)) * c->out->c;
@@ -296,7 +305,11 @@ static void prepare_chunk(const conv_call *c, const mcb_channel_quant *quant, mc
   for (oc = oc0; oc < oc1; ++oc) {
     const int32_t qi = quant->count == 1 ? 0 : oc;
     mcb_dsp_rq_init(&rq[oc - oc0], quant->multiplier[qi], quant->shift[qi], 0);
-    mcb_dsp_rq_fold_offset(&rq[oc - oc0], c->p->output_offset);
+    if (c->exact) {
+      rq[oc - oc0].off = c->p->output_offset; /* out_value's exact path adds it */
+    } else {
+      mcb_dsp_rq_fold_offset(&rq[oc - oc0], c->p->output_offset);
+    }
     rq[oc - oc0].bias = c->bias ? c->bias[oc] : 0;
   }
 }
@@ -333,7 +346,7 @@ mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_q
   conv_call c;
   int64_t bound;
   int32_t oc0, pixels, i;
-  int any_shift = 0;
+  int any_shift = 0, exact = 0;
   channels_fn *run;
   if (mcb__conv_2d_s8_check(params, quant, input, filter, output, region, ctx, &call) != MCB_OK || call.empty ||
       filter->in_c != input->c || ((int64_t)filter->h * filter->w * filter->in_c + 3) / 4 * 4 > COL_WORDS) {
@@ -359,12 +372,15 @@ mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_q
     if (!mcb_dsp_rq_init(&rq[0], quant->multiplier[qi], quant->shift[qi], bound + b) &&
         !mcb_dsp_rq_init(&rq[0], quant->multiplier[qi], quant->shift[qi],
                          mcb_dsp_abs_sum(filter->data + (int64_t)oc0 * c.k, c.k) * 255 + b)) {
-      /* not even the channel's own |weights| bound keeps the fast path exact */
-      return MCB_ERR_UNSUPPORTED;
+      /* not even the channel's own |weights| bound keeps the fast requantization exact */
+      exact = 1;
     }
     any_shift |= !mcb_dsp_rq_fold_offset(&rq[0], params->output_offset);
   }
-  if (c.np == 4) {
+  c.exact = exact;
+  if (exact) {
+    run = c.np == 4 ? channels_exact_4 : channels_exact_2;
+  } else if (c.np == 4) {
     run = c.lo == -128 && c.hi == 127 ? (any_shift ? channels_any_full_4 : channels_shr_full_4)
                                        : (any_shift ? channels_any_range_4 : channels_shr_range_4);
   } else {
