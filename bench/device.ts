@@ -35,10 +35,10 @@ const VARIANTS: Record<string, BenchKernels> = { reference: { forceRef: true }, 
 /** The issue's target: at most half of TFLM + CMSIS-NN's instructions. */
 const TARGET_RATIO = 0.5;
 
-interface Options { boards: string[]; models: string[]; variants: string[] }
+interface Options { boards: string[]; models: string[]; variants: string[]; ops: boolean }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { boards: DEFAULT_BOARDS, models: DEFAULT_MODELS, variants: Object.keys(VARIANTS) };
+  const opts: Options = { boards: DEFAULT_BOARDS, models: DEFAULT_MODELS, variants: Object.keys(VARIANTS), ops: false };
   for (let i = 0; i < argv.length; i++) {
     const value = (): string[] => {
       const v = argv[++i];
@@ -49,7 +49,8 @@ function parseArgs(argv: string[]): Options {
     if (arg === '--boards') opts.boards = value();
     else if (arg === '--models') opts.models = value();
     else if (arg === '--variants') opts.variants = value();
-    else throw new Error(`unknown option ${arg}; use --boards a,b --models a,b --variants reference,twins`);
+    else if (arg === '--ops') opts.ops = true;
+    else throw new Error(`unknown option ${arg}; use --boards a,b --models a,b --variants reference,twins --ops`);
   }
   for (const v of opts.variants) if (!VARIANTS[v]) throw new Error(`unknown variant ${v}; known: ${Object.keys(VARIANTS).join(', ')}`);
   return opts;
@@ -79,15 +80,39 @@ function imageOps(graph: Graph, image: Uint8Array): { type: string; macs: number
   });
 }
 
-interface Measured { instructions: number; perType: Map<string, { instructions: number; macs: number }>; exact: boolean; text: number }
+interface Measured {
+  instructions: number;
+  perType: Map<string, { instructions: number; macs: number }>;
+  perOp: { type: string; macs: number; instructions: number }[];
+  exact: boolean;
+  text: number;
+  /** The schedule that ran. */
+  schedule: string;
+}
+
+/** The layer schedule, or the best-fitting patch plan the fit check names when the layer plan does not fit the board. */
+async function openExecutor(board: string, model: string, graph: Graph, kernels: BenchKernels): Promise<{ executor: BoardExecutor; schedule: string }> {
+  try {
+    return { executor: await BoardExecutor.open({ board, graph, modelName: model, schedule: { schedule: 'layer' }, kernels }), schedule: 'layer' };
+  } catch (err) {
+    // The fit check names the best-fitting patch plan: "try --schedule patch --split N --patches P".
+    const hint = /--split (\d+) --patches (\d+)/.exec((err as Error).message);
+    if (!/does not fit/.test((err as Error).message) || !hint) throw err;
+    const executor = await BoardExecutor.open({
+      board, graph, modelName: model, schedule: { schedule: 'patch', split: Number(hint[1]), patches: Number(hint[2]) }, kernels,
+    });
+    const s = executor.schedule;
+    return { executor, schedule: s.kind === 'patch' ? `patch (split ${s.plan.split}, ${s.plan.patches}x${s.plan.patches}: the layer plan does not fit)` : s.kind };
+  }
+}
 
 async function measure(board: string, model: string, graph: Graph, kernels: BenchKernels): Promise<Measured> {
   const vector = goldenVector(model);
-  const executor = await BoardExecutor.open({ board, graph, modelName: model, schedule: { schedule: 'layer' }, kernels });
+  const { executor, schedule } = await openExecutor(board, model, graph, kernels);
   try {
     const run = await executor.run(vector.name, vector.input);
     const extra = run.extra as { matchesHost: boolean; opLatency: number[] };
-    const image = packImage(graph, { kind: 'layer', plan: planLayers(graph) }).bytes;
+    const image = packImage(graph, executor.schedule).bytes;
     const ops = imageOps(graph, image);
     const perType = new Map<string, { instructions: number; macs: number }>();
     extra.opLatency.forEach((latency, i) => {
@@ -99,7 +124,8 @@ async function measure(board: string, model: string, graph: Graph, kernels: Benc
     });
     const exact = extra.matchesHost && Buffer.from(run.output).equals(Buffer.from(vector.output));
     if (run.latency === undefined) throw new Error(`${board} reported no latency`);
-    return { instructions: run.latency, perType, exact, text: executor.firmware.sizes.text };
+    const perOp = extra.opLatency.map((instructions, i) => ({ ...(ops[i] ?? { type: '?', macs: 0 }), instructions }));
+    return { instructions: run.latency, perType, perOp, exact, text: executor.firmware.sizes.text, schedule };
   } finally {
     await executor.close();
   }
@@ -142,6 +168,7 @@ async function main(): Promise<void> {
       console.log(`\n${board}  ${model}  (${int(macs)} MACs)`);
       for (const [variant, m] of results) {
         const vsPeer = peer ? `  ${(m.instructions / peer).toFixed(3)}x TFLM+CMSIS-NN (${int(peer)})${variant === 'twins' ? (m.instructions <= peer * TARGET_RATIO ? ' target met' : ' TARGET MISSED') : ''}` : '';
+        if (m.schedule !== 'layer') console.log(`  ${variant}: ${m.schedule}`);
         console.log(`  ${variant.padEnd(9)}  ${int(m.instructions).padStart(14)} instructions  ${per(m.instructions, macs).padStart(6)} / MAC  .text ${int(m.text)} B${m.exact ? '  bit-exact' : '  DIFFERS'}${vsPeer}`);
       }
       const ref = results.get('reference');
@@ -159,6 +186,12 @@ async function main(): Promise<void> {
         const r = ref?.perType.get(type);
         const t = twins?.perType.get(type);
         console.log(`  ${type.padEnd(24)} ${int(macsOfType).padStart(12)}  ${cells.join('')}${r && t ? `  ${(t.instructions / r.instructions).toFixed(3)}` : ''}`);
+      }
+      if (opts.ops) {
+        for (const [variant, m] of results) {
+          console.log(`  per operator (${variant}):`);
+          m.perOp.forEach((op, i) => console.log(`    ${String(i).padStart(3)} ${op.type.padEnd(22)} ${int(op.macs).padStart(11)} MACs ${int(op.instructions).padStart(12)} instr ${per(op.instructions, op.macs).padStart(6)} / MAC`));
+        }
       }
     }
   }

@@ -180,10 +180,12 @@ export async function runDut(request: DutRunRequest): Promise<EvalOutcome> {
     if (target) await dut.waitReady();
     const name = await dut.name();
     const label = scheduleLabel(planned.schedule);
+    // The DUT is named by what it answers to name% (and the board, when we launched it), not by its port: a DUT
+    // replugged onto another tty is the same DUT, and --resume must accept it.
     executor = new DutExecutor(dut, outputCodecs(readImage(planned.image.bytes)), {
-      target: `mlperf-tiny:${request.port ?? boardId}`, ...(target ? { board: boardId } : {}), schedule: label,
+      target: `mlperf-tiny:${target ? boardId : name}`, ...(target ? { board: boardId } : {}), schedule: label,
       plannedPeakBytes: planned.schedule.plan.peakBytes,
-      fingerprint: `dut:mlperf-tiny:${name}:${request.port ?? boardId}:image:${planned.image.modelHash}:${label.kind}`,
+      fingerprint: `dut:mlperf-tiny:${name}:${target ? boardId : 'port'}:image:${planned.image.modelHash}:${label.kind}`,
     }, host, stop);
   } catch (err) {
     dut.dispose();

@@ -1,19 +1,15 @@
 // The compile definitions that link into a firmware only the operators one model image uses
 // (native/runtime/src/op_table.c: MCB_OPS_ONLY_USED + one MCB_USE_OP_<NAME> per op type in the image).
-import { readImageSummary } from '../pack';
-import { OP_CODES, SECTION_IDS } from '../pack/image-ids';
-import { OP_RECORD_BYTES } from '../pack/image-layout';
+import { OP_CODES } from '../pack/image-ids';
+import { readOpCodes } from '../pack/read-image';
 
 const OP_NAMES = new Map(Object.entries(OP_CODES).map(([name, code]) => [code, name]));
 
 /** The op type names an image's operator records use, sorted (an unknown code is left for the loader to refuse). */
 export function opTypesInImage(image: Uint8Array): string[] {
-  const ops = readImageSummary(image).sections.find((s) => s.id === SECTION_IDS.OPS);
-  if (!ops) return [];
-  const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
   const names = new Set<string>();
-  for (let i = 0; i < ops.count; i++) {
-    const name = OP_NAMES.get(view.getUint16(ops.offset + i * OP_RECORD_BYTES, true));
+  for (const code of readOpCodes(image)) {
+    const name = OP_NAMES.get(code);
     if (name) names.add(name);
   }
   return [...names].sort();

@@ -7,19 +7,10 @@ export type LimitOrder = 'stratified' | 'sorted';
 export const LIMIT_ORDERS: readonly LimitOrder[] = ['stratified', 'sorted'];
 export const DEFAULT_LIMIT_SEED = 1;
 
+import { seededRandom } from '../seeded-random';
+
 export interface LimitOptions { order?: LimitOrder; seed?: number; }
 
-/** mulberry32: a small, well-mixed 32-bit PRNG; the same seed gives the same draw on every machine. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(items: T[], random: () => number): T[] {
   for (let i = items.length - 1; i > 0; i--) {

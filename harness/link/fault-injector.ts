@@ -1,5 +1,6 @@
 // Deterministic byte-level damage for link tests: drop, flip, duplicate and insert garbage, driven by a seeded
 // PRNG so a failing seed can be replayed.
+import { seededRandom } from '../seeded-random';
 
 /** Per-byte probabilities (0..1). */
 export interface FaultRates {
@@ -23,25 +24,13 @@ export interface FaultCounts {
   garbageBytes: number;
 }
 
-/** mulberry32: tiny, fast, good enough to spread faults; the point is reproducibility, not quality. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export class FaultInjector {
   readonly counts: FaultCounts = { dropped: 0, flipped: 0, duplicated: 0, garbageBytes: 0 };
   private readonly random: () => number;
   private readonly rates: Required<FaultRates>;
 
   constructor(options: FaultOptions) {
-    this.random = mulberry32(options.seed);
+    this.random = seededRandom(options.seed);
     this.rates = {
       drop: options.drop ?? 0,
       flip: options.flip ?? 0,

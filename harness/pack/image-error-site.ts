@@ -1,7 +1,7 @@
 // Turns a runtime rejection (image error + record index) into words: which operator, of what type, and why.
 import { IMAGE_ERRORS, OP_CODES, SECTION_IDS } from './image-ids';
-import { OP_RECORD_BYTES, PATCH_HEADER_BYTES } from './image-layout';
-import { readImageSummary } from './read-image';
+import { PATCH_HEADER_BYTES } from './image-layout';
+import { readImageSummary, readOpCodes } from './read-image';
 
 /** Errors whose index is an operator index, and what each means for that operator. */
 const OP_REASONS: Partial<Record<keyof typeof IMAGE_ERRORS, string>> = {
@@ -17,12 +17,8 @@ const OP_REASONS: Partial<Record<keyof typeof IMAGE_ERRORS, string>> = {
 const OP_NAMES = new Map<number, string>(Object.entries(OP_CODES).map(([name, code]) => [code, name]));
 
 function opName(image: Uint8Array, index: number): string | undefined {
-  const ops = readImageSummary(image).sections.find((s) => s.id === SECTION_IDS.OPS);
-  if (!ops || index < 0 || index >= ops.count) return undefined;
-  const at = ops.offset + index * OP_RECORD_BYTES;
-  if (at + 2 > image.length) return undefined;
-  const code = image[at] | (image[at + 1] << 8);
-  return OP_NAMES.get(code) ?? `op code ${code}`;
+  const code = readOpCodes(image)[index];
+  return code === undefined ? undefined : (OP_NAMES.get(code) ?? `op code ${code}`);
 }
 
 /** "operator 12 (CONV_2D): <why>" for operator errors, "patch 3, stage step 2 (operator 2, ADD): ..." for

@@ -2,7 +2,7 @@
 // (bounds-checked, no further validation: the C loader is the validator). Everything outside pack/ that needs a
 // figure from an image (its I/O sizes, where its input lives) reads it here.
 import { IMAGE_MAGIC, IO_CONVERT, IO_DIRECTION, SECTION_IDS, STORAGE } from './image-ids';
-import { HEADER_BYTES, HEADER_FIELDS, IO_RECORD_BYTES, SECTION_ENTRY_BYTES, TENSOR_RECORD_BYTES } from './image-layout';
+import { HEADER_BYTES, HEADER_FIELDS, IO_RECORD_BYTES, OP_RECORD_BYTES, SECTION_ENTRY_BYTES, TENSOR_RECORD_BYTES } from './image-layout';
 import { ImageError } from './image-error';
 
 export interface SectionEntry { id: number; name: string; offset: number; size: number; count: number; entryOffset: number }
@@ -115,6 +115,12 @@ export function readImage(bytes: Uint8Array): ImageRecords {
   }));
   const total = (direction: IoRecord['direction']): number => io.filter((x) => x.direction === direction).reduce((sum, x) => sum + x.externalSize, 0);
   return { ...summary, tensors, io, inputBytes: total('input'), outputBytes: total('output') };
+}
+
+/** The op code (OP_CODES) of each OPS record, in schedule-independent operator order. Throws ImageError when truncated. */
+export function readOpCodes(bytes: Uint8Array): number[] {
+  const o = sectionRecords(bytes, readImageSummary(bytes), SECTION_IDS.OPS, OP_RECORD_BYTES);
+  return o.at.map((at) => o.view.getUint16(at, true));
 }
 
 /**

@@ -63,6 +63,9 @@ export interface StreamPlan {
   packing: string;
 }
 
+/** Rings the C executor tracks at once (MCB_STREAM_MAX_RINGS in runtime_internal.h). */
+export const MAX_RINGS = 96;
+
 export interface StreamPlanOptions {
   pack?: boolean;
   /** Later runs of ops [first, end) to stream too (inverted-residual blocks); default none. */
@@ -210,6 +213,9 @@ export function planStream(graph: Graph, split: number, options: StreamPlanOptio
     ({ placements: buffers, arenaBytes, strategy: packing, links, liveBytes } = packed);
   }
   const rings = segments.flatMap((s) => s.rings);
+  if (rings.length > MAX_RINGS) {
+    throw new PlanError(`${graph.source}: the stream plan needs ${rings.length} rings; the runtime tracks at most ${MAX_RINGS} — stream fewer ops`);
+  }
   return {
     schedule: 'stream',
     split,
@@ -241,8 +247,18 @@ export interface StreamChoice { split: number; later: [number, number][]; peakBy
 export function searchStream(graph: Graph, prefixesTried = 4): StreamChoice {
   const flow = dataFlow(graph);
   const planOf = (split: number, later: [number, number][]) => planStream(graph, split, { pack: false, later });
+  // Prefixes whose plan the runtime could not run (too many rings) are not candidates.
+  const runnable = (split: number) => {
+    try {
+      planOf(split, []);
+      return true;
+    } catch (err) {
+      if (err instanceof PlanError) return false;
+      throw err;
+    }
+  };
   // Later segments can lower the rest but not the prefix segment: rank prefixes by their own peak.
-  const prefixes = [0, ...legalSplits(graph)].map((split) => {
+  const prefixes = [0, ...legalSplits(graph)].filter(runnable).map((split) => {
     const plan = planOf(split, []);
     return { split, own: split === 0 ? 0 : Math.max(...plan.liveBytes.slice(0, split)), peak: plan.peakBytes };
   }).sort((a, b) => a.own - b.own || a.peak - b.peak);
@@ -268,7 +284,13 @@ function addLaterSegments(graph: Graph, flow: DataFlow, start: StreamChoice,
       for (let b = Math.max(a + 2, step + 1); b <= Math.min(graph.operators.length, a + MAX_LATER_SEGMENT); b++) {
         if (taken(a, b) || !segmentIsStreamable(graph, flow, a, b)) continue;
         const later: [number, number][] = [...best.later, [a, b]];
-        const trial = planOf(best.split, later);
+        let trial: StreamPlan;
+        try {
+          trial = planOf(best.split, later);
+        } catch (err) {
+          if (err instanceof PlanError) continue;
+          throw err;
+        }
         const bound = improved?.peakBytes ?? best.peakBytes;
         if (trial.peakBytes < bound || (trial.peakBytes === bound && trial.liveBytes[step] < improvedAtStep)) {
           improved = { split: best.split, later, peakBytes: trial.peakBytes };

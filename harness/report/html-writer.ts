@@ -4,7 +4,7 @@ import { formatInteger, formatMs } from './format';
 import { escapeHtml } from './html/escape';
 import { renderLatencyHistogram } from './html/latency-histogram';
 import { memoryScale, renderMemoryChart } from './html/memory-chart';
-import { PAGE_STYLE } from './html/page-style';
+import { htmlPage } from './html/page-style';
 import { renderOpLatencyChart } from './html/op-latency-chart';
 import { renderPredictionTable } from './html/prediction-table';
 import { confusionTable } from './confusion';
@@ -118,18 +118,5 @@ export function writeHtmlReport(results: Results): string {
     renderTable(environmentTable(results), 'environment'),
     renderTable(skippedTable(results), 'skipped'),
   ].filter(Boolean).join('\n');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>${escapeHtml(title)}</title>
-<style>${PAGE_STYLE}</style>
-</head>
-<body>
-${body}
-</body>
-</html>
-`;
+  return htmlPage(escapeHtml(title), body);
 }

@@ -7,7 +7,7 @@ import { formatBytes, formatInteger, formatMs, formatPercent } from '../report/f
 import { escapeHtml } from '../report/html/escape';
 import { memoryScale, renderMemoryChart } from '../report/html/memory-chart';
 import { renderOpLatencyChart, type OpSeries } from '../report/html/op-latency-chart';
-import { PAGE_STYLE } from '../report/html/page-style';
+import { htmlPage } from '../report/html/page-style';
 import { buildJunit, junitCase } from '../report/junit-writer';
 import type { Results } from '../report/results';
 import { SUMMARY_FILE, cellResults, type CellSummary, type SuiteSummary } from './suite-summary';
@@ -129,20 +129,7 @@ export function writeSuiteHtml(summary: SuiteSummary, suiteDir: string): string 
     '<p class="legend"><span style="background:#4e79a7"></span>per-layer op <span style="background:#f28e2b"></span>patch stage / patch schedule <span style="background:#d62728"></span>planned peak <span style="background:#2ca02c;height:2px"></span>measured total <span style="border-top:2px dashed #1d2430;height:0"></span>board SRAM</p>',
     ...groups(list).map(groupCharts),
   ].filter(Boolean).join('\n');
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>${escapeHtml(title)}</title>
-<style>${PAGE_STYLE}</style>
-</head>
-<body>
-${body}
-</body>
-</html>
-`;
+  return htmlPage(escapeHtml(title), body);
 }
 
 /** One <testsuite> per cell, one <testcase> per check (the run itself, budgets, fidelity, baseline rows). */

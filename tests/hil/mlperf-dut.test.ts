@@ -124,3 +124,56 @@ test('a silent DUT: a clear error naming the port and the command, no results wr
     pty.close();
   }
 });
+
+/** A scripted DUT on a pty: answers the command set, garbling the results of the inference numbered `garble`. */
+function scriptedDut(pty: PtyConsole, garble: number): () => void {
+  let seen = 0;
+  let expected = 0;
+  let loaded = 0;
+  let inferences = 0;
+  const timer = setInterval(() => {
+    const text = pty.received.slice(seen);
+    const end = text.indexOf('%');
+    if (end < 0) return;
+    seen += end + 1;
+    const command = text.slice(0, end).trim();
+    let answer = '';
+    if (command === 'name') answer = 'm-name-dut-[scripted]\r\n';
+    else if (command === 'profile') answer = 'm-profile-[ULPMark for tinyML Firmware V0.0.1]\r\nm-model-[vww01]\r\n';
+    else if (command.startsWith('db load ')) { expected = Number(command.slice(8)); loaded = 0; answer = `m-[Expecting ${expected} bytes]\r\n`; }
+    else if (command.startsWith('db ')) { loaded += (command.length - 3) / 2; if (loaded >= expected) answer = 'm-load-done\r\n'; }
+    else if (command.startsWith('infer ')) {
+      const values = inferences++ === garble ? '0.5,zz' : '0.5,0.25';
+      answer = `m-warmup-start-1\r\nm-warmup-done\r\nm-infer-start-1\r\nm-lap-us-100\r\nm-lap-us-300\r\nm-infer-done\r\nm-results-[${values}]\r\n`;
+    } else answer = `e-[Unknown command: ${command}]\r\n`;
+    pty.send(`${answer}m-ready\r\n`);
+  }, 5);
+  return () => clearInterval(timer);
+}
+
+test('a DUT that garbles a result: a clear error naming the value, the finished samples kept, and --resume completes the run', async () => {
+  const outDir = scratchDir('garbled');
+  const request = { modelFile: sharedModel(PERSON_DETECT.model), datasetDir: inputs, schedule: { schedule: 'layer' as const }, outDir, progress: false as const };
+  const first = await PtyConsole.open();
+  const stopFirst = scriptedDut(first, 1);
+  try {
+    const err = await runDut({ ...request, port: first.path }).then(() => undefined, (e: Error) => e);
+    expect(err).toBeInstanceOf(DutProtocolError);
+    expect(err!.message).toMatch(/m-results value 'zz' is not a number/);
+    expect(fs.existsSync(path.join(outDir, 'results.json'))).toBe(false);
+    expect(fs.readFileSync(path.join(outDir, 'journal.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+  } finally {
+    stopFirst();
+    first.close();
+  }
+  const second = await PtyConsole.open();
+  const stopSecond = scriptedDut(second, -1);
+  try {
+    const outcome = await runDut({ ...request, port: second.path, resume: true });
+    expect(outcome.results.samples.map((s) => s.name).sort()).toEqual([...NAMES].sort());
+    expect(fs.readFileSync(path.join(outDir, 'journal.jsonl'), 'utf8').trim().split('\n')).toHaveLength(NAMES.length);
+  } finally {
+    stopSecond();
+    second.close();
+  }
+});

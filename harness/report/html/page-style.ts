@@ -31,3 +31,21 @@ p.units { color: #5a6475; font-size: 0.85em; }
 svg .marker { stroke: #d62728; stroke-width: 1.2; stroke-dasharray: 3 3; }
 svg .marker-label { font-size: 10px; fill: #d62728; }
 `;
+
+/** A whole self-contained page: the stylesheet inline, nothing fetched (the CSP forbids it). */
+export function htmlPage(escapedTitle: string, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>${escapedTitle}</title>
+<style>${PAGE_STYLE}</style>
+</head>
+<body>
+${body}
+</body>
+</html>
+`;
+}

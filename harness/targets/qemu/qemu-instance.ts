@@ -100,7 +100,14 @@ export class QemuInstance {
 
   /** Starts (or continues) the CPU. */
   async resume(): Promise<void> {
-    await this.qmp.execute('cont');
+    try {
+      await this.qmp.execute('cont');
+    } catch (err) {
+      // A firmware that locks up at once can take QEMU down before `cont` is answered: the guest did run, and
+      // its end is QEMU's exit (see exited / describeExit), not a failure to resume.
+      if (await this.exitedWithin(STOP_GRACE_MS)) return;
+      throw err;
+    }
   }
 
   /** Restarts the guest from its reset vector (QMP system_reset). */

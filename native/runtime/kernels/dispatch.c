@@ -72,9 +72,9 @@ static const mcb_twin_table *active_twins(void) {
 /* Compile-time choice: the compiler folds each `twins->op` into a direct call (or drops it when NULL), so
  * a firmware links only the twins of the ops it uses. */
 static const mcb_twin_table dsp_twins = {
-    NULL /* conv_2d_s8 */,     NULL /* depthwise_conv_2d_s8 */, NULL /* fully_connected_s8 */,
-    NULL /* add_s8 */,         NULL /* mul_s8 */,               NULL /* leaky_relu_s8 */,
-    NULL /* avg_pool_2d_s8 */, NULL /* mean_s8 */,
+    mcb_conv_2d_s8_dsp,        mcb_depthwise_conv_2d_s8_dsp,    mcb_fully_connected_s8_dsp,
+    mcb_add_s8_dsp,            NULL /* mul_s8 */,               NULL /* leaky_relu_s8 */,
+    mcb_avg_pool_2d_s8_dsp,    mcb_mean_s8_dsp,
 };
 
 mcb_kernel_isa mcb_kernel_isa_supported(void) { return MCB_KERNEL_ISA_ARM_DSP; }

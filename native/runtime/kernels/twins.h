@@ -63,6 +63,12 @@ mcb_leaky_relu_s8_fn mcb_leaky_relu_s8_avx2;
 
 #if defined(__ARM_FEATURE_DSP)
 /* Cortex-M DSP extension (kernels/arm/<op>_s8_dsp.c): SMLAD, SXTB16, packed 32-bit loads. */
+mcb_conv_2d_s8_fn mcb_conv_2d_s8_dsp;
+mcb_depthwise_conv_2d_s8_fn mcb_depthwise_conv_2d_s8_dsp;
+mcb_fully_connected_s8_fn mcb_fully_connected_s8_dsp;
+mcb_add_s8_fn mcb_add_s8_dsp;
+mcb_avg_pool_2d_s8_fn mcb_avg_pool_2d_s8_dsp;
+mcb_mean_s8_fn mcb_mean_s8_dsp;
 #endif
 
 #endif /* MCB_KERNELS_TWINS_H */

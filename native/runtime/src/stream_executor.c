@@ -54,7 +54,7 @@ mcb_status mcb_stream_load(mcb_model *m, const uint8_t *data, uint32_t size, mcb
   if (size < sizeof(*h)) return bad_stream(diag, -1);
   need = sizeof(*h) + (uint64_t)h->segment_count * sizeof(mcb_img_stream_segment) +
          (uint64_t)h->ring_count * sizeof(mcb_img_stream_ring) + (uint64_t)h->step_count * sizeof(mcb_img_stream_step);
-  if (need != size || h->segment_count == 0 || m->patch) return bad_stream(diag, -1);
+  if (need != size || h->segment_count == 0 || m->patch || h->ring_count > MCB_STREAM_MAX_RINGS) return bad_stream(diag, -1);
   m->stream = h;
   m->segments = (const mcb_img_stream_segment *)(data + sizeof(*h));
   m->rings = (const mcb_img_stream_ring *)(m->segments + h->segment_count);

@@ -4,19 +4,9 @@ import * as fs from 'fs';
 import { Graph, ModelError, parseModel } from '../../../harness/model';
 import { sharedModel } from '../../support/paths';
 import { Walker } from './flatbuffer-walker';
+import { seededRandom } from '../../../harness/seeded-random';
 
 const SOURCE = 'broken.tflite';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Parses and returns the graph, or the ModelError; any other throw fails the test with the variant's name. */
 function attempt(bytes: Uint8Array, variant: string): Graph | ModelError {
@@ -55,7 +45,7 @@ describe.each(['mlperf_tiny_kws_ref_model', 'tinyengine_vww'])('fuzzed variants 
   const tables = tablePositions(bytes);
 
   test('truncations', () => {
-    const random = mulberry32(0x7f1e);
+    const random = seededRandom(0x7f1e);
     const lengths = [0, 1, 4, 7, 8, 12, 64, ...Array.from({ length: 150 }, () => Math.floor(random() * bytes.length))];
     for (const length of lengths) {
       const result = attempt(bytes.slice(0, length), `truncated to ${length}`);
@@ -65,7 +55,7 @@ describe.each(['mlperf_tiny_kws_ref_model', 'tinyengine_vww'])('fuzzed variants 
   });
 
   test('bit flips and overwritten words near the tables', () => {
-    const random = mulberry32(0xb17f + bytes.length);
+    const random = seededRandom(0xb17f + bytes.length);
     let errors = 0;
     for (let variant = 0; variant < 200; variant++) {
       const copy = bytes.slice();

@@ -7,8 +7,10 @@ import { loadModel } from '../../../harness/model';
 import { foldShapeOps } from '../../../harness/pack';
 import { loadBuiltin, planLayers } from '../../../harness/plan';
 import { opWindow } from '../../../harness/plan/op-analysis';
-import { planStream, searchStream, StreamPlan } from '../../../harness/plan/stream-planner';
-import { sharedModel } from '../../support/paths';
+import * as fs from 'fs';
+import * as path from 'path';
+import { MAX_RINGS, planStream, searchStream, StreamPlan } from '../../../harness/plan/stream-planner';
+import { REPO_ROOT, sharedModel } from '../../support/paths';
 
 function replay(graph: Graph, plan: StreamPlan): { rowsComputed: number } {
   const arena = new Float64Array(plan.arenaBytes).fill(-1);
@@ -117,4 +119,9 @@ describe('stream plans', () => {
     const mbv2Choice = searchStream(mbv2);
     expect(mbv2Choice.peakBytes).toBeLessThan(175616);
   }, 120_000);
+});
+
+test('the planner\'s ring limit is the C executor\'s (MCB_STREAM_MAX_RINGS)', () => {
+  const header = fs.readFileSync(path.join(REPO_ROOT, 'native', 'runtime', 'src', 'runtime_internal.h'), 'utf8');
+  expect(Number(/#define MCB_STREAM_MAX_RINGS (\d+)u/.exec(header)![1])).toBe(MAX_RINGS);
 });
