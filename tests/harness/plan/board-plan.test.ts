@@ -1,6 +1,6 @@
 // `mcubench plan --board`: the firmware's need beyond the arena from the fit check's own formula, per schedule,
 // and `--schedule auto` on a board picking the least MAC overhead that fits.
-import { main } from '../../../harness/cli/main';
+import { cliInProcess } from '../../support/cli-in-process';
 import { loadBoard } from '../../../harness/boards';
 import { autoScheduleForBoard, scheduleFit } from '../../../harness/build/schedule-fit';
 import { loadModel } from '../../../harness/model';
@@ -9,18 +9,10 @@ import { planLayers } from '../../../harness/plan';
 import { sramNeed } from '../../../harness/build/board-fit';
 import { sharedModel } from '../../support/paths';
 
+/** `mcubench plan …` in this process, capturing what it prints. */
 async function plan(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => { stdout += String(c); return true; });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => { stderr += String(c); return true; });
-  try {
-    const code = await main(['node', 'mcubench', 'plan', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+  const { status: code, stdout, stderr } = await cliInProcess(['plan', ...args]);
+  return { code, stdout, stderr };
 }
 
 describe('plan --board', () => {

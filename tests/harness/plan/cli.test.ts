@@ -1,21 +1,12 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
-import { main } from '../../../harness/cli/main';
+import { cliInProcess } from '../../support/cli-in-process';
 import { REPO_ROOT, sharedModel } from '../../support/paths';
 
-/** Runs the CLI in-process (no start-up cost), capturing what it prints. */
+/** `mcubench plan …` in this process, capturing what it prints. */
 async function inProcess(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => { stdout += String(c); return true; });
-  const err = jest.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => { stderr += String(c); return true; });
-  try {
-    const code = await main(['node', 'mcubench', 'plan', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
+  const { status: code, stdout, stderr } = await cliInProcess(['plan', ...args]);
+  return { code, stdout, stderr };
 }
 
 function mcubench(...args: string[]) {

@@ -4,7 +4,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { main } from '../../../harness/cli/main';
+import { cliInProcess } from '../../support/cli-in-process';
 import type { Results } from '../../../harness/report/results';
 import { REPO_ROOT } from '../../support/paths';
 import { schemaCheck } from '../../../harness/schema/json-schema';
@@ -14,19 +14,7 @@ const MODEL = path.join(REPO_ROOT, 'demo', 'models', 'person_detect.tflite');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'mcubench-reference-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const so = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => { out.push(String(c)); return true; });
-  const se = jest.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => { err.push(String(c)); return true; });
-  try {
-    return { status: await main(['node', 'mcubench', ...args]), stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const cli = cliInProcess;
 
 function vww(): string {
   const root = path.join(tmp, 'vww');

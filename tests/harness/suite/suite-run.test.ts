@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import sharp from 'sharp';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { main } from '../../../harness/cli/main';
+import { cliInProcess } from '../../support/cli-in-process';
 import type { Results } from '../../../harness/report/results';
 import type { SuiteSummary } from '../../../harness/suite/suite-summary';
 import { schemaCheck } from '../../../harness/schema/json-schema';
@@ -18,19 +18,7 @@ jest.setTimeout(600_000);
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mcubench-suite-'));
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
-async function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const so = jest.spyOn(process.stdout, 'write').mockImplementation((c: string | Uint8Array) => { out.push(String(c)); return true; });
-  const se = jest.spyOn(process.stderr, 'write').mockImplementation((c: string | Uint8Array) => { err.push(String(c)); return true; });
-  try {
-    return { status: await main(['node', 'mcubench', ...args]), stdout: out.join(''), stderr: err.join('') };
-  } finally {
-    so.mockRestore();
-    se.mockRestore();
-    process.exitCode = undefined;
-  }
-}
+const cli = cliInProcess;
 
 const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--hide-scrollbars'];
 function chromium(args: string[]): string {
