@@ -10,10 +10,6 @@ import * as path from 'path';
 import { loadBoard } from '../harness/boards';
 import { opTypesInImage } from '../harness/build';
 import { loadModel, type Graph } from '../harness/model';
-import { packImage } from '../harness/pack';
-import { OP_CODES, SECTION_IDS } from '../harness/pack/image-ids';
-import { OP_RECORD_BYTES } from '../harness/pack/image-layout';
-import { readImageSummary } from '../harness/pack';
 import { planLayers } from '../harness/plan';
 import { BoardExecutor } from '../harness/run/board-executor';
 import { prepareBoardFirmware } from '../harness/build/board-firmware';
@@ -66,20 +62,6 @@ function goldenVector(model: string): { name: string; input: Uint8Array; output:
   return { name, input: fs.readFileSync(path.join(dir, model, `${name}.bin`)), output: fs.readFileSync(path.join(dir, model, `${name}.out`)) };
 }
 
-/** Operator type and MACs of each image operator, in execution order (the board reports one latency per image op). */
-function imageOps(graph: Graph, image: Uint8Array): { type: string; macs: number }[] {
-  const plan = planLayers(graph);
-  const names = new Map(Object.entries(OP_CODES).map(([name, code]) => [code, name]));
-  const ops = readImageSummary(image).sections.find((s) => s.id === SECTION_IDS.OPS);
-  if (!ops) return [];
-  const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
-  return Array.from({ length: ops.count }, (_, i) => {
-    const at = ops.offset + i * OP_RECORD_BYTES;
-    const graphIndex = view.getUint32(at + 20, true);
-    return { type: names.get(view.getUint16(at, true)) ?? '?', macs: plan.ops[graphIndex]?.macs ?? 0 };
-  });
-}
-
 interface Measured {
   instructions: number;
   perType: Map<string, { instructions: number; macs: number }>;
@@ -112,8 +94,12 @@ async function measure(board: string, model: string, graph: Graph, kernels: Benc
   try {
     const run = await executor.run(vector.name, vector.input);
     const extra = run.extra as { matchesHost: boolean; opLatency: number[] };
-    const image = packImage(graph, executor.schedule).bytes;
-    const ops = imageOps(graph, image);
+    // One entry per image operator, a patch-stage op timed over all its patches: its MACs are the schedule's
+    // (halo recomputation included), so instructions per MAC stay right under a patch schedule.
+    const ops = executor.ops;
+    if (extra.opLatency.length !== ops.length) {
+      throw new Error(`${board} ${model}: the board reported ${extra.opLatency.length} per-op latencies for ${ops.length} operators (firmware older than the per-op timing?)`);
+    }
     const perType = new Map<string, { instructions: number; macs: number }>();
     extra.opLatency.forEach((latency, i) => {
       const op = ops[i] ?? { type: '?', macs: 0 };

@@ -31,7 +31,7 @@ RunOutcome run_model(const mcb_model &model, const uint8_t *input, size_t input_
   GuardedArena arena(mcb_model_arena_bytes(&model), model.header->arena_size, mcb_model_scratch_offset(&model));
   result.output.resize(model.output_bytes);
   CallbackState state{&result.per_op};
-  mcb_run_config config{arena.data(), arena.size(), options.per_op ? collect_op : nullptr, &state};
+  mcb_run_config config{arena.data(), arena.size(), options.per_op ? collect_op : nullptr, &state, nullptr, 0};
 
   const uint8_t patterns[2] = {0xA5, 0x5A};
   int passes = options.exact_high_water ? 2 : 1;

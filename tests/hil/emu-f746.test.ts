@@ -1,8 +1,15 @@
 // mcubench run end to end on the emulated STM32F746 (QEMU mps2-an500): person_detect and mcunet-in3 on golden inputs,
 // layer-based and patch-based. Every output must equal the TFLM golden output and the host addon's; the patch
-// schedule's measured SRAM peak (static + stack + arena, read back from the board) must be below the layer one's.
-import { expectConsistentMeasurements, expectGoldenOutputs, goldenInputs, MCUNET_IN3, PERSON_DETECT, runBoard, type BoardRun, type ModelCase, removeScratchDirs } from './hil-support';
+// schedule's measured SRAM peak (static + stack + arena, read back from the board) must be below the layer one's,
+// and both runs report latency per operator, the patch stage's operators each timed over every patch.
+import {
+  expectConsistentMeasurements, expectGoldenOutputs, expectPerOpLatency, goldenInputs, instructionsPerTick, journalOpLatencies, MCUNET_IN3, PERSON_DETECT, runBoard,
+  type BoardRun, type ModelCase, removeScratchDirs,
+} from './hil-support';
+import { loadModel } from '../../harness/model';
+import { planImage } from '../../harness/pack/image-for-model';
 import type { ScheduleRequest } from '../../harness/pack/select-schedule';
+import { sharedModel } from '../support/paths';
 
 jest.setTimeout(300_000);
 afterAll(removeScratchDirs);
@@ -48,5 +55,34 @@ describe.each(CASES)('emu-f746: $model.model', ({ model, names, patch }) => {
       `(static ${patched.staticBytes} + stack ${patched.stackPeakBytes} + arena ${patched.arenaPeakBytes})\n`);
     expect(patched.plannedPeakBytes).toBeLessThan(layer.plannedPeakBytes);
     expect(patched.measuredPeakBytes!).toBeLessThan(layer.measuredPeakBytes!);
+  });
+
+  test('per-operator latency: one entry per image operator, each patch-stage operator timed over every patch', () => {
+    const layer = runs.layer!;
+    const patched = runs.patch!;
+    const planned = planImage(loadModel(sharedModel(model.model)), patch);
+    if (planned.schedule.kind !== 'patch') throw new Error('expected a patch plan');
+    const plan = planned.schedule.plan;
+    const types = planned.graph.operators.map((op) => op.type);
+    const tick = instructionsPerTick('emu-f746');
+    expectPerOpLatency(layer, types, tick);
+    expectPerOpLatency(patched, types, tick);
+    // MACs per operator under the schedule: the stage's include its halo recomputation.
+    const ops = patched.results.ops!;
+    const stageMacs = ops.slice(0, plan.split).reduce((s, o) => s + o.macs!, 0);
+    expect(stageMacs).toBe(plan.stageMacs);
+    expect(ops.reduce((s, o) => s + o.macs!, 0)).toBe(plan.macs);
+    expect(layer.results.ops!.slice(0, plan.split).reduce((s, o) => s + o.macs!, 0)).toBe(plan.stageLayerMacs);
+    // After the stage both schedules run the same kernels on the same bytes: per sample, per operator, equal
+    // up to where the timer's tick falls.
+    const layerSamples = new Map(journalOpLatencies(layer.outDir).map((s) => [s.sample, s.opLatency]));
+    for (const s of journalOpLatencies(patched.outDir)) {
+      const reference = layerSamples.get(s.sample)!;
+      for (let i = plan.split; i < types.length; i++) expect(Math.abs(s.opLatency[i] - reference[i])).toBeLessThanOrEqual(tick);
+    }
+    const stage = (r: BoardRun): number => r.results.ops!.slice(0, plan.split).reduce((s, o) => s + o.latency!, 0);
+    process.stdout.write(`${model.model} on emu-f746, ops 0-${plan.split - 1} (patch stage, ${plan.patches}x${plan.patches}): layer ${stage(layer)} instructions, ` +
+      `patch ${stage(patched)} (x${(stage(patched) / stage(layer)).toFixed(2)}) for +${((plan.stageMacs / plan.stageLayerMacs - 1) * 100).toFixed(1)} % MACs; ` +
+      `slowest stage op: ${ops.slice(0, plan.split).reduce((a, b) => (b.latency! > a.latency! ? b : a)).index}\n`);
   });
 });
