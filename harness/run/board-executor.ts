@@ -153,6 +153,8 @@ export class BoardExecutor implements Executor {
     private readonly outputs: OutputLayout[] = [],
     /** The image's operators, one per per-op latency entry. */
     readonly ops: OpIdentity[] = [],
+    /** The firmware's compiler goal (build-firmware.ts: speed unless asked otherwise). */
+    readonly optimize: 'size' | 'speed' = 'speed',
   ) {}
 
   /** Plans, packs, checks the fit, builds and boots the board. Throws BuildError ("does not fit") before building. */
@@ -177,7 +179,7 @@ export class BoardExecutor implements Executor {
     const macs = opMacsUnder(packedGraph, schedule.kind === 'patch' ? schedule.plan : undefined);
     const ops = packedGraph.operators.map((op, i) => ({ index: op.index, type: op.type, macs: macs[i] }));
     return new BoardExecutor(board, schedule, memory, firmware, image.modelHash, host, session, planSummary(packedGraph, schedule), firmwareSha256, options.agent,
-      outputLayout(packedGraph), ops);
+      outputLayout(packedGraph), ops, options.kernels?.optimize ?? 'speed');
   }
 
   /** .data + .bss of the built firmware (the arena and stack have sections of their own). */
@@ -208,9 +210,9 @@ export class BoardExecutor implements Executor {
       sram: { staticBytes: this.staticBytes, boardBytes: boardSramBytes(this.board) },
       flash: { codeBytes: sizes.text + sizes.data - sizes.model, modelBytes: sizes.model, boardBytes: this.board.chip.flash.size },
       ...(hello.timeUnit === 'cycles' ? { clockHz: hello.coreClockHz } : {}),
-      environment: boardEnvironment(this.board, this.firmware, hello),
+      environment: boardEnvironment(this.board, this.firmware, hello, this.optimize),
       fingerprint: `board:${this.board.board.id}:image:${this.modelHash}:${scheduleLabel(this.schedule).kind}` +
-        `${this.schedule.kind === 'patch' ? `:${this.schedule.plan.split}x${this.schedule.plan.patches}` : ''}`,
+        `${this.schedule.kind === 'patch' ? `:${this.schedule.plan.split}x${this.schedule.plan.patches}` : ''}${this.optimize === 'size' ? ':Os' : ''}`,
     };
   }
 
