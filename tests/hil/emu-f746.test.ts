@@ -26,6 +26,9 @@ const CASES: Case[] = [
   { model: MCUNET_IN3, names: ['in_n01440764_tench', 'in_n02444819_otter'], patch: { schedule: 'patch', split: 21, patches: 2 } },
 ];
 
+/** Layer-schedule runs by model, for the stream schedule's comparison below. */
+const layerRuns = new Map<string, BoardRun>();
+
 describe.each(CASES)('emu-f746: $model.model', ({ model, names, patch }) => {
   const runs: { layer?: BoardRun; patch?: BoardRun } = {};
   const inputs = goldenInputs(model, names);
@@ -33,6 +36,7 @@ describe.each(CASES)('emu-f746: $model.model', ({ model, names, patch }) => {
   test('layer schedule: every output bit-exact with TFLM and the host addon', async () => {
     const run = await runBoard({ board: 'emu-f746', model, inputsDir: inputs, schedule: { schedule: 'layer' } });
     runs.layer = run;
+    layerRuns.set(model.model, run);
     expect(run.results.board).toBe('emu-f746');
     expect(run.results.schedule).toEqual({ kind: 'layer' });
     expectGoldenOutputs(run, model, names);
@@ -85,4 +89,33 @@ describe.each(CASES)('emu-f746: $model.model', ({ model, names, patch }) => {
       `patch ${stage(patched)} (x${(stage(patched) / stage(layer)).toFixed(2)}) for +${((plan.stageMacs / plan.stageLayerMacs - 1) * 100).toFixed(1)} % MACs; ` +
       `slowest stage op: ${ops.slice(0, plan.split).reduce((a, b) => (b.latency! > a.latency! ? b : a)).index}\n`);
   });
+});
+
+test('person_detect, stream schedule: bit-exact, each streamed operator timed over all its rows', async () => {
+  const model = PERSON_DETECT;
+  const names = ['no_person', 'person'];
+  const run = await runBoard({ board: 'emu-f746', model, inputsDir: goldenInputs(model, names), schedule: { schedule: 'stream' } });
+  expectGoldenOutputs(run, model, names);
+  expectConsistentMeasurements(run);
+  const planned = planImage(loadModel(sharedModel(model.model)), { schedule: 'stream' });
+  if (planned.schedule.kind !== 'stream') throw new Error('expected a stream plan');
+  const types = planned.graph.operators.map((op) => op.type);
+  const tick = instructionsPerTick('emu-f746');
+  expectPerOpLatency(run, types, tick);
+  const segments = planned.schedule.plan.segments;
+  expect(run.results.schedule).toEqual({ kind: 'stream', split: planned.schedule.plan.split, segments: segments.map((g) => [g.first, g.end]) });
+  const streamed = (i: number): boolean => segments.some((g) => i >= g.first && i < g.end);
+  // Streaming recomputes nothing: every operator runs its layer MACs.
+  // The layer run of the tests above (run here when this test runs alone).
+  const layer = layerRuns.get(model.model) ?? await runBoard({ board: 'emu-f746', model, inputsDir: goldenInputs(model, names), schedule: { schedule: 'layer' } });
+  expect(run.results.ops!.map((o) => o.macs)).toEqual(layer.results.ops!.map((o) => o.macs));
+  // Operators outside the segments run whole, as in the layer run: equal up to where the timer's tick falls.
+  const layerSamples = new Map(journalOpLatencies(layer.outDir).map((s) => [s.sample, s.opLatency]));
+  for (const s of journalOpLatencies(run.outDir)) {
+    const reference = layerSamples.get(s.sample)!;
+    for (let i = 0; i < types.length; i++) if (!streamed(i)) expect(Math.abs(s.opLatency[i] - reference[i])).toBeLessThanOrEqual(tick);
+  }
+  const inSegments = (r: BoardRun): number => r.results.ops!.filter((o) => streamed(o.index)).reduce((a, o) => a + o.latency!, 0);
+  process.stdout.write(`person_detect on emu-f746, streamed ops (${segments.map((g) => `${g.first}-${g.end - 1}`).join(', ')}): layer ${inSegments(layer)} instructions, ` +
+    `stream ${inSegments(run)} (x${(inSegments(run) / inSegments(layer)).toFixed(3)}) at +0 % MACs\n`);
 });
