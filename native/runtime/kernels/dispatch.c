@@ -73,7 +73,7 @@ static const mcb_twin_table *active_twins(void) {
  * a firmware links only the twins of the ops it uses. */
 static const mcb_twin_table dsp_twins = {
     mcb_conv_2d_s8_dsp,        mcb_depthwise_conv_2d_s8_dsp,    mcb_fully_connected_s8_dsp,
-    mcb_add_s8_dsp,            NULL /* mul_s8 */,               NULL /* leaky_relu_s8 */,
+    mcb_add_s8_dsp,            mcb_mul_s8_dsp,                  mcb_leaky_relu_s8_dsp,
     mcb_avg_pool_2d_s8_dsp,    mcb_mean_s8_dsp,
 };
 

@@ -67,6 +67,9 @@ mcb_conv_2d_s8_fn mcb_conv_2d_s8_dsp;
 mcb_depthwise_conv_2d_s8_fn mcb_depthwise_conv_2d_s8_dsp;
 mcb_fully_connected_s8_fn mcb_fully_connected_s8_dsp;
 mcb_add_s8_fn mcb_add_s8_dsp;
+mcb_add_s8_fn mcb_add_s8_broadcast_dsp; /* inputs of different shapes; mcb_add_s8_dsp hands them over */
+mcb_mul_s8_fn mcb_mul_s8_dsp;
+mcb_leaky_relu_s8_fn mcb_leaky_relu_s8_dsp;
 mcb_avg_pool_2d_s8_fn mcb_avg_pool_2d_s8_dsp;
 mcb_mean_s8_fn mcb_mean_s8_dsp;
 #endif

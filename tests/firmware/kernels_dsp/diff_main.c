@@ -501,6 +501,7 @@ static void add_case(tally *t, uint32_t index) {
   judge(t, sr, st, bytes, index, "add");
 }
 #include "diff_more_ops.h"
+#include "diff_elementwise_ops.h"
 
 int main(void) {
   tally t;
@@ -520,6 +521,7 @@ int main(void) {
   for (i = 0; i < DIFF_CASES; ++i) add_case(&t, i);
   report("add", &t);
   more_ops();
+  elementwise_ops();
   put_text("dsp done");
   put_field("failures", g_failures);
   put_text("\r\n");
