@@ -51,6 +51,7 @@ describe.each(['emu-f746', 'emu-f412'])('DSP twins on %s', (board) => {
       // The twin must really take most calls (a good share under the small limits), or the test proves nothing.
       expect(fields.taken as number).toBeGreaterThan((fields.cases as number) / (_label === 'shipped limits' ? 2 : 4));
     }
+    for (const line of lines.filter((l: string) => l.startsWith('dsp timing '))) process.stdout.write(`${board} ${_label}: ${line}\n`);
     expect(parseFields(done).failures).toBe(0);
   });
 });

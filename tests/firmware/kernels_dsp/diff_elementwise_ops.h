@@ -219,6 +219,79 @@ static void leaky_relu_case(tally *t, uint32_t index) {
   judge(t, sr, st, bytes, index, "leaky_relu");
 }
 
+/* Guest instructions (QEMU -icount shift=0: 1 ns each) of one call, from the SysTick cycle count. */
+static uint32_t instructions_since(uint32_t start) {
+  return (uint32_t)(((uint64_t)(mcb_port_cycles() - start) * 1000000000u) / mcb_port_cycles_hz());
+}
+
+/* One realistic call per op, reference then twin, timed (printed, not judged: bench:device is the benchmark):
+ *   dsp timing <op> n=N ref=R twin=T */
+static void time_pair(const char *op, uint32_t n, uint32_t ref, uint32_t twin) {
+  put_text("dsp timing ");
+  put_text(op);
+  put_field("n", n);
+  put_field("ref", ref);
+  put_field("twin", twin);
+  put_text("\r\n");
+}
+
+static void elementwise_timing(void) {
+  /* An SE block's scale and a per-channel bias over [1, 8, 8, 96], and a LEAKY_RELU of the same size. */
+  mcb_shape big = {4, {1, 8, 8, 96}}, vec = {4, {1, 1, 1, 96}};
+  mcb_mul_params m;
+  mcb_add_params a;
+  mcb_leaky_relu_params l;
+  uint32_t start, ref;
+  memset(&m, 0, sizeof(m));
+  m.input1_offset = 3;
+  m.input2_offset = 128;
+  m.output_offset = -5;
+  m.output_multiplier = 0x5A3C1E0F;
+  m.output_shift = -8;
+  m.act_min = -128;
+  m.act_max = 127;
+  memset(&a, 0, sizeof(a));
+  a.left_shift = 20;
+  a.input1_offset = 7;
+  a.input2_offset = -12;
+  a.output_offset = 9;
+  a.input1_multiplier = 0x4C000000;
+  a.input2_multiplier = 0x7A000000;
+  a.output_multiplier = 0x61000000;
+  a.input1_shift = -1;
+  a.input2_shift = -2;
+  a.output_shift = -19;
+  a.act_min = -128;
+  a.act_max = 127;
+  memset(&l, 0, sizeof(l));
+  l.input_zero_point = -3;
+  l.output_zero_point = 4;
+  l.output_multiplier_identity = 0x7F000000;
+  l.output_shift_identity = 0;
+  l.output_multiplier_alpha = 0x66666666;
+  l.output_shift_alpha = -3;
+  fill(g_in, 6144);
+  fill(g_filter, 96);
+  start = mcb_port_cycles();
+  (void)mcb_mul_s8_ref(&m, &big, g_in, &vec, g_filter, &big, g_out_ref);
+  ref = instructions_since(start);
+  start = mcb_port_cycles();
+  (void)mcb_mul_s8_dsp(&m, &big, g_in, &vec, g_filter, &big, g_out_twin);
+  time_pair("mul", 6144, ref, instructions_since(start));
+  start = mcb_port_cycles();
+  (void)mcb_add_s8_ref(&a, &big, g_in, &vec, g_filter, &big, g_out_ref);
+  ref = instructions_since(start);
+  start = mcb_port_cycles();
+  (void)mcb_add_s8_dsp(&a, &big, g_in, &vec, g_filter, &big, g_out_twin);
+  time_pair("add_broadcast", 6144, ref, instructions_since(start));
+  start = mcb_port_cycles();
+  (void)mcb_leaky_relu_s8_ref(&l, g_in, g_out_ref, 6144);
+  ref = instructions_since(start);
+  start = mcb_port_cycles();
+  (void)mcb_leaky_relu_s8_dsp(&l, g_in, g_out_twin, 6144);
+  time_pair("leaky_relu", 6144, ref, instructions_since(start));
+}
+
 /* Runs every case above DIFF_CASES times, one report line per op. */
 static void elementwise_ops(void) {
   static void (*const cases[])(tally *, uint32_t) = {mul_case, leaky_relu_case, add_broadcast_case};
@@ -230,4 +303,5 @@ static void elementwise_ops(void) {
     for (i = 0; i < DIFF_CASES; ++i) cases[k](&t, i);
     report(names[k], &t);
   }
+  elementwise_timing();
 }
