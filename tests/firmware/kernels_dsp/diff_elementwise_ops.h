@@ -1,5 +1,5 @@
 /*
- * The differential cases of MUL, LEAKY_RELU and broadcasting ADD, included by diff_main.c (they use its random
+ * The differential cases of MUL, LEAKY_RELU, broadcasting ADD and PAD, included by diff_main.c (they use its random
  * source, buffers and judge). Broadcasts: equal shapes, an SE block's [1,H,W,C] x [1,1,1,C], a scalar, random
  * mixes of 1s on either side, and shapes the reference refuses; in place (output over a full-size input) and
  * partial overlaps (refused); offsets, activation ranges, multipliers and shifts from realistic to extreme
@@ -219,6 +219,44 @@ static void leaky_relu_case(tally *t, uint32_t index) {
   judge(t, sr, st, bytes, index, "leaky_relu");
 }
 
+/* ------------------------------------------------------------------------------------------------ PAD */
+
+static void pad_case(tally *t, uint32_t index) {
+  mcb_pad_params p;
+  mcb_shape s;
+  int32_t d, code = 0, pads = 0;
+  int64_t n_in, n_out = 1;
+  const int8_t *in = g_in;
+  uint32_t bytes;
+  mcb_status sr, st;
+  memset(&p, 0, sizeof(p));
+  s.rank = range(1, 4);
+  for (d = 0; d < s.rank; ++d) {
+    s.dims[d] = range(1, d + 1 == s.rank ? 40 : 10);
+    /* NHWC-like: padding mostly on the middle dims, sometimes on any, sometimes none */
+    p.before[d] = chance(40) ? range(0, 3) : 0;
+    p.after[d] = chance(40) ? range(0, 3) : 0;
+    n_out *= s.dims[d] + p.before[d] + p.after[d];
+    code = code * 100 + s.dims[d];
+    pads = pads * 100 + p.before[d] * 10 + p.after[d];
+  }
+  n_in = mcb__shape_elements(&s);
+  if (n_in <= 0 || n_out + 1 > BUF) return;
+  p.pad_value = (int8_t)rnd();
+  if (chance(2)) p.after[0] = -1; /* invalid: both refuse */
+  fill(g_in, (int32_t)n_in);
+  bytes = (uint32_t)n_out + 1;
+  prefill(bytes);
+  if (chance(3)) in = g_out_ref + 1; /* the output over the input: both refuse (never written, so the twin's copy need not follow) */
+  g_detail[0] = 0;
+  detail("shape", code);
+  detail("pads", pads);
+  detail("value", p.pad_value);
+  sr = mcb_pad_s8_ref(&p, &s, in, g_out_ref);
+  st = mcb_pad_s8_dsp(&p, &s, in == g_in ? g_in : g_out_twin + 1, g_out_twin);
+  judge(t, sr, st, bytes, index, "pad");
+}
+
 /* Guest instructions (QEMU -icount shift=0: 1 ns each) of one call, from the SysTick cycle count. */
 static uint32_t instructions_since(uint32_t start) {
   return (uint32_t)(((uint64_t)(mcb_port_cycles() - start) * 1000000000u) / mcb_port_cycles_hz());
@@ -272,6 +310,20 @@ static void elementwise_timing(void) {
   l.output_shift_alpha = -3;
   fill(g_in, 6144);
   fill(g_filter, 96);
+  {
+    /* PAD of an NHWC [1, 24, 24, 8] map by 1 on each side of H and W (a stride-2 conv's explicit padding). */
+    mcb_pad_params pp;
+    mcb_shape ps = {4, {1, 24, 24, 8}};
+    memset(&pp, 0, sizeof(pp));
+    pp.before[1] = pp.after[1] = pp.before[2] = pp.after[2] = 1;
+    pp.pad_value = -3;
+    start = mcb_port_cycles();
+    (void)mcb_pad_s8_ref(&pp, &ps, g_in, g_out_ref);
+    ref = instructions_since(start);
+    start = mcb_port_cycles();
+    (void)mcb_pad_s8_dsp(&pp, &ps, g_in, g_out_twin);
+    time_pair("pad", 26 * 26 * 8, ref, instructions_since(start));
+  }
   start = mcb_port_cycles();
   (void)mcb_mul_s8_ref(&m, &big, g_in, &vec, g_filter, &big, g_out_ref);
   ref = instructions_since(start);
@@ -294,8 +346,8 @@ static void elementwise_timing(void) {
 
 /* Runs every case above DIFF_CASES times, one report line per op. */
 static void elementwise_ops(void) {
-  static void (*const cases[])(tally *, uint32_t) = {mul_case, leaky_relu_case, add_broadcast_case};
-  static const char *const names[] = {"mul", "leaky_relu", "add_broadcast"};
+  static void (*const cases[])(tally *, uint32_t) = {mul_case, leaky_relu_case, add_broadcast_case, pad_case};
+  static const char *const names[] = {"mul", "leaky_relu", "add_broadcast", "pad"};
   uint32_t k, i;
   for (k = 0; k < sizeof(cases) / sizeof(cases[0]); ++k) {
     tally t;
