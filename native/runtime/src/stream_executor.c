@@ -187,29 +187,28 @@ static mcb_status ring_advance(const mcb_model *m, const mcb_arena *arena, uint3
 }
 
 mcb_status mcb_stream_run(const mcb_model *m, const mcb_arena *arena, const mcb_img_stream_segment *seg,
-                          const uint8_t *input, mcb_diag *diag) {
+                          mcb_input_source *input, mcb_diag *diag) {
   ring_state state[MCB_STREAM_MAX_RINGS];
-  uint32_t k, r, at = 0, i;
-  const mcb_img_io *in_io = NULL;
+  uint32_t k, r;
   int32_t in_tensor = ringed_input(m);
   mcb_status st;
   if (m->stream->ring_count > MCB_STREAM_MAX_RINGS) return mcb_fail(diag, MCB_ERR_UNSUPPORTED, MCB_IMAGE_ERR_BAD_SCHEDULE, -1);
   for (r = 0; r < m->stream->ring_count; ++r) state[r].lo = state[r].hi = 0;
-  for (i = 0; i < m->n_io; ++i) {
-    if (m->io[i].direction != MCB_IO_INPUT) continue;
-    if ((int32_t)m->io[i].tensor == in_tensor) { in_io = &m->io[i]; break; }
-    at += m->io[i].external_size;
-  }
   for (k = 0; k < seg->step_count; ++k) {
     const mcb_img_stream_step *s = &m->stream_steps[seg->first_step + k];
     int32_t where = (int32_t)(seg->first_step + k);
     if (s->op < 0) {
-      const mcb_img_tensor *t = &m->tensors[in_tensor];
-      uint32_t row_elems = (uint32_t)t->shape[2] * (uint32_t)t->shape[3];
+      /* The next input row, from the caller's buffer or asked for now (streamed input). */
+      mcb_img_window row;
+      row.y0 = s->row;
+      row.x0 = 0;
+      row.h = 1;
+      row.w = m->tensors[in_tensor].shape[2];
       r = (uint32_t)ring_of(m, in_tensor);
       if ((st = ring_advance(m, arena, r, &state[r], s, where, diag)) != MCB_OK) return st;
-      mcb_io_convert_in(in_io, t, input + at + (size_t)s->row * row_elems * mcb_dtype_size(in_io->external_dtype),
-                        arena->base + m->rings[r].offset + (size_t)(s->row - (int32_t)state[r].lo) * m->rings[r].row_bytes, row_elems);
+      st = mcb_input_read(input, (uint32_t)in_tensor, &row,
+                          arena->base + m->rings[r].offset + (size_t)(s->row - (int32_t)state[r].lo) * m->rings[r].row_bytes, diag);
+      if (st != MCB_OK) return st;
       state[r].hi++;
     } else {
       const mcb_img_op *op = &m->ops[s->op];
