@@ -136,7 +136,7 @@ export class SimulatedBoard {
       return [FRAME_TYPE.HELLO_ACK, Buffer.concat([
         le(16, this.opts.protocolVersion), le(32, p.readUInt32LE(2)), le(32, 216_000_000), Buffer.from('0011223344556677', 'hex'),
         le(32, 100_000), Buffer.from([0]), le(16, 0), le(16, 0), le(16, this.opts.rxBufferSize), le(16, this.opts.maxPayload),
-        Buffer.from([0]), le(32, this.opts.inputCap), le(32, this.opts.outputCap), le(16, 128), name('fake-1.0'), name('fake-board'),
+        Buffer.from([0]), le(32, this.opts.inputCap), le(32, this.opts.outputCap), le(16, 128), Buffer.from([0]), name('fake-1.0'), name('fake-board'),
       ])];
     }
     if (f.type === FRAME_TYPE.PING) return [FRAME_TYPE.PONG, p];
