@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ResolvedBoard } from '../boards';
 import { mainSramBytes, type SramParts } from '../metrics/sram';
-import { inputIsStreamed, inputLivesInArena, readImage, type ImageRecords } from '../pack/read-image';
+import { inputIsStreamed, inputLivesInArena, outputLivesInArena, readImage, type ImageRecords } from '../pack/read-image';
 import { buildFirmware, type FirmwareBuild } from './build-firmware';
 import { opsOnlyUsedDefines } from './ops-used';
 
@@ -35,6 +35,7 @@ export interface BenchMemory extends SramParts {
   inputBufferBytes: number;
   /** The board asks the host for the input region by region and never holds it whole (no input buffer). */
   inputStreamed: boolean;
+  /** Static output buffer: none when the output is read back straight from the arena (see bench_main.c). */
   outputBufferBytes: number;
   stackBytes: number;
   /** Estimated .data + .bss (base + input and output buffers). */
@@ -53,6 +54,8 @@ export interface BenchImageFigures {
   inputInArena: boolean;
   /** The input is streamed region by region (bench_main.c's input_streamed(); see inputIsStreamed). */
   inputStreamed: boolean;
+  /** The output is read back straight from the arena (bench_main.c's output_home(); see outputLivesInArena). */
+  outputInArena?: boolean;
 }
 
 const align16 = (n: number): number => Math.ceil(n / 16) * 16;
@@ -61,7 +64,7 @@ const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 export function benchMemoryFor(figures: BenchImageFigures): BenchMemory {
   const arenaBytes = align16(align16(figures.arenaSize) + figures.scratchSize);
   const inputBufferBytes = figures.inputStreamed ? 0 : figures.inputInArena ? 16 : align16(figures.inputBytes);
-  const outputBufferBytes = align16(Math.max(figures.outputBytes, 16));
+  const outputBufferBytes = figures.outputInArena ? 0 : align16(Math.max(figures.outputBytes, 16));
   const staticBytes = BENCH_STATIC_BASE_BYTES + inputBufferBytes + outputBufferBytes;
   const stackBytes = BENCH_STACK_BYTES;
   const parts = { arenaBytes, staticBytes, stackBytes };
@@ -75,7 +78,9 @@ export function benchMemoryFor(figures: BenchImageFigures): BenchMemory {
 export function benchMemory(image: Uint8Array | ImageRecords, dut: DutProtocol = 'mcubench'): BenchMemory {
   const records = image instanceof Uint8Array ? readImage(image) : image;
   const ours = dut === 'mcubench';
-  return benchMemoryFor({ ...records, inputInArena: ours && inputLivesInArena(records), inputStreamed: ours && inputIsStreamed(records) });
+  return benchMemoryFor({
+    ...records, inputInArena: ours && inputLivesInArena(records), inputStreamed: ours && inputIsStreamed(records), outputInArena: ours && outputLivesInArena(records),
+  });
 }
 
 /** The runtime's C files from the one list the addon is built from too (native/addon-sources.js), minus the addon glue. */

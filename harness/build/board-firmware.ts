@@ -56,7 +56,7 @@ export function prepareBoardImage(request: Omit<BoardFirmwareRequest, 'onBuildLi
   const records = readImage(image.bytes);
   const memory = benchMemory(records, request.dut);
   checkSramFit(modelName, board, scheduleLabel(schedule), memory, () => bestFittingPatchPlan(graph, board,
-    { inputBytes: records.inputBytes, outputBytes: records.outputBytes, inputs: records.io.filter((x) => x.direction === 'input').length }));
+    { inputBytes: records.inputBytes, outputBytes: records.outputBytes, inputs: records.io.filter((x) => x.direction === 'input').length, outputInArena: memory.outputBufferBytes === 0 }));
   checkFlashFit(modelName, board, image.bytes.length);
   return { ...planned, memory };
 }

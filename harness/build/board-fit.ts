@@ -36,11 +36,13 @@ export function describeSchedule(label: ScheduleLabel): string {
  * A patch stage reads the input window by window, which the bench firmware asks the host for (streamed input),
  * so the input counts towards the need only for a model with several inputs (kept whole in a static buffer).
  */
-export function bestFittingPatchPlan(graph: Graph, board: ResolvedBoard, io: { inputBytes: number; outputBytes: number; inputs?: number }): FittingPatchPlan | undefined {
+export function bestFittingPatchPlan(graph: Graph, board: ResolvedBoard,
+  io: { inputBytes: number; outputBytes: number; inputs?: number; outputInArena?: boolean }): FittingPatchPlan | undefined {
   const budget = boardSramBytes(board);
   const streamed = (io.inputs ?? 1) === 1;
-  const need = (arenaSize: number, scratchSize: number): number =>
-    sramNeed(board, benchMemoryFor({ arenaSize, scratchSize, inputBytes: io.inputBytes, outputBytes: io.outputBytes, inputInArena: false, inputStreamed: streamed }));
+  const need = (arenaSize: number, scratchSize: number): number => sramNeed(board, benchMemoryFor({
+    arenaSize, scratchSize, inputBytes: io.inputBytes, outputBytes: io.outputBytes, inputInArena: false, inputStreamed: streamed, outputInArena: io.outputInArena,
+  }));
   const layer = planLayers(graph);
   const { candidates } = searchPatchPlans(graph, Number.POSITIVE_INFINITY, layer.peakBytes);
   // The peak is a lower bound of the arena: candidates over budget on it alone need no full plan.

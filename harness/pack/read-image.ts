@@ -135,6 +135,17 @@ export function inputLivesInArena(image: ImageRecords): boolean {
 }
 
 /**
+ * Whether the bench firmware reads the output back straight from the arena (bench_main.c's output_home()): a single
+ * output whose tensor lives in the arena and is exchanged as-is, byte for byte.
+ */
+export function outputLivesInArena(image: ImageRecords): boolean {
+  const outputs = image.io.filter((x) => x.direction === 'output');
+  if (outputs.length !== 1) return false;
+  const tensor = image.tensors[outputs[0].tensor];
+  return tensor !== undefined && tensor.storage === STORAGE.ARENA && outputs[0].convert === IO_CONVERT.COPY && outputs[0].externalSize === tensor.size;
+}
+
+/**
  * Whether the bench firmware streams the input (bench_main.c's input_streamed(), the runtime's
  * mcb_model_input_streamed): a single input that the schedule reads only in regions (a patch stage's input windows,
  * a streamed segment's rows), so the board asks the host for each region and holds no input buffer.

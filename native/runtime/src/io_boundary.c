@@ -22,7 +22,7 @@ void mcb_io_convert_in(const mcb_img_io *io, const mcb_img_tensor *t, const uint
         (void)mcb_quantize_f32_s8(&q, &f, (int8_t *)dst + k, 1);
       }
     }
-  } else {
+  } else if (dst != src) { /* a caller may have received its input straight into the arena */
     memcpy(dst, src, (size_t)count * mcb_dtype_size(t->dtype));
   }
 }
@@ -81,7 +81,7 @@ mcb_status mcb_io_copy_out(const mcb_model *m, const mcb_arena *arena, uint8_t *
           memcpy(output + at + 4u * k, &f, sizeof(f));
         }
       }
-    } else {
+    } else if (output + at != src) { /* a caller may read its output straight from the arena */
       memcpy(output + at, src, t->size);
     }
     at += io->external_size;

@@ -67,7 +67,7 @@ mcb_status mcb_stream_load(mcb_model *m, const uint8_t *data, uint32_t size, mcb
     const mcb_img_tensor *tt;
     if (g->tensor >= m->n_tensors || ring_of(m, (int32_t)g->tensor) != (int32_t)r) return bad_stream(diag, (int32_t)r);
     tt = &m->tensors[g->tensor];
-    if (tt->storage != MCB_STORAGE_RING || !row_tensor_ok(tt) || g->rows == 0 || g->rows > (uint32_t)tt->shape[1] ||
+    if (tt->storage != MCB_STORAGE_RING || !row_tensor_ok(tt) || tt->shape[1] > 0xFFFF || g->rows == 0 || g->rows > (uint32_t)tt->shape[1] ||
         g->row_bytes != (uint32_t)tt->shape[2] * (uint32_t)tt->shape[3] || g->offset > m->header->arena_size ||
         (uint64_t)g->rows * g->row_bytes > (uint64_t)(m->header->arena_size - g->offset))
       return bad_stream(diag, (int32_t)r);
@@ -154,8 +154,9 @@ mcb_status mcb_stream_load(mcb_model *m, const uint8_t *data, uint32_t size, mcb
   return MCB_OK;
 }
 
-/* Where a ring stands while a segment runs. */
-typedef struct ring_state { uint32_t lo, hi; } ring_state;
+/* Where a ring stands while a segment runs. Rows fit 16 bits (the loader caps ringed heights), which halves this
+ * per-run table on the stack, where every byte counts towards the board's measured peak. */
+typedef struct ring_state { uint16_t lo, hi; } ring_state;
 
 static mcb_view_s8 ring_view(const mcb_model *m, const mcb_arena *arena, uint32_t r, const ring_state *st, uint32_t rows) {
   const mcb_img_tensor *t = &m->tensors[m->rings[r].tensor];
@@ -181,7 +182,7 @@ static mcb_status ring_advance(const mcb_model *m, const mcb_arena *arena, uint3
   if (keep > st->lo) {
     uint8_t *base = arena->base + g->offset;
     memmove(base, base + (size_t)(keep - st->lo) * g->row_bytes, (size_t)(st->hi - keep) * g->row_bytes);
-    st->lo = keep;
+    st->lo = (uint16_t)keep;
   }
   return MCB_OK;
 }
