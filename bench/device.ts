@@ -137,6 +137,22 @@ async function flashSaved(board: string): Promise<void> {
 }
 
 /**
+ * Where patching costs, per operator (both runs report one entry per image operator, a stage op summed over its
+ * patches): the stage's operators against the same operators run once, the worst of them, and the ops after it.
+ */
+function stageBreakdown(layer: Measured['perOp'], patch: Measured['perOp'], split: number): string {
+  const total = (ops: Measured['perOp'], key: 'instructions' | 'macs', from: number, to: number): number =>
+    ops.slice(from, to).reduce((sum, op) => sum + op[key], 0);
+  const pct = (after: number, before: number): string => (before > 0 ? `${after >= before ? '+' : ''}${((after / before - 1) * 100).toFixed(1)} %` : '-');
+  const worst = Array.from({ length: split }, (_, i) => i)
+    .reduce((a, b) => (patch[b].instructions / Math.max(1, layer[b].instructions) > patch[a].instructions / Math.max(1, layer[a].instructions) ? b : a), 0);
+  return `    ops 0-${split - 1} (the stage): ${int(total(layer, 'instructions', 0, split))} -> ${int(total(patch, 'instructions', 0, split))} instructions ` +
+    `(${pct(total(patch, 'instructions', 0, split), total(layer, 'instructions', 0, split))}) for ${pct(total(patch, 'macs', 0, split), total(layer, 'macs', 0, split))} MACs; ` +
+    `worst op ${worst} ${patch[worst].type} x${(patch[worst].instructions / Math.max(1, layer[worst].instructions)).toFixed(2)}; ` +
+    `ops after the stage ${pct(total(patch, 'instructions', split, patch.length), total(layer, 'instructions', split, layer.length))}`;
+}
+
+/**
  * Patch vs layer with the twins, on the boards that fit the layer schedule (PATCH_COMPARISONS within --boards and
  * --models): the planner's patch plan, and the plan a smaller board runs the model with. Returns false when a
  * run is not bit-exact (a missed latency target is printed, not fatal: the section reports where patching costs).
@@ -163,6 +179,7 @@ async function patchVsLayer(opts: Options, measured: Map<string, Measured>): Pro
       }
       const row = compare(candidate, layer.instructions, patch.instructions);
       console.log(`${formatComparison(row)}${patch.exact ? '  bit-exact' : '  DIFFERS'}`);
+      console.log(stageBreakdown(layer.perOp, patch.perOp, candidate.split));
     }
   }
   return ok;
