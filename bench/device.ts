@@ -143,7 +143,11 @@ async function flashSaved(board: string): Promise<void> {
 function stageBreakdown(layer: Measured['perOp'], patch: Measured['perOp'], split: number): string {
   const total = (ops: Measured['perOp'], key: 'instructions' | 'macs', from: number, to: number): number =>
     ops.slice(from, to).reduce((sum, op) => sum + op[key], 0);
-  const pct = (after: number, before: number): string => (before > 0 ? `${after >= before ? '+' : ''}${((after / before - 1) * 100).toFixed(1)} %` : '-');
+  const pct = (after: number, before: number): string => {
+    if (!(before > 0)) return '-';
+    const change = (after / before - 1) * 100;
+    return Math.abs(change) < 0.05 ? '±0.0 %' : `${change > 0 ? '+' : ''}${change.toFixed(1)} %`;
+  };
   const worst = Array.from({ length: split }, (_, i) => i)
     .reduce((a, b) => (patch[b].instructions / Math.max(1, layer[b].instructions) > patch[a].instructions / Math.max(1, layer[a].instructions) ? b : a), 0);
   return `    ops 0-${split - 1} (the stage): ${int(total(layer, 'instructions', 0, split))} -> ${int(total(patch, 'instructions', 0, split))} instructions ` +
