@@ -55,6 +55,10 @@ describe('mcubench build', () => {
     const objcopy = spawnSync('arm-none-eabi-objcopy', ['-O', 'binary', '--only-section=.model', elf, path.join(outDir, 'model.bin')]);
     expect(objcopy.status).toBe(0);
     expect(Buffer.compare(fs.readFileSync(path.join(outDir, 'model.bin')).subarray(0, image.bytes.length), Buffer.from(image.bytes))).toBe(0);
+    // A real board times inferences and each operator with the DWT cycle counter: --gc-sections keeps only what
+    // is called, so the counter's reader and the runtime's per-op timing are linked (only a board runs them).
+    const symbols = spawnSync('arm-none-eabi-nm', [elf], { encoding: 'utf8' }).stdout.split('\n').map((l) => l.split(' ')[2]);
+    expect(symbols).toEqual(expect.arrayContaining(['mcb_dwt_init', 'mcb_dwt_cycles', 'mcb_port_cycles', 'mcb_op_clocked']));
   });
 
   it('refuses mixed or incomplete options and bad values', async () => {
