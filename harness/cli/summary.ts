@@ -1,4 +1,5 @@
 // The lines printed after an evaluation or a board run: the one-paragraph summary and the SRAM line.
+import { opRunNote } from '../report/op-run-kind';
 import type { Results } from '../report/results';
 import type { EvalOutcome } from '../run/pipeline';
 
@@ -33,6 +34,20 @@ export function sramText(outcome: EvalOutcome): string {
   if (!s || s.measuredPeakBytes === undefined) return '';
   return `SRAM: measured peak ${s.measuredPeakBytes} B (static ${s.staticBytes} + stack ${s.stackPeakBytes} + arena ${s.arenaPeakBytes})` +
     `, planned arena peak ${s.plannedPeakBytes} B${s.boardBytes ? `, board ${s.boardBytes} B` : ''}${s.inputStreamed ? '; input streamed (not held whole)' : ''}`;
+}
+
+/** Mean latency and where it goes: the slowest operators with their share (a patch-stage op over all its patches). */
+export function latencyText(outcome: EvalOutcome, shown = 3): string {
+  const r = outcome.results;
+  if (!r.latency) return '';
+  const ops = (r.ops ?? []).filter((o) => o.latency !== undefined);
+  const total = ops.reduce((sum, o) => sum + o.latency!, 0);
+  const slowest = [...ops].sort((a, b) => b.latency! - a.latency! || a.index - b.index).slice(0, shown).map((o) => {
+    const note = opRunNote(r.schedule, o.index);
+    return `op ${o.index} ${o.type} ${pct(total ? o.latency! / total : 0)}${note ? ` (${note})` : ''}`;
+  });
+  return `latency: mean ${Math.round(r.latency.mean).toLocaleString('en-US')} ${r.latency.unit}` +
+    `${slowest.length ? `; slowest operators: ${slowest.join(', ')}` : ''}\n`;
 }
 
 /** One line per kind of board when a run spread its samples over different boards. */

@@ -66,6 +66,8 @@ test('run --dataset: the same task fields as mcubench eval, plus the board\'s', 
   expect(run.status).toBe(0);
   expect(run.stdout).toMatch(/outputs equal to the host reference: 2\/2\./);
   expect(run.stdout).toMatch(/SRAM: measured peak \d+ B \(static \d+ \+ stack \d+ \+ arena \d+\), planned arena peak 55296 B, board 327680 B/);
+  // Where the time goes: the three slowest operators with their share of the operators' sum.
+  expect(run.stdout).toMatch(/^latency: mean [\d,]+ instructions; slowest operators: (op \d+ [A-Z_0-9]+ \d+\.\d %(, )?){3}$/m);
   const host = await cli(['eval', PERSON_MODEL, '--dataset', data, '--int8-pixels', '--out', hostOut]);
   expect(host.status).toBe(0);
 

@@ -10,7 +10,7 @@ import { flasherFor } from '../../targets';
 import {
   addScheduleOptions, checkResumeOut, DEFAULT_BOARD, flasherOption, optimizeOption, positiveInteger, resolveModelFile, scheduleRequest, timestamp, type ScheduleCliOptions,
 } from '../options';
-import { boardsText, sramText, summaryText } from '../summary';
+import { boardsText, latencyText, sramText, summaryText } from '../summary';
 import { addDatasetOptions, datasetSettings, type DatasetCliOptions } from '../dataset-options';
 
 interface RunCliOptions extends ScheduleCliOptions, DatasetCliOptions {
@@ -83,7 +83,7 @@ export function registerRun(program: Command): void {
       });
       const r = outcome.results;
       const agreement = r.agreement === undefined ? '' : `; outputs equal to the host reference: ${r.samples.filter((s) => s.matchesHost).length}/${r.count}`;
-      process.stdout.write(`${summaryText(outcome).replace(/\.$/, '')}${agreement}.\n${boardsText(outcome)}${sramText(outcome)}\nresults: ${outcome.resultsFile}\n`);
+      process.stdout.write(`${summaryText(outcome).replace(/\.$/, '')}${agreement}.\n${boardsText(outcome)}${latencyText(outcome)}${sramText(outcome)}\nresults: ${outcome.resultsFile}\n`);
       if (r.agreement !== undefined && r.agreement < 1) process.exitCode = 1;
     });
 }
