@@ -55,7 +55,10 @@ function memorySection(r: Results): string {
   const latency = runLatencyBars(r);
   const columns = charts.map((chart, i) => (latency && order[i] === r.schedule.kind ? `<div class="chart-column">${chart}${latency}</div>` : chart));
   const legend = ['<span style="background:#4e79a7"></span>per-layer op',
-    plan.patchBased ? `<span style="background:#f28e2b"></span>patch stage (memory per patch${latency && r.schedule.kind === 'patch' ? ', latency summed over every patch' : ''})` : '',
+    plan.patchBased || plan.streamBased ? `<span style="background:#f28e2b"></span>${[
+      plan.patchBased ? `patch stage (memory per patch${latency && r.schedule.kind === 'patch' ? ', latency summed over every patch' : ''})` : '',
+      plan.streamBased ? `streamed ops${latency && r.schedule.kind === 'stream' ? ' (latency summed over every row)' : ''}` : '',
+    ].filter(Boolean).join('; ')}` : '',
     `<span style="background:#d62728"></span>peak (planned arena)${latency ? ', slowest operator' : ''}`,
     measured !== undefined ? '<span style="background:#2ca02c;height:2px"></span>measured total (static + stack + arena), schedule that ran' : '',
     board !== undefined ? '<span style="border-top:2px dashed #1d2430;height:0"></span>board SRAM' : ''];

@@ -1,6 +1,7 @@
 // Measured latency per operator of the run, drawn under the memory chart of the schedule that ran, on the same
 // x positions (one bar per operator, same width), so where memory goes and where time goes read op by op. A
-// patch-stage operator is one bar summed over every patch (in the patch colour), never lumped with its stage.
+// patch-stage operator is one bar summed over every patch, a streamed one summed over every row (both in the
+// patch colour), never lumped with the rest of their stage.
 import { formatInteger, formatMs, formatPercent } from '../format';
 import { opRunKind, opRunNote } from '../op-run-kind';
 import type { OpFigures, ScheduleLabel } from '../results';
@@ -52,7 +53,8 @@ export function renderOpLatencyBars(input: OpLatencyBarsInput): string {
     const v = op.latency!;
     const y = yOf(v);
     const kind = opRunKind(input.schedule, op.index);
-    const cls = i === slowest ? 'bar peak' : kind === 'patch' ? 'bar patch-stage' : 'bar';
+    // The memory chart's colours: a patch-stage or streamed op (run piecewise) in the patch colour.
+    const cls = i === slowest ? 'bar peak' : kind !== 'layer' ? 'bar patch-stage' : 'bar';
     const perMac = op.macs ? `, ${(v / op.macs).toFixed(2)} / MAC` : '';
     const ms = input.clockHz && input.unit === 'cycles' ? `, ${formatMs((v / input.clockHz) * 1000)}` : '';
     const note = opRunNote(input.schedule, op.index);
