@@ -41,7 +41,11 @@ const MCUNET_GOLDEN = fs.readdirSync(path.join(SHARED_GOLDEN, MCUNET_IN3.golden)
 describe('mcunet-in3 under --schedule stream', () => {
   test('emu-f746: every golden input bit-exact with TFLM and the host; no input or output buffer in the firmware', async () => {
     expect(MCUNET_GOLDEN.length).toBeGreaterThanOrEqual(9);
-    const run = await runBoard({ board: 'emu-f746', model: MCUNET_IN3, inputsDir: goldenInputs(MCUNET_IN3, MCUNET_GOLDEN), schedule: { schedule: 'stream' } });
+    let elf = '';
+    const run = await runBoard({
+      board: 'emu-f746', model: MCUNET_IN3, inputsDir: goldenInputs(MCUNET_IN3, MCUNET_GOLDEN), schedule: { schedule: 'stream' },
+      onOpen: (executor) => { elf = executor.firmware.elf; },
+    });
     report(run, 'mcunet-in3 stream on emu-f746');
     expect(run.results.schedule.kind).toBe('stream');
     expectGoldenOutputs(run, MCUNET_IN3, MCUNET_GOLDEN);
@@ -52,6 +56,7 @@ describe('mcunet-in3 under --schedule stream', () => {
     const graph = foldShapeOps(loadModel(sharedModel(MCUNET_IN3.model))).graph;
     const memory = benchMemory(packImage(graph, selectSchedule(graph, { schedule: 'stream' })).bytes);
     expect(memory).toMatchObject({ inputStreamed: true, inputBufferBytes: 0, outputBufferBytes: 0, staticBytes: BENCH_STATIC_BASE_BYTES });
+    expect(bufferSymbols(elf)).toEqual({ input: 0, output: 0 });
     expect(run.results.sram!.staticBytes!).toBeLessThanOrEqual(memory.staticBytes);
     // 92,928 input bytes no longer sit in .bss: what is left is the link, the receive ring and the runtime's state.
     expect(run.results.sram!.staticBytes!).toBeLessThan(5 * 1024);
@@ -71,12 +76,15 @@ describe('person_detect on emu-f746', () => {
   const graph = foldShapeOps(loadModel(sharedModel(PERSON_DETECT.model))).graph;
   const names = ['no_person', 'person'];
 
-  test('the planner\'s patch plan: bit-exact; the board asks for exactly the window bytes the host executor reads', async () => {
-    const schedule = selectSchedule(graph, { schedule: 'patch' });
-    if (schedule.kind !== 'patch') throw new Error(`the planner chose a ${schedule.kind} schedule for --schedule patch`);
+  // Split 8 on 4×4, as emu-f746.test.ts runs it: the firmware build is shared.
+  const request = { schedule: 'patch', split: 8, patches: 4 } as const;
+
+  test('patch schedule: bit-exact; the board asks for exactly the window bytes the host executor reads', async () => {
+    const schedule = selectSchedule(graph, request);
+    if (schedule.kind !== 'patch') throw new Error(`--schedule patch gave a ${schedule.kind} schedule`);
     const image = packImage(graph, schedule).bytes;
     const host = new NativeModel(image, PERSON_DETECT.model);
-    const executor = await BoardExecutor.open({ board: 'emu-f746', graph, modelName: PERSON_DETECT.model, schedule: { schedule: 'patch' } });
+    const executor = await BoardExecutor.open({ board: 'emu-f746', graph, modelName: PERSON_DETECT.model, schedule: request });
     try {
       expect(executor.inputStreamed).toBe(true);
       expect(executor.boardSession.hello).toMatchObject({ inputStreamed: true, inputCapacity: 0 });
@@ -96,22 +104,6 @@ describe('person_detect on emu-f746', () => {
       }
     } finally {
       await executor.close();
-    }
-  });
-
-  test('layer vs stream firmware: the layer image keeps its 16-byte input placeholder, the stream image has none', async () => {
-    const run = await runBoard({ board: 'emu-f746', model: PERSON_DETECT, inputsDir: goldenInputs(PERSON_DETECT, names), schedule: { schedule: 'stream' } });
-    expectGoldenOutputs(run, PERSON_DETECT, names);
-    expectConsistentMeasurements(run);
-    expect(run.results.sram!.inputStreamed).toBe(true);
-    const layer = await BoardExecutor.open({ board: 'emu-f746', graph, modelName: PERSON_DETECT.model, schedule: { schedule: 'layer' } });
-    try {
-      expect(layer.inputStreamed).toBe(false);
-      expect(bufferSymbols(layer.firmware.elf)).toEqual({ input: 16, output: 0 });
-      // Same code otherwise: the statics differ by exactly that placeholder.
-      expect(layer.staticBytes - run.results.sram!.staticBytes!).toBe(16);
-    } finally {
-      await layer.close();
     }
   });
 });
