@@ -7,6 +7,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { BENCH_STATIC_BASE_BYTES, benchMemory } from '../../harness/build/bench-firmware';
+import { FaultyTransport } from '../../harness/link/faulty-transport';
 import { loadModel } from '../../harness/model';
 import { NativeModel } from '../../harness/native';
 import { foldShapeOps } from '../../harness/pack';
@@ -15,7 +16,7 @@ import { selectSchedule } from '../../harness/pack/select-schedule';
 import { BoardExecutor } from '../../harness/run/board-executor';
 import { SHARED_GOLDEN, sharedModel } from '../support/paths';
 import {
-  expectConsistentMeasurements, expectGoldenOutputs, goldenInputs, goldenOutput, MCUNET_IN3, PERSON_DETECT, runBoard, removeScratchDirs,
+  expectConsistentMeasurements, expectGoldenOutputs, goldenInputs, goldenOutput, killer, MCUNET_IN3, PERSON_DETECT, runBoard, removeScratchDirs,
   type BoardRun,
 } from './hil-support';
 
@@ -105,5 +106,34 @@ describe('person_detect on emu-f746', () => {
     } finally {
       await executor.close();
     }
+  });
+
+  test('bytes corrupted and dropped both ways during the region requests: resends recover every sample bit-exact', async () => {
+    const injected: FaultyTransport[] = [];
+    const run = await runBoard({
+      board: 'emu-f746', model: PERSON_DETECT, inputsDir: goldenInputs(PERSON_DETECT, names), schedule: request,
+      client: { replyTimeoutMs: 150, runTimeoutMs: 3000 },
+      wrapTransport: (t) => {
+        const faulty = new FaultyTransport(t, { tx: { seed: 21, flip: 1e-4, drop: 1e-4 }, rx: { seed: 22, flip: 5e-4, drop: 5e-4, garbage: 5e-4 } });
+        injected.push(faulty);
+        return faulty;
+      },
+    });
+    expect(injected.reduce((n, f) => n + (f.tx?.total ?? 0) + (f.rx?.total ?? 0), 0)).toBeGreaterThan(0);
+    expect(run.restarts).toBe(0);
+    expectGoldenOutputs(run, PERSON_DETECT, names);
+    expect(run.results.sram!.inputStreamed).toBe(true);
+  });
+
+  test('QEMU killed in the middle of the second sample\'s region requests: restarted, the sample redone, nothing counted twice', async () => {
+    // The host writes only INPUT_REGION answers (and small requests): die once about 1.5 samples' regions went out.
+    const kill = killer([35_000]);
+    const run = await runBoard({
+      board: 'emu-f746', model: PERSON_DETECT, inputsDir: goldenInputs(PERSON_DETECT, names), schedule: request,
+      wrapTransport: kill.wrap, onOpen: kill.bind,
+    });
+    expect(kill.kills).toBe(1);
+    expect(run.restarts).toBe(1);
+    expectGoldenOutputs(run, PERSON_DETECT, names);
   });
 });
