@@ -106,10 +106,11 @@ describe('person_detect on emu-f746', () => {
         expect(run.latency).toBeGreaterThan(0);
         latencies.push(run.latency!);
       }
-      // The time spent waiting for the host is left out: the same input costs the same instructions again,
-      // however long its regions took to arrive.
+      // The time spent waiting for the host is left out: the same input costs the same instructions again, however
+      // long its 16 windows took to arrive (a millisecond of waiting is a million instructions at -icount shift 0).
+      // What may differ is a timer or UART interrupt or two landing inside the computation (~100 instructions).
       const again = await executor.run(names[0], fs.readFileSync(path.join(SHARED_GOLDEN, PERSON_DETECT.golden, `${names[0]}.bin`)));
-      expect(again.latency).toBe(latencies[0]);
+      expect(Math.abs(again.latency! - latencies[0])).toBeLessThan(1000);
     } finally {
       await executor.close();
     }
