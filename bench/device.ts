@@ -19,7 +19,8 @@ import { BoardExecutor } from '../harness/run/board-executor';
 import { prepareBoardFirmware, prepareBoardImage } from '../harness/build/board-firmware';
 import type { BenchKernels } from '../harness/build/bench-firmware';
 import type { ScheduleRequest } from '../harness/pack/select-schedule';
-import { compare, formatComparison, PATCH_COMPARISONS, patchCandidates } from './patch-vs-layer';
+import { selectSchedule } from '../harness/pack/select-schedule';
+import { atLayerRates, compare, formatComparison, PATCH_COMPARISONS, patchCandidates } from './patch-vs-layer';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const SHARED = process.env.MCUBENCH_SHARED ?? path.resolve(REPO_ROOT, '..', 'shared');
@@ -70,7 +71,7 @@ function goldenVector(model: string): { name: string; input: Uint8Array; output:
 }
 
 /** Operator type and MACs of each image operator, in execution order (the board reports one latency per image op). */
-function imageOps(graph: Graph, image: Uint8Array): { type: string; macs: number }[] {
+function imageOps(graph: Graph, image: Uint8Array): { type: string; macs: number; graphIndex: number }[] {
   const plan = planLayers(graph);
   const names = new Map(Object.entries(OP_CODES).map(([name, code]) => [code, name]));
   const ops = readImageSummary(image).sections.find((s) => s.id === SECTION_IDS.OPS);
@@ -79,14 +80,14 @@ function imageOps(graph: Graph, image: Uint8Array): { type: string; macs: number
   return Array.from({ length: ops.count }, (_, i) => {
     const at = ops.offset + i * OP_RECORD_BYTES;
     const graphIndex = view.getUint32(at + 20, true);
-    return { type: names.get(view.getUint16(at, true)) ?? '?', macs: plan.ops[graphIndex]?.macs ?? 0 };
+    return { type: names.get(view.getUint16(at, true)) ?? '?', macs: plan.ops[graphIndex]?.macs ?? 0, graphIndex };
   });
 }
 
 interface Measured {
   instructions: number;
   perType: Map<string, { instructions: number; macs: number }>;
-  perOp: { type: string; macs: number; instructions: number }[];
+  perOp: { type: string; macs: number; graphIndex: number; instructions: number }[];
   exact: boolean;
   text: number;
   /** The schedule that ran. */
@@ -119,7 +120,7 @@ async function measure(board: string, model: string, graph: Graph, kernels: Benc
     const ops = imageOps(graph, image);
     const perType = new Map<string, { instructions: number; macs: number }>();
     extra.opLatency.forEach((latency, i) => {
-      const op = ops[i] ?? { type: '?', macs: 0 };
+      const op = ops[i] ?? { type: '?', macs: 0, graphIndex: -1 };
       const entry = perType.get(op.type) ?? { instructions: 0, macs: 0 };
       entry.instructions += latency;
       entry.macs += op.macs;
@@ -127,7 +128,7 @@ async function measure(board: string, model: string, graph: Graph, kernels: Benc
     });
     const exact = extra.matchesHost && Buffer.from(run.output).equals(Buffer.from(vector.output));
     if (run.latency === undefined) throw new Error(`${board} reported no latency`);
-    const perOp = extra.opLatency.map((instructions, i) => ({ ...(ops[i] ?? { type: '?', macs: 0 }), instructions }));
+    const perOp = extra.opLatency.map((instructions, i) => ({ ...(ops[i] ?? { type: '?', macs: 0, graphIndex: -1 }), instructions }));
     return { instructions: run.latency, perType, perOp, exact, text: executor.firmware.sizes.text, schedule };
   } finally {
     await executor.close();
@@ -175,7 +176,9 @@ async function patchVsLayer(opts: Options, measured: Map<string, Measured>): Pro
         ok = false;
         console.error(`ERROR: ${board} ${model} patch split ${candidate.split}, ${candidate.patches}x${candidate.patches}: the board output differs from TFLM's golden output or the host's`);
       }
-      const row = compare(candidate, layer.instructions, patch.instructions);
+      const plan = selectSchedule(graph, { schedule: 'patch', split: candidate.split, patches: candidate.patches });
+      const predicted = plan.kind === 'patch' ? atLayerRates(graph, plan.plan, layer.perOp) : layer.instructions;
+      const row = compare(candidate, layer.instructions, patch.instructions, predicted);
       console.log(`${formatComparison(row)}${patch.exact ? '  bit-exact' : '  DIFFERS'}`);
     }
   }
