@@ -4,7 +4,7 @@
 import type { ScheduleRequest } from '../harness/pack/select-schedule';
 import { selectSchedule } from '../harness/pack/select-schedule';
 import type { Graph } from '../harness/model';
-import type { PatchPlan } from '../harness/plan';
+import { searchPatchPlans, type PatchPlan } from '../harness/plan';
 
 /** Latency overhead may exceed the MAC overhead by this much (5 percentage points). */
 export const LATENCY_SLACK = 0.05;
@@ -25,23 +25,29 @@ export interface PatchCandidate {
 }
 
 /**
- * The planner's patch plan (lowest peak within the default MAC budget) and, when another board runs this model
- * patch-based because its layer plan does not fit there, that board's plan too.
+ * The planner's patch plan (lowest peak within the default MAC budget); when another board runs this model
+ * patch-based because its layer plan does not fit there, that board's plan; and the deepest 2x2 split on the
+ * Pareto front (peak vs MACs: the most recomputation a 2x2 grid buys, e.g. mcunet-in3's split 21).
  */
 export function patchCandidates(graph: Graph, elsewhere: { board: string; schedule: ScheduleRequest }[]): PatchCandidate[] {
   const chosen = selectSchedule(graph, { schedule: 'patch' });
   if (chosen.kind !== 'patch') return [];
   const out: PatchCandidate[] = [{ split: chosen.plan.split, patches: chosen.plan.patches, macOverhead: chosen.plan.macOverhead, why: "planner's choice" }];
-  for (const { board, schedule } of elsewhere) {
-    if (schedule.schedule !== 'patch' || schedule.split === undefined) continue;
-    const same = out.find((c) => c.split === schedule.split && c.patches === schedule.patches);
+  const add = (split: number, patches: number, why: string): void => {
+    const same = out.find((c) => c.split === split && c.patches === patches);
     if (same) {
-      same.why += `, the plan ${board} runs`;
-      continue;
+      same.why += `, ${why}`;
+      return;
     }
-    const plan = selectSchedule(graph, schedule);
-    if (plan.kind === 'patch') out.push({ split: plan.plan.split, patches: plan.plan.patches, macOverhead: plan.plan.macOverhead, why: `the plan ${board} runs` });
+    const plan = selectSchedule(graph, { schedule: 'patch', split, patches });
+    if (plan.kind === 'patch') out.push({ split, patches, macOverhead: plan.plan.macOverhead, why });
+  };
+  for (const { board, schedule } of elsewhere) {
+    if (schedule.schedule === 'patch' && schedule.split !== undefined) add(schedule.split, schedule.patches, `the plan ${board} runs`);
   }
+  const deepest = searchPatchPlans(graph, Number.POSITIVE_INFINITY).pareto.filter((p) => p.split > 0 && p.patches === 2)
+    .sort((a, b) => b.split - a.split)[0];
+  if (deepest) add(deepest.split, deepest.patches, 'the deepest 2x2 split on the Pareto front');
   return out;
 }
 
