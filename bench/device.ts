@@ -2,9 +2,10 @@
 // the bench firmware built with the portable reference kernels only (MCB_FORCE_REF) and with the Cortex-M DSP
 // twins, in one run; per operator type instructions per MAC, twins/references, and the ratio against TFLM +
 // CMSIS-NN measured on the same QEMU machines with the same method (fixed figures: ../shared/research/
-// peer-baselines.md). Every board output must equal TFLM's golden output and the host's, or the bench fails.
+// peer-baselines.md). Then, with the twins, patch vs layer on the boards that fit both (bench/patch-vs-layer.ts).
+// Every board output must equal TFLM's golden output and the host's, or the bench fails.
 //   npm run bench:device
-//   npm run bench:device -- --boards emu-f746 --models person_detect --variants twins
+//   npm run bench:device -- --boards emu-f746 --models person_detect --variants twins [--ops] [--no-patch]
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadBoard } from '../harness/boards';
@@ -187,7 +188,8 @@ async function patchVsLayer(opts: Options, measured: Map<string, Measured>): Pro
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
-  console.log('mcubench bench:device — QEMU -icount shift=0: guest instructions per inference (not cycles), layer schedule, first golden vector');
+  console.log('mcubench bench:device — QEMU -icount shift=0: guest instructions per inference (not cycles), first golden vector, ' +
+    'layer schedule (the best-fitting patch plan where it does not fit the board)');
   let ok = true;
   const measured = new Map<string, Measured>();
   for (const board of opts.boards) {
