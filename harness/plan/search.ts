@@ -75,17 +75,17 @@ export function choosePatchPlan(graph: Graph, maxMacOverhead: number, search = s
 
 /**
  * Layer, patch and stream plans ranked together: the patch search's candidates plus the stream plan the
- * stream search finds (no recomputation, so 0 MAC overhead). `chosen` is the lowest peak within the budget.
+ * stream search finds within the same budget. `chosen` is the lowest peak within the budget.
  */
 export function searchPlans(graph: Graph, maxMacOverhead: number, layerPeak = planLayers(graph).peakBytes): JointSearch {
-  return rankTogether(searchPatchPlans(graph, maxMacOverhead, layerPeak), searchStream(graph));
+  return rankTogether(searchPatchPlans(graph, maxMacOverhead, layerPeak), searchStream(graph, maxMacOverhead));
 }
 
 export type JointSearch = SearchResult & { stream: StreamChoice };
 
 export function rankTogether(patch: SearchResult, stream: StreamChoice): JointSearch {
   const { maxMacOverhead } = patch;
-  const candidates: ParetoPoint[] = [...patch.candidates, { schedule: 'stream', split: stream.split, patches: 0, peakBytes: stream.peakBytes, macOverhead: 0 }];
+  const candidates: ParetoPoint[] = [...patch.candidates, { schedule: 'stream', split: stream.split, patches: 0, strips: stream.strips, peakBytes: stream.peakBytes, macOverhead: stream.macOverhead }];
   const affordable = candidates
     .filter((c) => c.macOverhead <= maxMacOverhead)
     .sort((a, b) => a.peakBytes - b.peakBytes || a.macOverhead - b.macOverhead || RANK[a.schedule] - RANK[b.schedule] || a.split - b.split || a.patches - b.patches);
