@@ -2,7 +2,7 @@
 import { Graph } from '../model/graph';
 import { planLayers } from './layer-planner';
 import { planPatches } from './patch-planner';
-import { choosePatchPlan, rankTogether, searchPatchPlans } from './search';
+import { choosePatchPlan, rankTogether, searchPatchPlans, searchStreams } from './search';
 import { DEFAULT_STREAM_MAX_MAC_OVERHEAD, planStream, planStreamChoice, searchStream, StreamPlan } from './stream-planner';
 import { LayerPlan, PatchPlan, SearchResult } from './types';
 
@@ -55,7 +55,7 @@ export function planModel(graph: Graph, request: PlanRequest): PlanReport {
     return { source: graph.source, layer, stream: planStreamChoice(graph, searchStream(graph, request.maxMacOverhead ?? DEFAULT_STREAM_MAX_MAC_OVERHEAD)) };
   }
   const patchSearch = searchPatchPlans(graph, request.maxMacOverhead, layer.peakBytes);
-  const search = rankTogether(patchSearch, searchStream(graph, request.maxMacOverhead));
+  const search = rankTogether(patchSearch, searchStreams(graph, request.maxMacOverhead));
   const { split, patches } = patchSearch.chosen;
   return {
     source: graph.source, layer, search,
