@@ -69,7 +69,8 @@ mcb_status mcb_stream_load(mcb_model *m, const uint8_t *data, uint32_t size, mcb
     const mcb_img_tensor *tt;
     if (g->tensor >= m->n_tensors || ring_of(m, (int32_t)g->tensor) != (int32_t)r) return bad_stream(diag, (int32_t)r);
     tt = &m->tensors[g->tensor];
-    if (tt->storage != MCB_STORAGE_RING || !row_tensor_ok(tt) || g->rows == 0 || g->rows > (uint32_t)tt->shape[1] ||
+    if (tt->storage != MCB_STORAGE_RING || !row_tensor_ok(tt) || tt->shape[1] > 0xFFFF || tt->shape[2] > 0xFFFF ||
+        g->rows == 0 || g->rows > (uint32_t)tt->shape[1] ||
         g->row_bytes == 0 || g->row_bytes % (uint32_t)tt->shape[3] != 0 ||
         g->row_bytes > (uint32_t)tt->shape[2] * (uint32_t)tt->shape[3] || g->offset > m->header->arena_size ||
         (uint64_t)g->rows * g->row_bytes > (uint64_t)(m->header->arena_size - g->offset))
@@ -170,8 +171,10 @@ mcb_status mcb_stream_load(mcb_model *m, const uint8_t *data, uint32_t size, mcb
   return MCB_OK;
 }
 
-/* Where a ring stands while a segment runs: rows [lo, hi) of columns [x0, x0 + w). */
-typedef struct ring_state { uint32_t lo, hi; int32_t x0, w; } ring_state;
+/* Where a ring stands while a segment runs: rows [lo, hi) of columns [x0, x0 + w). Rows and columns fit 16 bits
+ * (the loader caps ringed heights and widths), which halves this per-run table on the stack, where every byte
+ * counts towards the board's measured peak. */
+typedef struct ring_state { uint16_t lo, hi, x0, w; } ring_state;
 
 static mcb_view_s8 ring_view(const mcb_model *m, const mcb_arena *arena, uint32_t r, const ring_state *st, uint32_t rows) {
   const mcb_img_tensor *t = &m->tensors[m->rings[r].tensor];
@@ -197,17 +200,17 @@ static mcb_status ring_advance(const mcb_model *m, const mcb_arena *arena, uint3
   size_t row_bytes;
   if (s->row == 0 && (st->hi == 0 || st->hi == (uint32_t)t->shape[1])) {
     st->lo = st->hi = 0;
-    st->x0 = s->x0;
-    st->w = s->x1 - s->x0;
+    st->x0 = (uint16_t)s->x0; /* the loader checked 0 <= x0 < x1 <= width <= 0xFFFF */
+    st->w = (uint16_t)(s->x1 - s->x0);
   }
   row_bytes = (size_t)st->w * (size_t)t->shape[3];
   if ((uint32_t)s->row != st->hi || keep < st->lo || keep > st->hi || (uint32_t)s->row + 1u - keep > g->rows ||
-      s->x0 != st->x0 || s->x1 - s->x0 != st->w || row_bytes > g->row_bytes)
+      s->x0 != (int32_t)st->x0 || s->x1 - s->x0 != (int32_t)st->w || row_bytes > g->row_bytes)
     return bad_stream(diag, where);
   if (keep > st->lo) {
     uint8_t *base = arena->base + g->offset;
     memmove(base, base + (size_t)(keep - st->lo) * row_bytes, (size_t)(st->hi - keep) * row_bytes);
-    st->lo = keep;
+    st->lo = (uint16_t)keep;
   }
   return MCB_OK;
 }
@@ -228,31 +231,29 @@ static mcb_status output_advance(const mcb_img_tensor *out, output_state *o, con
 }
 
 mcb_status mcb_stream_run(const mcb_model *m, const mcb_arena *arena, const mcb_img_stream_segment *seg,
-                          const uint8_t *input, mcb_diag *diag) {
+                          mcb_input_source *input, mcb_diag *diag) {
   ring_state state[MCB_STREAM_MAX_RINGS];
-  uint32_t k, r, at = 0, i;
-  const mcb_img_io *in_io = NULL;
+  uint32_t k, r;
   int32_t in_tensor = ringed_input(m);
   mcb_status st;
   if (m->stream->ring_count > MCB_STREAM_MAX_RINGS) return mcb_fail(diag, MCB_ERR_UNSUPPORTED, MCB_IMAGE_ERR_BAD_SCHEDULE, -1);
   output_state written = {0, 0, 0};
-  for (r = 0; r < m->stream->ring_count; ++r) state[r].lo = state[r].hi = 0, state[r].x0 = state[r].w = 0;
-  for (i = 0; i < m->n_io; ++i) {
-    if (m->io[i].direction != MCB_IO_INPUT) continue;
-    if ((int32_t)m->io[i].tensor == in_tensor) { in_io = &m->io[i]; break; }
-    at += m->io[i].external_size;
-  }
+  for (r = 0; r < m->stream->ring_count; ++r) state[r].lo = state[r].hi = state[r].x0 = state[r].w = 0;
   for (k = 0; k < seg->step_count; ++k) {
     const mcb_img_stream_step *s = &m->stream_steps[seg->first_step + k];
     int32_t where = (int32_t)(seg->first_step + k);
     if (s->op < 0) {
-      const mcb_img_tensor *t = &m->tensors[in_tensor];
-      uint32_t row_elems = (uint32_t)t->shape[2] * (uint32_t)t->shape[3];
+      /* The next input row, from the caller's buffer or asked for now (streamed input). */
+      mcb_img_window row;
+      row.y0 = s->row;
+      row.x0 = s->x0;
+      row.h = 1;
+      row.w = s->x1 - s->x0;
       r = (uint32_t)ring_of(m, in_tensor);
       if ((st = ring_advance(m, arena, r, &state[r], s, where, diag)) != MCB_OK) return st;
-      mcb_io_convert_in(in_io, t, input + at + ((size_t)s->row * row_elems + (size_t)s->x0 * (uint32_t)t->shape[3]) * mcb_dtype_size(in_io->external_dtype),
-                        arena->base + m->rings[r].offset + (size_t)(s->row - (int32_t)state[r].lo) * (size_t)state[r].w * (uint32_t)t->shape[3],
-                        (uint32_t)state[r].w * (uint32_t)t->shape[3]);
+      st = mcb_input_read(input, (uint32_t)in_tensor, &row,
+                          arena->base + m->rings[r].offset + (size_t)(s->row - (int32_t)state[r].lo) * (size_t)state[r].w * (uint32_t)m->tensors[in_tensor].shape[3], diag);
+      if (st != MCB_OK) return st;
       state[r].hi++;
     } else {
       const mcb_img_op *op = &m->ops[s->op];
