@@ -1,7 +1,7 @@
 // Turns "which schedule" (layer, a given patch split, or automatic) into a concrete plan for the packer.
 import { Graph } from '../model/graph';
 import { choosePatchPlan, DEFAULT_MAX_MAC_OVERHEAD, planLayers, planPatches, searchPlans } from '../plan';
-import { DEFAULT_STREAM_MAX_MAC_OVERHEAD, planStream, planStreamChoice, searchStream } from '../plan/stream-planner';
+import { chosenStreamPlan, DEFAULT_STREAM_MAX_MAC_OVERHEAD, planStream, planStreamChoice, searchStream } from '../plan/stream-planner';
 import { Schedule } from './schedule';
 
 export type ScheduleRequest =
@@ -21,7 +21,7 @@ export function selectSchedule(graph: Graph, request: ScheduleRequest): Schedule
   if (request.schedule === 'layer') return { kind: 'layer', plan: planLayers(graph) };
   if (request.schedule === 'stream') {
     if (request.split !== undefined) return { kind: 'stream', plan: planStream(graph, request.split, { strips: request.strips }) };
-    return { kind: 'stream', plan: planStreamChoice(graph, searchStream(graph, request.maxMacOverhead ?? DEFAULT_STREAM_MAX_MAC_OVERHEAD)) };
+    return { kind: 'stream', plan: chosenStreamPlan(graph, searchStream(graph, request.maxMacOverhead ?? DEFAULT_STREAM_MAX_MAC_OVERHEAD)) };
   }
   if (request.schedule === 'patch') {
     if (request.split !== undefined) return { kind: 'patch', plan: planPatches(graph, request.split, request.patches) };

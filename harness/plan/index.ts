@@ -3,7 +3,7 @@ import { Graph } from '../model/graph';
 import { planLayers } from './layer-planner';
 import { planPatches } from './patch-planner';
 import { choosePatchPlan, rankTogether, searchPatchPlans, searchStreams } from './search';
-import { DEFAULT_STREAM_MAX_MAC_OVERHEAD, planStream, planStreamChoice, searchStream, StreamPlan } from './stream-planner';
+import { chosenStreamPlan, DEFAULT_STREAM_MAX_MAC_OVERHEAD, planStream, planStreamChoice, searchStream, streamsAnything, StreamPlan } from './stream-planner';
 import { LayerPlan, PatchPlan, SearchResult } from './types';
 
 export * from './types';
@@ -11,7 +11,7 @@ export { PlanError } from './plan-error';
 export { planLayers } from './layer-planner';
 export { planPatches } from './patch-planner';
 export { searchPatchPlans, searchPlans, legalSplits, paretoFront, choosePatchPlan } from './search';
-export { planStream, planStreamChoice, searchStream, DEFAULT_STREAM_MAX_MAC_OVERHEAD, MAX_STREAM_STRIPS } from './stream-planner';
+export { planStream, planStreamChoice, chosenStreamPlan, streamsAnything, searchStream, DEFAULT_STREAM_MAX_MAC_OVERHEAD, MAX_STREAM_STRIPS } from './stream-planner';
 export type { StreamPlan, StreamSegment, StreamRing, StreamStep, StreamChoice } from './stream-planner';
 export { validateArena } from './arena-validator';
 export { loadBuiltin, isBuiltinSpec, builtinNames } from './builtin';
@@ -52,7 +52,7 @@ export function planModel(graph: Graph, request: PlanRequest): PlanReport {
   }
   if (request.mode === 'stream') {
     if (request.split !== undefined) return { source: graph.source, layer, stream: planStream(graph, request.split, { strips: request.strips }) };
-    return { source: graph.source, layer, stream: planStreamChoice(graph, searchStream(graph, request.maxMacOverhead ?? DEFAULT_STREAM_MAX_MAC_OVERHEAD)) };
+    return { source: graph.source, layer, stream: chosenStreamPlan(graph, searchStream(graph, request.maxMacOverhead ?? DEFAULT_STREAM_MAX_MAC_OVERHEAD)) };
   }
   const patchSearch = searchPatchPlans(graph, request.maxMacOverhead, layer.peakBytes);
   const search = rankTogether(patchSearch, searchStreams(graph, request.maxMacOverhead));
@@ -60,6 +60,6 @@ export function planModel(graph: Graph, request: PlanRequest): PlanReport {
   return {
     source: graph.source, layer, search,
     patch: split > 0 ? planPatches(graph, split, patches) : undefined,
-    stream: planStreamChoice(graph, search.stream),
+    stream: streamsAnything(search.stream) ? planStreamChoice(graph, search.stream) : undefined,
   };
 }

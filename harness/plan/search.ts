@@ -6,7 +6,7 @@ import { dataFlow } from './op-analysis';
 import { planPatches } from './patch-planner';
 import { analyseStage } from './patch-stage';
 import { PlanError } from './plan-error';
-import { searchStream, StreamChoice } from './stream-planner';
+import { searchStream, StreamChoice, streamsAnything } from './stream-planner';
 import { ParetoPoint, SearchResult } from './types';
 
 export const MAX_SEARCH_PATCHES = 8;
@@ -88,13 +88,18 @@ export function searchStreams(graph: Graph, maxMacOverhead: number): StreamChoic
   return within.macOverhead === 0 ? [within] : [within, searchStream(graph, 0)];
 }
 
+/** A stream point streams some ops; a choice of none (no run of ops can stream) is the layer schedule. */
+function streamPoints(streams: StreamChoice[]): ParetoPoint[] {
+  return streams.filter(streamsAnything)
+    .map((s) => ({ schedule: 'stream', split: s.split, patches: 0, strips: s.strips, peakBytes: s.peakBytes, macOverhead: s.macOverhead }));
+}
+
 /** `stream` is the stream plan within the budget (the first of the stream choices). */
 export type JointSearch = SearchResult & { stream: StreamChoice };
 
 export function rankTogether(patch: SearchResult, streams: StreamChoice[]): JointSearch {
   const { maxMacOverhead } = patch;
-  const streamPoints: ParetoPoint[] = streams.map((s) => ({ schedule: 'stream', split: s.split, patches: 0, strips: s.strips, peakBytes: s.peakBytes, macOverhead: s.macOverhead }));
-  const candidates: ParetoPoint[] = [...patch.candidates, ...streamPoints];
+  const candidates: ParetoPoint[] = [...patch.candidates, ...streamPoints(streams)];
   const affordable = candidates
     .filter((c) => c.macOverhead <= maxMacOverhead)
     .sort((a, b) => a.peakBytes - b.peakBytes || a.macOverhead - b.macOverhead || RANK[a.schedule] - RANK[b.schedule] || a.split - b.split || a.patches - b.patches);

@@ -311,6 +311,19 @@ export function planStreamChoice(graph: Graph, choice: StreamChoice, pack = true
   return planStream(graph, choice.split, { later: choice.later, strips: choice.strips, pack });
 }
 
+/** A choice that streams some ops (the search returns none when no run of ops can stream). */
+export function streamsAnything(choice: StreamChoice): boolean {
+  return choice.split > 0 || choice.later.length > 0;
+}
+
+/** The plan of the stream search's choice for `--schedule stream`; a PlanError when nothing can stream. */
+export function chosenStreamPlan(graph: Graph, choice: StreamChoice): StreamPlan {
+  if (!streamsAnything(choice)) {
+    throw new PlanError(`${graph.source}: no stream plan exists (no run of its operators can stream row by row: they need a 1×H×W×C chain of ${PATCHABLE_OPS.join(', ')}); use --schedule layer`);
+  }
+  return planStreamChoice(graph, choice);
+}
+
 /**
  * The stream plan with the lowest peak within the MAC budget (ties: fewer MACs, then fewer strips): the best
  * prefix segments (every legal split, and none, ranked by their own peak), then, while the peak step lies in ops

@@ -43,6 +43,18 @@ describe('mcubench plan', () => {
     expect(out.streamBased.macs).toBe(Math.round(out.macs * (1 + out.streamBased.macOverhead)));
   });
 
+  test('a model no op of which can stream: --search ranks layer and patch only, --schedule stream says why not', () => {
+    const ad01 = sharedModel('mlperf_tiny_ad01_int8');
+    const searched = mcubench(ad01, '--search', '--json');
+    expect(searched.code).toBe(0);
+    const out = JSON.parse(searched.stdout);
+    expect(out.search.candidates.map((c: { schedule: string }) => c.schedule)).toEqual(['layer']);
+    expect(out.streamBased).toBeUndefined();
+    const stream = mcubench(ad01, '--schedule', 'stream');
+    expect(stream.code).not.toBe(0);
+    expect(stream.stderr).toMatch(/no stream plan exists \(no run of its operators can stream row by row.*use --schedule layer/);
+  });
+
   test('the table marks the peak operator with *', async () => {
     const r = await inProcess('builtin:mcunet');
     expect(r.code).toBe(0);
