@@ -107,19 +107,26 @@ MCB_DSP_INLINE void prep_span(const dw_call *d, const dw_group *g, const int8_t 
   }
 }
 
+/* `pixels` band pixels of 0 (padding): a short loop, as borders are a pixel or three wide. */
+static inline int32_t *zero_pixels(int32_t *dst, int32_t pixels) {
+  for (; pixels > 0; --pixels, dst += 2) dst[0] = dst[1] = 0;
+  return dst;
+}
+
 /* Input row iy, columns [ix0, ix0 + cols), into one band row; 0 outside the input. */
 static void prep_row(const dw_call *d, const dw_group *g, int32_t iy, int32_t ix0, int32_t cols, int32_t *dst,
                      int mode) {
   const mcb_view_s8 *in = d->in;
   int32_t left, inside;
   if (iy < 0 || iy >= in->full_h) {
-    memset(dst, 0, (size_t)cols * 8);
+    (void)zero_pixels(dst, cols);
     return;
   }
   left = ix0 < 0 ? (-ix0 < cols ? -ix0 : cols) : 0;
   inside = in->full_w - (ix0 + left);
   inside = inside < 0 ? 0 : inside > cols - left ? cols - left : inside;
-  if (left > 0) memset(dst, 0, (size_t)left * 8);
+  (void)zero_pixels(dst, left);
+  (void)zero_pixels(dst + 2 * (left + inside), cols - left - inside);
   if (inside > 0) {
     const int8_t *src = in->data + ((int64_t)(iy - in->y0) * in->w + (ix0 + left - in->x0)) * in->c;
     src += mode == PREP_GATHER ? 0 : g->src[0];
@@ -127,7 +134,6 @@ static void prep_row(const dw_call *d, const dw_group *g, int32_t iy, int32_t ix
     else if (mode == PREP_BCAST) prep_span(d, g, src, dst + 2 * left, inside, PREP_BCAST);
     else prep_span(d, g, src, dst + 2 * left, inside, PREP_GATHER);
   }
-  if (cols - left - inside > 0) memset(dst + 2 * (left + inside), 0, (size_t)(cols - left - inside) * 8);
 }
 
 /* ------------------------------------------------------------------------------------ one output pixel */
@@ -271,37 +277,71 @@ static tile_fn *tile_for(const dw_call *d, const dw_group *g, int any_shift) {
 
 /* ------------------------------------------------------------------------------------------ the group */
 
-static void group_init(const dw_call *d, const mcb_channel_quant *q, const int32_t *bias, int32_t c0, int32_t n,
-                       dw_group *g) {
+/* One channel's requantization constants for accumulators with |acc| <= bound (checked by the caller):
+ * SMMULR's operand is acc << shl, then v = SMMULR(.., mult) is rounded and shifted right by shr. The output
+ * offset goes into the rounding constant when v + half + (offset << shr) cannot overflow (then the fast
+ * requantization applies); returns 0 when it stays apart (`off`, the generic variant). */
+static int channel_rq(dw_group *g, int32_t i, int32_t multiplier, int32_t shift, int32_t offset, int64_t bound) {
+  const int32_t left = shift > 0 ? shift : 0, shr = shift > 0 ? 0 : -shift;
+  const int64_t m = multiplier < 0 ? -(int64_t)multiplier : multiplier;
+  const int64_t v_max = bound >= ((int64_t)1 << (30 - left)) ? 0 : (((bound << (left + 1)) * m) >> 32) + 1;
+  g->mh[i][0] = multiplier;
+  g->shr[i] = shr;
+  g->neg[i] = shr > 0 ? -1 : 0;
+  g->mh[i][1] = shr > 0 ? (int32_t)1 << (shr - 1) : 0;
+  g->off[i] = offset;
+  if (shr == 0 || bound >= ((int64_t)1 << (30 - left)) || v_max + g->mh[i][1] + ((int64_t)(offset < 0 ? -offset : offset) << shr) >= ((int64_t)1 << 31)) {
+    return 0;
+  }
+  g->mh[i][1] += (int32_t)((uint32_t)offset << shr);
+  g->off[i] = 0;
+  return 1;
+}
+
+/* Sets up channel group [c0, c0 + n); returns 1 when every channel takes the fast requantization. */
+static int group_init(const dw_call *d, const mcb_channel_quant *q, const int32_t *bias, int32_t c0, int32_t n,
+                      dw_group *g) {
   const int32_t taps = d->f->h * d->f->w, mult = d->p->depth_multiplier;
+  const int8_t *w = d->f->data + c0;
   int32_t shl[4];
   int32_t t, i;
+  int fast = 1;
   g->c0 = c0;
   g->n = n;
   for (i = 0; i < 4; ++i) {
     const int32_t ch = c0 + (i < n ? i : 0);
     const int32_t qi = q->count == 1 ? 0 : ch;
-    mcb_dsp_rq rq;
-    memset(&rq, 0, sizeof(rq));
-    /* the bound was checked by the caller */
-    (void)mcb_dsp_rq_init(&rq, q->multiplier[qi], q->shift[qi], 0);
-    (void)mcb_dsp_rq_fold_offset(&rq, d->p->output_offset);
-    shl[i] = rq.shl;
-    g->bias[i] = (int32_t)((uint32_t)(bias ? bias[ch] : 0) << rq.shl);
-    g->mh[i][0] = rq.mult;
-    g->mh[i][1] = rq.half;
-    g->shr[i] = rq.shr;
-    g->neg[i] = rq.neg;
-    g->off[i] = rq.off;
+    const int32_t b = bias ? bias[ch] : 0;
+    const int32_t shift = q->shift[qi];
+    shl[i] = (shift > 0 ? shift : 0) + 1;
+    g->bias[i] = (int32_t)((uint32_t)b << shl[i]);
     g->src[i] = ch / mult;
+    if (!channel_rq(g, i, q->multiplier[qi], shift, d->p->output_offset,
+                    (int64_t)taps * 128 * 255 + (b < 0 ? -(int64_t)b : b))) {
+      /* the channel's own |weights| bound it more tightly */
+      int64_t sum = 0;
+      for (t = 0; t < taps; ++t) sum += w[(int64_t)t * d->f->c + i] < 0 ? -w[(int64_t)t * d->f->c + i] : w[(int64_t)t * d->f->c + i];
+      fast &= channel_rq(g, i, q->multiplier[qi], shift, d->p->output_offset,
+                         sum * 255 + (b < 0 ? -(int64_t)b : b));
+    }
   }
-  for (t = 0; t < taps; ++t) {
-    const int8_t *w = d->f->data + (int64_t)t * d->f->c + c0;
+  if (n == 4 && shl[0] == 1 && shl[1] == 1 && shl[2] == 1 && shl[3] == 1) {
+    /* the common case: four weights per load, each doubled (SADD16 keeps the halves apart) */
+    for (t = 0; t < taps; ++t, w += d->f->c) {
+      const int32_t v = mcb_dsp_load4(w);
+      const int32_t e = __sxtb16(v), o = mcb_dsp_sxtb16_ror8(v);
+      g->w[t][0] = __sadd16(e, e);
+      g->w[t][1] = __sadd16(o, o);
+    }
+    return fast;
+  }
+  for (t = 0; t < taps; ++t, w += d->f->c) {
     int32_t v[4];
     for (i = 0; i < 4; ++i) v[i] = i < n ? (int32_t)((uint32_t)(int32_t)w[i] << shl[i]) : 0;
     g->w[t][0] = (int32_t)(((uint32_t)v[0] & 0xFFFFu) | ((uint32_t)v[2] << 16));
     g->w[t][1] = (int32_t)(((uint32_t)v[1] & 0xFFFFu) | ((uint32_t)v[3] << 16));
   }
+  return fast;
 }
 
 /* ------------------------------------------------------------------------------------------- tiling */
@@ -424,21 +464,21 @@ mcb_status mcb_depthwise_conv_2d_s8_dsp(const mcb_depthwise_conv_params *params,
   mcb__window_call call;
   mcb_dsp_rq probe;
   int64_t bound;
-  int any_shift = 0;
   int32_t c0, oc, band_words = BAND_BYTES / 4;
   int32_t *band = band_buf;
   if (mcb__depthwise_conv_2d_s8_check(params, quant, input, filter, output, region, ctx, &call) != MCB_OK ||
       call.empty || (int64_t)filter->h * filter->w > MAX_TAPS) {
     return MCB_ERR_UNSUPPORTED;
   }
-  /* |sum w * (x + offset)| <= taps * 128 * 255. */
+  /* |sum w * (x + offset)| <= taps * 128 * 255: within the fast requantization's bound (dsp.h), and the
+   * weights carry the left shift + 1 as int16 (a left shift of at most 7) */
   bound = (int64_t)filter->h * filter->w * 128 * 255;
   for (oc = 0; oc < filter->c; ++oc) {
     const int32_t qi = quant->count == 1 ? 0 : oc;
+    const int32_t shift = quant->shift[qi];
     const int64_t b = bias ? (bias[oc] < 0 ? -(int64_t)bias[oc] : bias[oc]) : 0;
-    /* the weights carry the left shift + 1 as int16: at most 7 */
-    if (quant->shift[qi] > 7) return MCB_ERR_UNSUPPORTED;
-    if (!mcb_dsp_rq_init(&probe, quant->multiplier[qi], quant->shift[qi], bound + b)) {
+    if (shift > 7 || shift < -31) return MCB_ERR_UNSUPPORTED;
+    if (bound + b >= ((int64_t)1 << (30 - (shift > 0 ? shift : 0)))) {
       /* the channel's own |weights| over its taps bound the accumulator more tightly */
       int64_t sum = 0;
       int32_t t;
@@ -446,11 +486,8 @@ mcb_status mcb_depthwise_conv_2d_s8_dsp(const mcb_depthwise_conv_params *params,
         const int32_t w = filter->data[(int64_t)t * filter->c + oc];
         sum += w < 0 ? -w : w;
       }
-      if (!mcb_dsp_rq_init(&probe, quant->multiplier[qi], quant->shift[qi], sum * 255 + b)) {
-        return MCB_ERR_UNSUPPORTED;
-      }
+      if (!mcb_dsp_rq_init(&probe, quant->multiplier[qi], shift, sum * 255 + b)) return MCB_ERR_UNSUPPORTED;
     }
-    any_shift |= !mcb_dsp_rq_fold_offset(&probe, params->output_offset);
   }
   d.p = params;
   d.in = input;
@@ -483,8 +520,8 @@ mcb_status mcb_depthwise_conv_2d_s8_dsp(const mcb_depthwise_conv_params *params,
     const int32_t n = filter->c - c0 < 4 ? filter->c - c0 : 4;
     const int32_t mult = params->depth_multiplier;
     const int mode = n == 4 && mult == 1 ? PREP_4 : n == 4 && mult % 4 == 0 ? PREP_BCAST : PREP_GATHER;
-    group_init(&d, quant, bias, c0, n, &g);
-    run_group(&d, &g, &call.r, &tiling, tile_for(&d, &g, any_shift), mode);
+    const int fast = group_init(&d, quant, bias, c0, n, &g);
+    run_group(&d, &g, &call.r, &tiling, tile_for(&d, &g, !fast), mode);
   }
   return MCB_OK;
 }
