@@ -33,6 +33,13 @@
 #include "../kernel_common.h"
 #include "../op_checks.h"
 #include "dsp.h"
+#ifdef DW_PROF
+#include "port.h"
+uint32_t g_prof[4];
+#define PT(k, stmt) do { uint32_t t_ = mcb_port_cycles(); stmt; g_prof[k] += mcb_port_cycles() - t_; } while (0)
+#else
+#define PT(k, stmt) stmt
+#endif
 
 #include <stddef.h>
 
@@ -75,65 +82,80 @@ typedef struct dw_call {
  * (multiplier a multiple of 4), or byte by byte (the last group of fewer than 4, other multipliers). */
 enum { PREP_4 = 0, PREP_BCAST = 1, PREP_GATHER = 2 };
 
-MCB_DSP_INLINE void prep_span(const dw_call *d, const dw_group *g, const int8_t *src, int32_t *dst, int32_t count,
-                              int mode) {
-  const int32_t step = d->in->c, off2 = d->off2;
-  if (mode == PREP_4) {
-    for (; count >= 2; count -= 2, src += 2 * step, dst += 4) {
-      const int32_t v = mcb_dsp_load4(src), u = mcb_dsp_load4(src + step);
-      dst[0] = __sxtab16(off2, v);
-      dst[1] = mcb_dsp_sxtab16_ror8(off2, v);
-      dst[2] = __sxtab16(off2, u);
-      dst[3] = mcb_dsp_sxtab16_ror8(off2, u);
-    }
-    if (count > 0) {
-      const int32_t v = mcb_dsp_load4(src);
-      dst[0] = __sxtab16(off2, v);
-      dst[1] = mcb_dsp_sxtab16_ror8(off2, v);
-    }
-  } else if (mode == PREP_BCAST) {
-    const int32_t off = d->p->input_offset;
-    for (; count > 0; --count, src += step, dst += 2) {
-      const int32_t x = src[0] + off;
-      dst[0] = dst[1] = mcb_dsp_pkhbt16(x, x);
-    }
-  } else {
-    for (; count > 0; --count, src += step, dst += 2) {
-      int32_t v = 0, i;
-      for (i = 0; i < g->n; ++i) v |= (int32_t)((uint32_t)(uint8_t)src[g->src[i]] << (8 * i));
-      dst[0] = __sxtab16(off2, v);
-      dst[1] = mcb_dsp_sxtab16_ror8(off2, v);
-    }
-  }
-}
+/* Stores [a, b] at *p and advances p by two words (STRD with post-increment). */
+#define STRD_INC(p, a, b) __asm__ volatile("strd %1, %2, [%0], #8" : "+r"(p) : "r"(a), "r"(b) : "memory")
 
-/* `pixels` band pixels of 0 (padding): a short loop, as borders are a pixel or three wide. */
+/* `pixels` band pixels of 0 (padding); returns the next pixel. */
 static inline int32_t *zero_pixels(int32_t *dst, int32_t pixels) {
-  for (; pixels > 0; --pixels, dst += 2) dst[0] = dst[1] = 0;
+  const int32_t z = 0;
+  for (; pixels > 0; --pixels) STRD_INC(dst, z, z);
   return dst;
 }
 
-/* Input row iy, columns [ix0, ix0 + cols), into one band row; 0 outside the input. */
-static void prep_row(const dw_call *d, const dw_group *g, int32_t iy, int32_t ix0, int32_t cols, int32_t *dst,
-                     int mode) {
+/* `count` input pixels from src (the group's first input byte; pixels in->c bytes apart) into the band. */
+MCB_DSP_INLINE int32_t *prep_span(const dw_call *d, const dw_group *g, const int8_t *src, int32_t *dst, int32_t count,
+                                  int mode) {
+  const int32_t step = d->in->c, off2 = d->off2;
+  if (mode == PREP_4) {
+    const int8_t *end4 = src + (count & ~3) * step;
+    for (; src != end4; src += 4 * step) {
+      const int32_t v0 = mcb_dsp_load4(src), v1 = mcb_dsp_load4(src + step);
+      const int32_t v2 = mcb_dsp_load4(src + 2 * step), v3 = mcb_dsp_load4(src + 3 * step);
+      STRD_INC(dst, __sxtab16(off2, v0), mcb_dsp_sxtab16_ror8(off2, v0));
+      STRD_INC(dst, __sxtab16(off2, v1), mcb_dsp_sxtab16_ror8(off2, v1));
+      STRD_INC(dst, __sxtab16(off2, v2), mcb_dsp_sxtab16_ror8(off2, v2));
+      STRD_INC(dst, __sxtab16(off2, v3), mcb_dsp_sxtab16_ror8(off2, v3));
+    }
+    for (count &= 3; count > 0; --count, src += step) {
+      const int32_t v = mcb_dsp_load4(src);
+      STRD_INC(dst, __sxtab16(off2, v), mcb_dsp_sxtab16_ror8(off2, v));
+    }
+  } else if (mode == PREP_BCAST) {
+    const int32_t off = d->p->input_offset;
+    for (; count > 0; --count, src += step) {
+      const int32_t x = src[0] + off;
+      const int32_t xx = mcb_dsp_pkhbt16(x, x);
+      STRD_INC(dst, xx, xx);
+    }
+  } else {
+    for (; count > 0; --count, src += step) {
+      int32_t v = 0, i;
+      for (i = 0; i < g->n; ++i) v |= (int32_t)((uint32_t)(uint8_t)src[g->src[i]] << (8 * i));
+      STRD_INC(dst, __sxtab16(off2, v), mcb_dsp_sxtab16_ror8(off2, v));
+    }
+  }
+  return dst;
+}
+
+/* Input rows [iy, iy_end), columns [ix0, ix0 + cols), into band rows from dst (row_words apart); 0 outside
+ * the input. */
+MCB_DSP_INLINE void prep_rows_mode(const dw_call *d, const dw_group *g, int32_t iy, int32_t iy_end, int32_t ix0,
+                                   int32_t cols, int32_t *dst, int32_t row_words, int mode) {
   const mcb_view_s8 *in = d->in;
-  int32_t left, inside;
-  if (iy < 0 || iy >= in->full_h) {
-    (void)zero_pixels(dst, cols);
-    return;
-  }
-  left = ix0 < 0 ? (-ix0 < cols ? -ix0 : cols) : 0;
-  inside = in->full_w - (ix0 + left);
+  const int32_t row_bytes = in->w * in->c;
+  const int32_t left = ix0 < 0 ? (-ix0 < cols ? -ix0 : cols) : 0;
+  int32_t inside = in->full_w - (ix0 + left), right;
+  const int8_t *src;
   inside = inside < 0 ? 0 : inside > cols - left ? cols - left : inside;
-  (void)zero_pixels(dst, left);
-  (void)zero_pixels(dst + 2 * (left + inside), cols - left - inside);
-  if (inside > 0) {
-    const int8_t *src = in->data + ((int64_t)(iy - in->y0) * in->w + (ix0 + left - in->x0)) * in->c;
-    src += mode == PREP_GATHER ? 0 : g->src[0];
-    if (mode == PREP_4) prep_span(d, g, src, dst + 2 * left, inside, PREP_4);
-    else if (mode == PREP_BCAST) prep_span(d, g, src, dst + 2 * left, inside, PREP_BCAST);
-    else prep_span(d, g, src, dst + 2 * left, inside, PREP_GATHER);
+  right = cols - left - inside;
+  src = in->data + (iy - in->y0) * row_bytes + (ix0 + left - in->x0) * in->c + (mode == PREP_GATHER ? 0 : g->src[0]);
+  for (; iy < iy_end; ++iy, dst += row_words, src += row_bytes) {
+    int32_t *p = dst;
+    if (iy < 0 || iy >= in->full_h) {
+      (void)zero_pixels(p, cols);
+      continue;
+    }
+    p = zero_pixels(p, left);
+    p = prep_span(d, g, src, p, inside, mode);
+    (void)zero_pixels(p, right);
   }
+}
+
+static void prep_rows(const dw_call *d, const dw_group *g, int32_t iy, int32_t iy_end, int32_t ix0, int32_t cols,
+                      int32_t *dst, int32_t row_words, int mode) {
+  if (mode == PREP_4) prep_rows_mode(d, g, iy, iy_end, ix0, cols, dst, row_words, PREP_4);
+  else if (mode == PREP_BCAST) prep_rows_mode(d, g, iy, iy_end, ix0, cols, dst, row_words, PREP_BCAST);
+  else prep_rows_mode(d, g, iy, iy_end, ix0, cols, dst, row_words, PREP_GATHER);
 }
 
 /* ------------------------------------------------------------------------------------ one output pixel */
@@ -281,16 +303,20 @@ static tile_fn *tile_for(const dw_call *d, const dw_group *g, int any_shift) {
  * SMMULR's operand is acc << shl, then v = SMMULR(.., mult) is rounded and shifted right by shr. The output
  * offset goes into the rounding constant when v + half + (offset << shr) cannot overflow (then the fast
  * requantization applies); returns 0 when it stays apart (`off`, the generic variant). */
-static int channel_rq(dw_group *g, int32_t i, int32_t multiplier, int32_t shift, int32_t offset, int64_t bound) {
+static int channel_rq(dw_group *g, int32_t i, int32_t multiplier, int32_t shift, int32_t offset, uint32_t bound) {
   const int32_t left = shift > 0 ? shift : 0, shr = shift > 0 ? 0 : -shift;
-  const int64_t m = multiplier < 0 ? -(int64_t)multiplier : multiplier;
-  const int64_t v_max = bound >= ((int64_t)1 << (30 - left)) ? 0 : (((bound << (left + 1)) * m) >> 32) + 1;
+  const uint32_t m = multiplier < 0 ? 0u - (uint32_t)multiplier : (uint32_t)multiplier;
+  const uint32_t abs_off = (uint32_t)(offset < 0 ? -offset : offset);
+  const int32_t half = shr > 0 ? (int32_t)1 << (shr - 1) : 0;
   g->mh[i][0] = multiplier;
   g->shr[i] = shr;
   g->neg[i] = shr > 0 ? -1 : 0;
-  g->mh[i][1] = shr > 0 ? (int32_t)1 << (shr - 1) : 0;
+  g->mh[i][1] = half;
   g->off[i] = offset;
-  if (shr == 0 || bound >= ((int64_t)1 << (30 - left)) || v_max + g->mh[i][1] + ((int64_t)(offset < 0 ? -offset : offset) << shr) >= ((int64_t)1 << 31)) {
+  /* |v| <= (bound * 2^(left+1) * |mult| + 2^31) / 2^32; each term below 2^31 (shr <= 23), so the sum fits */
+  if (shr == 0 || shr > 23 || bound >= ((uint32_t)1 << (30 - left)) ||
+      (uint32_t)(((uint64_t)(bound << (left + 1)) * m) >> 32) + 1u + (uint32_t)half + (abs_off << shr) >=
+          ((uint32_t)1 << 31)) {
     return 0;
   }
   g->mh[i][1] += (int32_t)((uint32_t)offset << shr);
@@ -316,13 +342,14 @@ static int group_init(const dw_call *d, const mcb_channel_quant *q, const int32_
     shl[i] = (shift > 0 ? shift : 0) + 1;
     g->bias[i] = (int32_t)((uint32_t)b << shl[i]);
     g->src[i] = ch / mult;
+    const uint32_t abs_b = b < 0 ? 0u - (uint32_t)b : (uint32_t)b;
     if (!channel_rq(g, i, q->multiplier[qi], shift, d->p->output_offset,
-                    (int64_t)taps * 128 * 255 + (b < 0 ? -(int64_t)b : b))) {
+                    abs_b >= (1u << 30) ? 1u << 30 : (uint32_t)taps * 128u * 255u + abs_b)) {
       /* the channel's own |weights| bound it more tightly */
-      int64_t sum = 0;
-      for (t = 0; t < taps; ++t) sum += w[(int64_t)t * d->f->c + i] < 0 ? -w[(int64_t)t * d->f->c + i] : w[(int64_t)t * d->f->c + i];
+      uint32_t sum = 0;
+      for (t = 0; t < taps; ++t) sum += (uint32_t)(w[t * d->f->c + i] < 0 ? -w[t * d->f->c + i] : w[t * d->f->c + i]);
       fast &= channel_rq(g, i, q->multiplier[qi], shift, d->p->output_offset,
-                         sum * 255 + (b < 0 ? -(int64_t)b : b));
+                         abs_b >= (1u << 30) ? 1u << 30 : sum * 255u + abs_b);
     }
   }
   if (n == 4 && shl[0] == 1 && shl[1] == 1 && shl[2] == 1 && shl[3] == 1) {
@@ -403,7 +430,7 @@ static int inplace_safe(const dw_call *d, const mcb_region *r, int32_t th) {
     footprint_rows(d, oy0, oy1, &y0, &y1);
     next_y0 = oy1 * d->p->stride_h - d->p->pad_top;
     for (q = oy0; q < oy1; ++q) {
-      int32_t reach = (int32_t)(((int64_t)(q + 1) * d->out->w - 1) / d->in->w);
+      int32_t reach = ((q + 1) * d->out->w - 1) / d->in->w;
       reach = reach < d->in->full_h ? reach : d->in->full_h - 1;
       /* in the band (rows the next tile row reads stay there), never read again, or nothing reads later */
       if (reach < y1 || reach < next_y0 || oy1 == r->y1) continue;
@@ -422,7 +449,7 @@ static void run_group(const dw_call *d, const dw_group *g, const mcb_region *r, 
   int32_t band_y0 = 0, band_y1 = 0; /* input rows in the band (sliding) */
   for (oy0 = r->y0; oy0 < r->y1; oy0 += t->th) {
     const int32_t oy1 = oy0 + t->th < r->y1 ? oy0 + t->th : r->y1;
-    int32_t y0, y1, iy;
+    int32_t y0, y1;
     footprint_rows(d, oy0, oy1, &y0, &y1);
     for (ox0 = r->x0; ox0 < r->x1; ox0 += t->tw) {
       const int32_t ox1 = ox0 + t->tw < r->x1 ? ox0 + t->tw : r->x1;
@@ -441,12 +468,10 @@ static void run_group(const dw_call *d, const dw_group *g, const mcb_region *r, 
         }
         first = band_y1;
       }
-      for (iy = first; iy < y1; ++iy) {
-        prep_row(d, g, iy, ix0, cols, d->band + (int64_t)(iy - y0) * row_words, mode);
-      }
+      PT(1, prep_rows(d, g, first, y1, ix0, cols, d->band + (first - y0) * row_words, row_words, mode));
       band_y0 = y0;
       band_y1 = y1;
-      fn(&dc, g, d->band, oy1 - oy0, ox1 - ox0, dst);
+      PT(2, fn(&dc, g, d->band, oy1 - oy0, ox1 - ox0, dst));
     }
   }
 }
@@ -520,7 +545,8 @@ mcb_status mcb_depthwise_conv_2d_s8_dsp(const mcb_depthwise_conv_params *params,
     const int32_t n = filter->c - c0 < 4 ? filter->c - c0 : 4;
     const int32_t mult = params->depth_multiplier;
     const int mode = n == 4 && mult == 1 ? PREP_4 : n == 4 && mult % 4 == 0 ? PREP_BCAST : PREP_GATHER;
-    const int fast = group_init(&d, quant, bias, c0, n, &g);
+    int fast;
+    PT(0, fast = group_init(&d, quant, bias, c0, n, &g));
     run_group(&d, &g, &call.r, &tiling, tile_for(&d, &g, !fast), mode);
   }
   return MCB_OK;
