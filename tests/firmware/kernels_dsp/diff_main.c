@@ -373,6 +373,12 @@ static void depthwise_case(tally *t, uint32_t index) {
   p.output_offset = range(-128, 127);
   act_range(&p.act_min, &p.act_max);
   quant_table(&q, f.c);
+  /* TFLM's multiplier for a scale below 2^-31: 0 with shift 0 (mcunet-in3's first depthwise layer has one) */
+  if (chance(10)) {
+    const int32_t zero = range(0, q.count - 1);
+    g_mult[zero] = 0;
+    if (chance(50)) g_shift[zero] = 0;
+  }
   bias_table(f.c, chance(5));
   fill(g_filter, f.h * f.w * f.c);
   f.data = g_filter;
