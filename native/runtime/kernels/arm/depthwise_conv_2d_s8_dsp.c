@@ -176,6 +176,59 @@ static void pair_row(int32_t *dst, const int32_t *x, int32_t cols) {
   STRD_INC(dst, pkhtb16(0, e), pkhtb16(0, o));
 }
 
+/* One paired band pixel: the current pixel (*e, *o) with the next one (e1, o1), which becomes current. */
+#define EMIT_PAIR(dst, e, o, e1, o1)                                                                          \
+  do {                                                                                                        \
+    STRD_INC(dst, mcb_dsp_pkhbt16(e, e1), mcb_dsp_pkhbt16(o, o1));                                            \
+    STRD_INC(dst, pkhtb16(e1, e), pkhtb16(o1, o));                                                            \
+    (e) = (e1);                                                                                               \
+    (o) = (o1);                                                                                               \
+  } while (0)
+
+/* As prep_rows then pair_row, in one pass, for four consecutive channels (PREP_4). */
+static void prep_rows_paired4(const dw_call *d, const dw_group *g, int32_t iy, int32_t iy_end, int32_t ix0,
+                              int32_t cols, int32_t *dst, int32_t row_words) {
+  const mcb_view_s8 *in = d->in;
+  const int32_t row_bytes = in->w * in->c, step = in->c, off2 = d->off2;
+  const int32_t left = ix0 < 0 ? (-ix0 < cols ? -ix0 : cols) : 0;
+  int32_t inside = in->full_w - (ix0 + left), right;
+  const int8_t *src_row;
+  inside = inside < 0 ? 0 : inside > cols - left ? cols - left : inside;
+  right = cols - left - inside;
+  src_row = in->data + (iy - in->y0) * row_bytes + (ix0 + left - in->x0) * in->c + g->src[0];
+  for (; iy < iy_end; ++iy, dst += row_words, src_row += row_bytes) {
+    int32_t *p = dst;
+    const int8_t *src = src_row;
+    int32_t e = 0, o = 0, n_left = left, n_in = inside, n_right = right;
+    const int32_t z = 0;
+    if (iy < 0 || iy >= in->full_h) {
+      int32_t n;
+      for (n = 2 * cols; n > 0; --n) STRD_INC(p, z, z);
+      continue;
+    }
+    /* the first pixel becomes current without a store */
+    if (n_left > 0) {
+      --n_left;
+    } else if (n_in > 0) {
+      const int32_t v = mcb_dsp_load4(src);
+      e = __sxtab16(off2, v);
+      o = mcb_dsp_sxtab16_ror8(off2, v);
+      src += step;
+      --n_in;
+    } else {
+      --n_right;
+    }
+    for (; n_left > 0; --n_left) EMIT_PAIR(p, e, o, z, z);
+    for (; n_in > 0; --n_in, src += step) {
+      const int32_t v = mcb_dsp_load4(src);
+      const int32_t e1 = __sxtab16(off2, v), o1 = mcb_dsp_sxtab16_ror8(off2, v);
+      EMIT_PAIR(p, e, o, e1, o1);
+    }
+    for (; n_right > 0; --n_right) EMIT_PAIR(p, e, o, z, z);
+    EMIT_PAIR(p, e, o, z, z);
+  }
+}
+
 static void prep_rows(const dw_call *d, const dw_group *g, int32_t iy, int32_t iy_end, int32_t ix0, int32_t cols,
                       int32_t *dst, int32_t row_words, int mode) {
   if (mode == PREP_4) prep_rows_mode(d, g, iy, iy_end, ix0, cols, dst, row_words, PREP_4);
@@ -353,7 +406,7 @@ typedef void tile_fn(const dw_call *d, const dw_group *g, const int32_t *x0, int
   }
 /* Four channels, dilation 1, unrolled for the usual kernel sizes: the offset folded (full int8 range or
  * clamped), or any shift (a channel with a left shift, or an offset that does not fold). 5x5 and 7x7 read
- * the paired band; their X-layout twins serve in-place calls whose paired band would not fit. */
+ * the paired band; their X-layout twins serve stride 2 and in-place calls whose paired band would not fit. */
 TILE_VARIANT(tile_3x3_full, 3, 3, 0, 0, 0)
 TILE_VARIANT(tile_3x3_range, 3, 3, 1, 0, 0)
 TILE_VARIANT(tile_3x3_any, 3, 3, 1, 1, 0)
@@ -363,8 +416,10 @@ PAIRS_VARIANT(tile_5x5_any, 5, 1, 1)
 PAIRS_VARIANT(tile_7x7_full, 7, 0, 0)
 PAIRS_VARIANT(tile_7x7_range, 7, 1, 0)
 PAIRS_VARIANT(tile_7x7_any, 7, 1, 1)
-TILE_VARIANT(tile_5x5_x, 5, 5, 1, 1, 0)
-TILE_VARIANT(tile_7x7_x, 7, 7, 1, 1, 0)
+TILE_VARIANT(tile_5x5_x, 5, 5, 1, 0, 0)
+TILE_VARIANT(tile_5x5_x_any, 5, 5, 1, 1, 0)
+TILE_VARIANT(tile_7x7_x, 7, 7, 1, 0, 0)
+TILE_VARIANT(tile_7x7_x_any, 7, 7, 1, 1, 0)
 /* Everything else: any kernel, dilation, shift and group size. */
 TILE_VARIANT(tile_any, 0, 0, 1, 1, 1)
 
@@ -375,8 +430,8 @@ static tile_fn *tile_for(const dw_call *d, const dw_group *g, int any_shift, int
   const int range = !(p->act_min == -128 && p->act_max == 127);
   if (g->n < 4 || p->dilation_h != 1 || p->dilation_w != 1 || d->f->w != kh) return tile_any;
   if (kh == 3) return any_shift ? tile_3x3_any : range ? tile_3x3_range : tile_3x3_full;
-  if (kh == 5 && !pairs) return tile_5x5_x;
-  if (kh == 7 && !pairs) return tile_7x7_x;
+  if (kh == 5 && !pairs) return any_shift ? tile_5x5_x_any : tile_5x5_x;
+  if (kh == 7 && !pairs) return any_shift ? tile_7x7_x_any : tile_7x7_x;
   if (kh == 5) return any_shift ? tile_5x5_any : range ? tile_5x5_range : tile_5x5_full;
   if (kh == 7) return any_shift ? tile_7x7_any : range ? tile_7x7_range : tile_7x7_full;
   return tile_any;
@@ -457,6 +512,32 @@ static void group_weights(const dw_call *d, dw_group *g, int pairs) {
   int32_t t, i;
 #define WV(tap, ch) ((ch) < g->n ? (int32_t)((uint32_t)(int32_t)w[(tap) * c + (ch)] << g->shl[ch]) : 0)
 #define PACK(lo, hi) ((int32_t)(((uint32_t)(lo) & 0xFFFFu) | ((uint32_t)(hi) << 16)))
+  if (pairs && g->n == 4 && g->shl[0] == 1 && g->shl[1] == 1 && g->shl[2] == 1 && g->shl[3] == 1) {
+    /* four weights per load, doubled per half (SADD16), then paired as the band is (PKHBT / PKHTB) */
+    int32_t *out = &g->w[0][0];
+    int32_t ky, kp;
+    for (ky = 0; ky < k; ++ky, w += k * c) {
+      const int8_t *wr = w;
+      for (kp = 0; kp < k / 2; ++kp, wr += 2 * c) {
+        const int32_t v0 = mcb_dsp_load4(wr), v1 = mcb_dsp_load4(wr + c);
+        const int32_t e0 = __sadd16(__sxtb16(v0), __sxtb16(v0)), o0 = __sadd16(mcb_dsp_sxtb16_ror8(v0), mcb_dsp_sxtb16_ror8(v0));
+        const int32_t e1 = __sadd16(__sxtb16(v1), __sxtb16(v1)), o1 = __sadd16(mcb_dsp_sxtb16_ror8(v1), mcb_dsp_sxtb16_ror8(v1));
+        out[0] = mcb_dsp_pkhbt16(e0, e1);
+        out[1] = mcb_dsp_pkhbt16(o0, o1);
+        out[2] = pkhtb16(e1, e0);
+        out[3] = pkhtb16(o1, o0);
+        out += 4;
+      }
+      {
+        const int32_t v = mcb_dsp_load4(wr);
+        const int32_t e = __sadd16(__sxtb16(v), __sxtb16(v)), o = __sadd16(mcb_dsp_sxtb16_ror8(v), mcb_dsp_sxtb16_ror8(v));
+        out[0] = mcb_dsp_pkhbt16(e, o);
+        out[1] = pkhtb16(o, e);
+        out += 2;
+      }
+    }
+    return;
+  }
   if (pairs) {
     int32_t *out = &g->w[0][0];
     int32_t ky, kp;
@@ -535,6 +616,16 @@ static int plan_tiles(const dw_call *d, const mcb_region *r, int32_t band_pixels
   return best_num > 0;
 }
 
+/* Band pixels prepared per output under tiling t, times 16. */
+static int32_t band_pixels_per_output16(const dw_call *d, const mcb_region *r, const dw_tiling *t) {
+  const int32_t sh = d->p->stride_h, sw = d->p->stride_w;
+  const int32_t rh = r->y1 - r->y0, rw = r->x1 - r->x0;
+  if (t->slide) {
+    return (int32_t)(16 * (int64_t)((rh - 1) * sh + d->kh_e) * ((rw - 1) * sw + d->kw_e) / ((int64_t)rh * rw));
+  }
+  return (int32_t)(16 * (int64_t)((t->th - 1) * sh + d->kh_e) * ((t->tw - 1) * sw + d->kw_e) / ((int64_t)t->th * t->tw));
+}
+
 /* In place, sliding: output row q overwrites linear pixels [q*w, (q+1)*w) of the group's channels, reaching
  * input row ((q+1)*w - 1) / in_w. Safe when that row is already in the band (or past the input) or below
  * every row a later tile reads. */
@@ -587,6 +678,8 @@ static void run_group(const dw_call *d, const dw_group *g, const mcb_region *r, 
       }
       if (!pairs) {
         prep_rows(d, g, first, y1, ix0, cols, d->band + (first - y0) * row_words, row_words, mode);
+      } else if (mode == PREP_4) {
+        prep_rows_paired4(d, g, first, y1, ix0, cols, d->band + (first - y0) * row_words, row_words);
       } else {
         /* each row prepared into its second half, then paired forward over itself */
         int32_t *row = d->band + (first - y0) * row_words, iy;
@@ -655,10 +748,24 @@ mcb_status mcb_depthwise_conv_2d_s8_dsp(const mcb_depthwise_conv_params *params,
     band_words = (ctx->size - (int32_t)(at - (uintptr_t)ctx->buf)) / 4;
   }
   /* 5x5 and 7x7 kernels read a paired band: 16 bytes per pixel */
+  /* (at stride 2 each output reads four band pixels: the paired band's preparation then costs more than SMLAD
+   * saves, as measured on mcunet-in3) */
   pairs = filter->h == filter->w && (filter->h == 5 || filter->h == 7) && params->dilation_h == 1 &&
-          params->dilation_w == 1;
-  if (pairs && (!plan_tiles(&d, &call.r, band_words / 4, &tiling) || (call.inplace && !tiling.slide))) {
-    pairs = 0; /* the X layout takes half the band */
+          params->dilation_w == 1 && params->stride_w == 1;
+  if (pairs) {
+    /* the paired band takes twice the space and twice the preparation: worth it unless that makes the
+     * tiles too small (stride 2, wide rows, a small band); instructions per output group, roughly measured:
+     * X 6 per tap + 6 per band pixel, paired 8 per tap pair (7 for the odd tap) + 14 per band pixel */
+    dw_tiling paired;
+    const int32_t kh = filter->h, kw = filter->w;
+    if (!plan_tiles(&d, &call.r, band_words / 4, &paired) || (call.inplace && !paired.slide)) {
+      pairs = 0;
+    } else if (plan_tiles(&d, &call.r, band_words / 2, &tiling)) {
+      const int32_t cost_x = 16 * 6 * kh * kw + 6 * band_pixels_per_output16(&d, &call.r, &tiling);
+      const int32_t cost_p = 16 * kh * (8 * (kw / 2) + 7) + 14 * band_pixels_per_output16(&d, &call.r, &paired);
+      pairs = cost_p < cost_x;
+    }
+    if (pairs) tiling = paired;
   }
   if (!pairs && !plan_tiles(&d, &call.r, band_words / 2, &tiling)) return MCB_ERR_UNSUPPORTED;
   d.band = band;
