@@ -21,8 +21,9 @@
  * tile row shares are moved up and only new rows are copied, so each input row is prepared once. Otherwise
  * the region is cut into tiles whose footprints fit, the footprint-to-output ratio as low as it gets.
  *
- * In place (case a of kernels.h: output over input, multiplier 1, whole tensors) the band slides over the
- * whole width; output row q overwrites the same channels of linear pixels [q*w, (q+1)*w), which is safe once
+ * In place (case a of kernels.h: output over input, multiplier 1; whole tensors, or the windows of a patch
+ * stage's tile, whose output window is the region) the band slides over the whole width; output row q
+ * overwrites the same channels of the window's linear pixels [(q - y0)*w, (q - y0 + 1)*w), which is safe once
  * every input row it reaches has been copied into the band or will not be read again (checked for every
  * row before anything is written; declined otherwise).
  *
@@ -626,8 +627,9 @@ static int32_t band_pixels_per_output16(const dw_call *d, const mcb_region *r, c
   return (int32_t)(16 * (int64_t)((t->th - 1) * sh + d->kh_e) * ((t->tw - 1) * sw + d->kw_e) / ((int64_t)t->th * t->tw));
 }
 
-/* In place, sliding: output row q overwrites linear pixels [q*w, (q+1)*w) of the group's channels, reaching
- * input row ((q+1)*w - 1) / in_w. Safe when that row is already in the band (or past the input) or below
+/* In place, sliding: output row q overwrites the linear pixels [(q - y0)*w, (q - y0 + 1)*w) of the shared
+ * buffer (the output window's y0 and w; the group's channels), reaching the input window's row
+ * ((q - y0 + 1)*w - 1) / in_w. Safe when that row is already in the band (or past the input window) or below
  * every row a later tile reads. */
 static int inplace_safe(const dw_call *d, const mcb_region *r, int32_t th) {
   int32_t oy0;
@@ -637,8 +639,8 @@ static int inplace_safe(const dw_call *d, const mcb_region *r, int32_t th) {
     footprint_rows(d, oy0, oy1, &y0, &y1);
     next_y0 = oy1 * d->p->stride_h - d->p->pad_top;
     for (q = oy0; q < oy1; ++q) {
-      int32_t reach = ((q + 1) * d->out->w - 1) / d->in->w;
-      reach = reach < d->in->full_h ? reach : d->in->full_h - 1;
+      int32_t reach = d->in->y0 + ((q - d->out->y0 + 1) * d->out->w - 1) / d->in->w;
+      reach = reach < d->in->y0 + d->in->h ? reach : d->in->y0 + d->in->h - 1;
       /* in the band (rows the next tile row reads stay there), never read again, or nothing reads later */
       if (reach < y1 || reach < next_y0 || oy1 == r->y1) continue;
       return 0;
@@ -772,12 +774,8 @@ mcb_status mcb_depthwise_conv_2d_s8_dsp(const mcb_depthwise_conv_params *params,
   d.band_words = band_words;
   d.row_words = 2 * ((call.r.x1 - call.r.x0 - 1) * params->stride_w + d.kw_e);
   if (call.inplace) {
-    /* whole tensors, so output row q covers linear pixels [q*w, (q+1)*w) of the shared buffer */
-    if (!tiling.slide || output->y0 != 0 || output->x0 != 0 || output->h != output->full_h ||
-        output->w != output->full_w || input->y0 != 0 || input->x0 != 0 || input->h != input->full_h ||
-        input->w != input->full_w || !inplace_safe(&d, &call.r, tiling.th)) {
-      return MCB_ERR_UNSUPPORTED;
-    }
+    /* the region is the whole output window (shared check): its rows are whole rows of the shared buffer */
+    if (!tiling.slide || !inplace_safe(&d, &call.r, tiling.th)) return MCB_ERR_UNSUPPORTED;
   }
   for (c0 = 0; c0 < filter->c; c0 += 4) {
     const int32_t n = filter->c - c0 < 4 ? filter->c - c0 : 4;
