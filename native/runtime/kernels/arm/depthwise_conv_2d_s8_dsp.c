@@ -45,10 +45,10 @@
 #include <stddef.h>
 
 #ifndef MAX_TAPS
-#define MAX_TAPS 81 /* up to 9x9 kernels */
+#define MAX_TAPS 49 /* up to 7x7 kernels (the table lives on the stack) */
 #endif
 #ifndef BAND_BYTES
-#define BAND_BYTES 3072 /* padded input band on the stack: 8 bytes per pixel of a channel group */
+#define BAND_BYTES 2560 /* padded input band on the stack: 8 (paired: 16) bytes per pixel of a channel group */
 #endif
 
 /* One channel group's constants. */
