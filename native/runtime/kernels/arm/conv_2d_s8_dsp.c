@@ -37,24 +37,26 @@
 #include "mcb/quant.h"
 
 #ifndef COL_WORDS /* the differential test shrinks the limits to cross them on small shapes */
-#define COL_WORDS 1152 /* gathered columns on the stack (4.5 KiB): 4 pixels of k <= 576, 2 of k <= 1152 */
+#define COL_WORDS 1472 /* stack words for the columns and tables (5.75 KiB): 4 pixels of k <= 588 */
 #endif
 #ifndef CHUNK
-#define CHUNK 64 /* output channels per table (1.25 KiB of stack) */
+#define CHUNK 1024 /* at most this many channels in the fast and wide tables (the test shrinks it) */
 #endif
-/* Channels per table when C requantizes (the table shares its stack with their constants and accumulators). */
-#define ACC_CHUNK (CHUNK / 4 > 0 ? CHUNK / 4 : 1)
-/* Words per channel in the kernel's table: bias, weight row, multiplier, rounding constant + offset, shift. */
-#define TAB 5
+/* At most this many channels in the special table (requantized in C). */
+#define ACC_CHUNK (CHUNK < 64 ? (CHUNK / 4 > 0 ? CHUNK / 4 : 1) : 16)
+/* Words per channel in the kernels' tables: bias, weight row, multiplier, rounding constant + offset, shift,
+ * output channel (fast table); bias, weight row, requantization mode, -, -, output channel (special table). */
+#define TAB 6
 
 /* What the assembly kernels read (offsets fixed in the assembly: keep the order). */
 typedef struct block_args {
-  int8_t *d[4];         /* 0: output pointers of the block's pixels at the table's first channel */
+  int8_t *d[4];         /* 0: output pointers of the block's pixels (channel 0) */
   const int32_t *col;   /* 16: the block's interleaved columns */
   int32_t pairs;        /* 20: double steps after the first (and the odd) column word */
   int32_t *acc;         /* 24: raw accumulators (kernels that leave requantization to C) */
   const int32_t *end;   /* 28: the table's end */
-  const int32_t *tab;   /* 32: the table */
+  int32_t offset;       /* 32: output offset (FINISH_WIDE) */
+  const int32_t *tab;   /* 36: the table */
 } block_args;
 
 typedef void kernel_fn(block_args *a);
@@ -114,33 +116,59 @@ typedef void kernel_fn(block_args *a);
 
 #define LOOP_OF(step) "2:\n\t" step step "subs lr, lr, #1\n\t" "bne 2b\n\t"
 
-/* One output: accumulator `a` requantized (M r4, H r5, shift r6; see the file comment), saturated, stored
- * through pointer `d`, which moves to the next channel. */
+/* One output: accumulator `a` requantized (M r4, H r5, shift r6; see the file comment), saturated, stored at
+ * channel r12 of pixel pointer `d`. */
 #define RQ_OUT(a, d)                                                                                          \
   "lsl lr, " a ", #1\n\t"                                                                                     \
   "smmlar lr, lr, r4, r5\n\t"                                                                                 \
   "add lr, lr, " a ", asr #31\n\t"                                                                            \
   "asr lr, lr, r6\n\t"                                                                                        \
   "ssat lr, #8, lr\n\t"                                                                                       \
-  "strb lr, [" d "], #1\n\t"
+  "strb lr, [" d ", r12]\n\t"
 
 #define P4_FINISH_FAST                                                                                        \
-  "ldm r7!, {r4, r5, r6}\n\t"                                                                                 \
+  "ldm r7!, {r4, r5, r6, r12}\n\t"                                                                            \
   "ldm sp, {r8, r9, r10, r11}\n\t"                                                                            \
-  RQ_OUT("r0", "r8") RQ_OUT("r1", "r9") RQ_OUT("r2", "r10") RQ_OUT("r3", "r11")                               \
-  "stm sp, {r8, r9, r10, r11}\n\t"
+  RQ_OUT("r0", "r8") RQ_OUT("r1", "r9") RQ_OUT("r2", "r10") RQ_OUT("r3", "r11")
+/* One output of a channel with any accumulator (M r4 > 0, right shift e >= 2; see the file comment): the
+ * 64-bit rounding constant K - [acc < 0] 2^31 (K = 2^30 + 2^(e+30); its low word is 2^30, so the sign bit goes
+ * into the low word and -[acc < 0] into the high word K_hi r5) plus acc * M by SMLAL, the high word shifted right
+ * by e - 1 (r6), plus the output offset (r10), saturated into `a`. */
+#define WIDE_OUT(a)                                                                                           \
+  "and r8, " a ", #0x80000000\n\t"                                                                            \
+  "orr r8, r8, #0x40000000\n\t"                                                                              \
+  "add r9, r5, " a ", asr #31\n\t"                                                                            \
+  "smlal r8, r9, " a ", r4\n\t"                                                                               \
+  "asr r9, r9, r6\n\t"                                                                                        \
+  "add r9, r9, r10\n\t"                                                                                       \
+  "ssat " a ", #8, r9\n\t"
+#define P4_FINISH_WIDE                                                                                        \
+  "ldm r7!, {r4, r5, r6, r12}\n\t"                                                                            \
+  "ldr r10, [sp, #32]\n\t"                                                                                    \
+  WIDE_OUT("r0") WIDE_OUT("r1") WIDE_OUT("r2") WIDE_OUT("r3")                                                 \
+  "ldm sp, {r8, r9, r10, r11}\n\t"                                                                            \
+  "strb r0, [r8, r12]\n\t"                                                                                    \
+  "strb r1, [r9, r12]\n\t"                                                                                    \
+  "strb r2, [r10, r12]\n\t"                                                                                   \
+  "strb r3, [r11, r12]\n\t"
+#define P2_FINISH_WIDE                                                                                        \
+  "ldm r7!, {r4, r5, r6, r12}\n\t"                                                                            \
+  "ldr r10, [sp, #32]\n\t"                                                                                    \
+  WIDE_OUT("r0") WIDE_OUT("r1")                                                                               \
+  "ldrd r8, r9, [sp]\n\t"                                                                                     \
+  "strb r0, [r8, r12]\n\t"                                                                                    \
+  "strb r1, [r9, r12]\n\t"
 #define P4_FINISH_ACC                                                                                         \
-  "adds r7, r7, #12\n\t"                                                                                      \
+  "adds r7, r7, #16\n\t"                                                                                      \
   "ldr r12, [sp, #24]\n\t"                                                                                    \
   "stm r12!, {r0, r1, r2, r3}\n\t"                                                                            \
   "str r12, [sp, #24]\n\t"
 #define P2_FINISH_FAST                                                                                        \
-  "ldm r7!, {r4, r5, r6}\n\t"                                                                                 \
+  "ldm r7!, {r4, r5, r6, r12}\n\t"                                                                            \
   "ldrd r8, r9, [sp]\n\t"                                                                                     \
-  RQ_OUT("r0", "r8") RQ_OUT("r1", "r9")                                                                       \
-  "strd r8, r9, [sp]\n\t"
+  RQ_OUT("r0", "r8") RQ_OUT("r1", "r9")
 #define P2_FINISH_ACC                                                                                         \
-  "adds r7, r7, #12\n\t"                                                                                      \
+  "adds r7, r7, #16\n\t"                                                                                      \
   "ldr r12, [sp, #24]\n\t"                                                                                    \
   "stm r12!, {r0, r1}\n\t"                                                                                    \
   "str r12, [sp, #24]\n\t"
@@ -150,16 +178,16 @@ typedef void kernel_fn(block_args *a);
 #define KERNEL(name, first, odd, loop, finish)                                                                \
   static void name(block_args *args) {                                                                        \
     register block_args *a __asm__("r0") = args;                                                              \
-    __asm__ volatile("ldr r7, [r0, #32]\n\t"                                                                  \
-                     "ldm r0, {r1, r2, r3, r4, r5, r6, r8, r9}\n\t"                                           \
-                     "push {r1, r2, r3, r4, r5, r6, r8, r9}\n\t"                                              \
+    __asm__ volatile("ldr r7, [r0, #36]\n\t"                                                                  \
+                     "ldm r0, {r1, r2, r3, r4, r5, r6, r8, r9, r10}\n\t"                                      \
+                     "push {r1, r2, r3, r4, r5, r6, r8, r9, r10}\n\t"                                         \
                      "1:\n\t"                                                                                 \
                      "ldm r7!, {r3, r12}\n\t"                                                                 \
                      "ldrd r11, lr, [sp, #16]\n\t" first odd loop finish                                      \
                      "ldr r12, [sp, #28]\n\t"                                                                 \
                      "cmp r7, r12\n\t"                                                                        \
                      "bne 1b\n\t"                                                                             \
-                     "add sp, sp, #32\n\t"                                                                    \
+                     "add sp, sp, #36\n\t"                                                                    \
                      : "+r"(a)                                                                                \
                      :                                                                                        \
                      : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", \
@@ -173,8 +201,10 @@ typedef void kernel_fn(block_args *a);
   static kernel_fn *const k##px##_##mode[4] = {k##px##_##mode##_e, k##px##_##mode##_o, k##px##_##mode##_el,   \
                                                k##px##_##mode##_ol};
 KERNEL_SET(4, FAST)
+KERNEL_SET(4, WIDE)
 KERNEL_SET(4, ACC)
 KERNEL_SET(2, FAST)
+KERNEL_SET(2, WIDE)
 KERNEL_SET(2, ACC)
 
 /* ------------------------------------------------------------------------------------- gathering */
@@ -191,9 +221,9 @@ typedef struct conv_call {
   int32_t off2;    /* input offset in both halves */
   int8_t *stage;   /* one pixel's byte column (input channels not a multiple of 4), else NULL */
   int32_t *wpad;   /* the filter's last row, zero padded to whole words (k not a multiple of 4), else NULL */
-  int fast;        /* the kernels requantize (FINISH_FAST) */
-  int any_shift;   /* C requantization: mcb_dsp_rq_apply's any_shift, or EXACT */
-  kernel_fn *kernel;
+  kernel_fn *fast_kernel; /* requantize in the loop (FINISH_FAST, FINISH_WIDE) */
+  kernel_fn *wide_kernel;
+  kernel_fn *acc_kernel;  /* leaves the raw accumulators to C (FINISH_ACC) */
 } conv_call;
 
 /* n words of 4 input values from x into the column words at dst, dst + step, ... (offset added). */
@@ -312,84 +342,131 @@ static void gather_block(const conv_call *c, const mcb_region *r, int32_t i, int
 
 /* ------------------------------------------------------------------------------------- requantization */
 
-/* C requantization: any_shift == EXACT takes the reference's own 64-bit arithmetic (a call with a channel
- * whose accumulator may reach 2^30, e.g. a "dead" channel with bias 2^30). */
+/* C requantization of a special channel: any_shift == EXACT takes the reference's own 64-bit arithmetic (a
+ * channel whose accumulator may reach 2^30, e.g. a "dead" channel with bias 2^30 and a tiny scale). */
 #define EXACT 2
-static inline int32_t out_value(int32_t acc, const mcb_dsp_rq *rq, int32_t lo, int32_t hi, int any_shift) {
-  if (any_shift == EXACT) {
+static inline int32_t out_value(int32_t acc, const mcb_dsp_rq *rq, int32_t lo, int32_t hi, int mode) {
+  if (mode == EXACT) {
     return mcb_clamp(mcb_multiply_by_quantized_multiplier(acc, rq->mult, rq->shl - 1 - rq->shr) + rq->off, lo, hi);
   }
-  return mcb_dsp_clamp(mcb_dsp_rq_apply(acc, rq, any_shift), lo, hi, 0);
+  return mcb_dsp_clamp(mcb_dsp_rq_apply(acc, rq, 1), lo, hi, 0);
 }
 
-/* The table of channels [oc0, oc1) (and, when C requantizes, their constants in rq). */
-static void prepare_table(const conv_call *c, int32_t *tab, mcb_dsp_rq *rq, int32_t oc0, int32_t oc1) {
+/* A chunk of output channels split into the kernels' three tables. */
+typedef struct chunk {
+  int32_t *tabs;      /* cap entries: the fast table from the front, the wide one from the back */
+  int32_t *special;   /* the special table (ACC_CHUNK entries) */
+  mcb_dsp_rq *rq;     /* the special channels' constants */
+  int32_t *acc;       /* their raw accumulators, np per channel */
+  int32_t cap, nfast, nwide, nspecial;
+} chunk;
+
+/* Fills the tables from channel oc0 on, until one is full; returns the first channel left out. A channel goes
+ * to the fast table when FINISH_FAST reproduces the reference for it (a multiplier of 0 always does: the
+ * constant H = 2 offset + 1 with shift 1 gives the offset for either sign), else to the wide table when
+ * FINISH_WIDE does (any accumulator: the "dead" channels of bias 2^30 and a tiny scale), else to the special
+ * one (C). */
+static int32_t prepare_chunk(const conv_call *c, chunk *t, int32_t oc0) {
   const mcb_channel_quant *q = c->q;
+  const int32_t offset = c->p->output_offset;
+  const int full = c->p->act_min == -128 && c->p->act_max == 127;
+  const int64_t mac_bound = (int64_t)c->k * 128 * 255; /* |sum w * (x + offset)| */
   int32_t oc;
-  for (oc = oc0; oc < oc1; ++oc, tab += TAB) {
+  t->nfast = t->nwide = t->nspecial = 0;
+  for (oc = oc0; oc < c->f->out_c; ++oc) {
     const int32_t qi = q->count == 1 ? 0 : oc;
-    tab[0] = c->bias ? c->bias[oc] : 0;
-    tab[1] = (int32_t)(intptr_t)(c->wpad && oc == c->f->out_c - 1 ? (const int8_t *)c->wpad : c->f->data + oc * c->k);
-    if (c->fast) {
-      const int32_t shr = -q->shift[qi];
-      tab[2] = q->multiplier[qi];
-      tab[3] = (int32_t)(((uint32_t)1 << (shr - 1)) + ((uint32_t)c->p->output_offset << shr));
-      tab[4] = shr;
+    const int32_t mult = q->multiplier[qi], shift = q->shift[qi];
+    const int32_t b = c->bias ? c->bias[oc] : 0;
+    const int64_t babs = b < 0 ? -(int64_t)b : b;
+    const int8_t *w = c->wpad && oc == c->f->out_c - 1 ? (const int8_t *)c->wpad : c->f->data + oc * c->k;
+    int32_t *e;
+    mcb_dsp_rq r;
+    int ok = mcb_dsp_rq_init(&r, mult, shift, mac_bound + babs);
+    if (full && (mult == 0 || (ok && shift <= -1 && shift >= -21 && mult > 0))) {
+      if (t->nfast + t->nwide == t->cap) break;
+      e = t->tabs + TAB * t->nfast++;
+      e[2] = mult;
+      e[3] = mult == 0 ? 2 * offset + 1 : (int32_t)(((uint32_t)1 << (-shift - 1)) + ((uint32_t)offset << -shift));
+      e[4] = mult == 0 ? 1 : -shift;
+    } else if (full && mult > 0 && shift <= -2) {
+      if (t->nfast + t->nwide == t->cap) break;
+      e = t->tabs + TAB * (t->cap - ++t->nwide);
+      e[2] = mult;
+      e[3] = (int32_t)1 << (-shift - 2); /* K_hi: 2^(e+30) / 2^32 */
+      e[4] = -shift - 1;
     } else {
-      mcb_dsp_rq *r = &rq[oc - oc0];
-      mcb_dsp_rq_init(r, q->multiplier[qi], q->shift[qi], 0);
-      if (c->any_shift == EXACT) {
-        r->off = c->p->output_offset; /* out_value's exact path adds it */
+      if (t->nspecial == ACC_CHUNK) break;
+      ok = ok || mcb_dsp_rq_init(&r, mult, shift, mcb_dsp_abs_sum(c->f->data + oc * c->k, c->k) * 255 + babs);
+      if (!ok) {
+        mcb_dsp_rq_init(&r, mult, shift, 0);
+        r.off = offset; /* out_value's exact path adds it */
       } else {
-        mcb_dsp_rq_fold_offset(r, c->p->output_offset);
+        mcb_dsp_rq_fold_offset(&r, offset); /* else the offset stays in r.off for the any_shift path */
+      }
+      t->rq[t->nspecial] = r;
+      e = t->special + TAB * t->nspecial++;
+      e[2] = ok ? 1 : EXACT;
+    }
+    e[0] = b;
+    e[1] = (int32_t)(intptr_t)w;
+    e[5] = oc;
+  }
+  return oc;
+}
+
+/* The chunk's channels of a block whose columns are in col and output pixels in a->d (at channel 0). */
+static void run_block(const conv_call *c, block_args *a, const chunk *t) {
+  if (t->nfast > 0) {
+    a->tab = t->tabs;
+    a->end = t->tabs + TAB * t->nfast;
+    c->fast_kernel(a);
+  }
+  if (t->nwide > 0) {
+    a->tab = t->tabs + TAB * (t->cap - t->nwide);
+    a->end = t->tabs + TAB * t->cap;
+    c->wide_kernel(a);
+  }
+  if (t->nspecial > 0) {
+    const int32_t lo = c->p->act_min, hi = c->p->act_max;
+    const int32_t *acc = t->acc;
+    int32_t j, p;
+    a->tab = t->special;
+    a->end = t->special + TAB * t->nspecial;
+    a->acc = t->acc;
+    c->acc_kernel(a);
+    for (j = 0; j < t->nspecial; ++j, acc += c->np) {
+      const int32_t *e = t->special + TAB * j;
+      for (p = 0; p < c->np; ++p) {
+        a->d[p][e[5]] = (int8_t)out_value(acc[p], &t->rq[j], lo, hi, e[2]);
       }
     }
   }
 }
 
-/* Channels [oc0, oc1) of a block whose columns are in col (a->d at channel 0). */
-static void run_block(const conv_call *c, block_args *a, const int32_t *tab, const mcb_dsp_rq *rq, int32_t *acc,
-                      int32_t oc0, int32_t oc1) {
-  block_args b = *a;
-  int32_t p;
-  for (p = 0; p < c->np; ++p) b.d[p] += oc0;
-  b.tab = tab;
-  b.end = tab + TAB * (oc1 - oc0);
-  b.acc = acc;
-  c->kernel(&b);
-  if (!c->fast) {
-    const int32_t lo = c->p->act_min, hi = c->p->act_max;
-    int32_t oc;
-    for (oc = 0; oc < oc1 - oc0; ++oc, acc += c->np) {
-      for (p = 0; p < c->np; ++p) {
-        a->d[p][oc0 + oc] = (int8_t)out_value(acc[p], &rq[oc], lo, hi, c->any_shift);
-      }
-    }
-  }
+/* Words of the stack area a block of np pixels leaves for the fast table (negative: it does not fit). */
+static int32_t table_room(const conv_call *c, int32_t np, int32_t extra) {
+  return COL_WORDS - 2 * np * c->k4 - extra - ACC_CHUNK * (TAB + 4 + (int32_t)(sizeof(mcb_dsp_rq) / 4));
+}
+
+/* Estimated instructions of the call with np pixels per block (kernel loop, per-channel overhead, gathers). */
+static int64_t estimate(const conv_call *c, int32_t np, int32_t pixels, int32_t cap) {
+  const int64_t blocks = (pixels + np - 1) / np, out_c = c->f->out_c;
+  const int64_t per_channel = np == 4 ? 13 * (int64_t)c->k4 + 31 : 8 * (int64_t)c->k4 + 19;
+  return blocks * (out_c * per_channel + (out_c + cap - 1) / cap * np * c->k4 * 5);
 }
 
 mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_quant *quant,
                               const mcb_view_s8 *input, const mcb_filter_s8 *filter, const int32_t *bias,
                               mcb_view_s8 *output, const mcb_region *region, const mcb_context *ctx) {
-  int32_t col[COL_WORDS] __attribute__((aligned(8))); /* the block's columns, then the staging areas */
-  union {
-    int32_t tab[CHUNK * TAB];
-    struct {
-      int32_t tab[ACC_CHUNK * TAB];
-      mcb_dsp_rq rq[ACC_CHUNK];
-      int32_t acc[ACC_CHUNK * 4];
-    } c;
-  } u;
-  int32_t *tab;
-  mcb_dsp_rq *rq = NULL;
-  int32_t *acc = NULL;
+  /* The block's columns, the staging areas, the special channels' table, constants and accumulators, and the
+   * fast table in what is left. */
+  int32_t mem[COL_WORDS] __attribute__((aligned(8)));
+  int32_t *at;
   block_args a;
   mcb__window_call call;
   conv_call c;
-  mcb_dsp_rq probe;
-  int64_t bound;
-  int32_t oc0, pixels, i, chunk, words, extra;
-  int exact = 0, any_shift = 0, fast;
+  chunk t;
+  int32_t oc0, pixels, i, extra, room4, room2, steps, variant;
   if (mcb__conv_2d_s8_check(params, quant, input, filter, output, region, ctx, &call) != MCB_OK || call.empty ||
       filter->in_c != input->c || (int64_t)filter->h * filter->w * filter->in_c > 4 * COL_WORDS) {
     return MCB_ERR_UNSUPPORTED;
@@ -403,79 +480,62 @@ mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_q
   c.k = filter->h * filter->w * filter->in_c;
   c.k4 = (c.k + 3) >> 2;
   c.off2 = (int32_t)(((uint32_t)params->input_offset & 0xFFFFu) | ((uint32_t)params->input_offset << 16));
-  /* Staging after the columns: the byte column, the padded last filter row. */
+  pixels = (call.r.y1 - call.r.y0) * (call.r.x1 - call.r.x0);
   extra = ((input->c & 3) ? c.k4 : 0) + ((c.k & 3) ? c.k4 : 0);
-  words = 8 * c.k4 + extra <= COL_WORDS ? 8 * c.k4 : 4 * c.k4;
-  if (words + extra > COL_WORDS) {
+  room4 = table_room(&c, 4, extra) / TAB;
+  room2 = table_room(&c, 2, extra) / TAB;
+  if (room2 < 1) {
     return MCB_ERR_UNSUPPORTED;
   }
-  c.np = words / (2 * c.k4);
-  c.stage = (input->c & 3) ? (int8_t *)(col + words) : NULL;
-  c.wpad = (c.k & 3) ? col + words + ((input->c & 3) ? c.k4 : 0) : NULL;
-  /* |sum w * (x + offset)| <= k * 128 * 255. */
-  bound = (int64_t)c.k * 128 * 255;
-  /* Every channel must have a requantization that reproduces the reference before anything is written. */
-  fast = params->act_min == -128 && params->act_max == 127;
-  for (oc0 = 0; oc0 < filter->out_c; ++oc0) {
-    const int32_t qi = quant->count == 1 ? 0 : oc0;
-    const int64_t b = bias ? (bias[oc0] < 0 ? -(int64_t)bias[oc0] : bias[oc0]) : 0;
-    if (!mcb_dsp_rq_init(&probe, quant->multiplier[qi], quant->shift[qi], bound + b) &&
-        !mcb_dsp_rq_init(&probe, quant->multiplier[qi], quant->shift[qi],
-                         mcb_dsp_abs_sum(filter->data + (int64_t)oc0 * c.k, c.k) * 255 + b)) {
-      /* not even the channel's own |weights| bound keeps the fast requantization exact */
-      exact = 1;
-      fast = 0;
-      continue;
-    }
-    if (!mcb_dsp_rq_fold_offset(&probe, params->output_offset)) {
-      any_shift = 1;
-      fast = 0;
-    }
-    if (probe.shl != 1 || probe.shr < 1 || probe.mult <= 0) fast = 0;
-  }
-  c.fast = fast;
-  c.any_shift = exact ? EXACT : any_shift;
-  if (fast) {
-    tab = u.tab;
-    chunk = CHUNK;
-  } else {
-    tab = u.c.tab;
-    rq = u.c.rq;
-    acc = u.c.acc;
-    chunk = ACC_CHUNK;
-  }
-  {
-    const int32_t steps = c.k4 - 1;
-    const int variant = (steps & 1) + (steps >= 2 ? 2 : 0);
-    a.pairs = steps >> 1;
-    a.col = col;
-    c.kernel = c.np == 4 ? (fast ? k4_FAST : k4_ACC)[variant] : (fast ? k2_FAST : k2_ACC)[variant];
-  }
+  if (room4 > CHUNK) room4 = CHUNK;
+  if (room2 > CHUNK) room2 = CHUNK;
+  c.np = room4 >= 1 && estimate(&c, 4, pixels, room4) <= estimate(&c, 2, pixels, room2) ? 4 : 2;
+  t.cap = c.np == 4 ? room4 : room2;
+  at = mem + 2 * c.np * c.k4;
+  c.stage = (input->c & 3) ? (int8_t *)at : NULL;
+  at += (input->c & 3) ? c.k4 : 0;
+  c.wpad = (c.k & 3) ? at : NULL;
+  at += (c.k & 3) ? c.k4 : 0;
+  t.special = at;
+  at += ACC_CHUNK * TAB;
+  t.acc = at;
+  at += ACC_CHUNK * 4;
+  t.rq = (mcb_dsp_rq *)at;
+  at += ACC_CHUNK * (int32_t)(sizeof(mcb_dsp_rq) / 4);
+  t.tabs = at;
+  steps = c.k4 - 1;
+  variant = (steps & 1) + (steps >= 2 ? 2 : 0);
+  a.pairs = steps >> 1;
+  a.col = mem;
+  c.fast_kernel = (c.np == 4 ? k4_FAST : k2_FAST)[variant];
+  c.wide_kernel = (c.np == 4 ? k4_WIDE : k2_WIDE)[variant];
+  c.acc_kernel = (c.np == 4 ? k4_ACC : k2_ACC)[variant];
+  a.offset = params->output_offset;
   if (c.wpad) {
     /* The last row, zero padded: its words never read past the filter. */
     memset(c.wpad, 0, 4 * (size_t)c.k4);
     memcpy(c.wpad, filter->data + (filter->out_c - 1) * c.k, (size_t)c.k);
   }
-  pixels = (call.r.y1 - call.r.y0) * (call.r.x1 - call.r.x0);
-  if (!call.inplace || filter->out_c <= chunk) {
-    /* Channel chunks outside: each table prepared once, the columns gathered again per chunk. */
-    for (oc0 = 0; oc0 < filter->out_c; oc0 += chunk) {
-      const int32_t oc1 = filter->out_c - oc0 > chunk ? oc0 + chunk : filter->out_c;
-      prepare_table(&c, tab, rq, oc0, oc1);
+  if (!call.inplace) {
+    /* Chunks outside: each chunk's tables prepared once, the columns gathered again per chunk. */
+    for (oc0 = 0; oc0 < filter->out_c;) {
+      const int32_t oc1 = prepare_chunk(&c, &t, oc0);
       for (i = 0; i < pixels; i += c.np) {
-        gather_block(&c, &call.r, i, pixels, col, &a);
-        run_block(&c, &a, tab, rq, acc, oc0, oc1);
+        gather_block(&c, &call.r, i, pixels, mem, &a);
+        run_block(&c, &a, &t);
       }
+      oc0 = oc1;
     }
   } else {
-    /* In place with more channels than a table: a block's input is gathered once, before any of its outputs
-     * overwrite it, and every table is prepared again per block. */
+    /* In place: a block's input is gathered once, before any of its outputs overwrite it; the tables are
+     * prepared again per block unless one chunk holds every channel. */
+    int32_t oc1 = prepare_chunk(&c, &t, 0);
+    const int one_chunk = oc1 == filter->out_c;
     for (i = 0; i < pixels; i += c.np) {
-      gather_block(&c, &call.r, i, pixels, col, &a);
-      for (oc0 = 0; oc0 < filter->out_c; oc0 += chunk) {
-        const int32_t oc1 = filter->out_c - oc0 > chunk ? oc0 + chunk : filter->out_c;
-        prepare_table(&c, tab, rq, oc0, oc1);
-        run_block(&c, &a, tab, rq, acc, oc0, oc1);
+      gather_block(&c, &call.r, i, pixels, mem, &a);
+      for (oc0 = 0; oc0 < filter->out_c; oc0 = oc1) {
+        if (!one_chunk) oc1 = prepare_chunk(&c, &t, oc0);
+        run_block(&c, &a, &t);
       }
     }
   }
