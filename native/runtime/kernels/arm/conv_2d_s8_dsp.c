@@ -216,33 +216,73 @@ typedef struct conv_call {
   const int32_t *bias;
   const mcb_channel_quant *q;
   mcb_view_s8 *out;
+  const mcb_region *r;
   int32_t k, k4;   /* values per column; its words (4 values each, the last zero padded) */
-  int32_t np;      /* pixels per block: 4, or 2 for columns too long for four */
+  int32_t np;      /* pixels per block: 4 (2 for the last one or two pixels), or 2 for long columns */
   int32_t off2;    /* input offset in both halves */
   int8_t *stage;   /* one pixel's byte column (input channels not a multiple of 4), else NULL */
   int32_t *wpad;   /* the filter's last row, zero padded to whole words (k not a multiple of 4), else NULL */
-  kernel_fn *fast_kernel; /* requantize in the loop (FINISH_FAST, FINISH_WIDE) */
-  kernel_fn *wide_kernel;
-  kernel_fn *acc_kernel;  /* leaves the raw accumulators to C (FINISH_ACC) */
+  /* Output pixels whose taps all lie inside the input: rows [oy_lo, oy_hi), columns [ox_lo, ox_hi). Their
+   * receptive field is f->h rows (row_step bytes apart in the view) of runs contiguous bytes each (run_bytes,
+   * the next run tap_step bytes on). */
+  int32_t oy_lo, oy_hi, ox_lo, ox_hi;
+  int32_t row_step, runs, run_bytes, tap_step;
+  /* Receptive field origin of output pixel (oy, ox): origin + oy * origin_y + ox * origin_x (interior pixels);
+   * its output bytes: out0 + oy * out_y + ox * out_x. */
+  const int8_t *origin;
+  int32_t origin_y, origin_x;
+  int8_t *out0;
+  int32_t out_y, out_x;
+  void (*gather)(const struct conv_call *c, int32_t *cursor_y, int32_t *cursor_x, int32_t n, int32_t np,
+                 int32_t *col, block_args *a);
+  kernel_fn *fast_kernel[2]; /* per block size (index np / 4): requantize in the loop */
+  kernel_fn *wide_kernel[2];
+  kernel_fn *acc_kernel[2];  /* leave the raw accumulators to C (FINISH_ACC) */
 } conv_call;
 
-/* n words of 4 input values from x into the column words at dst, dst + step, ... (offset added). */
-static int32_t *unpack(int32_t *dst, const int8_t *x, int32_t n, int32_t off2, int32_t step) {
-  for (; n > 0; --n) {
-    const int32_t v = mcb_dsp_load4(x);
-    x += 4;
-    dst[0] = __sxtab16(off2, v);
-    dst[1] = mcb_dsp_sxtab16_ror8(off2, v);
-    dst += step;
+/* n words of 4 input values from x into the column words dst[0..1], dst[step..step+1], ... with the input
+ * offset added; returns the next free column word. Two words per iteration (5 instructions a word). */
+#define UNPACK_FN(name, step_bytes)                                                                           \
+  MCB_DSP_INLINE int32_t *name(int32_t *dst, const int8_t *x, int32_t n, int32_t off2) {                             \
+    int32_t v0, v1, e;                                                                                        \
+    __asm__ volatile("subs %[n], %[n], #2\n\t"                                                                \
+                     "blt 2f\n\t"                                                                             \
+                     "1:\n\t"                                                                                 \
+                     "ldr %[v0], [%[x]], #4\n\t"                                                              \
+                     "ldr %[v1], [%[x]], #4\n\t"                                                              \
+                     "sxtab16 %[e], %[off], %[v0]\n\t"                                                        \
+                     "sxtab16 %[v0], %[off], %[v0], ror #8\n\t"                                               \
+                     "strd %[e], %[v0], [%[d]], #" #step_bytes "\n\t"                                         \
+                     "sxtab16 %[e], %[off], %[v1]\n\t"                                                        \
+                     "sxtab16 %[v1], %[off], %[v1], ror #8\n\t"                                               \
+                     "strd %[e], %[v1], [%[d]], #" #step_bytes "\n\t"                                         \
+                     "subs %[n], %[n], #2\n\t"                                                                \
+                     "bge 1b\n\t"                                                                             \
+                     "2:\n\t"                                                                                 \
+                     "adds %[n], %[n], #2\n\t"                                                                \
+                     "beq 3f\n\t"                                                                             \
+                     "ldr %[v0], [%[x]], #4\n\t"                                                              \
+                     "sxtab16 %[e], %[off], %[v0]\n\t"                                                        \
+                     "sxtab16 %[v0], %[off], %[v0], ror #8\n\t"                                               \
+                     "strd %[e], %[v0], [%[d]], #" #step_bytes "\n\t"                                         \
+                     "3:\n\t"                                                                                 \
+                     : [d] "+r"(dst), [x] "+r"(x), [n] "+r"(n), [v0] "=&r"(v0), [v1] "=&r"(v1), [e] "=&r"(e)  \
+                     : [off] "r"(off2)                                                                        \
+                     : "cc", "memory");                                                                       \
+    return dst;                                                                                               \
   }
-  return dst;
+UNPACK_FN(unpack_p4, 32)
+UNPACK_FN(unpack_p2, 16)
+
+static inline int32_t *unpack(int32_t *dst, const int8_t *x, int32_t n, int32_t off2, int32_t np) {
+  return n <= 0 ? dst : np == 4 ? unpack_p4(dst, x, n, off2) : unpack_p2(dst, x, n, off2);
 }
 
-static int32_t *zero_words(int32_t *dst, int32_t n, int32_t step) {
+static int32_t *zero_words(int32_t *dst, int32_t n, int32_t np) {
   for (; n > 0; --n) {
     dst[0] = 0;
     dst[1] = 0;
-    dst += step;
+    dst += 2 * np;
   }
   return dst;
 }
@@ -252,92 +292,199 @@ static inline const int8_t *in_at(const mcb_view_s8 *in, int32_t iy, int32_t ix)
   return in->data + ((iy - in->y0) * in->w + (ix - in->x0)) * in->c;
 }
 
-/* Column of output pixel (oy, ox) into dst (its first word; the next group 2 * np words on), input channels a
- * multiple of 4: every tap's values are whole words. */
-static void gather_words(const conv_call *c, int32_t oy, int32_t ox, int32_t *dst) {
-  const mcb_conv_params *p = c->p;
-  const mcb_view_s8 *in = c->in;
-  const mcb_filter_s8 *f = c->f;
-  const int32_t step = 2 * c->np, tap_words = in->c >> 2, row_words = tap_words * f->w;
-  const int32_t iy0 = oy * p->stride_h - p->pad_top, ix0 = ox * p->stride_w - p->pad_left;
-  const int row_whole = p->dilation_w == 1 && ix0 >= 0 && ix0 + f->w <= in->full_w;
-  int32_t ky, kx;
-  for (ky = 0; ky < f->h; ++ky) {
-    const int32_t iy = iy0 + p->dilation_h * ky;
-    if (iy < 0 || iy >= in->full_h) {
-      dst = zero_words(dst, row_words, step);
-    } else if (row_whole) {
-      dst = unpack(dst, in_at(in, iy, ix0), row_words, c->off2, step);
-    } else {
-      for (kx = 0; kx < f->w; ++kx) {
-        const int32_t ix = ix0 + p->dilation_w * kx;
-        dst = ix < 0 || ix >= in->full_w ? zero_words(dst, tap_words, step)
-                                         : unpack(dst, in_at(in, iy, ix), tap_words, c->off2, step);
+/* Short runs: word moves (unaligned LDR/STR are fine on ARMv7-M), then bytes. The empty asm keeps GCC from
+ * turning the loops into memcpy / memset calls, which cost more than these few bytes. */
+static inline int8_t *copy_bytes(int8_t *dst, const int8_t *src, int32_t n) {
+  for (; n >= 4; n -= 4, src += 4, dst += 4) {
+    __asm__("" : "+r"(dst));
+    mcb_dsp_store4(dst, mcb_dsp_load4(src));
+  }
+  switch (n) {
+    case 3: dst[2] = src[2]; /* fall through */
+    case 2: dst[1] = src[1]; /* fall through */
+    case 1: dst[0] = src[0]; /* fall through */
+    default: break;
+  }
+  return dst + n;
+}
+
+static inline int8_t *fill_bytes(int8_t *dst, int8_t v, int32_t n) {
+  const int32_t v4 = (int32_t)((uint32_t)(uint8_t)v * 0x01010101u);
+  for (; n >= 4; n -= 4, dst += 4) {
+    __asm__("" : "+r"(dst));
+    mcb_dsp_store4(dst, v4);
+  }
+  switch (n) {
+    case 3: dst[2] = v; /* fall through */
+    case 2: dst[1] = v; /* fall through */
+    case 1: dst[0] = v; /* fall through */
+    default: break;
+  }
+  return dst + n;
+}
+
+/* Column of an interior output pixel (every tap inside the input) whose receptive field starts at o. */
+MCB_DSP_INLINE void gather_inside(const conv_call *c, const int8_t *o, int32_t *dst, int32_t np) {
+  const int32_t rows = c->f->h, runs = c->runs, row_step = c->row_step, tap_step = c->tap_step, off2 = c->off2;
+  int32_t ky, r;
+  if (c->stage == NULL) {
+    const int32_t words = c->run_bytes >> 2;
+    for (ky = 0; ky < rows; ++ky, o += row_step) {
+      for (r = 0; r < runs; ++r) {
+        dst = np == 4 ? unpack_p4(dst, o + r * tap_step, words, off2) : unpack_p2(dst, o + r * tap_step, words, off2);
       }
+    }
+  } else {
+    const int32_t run_bytes = c->run_bytes;
+    int8_t *s = c->stage;
+    for (ky = 0; ky < rows; ++ky, o += row_step) {
+      for (r = 0; r < runs; ++r) s = copy_bytes(s, o + r * tap_step, run_bytes);
+    }
+    fill_bytes(s, (int8_t)-c->p->input_offset, 4 * c->k4 - c->k);
+    if (np == 4) {
+      unpack_p4(dst, c->stage, c->k4, off2);
+    } else {
+      unpack_p2(dst, c->stage, c->k4, off2);
     }
   }
 }
 
-static int8_t *copy_bytes(int8_t *dst, const int8_t *src, int32_t n) {
-  for (; n >= 4; n -= 4, src += 4, dst += 4) mcb_dsp_store4(dst, mcb_dsp_load4(src));
-  for (; n > 0; --n) *dst++ = *src++;
-  return dst;
-}
-
-static int8_t *fill_bytes(int8_t *dst, int8_t v, int32_t n) {
-  for (; n > 0; --n) *dst++ = v;
-  return dst;
-}
-
-/* The same for other input channel counts: the column as bytes first, a padding tap (and the padding of the
- * last word) as the byte that the input offset turns into 0 (-offset, an int8 for offsets in [-127, 128]). */
-static void gather_bytes(const conv_call *c, int32_t oy, int32_t ox, int32_t *dst) {
+/* Column of any output pixel (oy, ox): padding taps are 0 (as words), or -offset (as bytes, an int8 for
+ * offsets in [-127, 128]) which the unpacking turns into 0; so is the padding of the last word. */
+static void gather_edge(const conv_call *c, int32_t oy, int32_t ox, int32_t *dst, int32_t np) {
   const mcb_conv_params *p = c->p;
   const mcb_view_s8 *in = c->in;
   const mcb_filter_s8 *f = c->f;
-  const int8_t pad = (int8_t)-p->input_offset;
-  const int32_t row_bytes = f->w * in->c;
   const int32_t iy0 = oy * p->stride_h - p->pad_top, ix0 = ox * p->stride_w - p->pad_left;
-  const int row_whole = p->dilation_w == 1 && ix0 >= 0 && ix0 + f->w <= in->full_w;
+  const int8_t pad = (int8_t)-p->input_offset;
   int8_t *s = c->stage;
   int32_t ky, kx;
   for (ky = 0; ky < f->h; ++ky) {
     const int32_t iy = iy0 + p->dilation_h * ky;
-    if (iy < 0 || iy >= in->full_h) {
-      s = fill_bytes(s, pad, row_bytes);
-    } else if (row_whole) {
-      s = copy_bytes(s, in_at(in, iy, ix0), row_bytes);
-    } else {
-      for (kx = 0; kx < f->w; ++kx) {
-        const int32_t ix = ix0 + p->dilation_w * kx;
-        s = ix < 0 || ix >= in->full_w ? fill_bytes(s, pad, in->c) : copy_bytes(s, in_at(in, iy, ix), in->c);
+    for (kx = 0; kx < f->w; ++kx) {
+      const int32_t ix = ix0 + p->dilation_w * kx;
+      const int inside = iy >= 0 && iy < in->full_h && ix >= 0 && ix < in->full_w;
+      if (s == NULL) {
+        dst = inside ? unpack(dst, in_at(in, iy, ix), in->c >> 2, c->off2, np) : zero_words(dst, in->c >> 2, np);
+      } else {
+        s = inside ? copy_bytes(s, in_at(in, iy, ix), in->c) : fill_bytes(s, pad, in->c);
       }
     }
   }
-  fill_bytes(s, pad, 4 * c->k4 - c->k);
-  unpack(dst, c->stage, c->k4, c->off2, 2 * c->np);
-}
-
-static inline int8_t *out_at(const conv_call *c, int32_t oy, int32_t ox) {
-  return c->out->data + ((oy - c->out->y0) * c->out->w + (ox - c->out->x0)) * c->out->c;
-}
-
-/* The block of np pixels starting at pixel i of the region (row-major; the last pixel repeated past the end):
- * its columns into col, its output pointers into a->d. */
-static void gather_block(const conv_call *c, const mcb_region *r, int32_t i, int32_t pixels, int32_t *col,
-                         block_args *a) {
-  const int32_t w = r->x1 - r->x0;
-  int32_t p;
-  for (p = 0; p < c->np; ++p) {
-    const int32_t j = i + p < pixels ? i + p : pixels - 1;
-    const int32_t oy = r->y0 + j / w, ox = r->x0 + j % w;
-    if (c->stage) {
-      gather_bytes(c, oy, ox, col + 2 * p);
-    } else {
-      gather_words(c, oy, ox, col + 2 * p);
-    }
-    a->d[p] = out_at(c, oy, ox);
+  if (s != NULL) {
+    fill_bytes(s, pad, 4 * c->k4 - c->k);
+    unpack(dst, c->stage, c->k4, c->off2, np);
   }
+}
+
+/* gather_block for a 1x1 conv without padding whose input channels are a multiple of 4 (every pixel interior,
+ * one run per column): the common case, kept to a few instructions per pixel. */
+static void gather_block_pointwise(const conv_call *c, int32_t *cursor_y, int32_t *cursor_x, int32_t n, int32_t np,
+                                   int32_t *col, block_args *a) {
+  const int32_t words = c->k4, off2 = c->off2, x0 = c->r->x0, x1 = c->r->x1;
+  const int32_t origin_y = c->origin_y, origin_x = c->origin_x, out_y = c->out_y, out_x = c->out_x;
+  const int8_t *const origin = c->origin;
+  int8_t *const out0 = c->out0;
+  int32_t oy = *cursor_y, ox = *cursor_x, p;
+  const int32_t m = n < np ? n : np;
+  for (p = 0; p < m; ++p) {
+    const int8_t *o = origin + oy * origin_y + ox * origin_x;
+    if (np == 4) {
+      unpack_p4(col + 2 * p, o, words, off2);
+    } else {
+      unpack_p2(col + 2 * p, o, words, off2);
+    }
+    a->d[p] = out0 + oy * out_y + ox * out_x;
+    if (++ox == x1) {
+      ox = x0;
+      ++oy;
+    }
+  }
+  for (; p < np; ++p) {
+    /* past the end: the last pixel again (same column, same output bytes) */
+    int32_t g;
+    for (g = 0; g < words; ++g) {
+      col[2 * np * g + 2 * p] = col[2 * np * g + 2 * (m - 1)];
+      col[2 * np * g + 2 * p + 1] = col[2 * np * g + 2 * (m - 1) + 1];
+    }
+    a->d[p] = a->d[m - 1];
+  }
+  *cursor_y = oy;
+  *cursor_x = ox;
+}
+
+/* f->h rows of `words` words each, row_step bytes apart, from o into the column at dst. */
+static void rows_words(int32_t *dst, const int8_t *o, int32_t rows, int32_t words, int32_t row_step, int32_t off2,
+                       int32_t np) {
+  if (np == 4) {
+    for (; rows > 0; --rows, o += row_step) dst = unpack_p4(dst, o, words, off2);
+  } else {
+    for (; rows > 0; --rows, o += row_step) dst = unpack_p2(dst, o, words, off2);
+  }
+}
+
+/* The same through the byte column: rows of run_bytes bytes, then the padding of the last word. */
+static void rows_bytes(int32_t *dst, const int8_t *o, int32_t rows, int32_t run_bytes, int32_t row_step,
+                       const conv_call *c, int32_t np) {
+  int8_t *s = c->stage;
+  for (; rows > 0; --rows, o += row_step) s = copy_bytes(s, o, run_bytes);
+  fill_bytes(s, (int8_t)-c->p->input_offset, 4 * c->k4 - c->k);
+  if (np == 4) {
+    unpack_p4(dst, c->stage, c->k4, c->off2);
+  } else {
+    unpack_p2(dst, c->stage, c->k4, c->off2);
+  }
+}
+
+/* The block of np pixels from the cursor (oy, ox) on, n of them left in the region (the last one repeated
+ * past the end): their columns into col, their output pointers into a->d; the cursor moves past them. */
+static void gather_block(const conv_call *c, int32_t *cursor_y, int32_t *cursor_x, int32_t n, int32_t np,
+                         int32_t *col, block_args *a) {
+  const int32_t oy_lo = c->oy_lo, oy_hi = c->oy_hi, ox_lo = c->ox_lo, ox_hi = c->ox_hi, x0 = c->r->x0, x1 = c->r->x1;
+  const int32_t rows = c->f->h, run_bytes = c->run_bytes, row_step = c->row_step;
+  const int one_run = c->runs == 1, words = c->stage == NULL;
+  const int32_t m = n < np ? n : np;
+  int32_t oy = *cursor_y, ox = *cursor_x, p;
+  for (p = 0; p < m; ++p) {
+    int32_t *dst = col + 2 * p;
+    if (oy >= oy_lo && oy < oy_hi && ox >= ox_lo && ox < ox_hi) {
+      const int8_t *o = c->origin + oy * c->origin_y + ox * c->origin_x;
+      if (one_run && words) {
+        rows_words(dst, o, rows, run_bytes >> 2, row_step, c->off2, np);
+      } else if (one_run) {
+        rows_bytes(dst, o, rows, run_bytes, row_step, c, np);
+      } else {
+        gather_inside(c, o, dst, np);
+      }
+    } else {
+      gather_edge(c, oy, ox, dst, np);
+    }
+    a->d[p] = c->out0 + oy * c->out_y + ox * c->out_x;
+    if (++ox == x1) {
+      ox = x0;
+      ++oy;
+    }
+  }
+  for (; p < np; ++p) {
+    /* past the end: the last pixel again (same column, same output bytes) */
+    int32_t g;
+    for (g = 0; g < c->k4; ++g) {
+      col[2 * np * g + 2 * p] = col[2 * np * g + 2 * (m - 1)];
+      col[2 * np * g + 2 * p + 1] = col[2 * np * g + 2 * (m - 1) + 1];
+    }
+    a->d[p] = a->d[m - 1];
+  }
+  *cursor_y = oy;
+  *cursor_x = ox;
+}
+
+/* First output index o with o * stride - pad + reach <= limit - 1 failing, given the first that passes
+ * o * stride - pad >= 0: the interior range [lo, hi) of one axis (empty when the kernel never fits). */
+static void interior(int32_t stride, int32_t pad, int32_t reach, int32_t full, int32_t *lo, int32_t *hi) {
+  const int32_t last = full - 1 - reach + pad; /* o * stride <= last */
+  *lo = (pad + stride - 1) / stride;
+  *hi = last < 0 ? 0 : last / stride + 1;
+  if (*hi < *lo) *hi = *lo;
 }
 
 /* ------------------------------------------------------------------------------------- requantization */
@@ -414,17 +561,17 @@ static int32_t prepare_chunk(const conv_call *c, chunk *t, int32_t oc0) {
   return oc;
 }
 
-/* The chunk's channels of a block whose columns are in col and output pixels in a->d (at channel 0). */
-static void run_block(const conv_call *c, block_args *a, const chunk *t) {
+/* The chunk's channels of a block of np pixels whose columns are in a->col and output pixels in a->d. */
+static void run_block(const conv_call *c, block_args *a, const chunk *t, int32_t np) {
   if (t->nfast > 0) {
     a->tab = t->tabs;
     a->end = t->tabs + TAB * t->nfast;
-    c->fast_kernel(a);
+    c->fast_kernel[np >> 2](a);
   }
   if (t->nwide > 0) {
     a->tab = t->tabs + TAB * (t->cap - t->nwide);
     a->end = t->tabs + TAB * t->cap;
-    c->wide_kernel(a);
+    c->wide_kernel[np >> 2](a);
   }
   if (t->nspecial > 0) {
     const int32_t lo = c->p->act_min, hi = c->p->act_max;
@@ -433,10 +580,10 @@ static void run_block(const conv_call *c, block_args *a, const chunk *t) {
     a->tab = t->special;
     a->end = t->special + TAB * t->nspecial;
     a->acc = t->acc;
-    c->acc_kernel(a);
-    for (j = 0; j < t->nspecial; ++j, acc += c->np) {
+    c->acc_kernel[np >> 2](a);
+    for (j = 0; j < t->nspecial; ++j, acc += np) {
       const int32_t *e = t->special + TAB * j;
-      for (p = 0; p < c->np; ++p) {
+      for (p = 0; p < np; ++p) {
         a->d[p][e[5]] = (int8_t)out_value(acc[p], &t->rq[j], lo, hi, e[2]);
       }
     }
@@ -507,10 +654,31 @@ mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_q
   variant = (steps & 1) + (steps >= 2 ? 2 : 0);
   a.pairs = steps >> 1;
   a.col = mem;
-  c.fast_kernel = (c.np == 4 ? k4_FAST : k2_FAST)[variant];
-  c.wide_kernel = (c.np == 4 ? k4_WIDE : k2_WIDE)[variant];
-  c.acc_kernel = (c.np == 4 ? k4_ACC : k2_ACC)[variant];
   a.offset = params->output_offset;
+  c.fast_kernel[0] = k2_FAST[variant];
+  c.fast_kernel[1] = k4_FAST[variant];
+  c.wide_kernel[0] = k2_WIDE[variant];
+  c.wide_kernel[1] = k4_WIDE[variant];
+  c.acc_kernel[0] = k2_ACC[variant];
+  c.acc_kernel[1] = k4_ACC[variant];
+  c.r = &call.r;
+  interior(params->stride_h, params->pad_top, (filter->h - 1) * params->dilation_h, input->full_h, &c.oy_lo, &c.oy_hi);
+  interior(params->stride_w, params->pad_left, (filter->w - 1) * params->dilation_w, input->full_w, &c.ox_lo, &c.ox_hi);
+  c.row_step = params->dilation_h * input->w * input->c;
+  c.runs = params->dilation_w == 1 ? 1 : filter->w;
+  c.run_bytes = params->dilation_w == 1 ? filter->w * input->c : input->c;
+  c.tap_step = params->dilation_w * input->c;
+  /* Pointer arithmetic only for interior pixels, whose origins lie inside the view. */
+  c.origin_y = params->stride_h * input->w * input->c;
+  c.origin_x = params->stride_w * input->c;
+  c.origin = input->data + ((-params->pad_top - input->y0) * input->w + (-params->pad_left - input->x0)) * input->c;
+  c.out_y = output->w * output->c;
+  c.out_x = output->c;
+  c.out0 = output->data - (output->y0 * output->w + output->x0) * output->c;
+  c.gather = filter->h == 1 && filter->w == 1 && params->pad_top == 0 && params->pad_left == 0 && c.stage == NULL &&
+                     c.oy_lo <= call.r.y0 && c.oy_hi >= call.r.y1 && c.ox_lo <= call.r.x0 && c.ox_hi >= call.r.x1
+                 ? gather_block_pointwise
+                 : gather_block;
   if (c.wpad) {
     /* The last row, zero padded: its words never read past the filter. */
     memset(c.wpad, 0, 4 * (size_t)c.k4);
@@ -520,23 +688,28 @@ mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_q
     /* Chunks outside: each chunk's tables prepared once, the columns gathered again per chunk. */
     for (oc0 = 0; oc0 < filter->out_c;) {
       const int32_t oc1 = prepare_chunk(&c, &t, oc0);
-      for (i = 0; i < pixels; i += c.np) {
-        gather_block(&c, &call.r, i, pixels, mem, &a);
-        run_block(&c, &a, &t);
+      int32_t oy = call.r.y0, ox = call.r.x0;
+      for (i = 0; i < pixels;) {
+        const int32_t np = c.np == 4 && pixels - i <= 2 ? 2 : c.np;
+        c.gather(&c, &oy, &ox, pixels - i, np, mem, &a);
+        run_block(&c, &a, &t, np);
+        i += np;
       }
       oc0 = oc1;
     }
   } else {
     /* In place: a block's input is gathered once, before any of its outputs overwrite it; the tables are
      * prepared again per block unless one chunk holds every channel. */
-    int32_t oc1 = prepare_chunk(&c, &t, 0);
+    int32_t oc1 = prepare_chunk(&c, &t, 0), oy = call.r.y0, ox = call.r.x0;
     const int one_chunk = oc1 == filter->out_c;
-    for (i = 0; i < pixels; i += c.np) {
-      gather_block(&c, &call.r, i, pixels, mem, &a);
+    for (i = 0; i < pixels;) {
+      const int32_t np = c.np == 4 && pixels - i <= 2 ? 2 : c.np;
+      c.gather(&c, &oy, &ox, pixels - i, np, mem, &a);
       for (oc0 = 0; oc0 < filter->out_c; oc0 = oc1) {
         if (!one_chunk) oc1 = prepare_chunk(&c, &t, oc0);
-        run_block(&c, &a, &t);
+        run_block(&c, &a, &t, np);
       }
+      i += np;
     }
   }
   return MCB_OK;
