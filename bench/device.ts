@@ -16,8 +16,10 @@ import { OP_RECORD_BYTES } from '../harness/pack/image-layout';
 import { readImageSummary } from '../harness/pack';
 import { planLayers } from '../harness/plan';
 import { BoardExecutor } from '../harness/run/board-executor';
-import { prepareBoardFirmware } from '../harness/build/board-firmware';
+import { prepareBoardFirmware, prepareBoardImage } from '../harness/build/board-firmware';
 import type { BenchKernels } from '../harness/build/bench-firmware';
+import type { ScheduleRequest } from '../harness/pack/select-schedule';
+import { compare, formatComparison, PATCH_COMPARISONS, patchCandidates } from './patch-vs-layer';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const SHARED = process.env.MCUBENCH_SHARED ?? path.resolve(REPO_ROOT, '..', 'shared');
@@ -35,10 +37,10 @@ const VARIANTS: Record<string, BenchKernels> = { reference: { forceRef: true }, 
 /** The issue's target: at most half of TFLM + CMSIS-NN's instructions. */
 const TARGET_RATIO = 0.5;
 
-interface Options { boards: string[]; models: string[]; variants: string[]; ops: boolean }
+interface Options { boards: string[]; models: string[]; variants: string[]; ops: boolean; patch: boolean }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { boards: DEFAULT_BOARDS, models: DEFAULT_MODELS, variants: Object.keys(VARIANTS), ops: false };
+  const opts: Options = { boards: DEFAULT_BOARDS, models: DEFAULT_MODELS, variants: Object.keys(VARIANTS), ops: false, patch: true };
   for (let i = 0; i < argv.length; i++) {
     const value = (): string[] => {
       const v = argv[++i];
@@ -50,7 +52,8 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--models') opts.models = value();
     else if (arg === '--variants') opts.variants = value();
     else if (arg === '--ops') opts.ops = true;
-    else throw new Error(`unknown option ${arg}; use --boards a,b --models a,b --variants reference,twins --ops`);
+    else if (arg === '--no-patch') opts.patch = false;
+    else throw new Error(`unknown option ${arg}; use --boards a,b --models a,b --variants reference,twins --ops --no-patch`);
   }
   for (const v of opts.variants) if (!VARIANTS[v]) throw new Error(`unknown variant ${v}; known: ${Object.keys(VARIANTS).join(', ')}`);
   return opts;
@@ -91,24 +94,24 @@ interface Measured {
 }
 
 /** The layer schedule, or the best-fitting patch plan the fit check names when the layer plan does not fit the board. */
-async function openExecutor(board: string, model: string, graph: Graph, kernels: BenchKernels): Promise<{ executor: BoardExecutor; schedule: string }> {
+function boardSchedule(board: string, model: string, graph: Graph): ScheduleRequest {
   try {
-    return { executor: await BoardExecutor.open({ board, graph, modelName: model, schedule: { schedule: 'layer' }, kernels }), schedule: 'layer' };
+    prepareBoardImage({ board: loadBoard(board), graph, modelName: model, schedule: { schedule: 'layer' } });
+    return { schedule: 'layer' };
   } catch (err) {
     // The fit check names the best-fitting patch plan: "try --schedule patch --split N --patches P".
     const hint = /--split (\d+) --patches (\d+)/.exec((err as Error).message);
     if (!/does not fit/.test((err as Error).message) || !hint) throw err;
-    const executor = await BoardExecutor.open({
-      board, graph, modelName: model, schedule: { schedule: 'patch', split: Number(hint[1]), patches: Number(hint[2]) }, kernels,
-    });
-    const s = executor.schedule;
-    return { executor, schedule: s.kind === 'patch' ? `patch (split ${s.plan.split}, ${s.plan.patches}x${s.plan.patches}: the layer plan does not fit)` : s.kind };
+    return { schedule: 'patch', split: Number(hint[1]), patches: Number(hint[2]) };
   }
 }
 
-async function measure(board: string, model: string, graph: Graph, kernels: BenchKernels): Promise<Measured> {
+/** Runs the first golden vector on the board under `request` (default: the board's schedule, boardSchedule). */
+async function measure(board: string, model: string, graph: Graph, kernels: BenchKernels, request?: ScheduleRequest): Promise<Measured> {
   const vector = goldenVector(model);
-  const { executor, schedule } = await openExecutor(board, model, graph, kernels);
+  const executor = await BoardExecutor.open({ board, graph, modelName: model, schedule: request ?? boardSchedule(board, model, graph), kernels });
+  const s = executor.schedule;
+  const schedule = s.kind === 'patch' ? `patch (split ${s.plan.split}, ${s.plan.patches}x${s.plan.patches}${request ? '' : ': the layer plan does not fit'})` : s.kind;
   try {
     const run = await executor.run(vector.name, vector.input);
     const extra = run.extra as { matchesHost: boolean; opLatency: number[] };
@@ -147,10 +150,43 @@ async function flashSaved(board: string): Promise<void> {
     `${int(used.firmware.sizes.text)} B with the model's only: ${int(all.firmware.sizes.text - used.firmware.sizes.text)} B of flash saved`);
 }
 
+/**
+ * Patch vs layer with the twins, on the boards that fit the layer schedule (PATCH_COMPARISONS within --boards and
+ * --models): the planner's patch plan, and the plan a smaller board runs the model with. Returns false when a
+ * run is not bit-exact (a missed latency target is printed, not fatal: the section reports where patching costs).
+ */
+async function patchVsLayer(opts: Options, measured: Map<string, Measured>): Promise<boolean> {
+  const pairs = PATCH_COMPARISONS.filter((p) => opts.boards.includes(p.board) && opts.models.includes(p.model));
+  if (pairs.length === 0) return true;
+  console.log(`\npatch vs layer (twins): latency overhead = patch / layer instructions - 1, MAC overhead from the planner`);
+  let ok = true;
+  for (const { board, model } of pairs) {
+    const graph = loadModel(path.join(SHARED, 'models', `${model}.tflite`));
+    if (boardSchedule(board, model, graph).schedule !== 'layer') {
+      console.log(`${board}  ${model}: the layer plan does not fit, nothing to compare`);
+      continue;
+    }
+    const layer = measured.get(`${board} ${model} twins`) ?? await measure(board, model, graph, VARIANTS.twins, { schedule: 'layer' });
+    const elsewhere = DEFAULT_BOARDS.filter((b) => b !== board).map((b) => ({ board: b, schedule: boardSchedule(b, model, graph) }));
+    console.log(`${board}  ${model}  layer ${int(layer.instructions)} instructions${layer.exact ? '  bit-exact' : '  DIFFERS'}`);
+    for (const candidate of patchCandidates(graph, elsewhere)) {
+      const patch = await measure(board, model, graph, VARIANTS.twins, { schedule: 'patch', split: candidate.split, patches: candidate.patches });
+      if (!patch.exact || !layer.exact) {
+        ok = false;
+        console.error(`ERROR: ${board} ${model} patch split ${candidate.split}, ${candidate.patches}x${candidate.patches}: the board output differs from TFLM's golden output or the host's`);
+      }
+      const row = compare(candidate, layer.instructions, patch.instructions);
+      console.log(`${formatComparison(row)}${patch.exact ? '  bit-exact' : '  DIFFERS'}`);
+    }
+  }
+  return ok;
+}
+
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   console.log('mcubench bench:device — QEMU -icount shift=0: guest instructions per inference (not cycles), layer schedule, first golden vector');
   let ok = true;
+  const measured = new Map<string, Measured>();
   for (const board of opts.boards) {
     for (const model of opts.models) {
       const graph = loadModel(path.join(SHARED, 'models', `${model}.tflite`));
@@ -159,6 +195,7 @@ async function main(): Promise<void> {
       for (const variant of opts.variants) {
         const m = await measure(board, model, graph, VARIANTS[variant]);
         results.set(variant, m);
+        measured.set(`${board} ${model} ${variant}`, m);
         if (!m.exact) {
           ok = false;
           console.error(`ERROR: ${board} ${model} ${variant}: the board output differs from TFLM's golden output or the host's`);
@@ -195,6 +232,7 @@ async function main(): Promise<void> {
       }
     }
   }
+  if (opts.patch && opts.variants.includes('twins')) ok = (await patchVsLayer(opts, measured)) && ok;
   if (opts.boards.includes('emu-f746')) await flashSaved('emu-f746');
   if (!ok) process.exit(1);
 }

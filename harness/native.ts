@@ -26,6 +26,11 @@ export interface RunResult {
   guardsIntact: boolean;
   elapsedNs: number;
   perOp?: OpOutput[];
+  /** The schedule read its input region by region (a patch stage's windows, a streamed segment's rows), cropped
+   * from the sample as the link host crops it for a board; inputRegions/inputRegionBytes count those reads. */
+  inputStreamed: boolean;
+  inputRegions: number;
+  inputRegionBytes: number;
 }
 
 export interface ModelInfo {
@@ -40,6 +45,8 @@ export interface ModelInfo {
   ops: number;
   schedule: 'layer' | 'patch' | 'stream';
   modelHash: string;
+  /** Every input is read in regions (mcb_model_input_streamed): the bench firmware asks the host for them. */
+  inputStreamed: boolean;
 }
 
 interface AddonModel {

@@ -35,6 +35,7 @@ function renderC(spec) {
   enumBlock('mcb_link_error', 'MCB_LINK_E_', spec.errorCodes, 2);
   enumBlock('mcb_schedule', 'MCB_SCHEDULE_', spec.schedules, 2);
   enumBlock('mcb_time_unit', 'MCB_TIME_', spec.timeUnits, 2);
+  enumBlock('mcb_input_mode', 'MCB_INPUT_MODE_', spec.inputModes, 2);
   lines.push('', '#endif /* MCB_PROTOCOL_IDS_H */', '');
   return lines.join('\n');
 }
@@ -60,12 +61,13 @@ function renderTs(spec) {
   objectBlock('LINK_ERROR', 'LinkErrorCode', spec.errorCodes);
   objectBlock('SCHEDULE', 'ScheduleCode', spec.schedules);
   objectBlock('TIME_UNIT', 'TimeUnitCode', spec.timeUnits);
+  objectBlock('INPUT_MODE', 'InputModeCode', spec.inputModes);
   lines.push('');
   return lines.join('\n');
 }
 
 function validate(spec) {
-  for (const key of ['frameTypes', 'errorCodes', 'schedules', 'timeUnits']) {
+  for (const key of ['frameTypes', 'errorCodes', 'schedules', 'timeUnits', 'inputModes']) {
     const seen = new Set();
     for (const item of spec[key]) {
       if (!/^[A-Z][A-Z0-9_]*$/.test(item.name)) throw new Error(`${SOURCE}: ${key} name "${item.name}" must be UPPER_SNAKE`);

@@ -5,13 +5,19 @@
  *   - tensor arena: core/memory.c's one array of MCB_ARENA_SIZE bytes, which the harness sets to the image's
  *     arena + scratch (mcb_model_arena_bytes). Painted at boot by the startup code; its high-water mark is the
  *     highest byte ever changed.
- *   - input: when the model's only input lives in the arena (layer schedules), INPUT_CHUNKs land directly in the
- *     arena at that tensor's offset, so the image costs no extra RAM (the runtime's copy-in is then a no-op copy
- *     onto itself). Otherwise (patch schedules stream the input tile by tile from outside the arena) they land
- *     in a static buffer of MCB_BENCH_INPUT_BUFFER bytes, which the harness sizes from the image.
- *   - output: a static buffer of MCB_BENCH_OUTPUT_BUFFER bytes.
- * Timing: mcb_port_cycles() around mcb_model_run and around each operator. On QEMU (-icount shift=N) those cycles
- * are virtual time, cycles = instructions * 2^N ns * clock, and are reported converted back to instructions. */
+ *   - input, one of three ways (the harness sizes MCB_BENCH_INPUT_BUFFER from the image to match):
+ *     streamed (MCB_BENCH_INPUT_STREAMED, patch and stream schedules whose single input is read only in regions,
+ *     mcb_model_input_streamed): no input buffer at all; during RUN the runtime's reader asks the host for each
+ *     patch's input window or each input row (INPUT_REQUEST, docs/protocol.md §5.9) straight into its arena tile;
+ *     in the arena (layer schedules whose only input lives there): INPUT_CHUNKs land at that tensor's offset, so
+ *     the image costs no extra RAM (the runtime's copy-in is then a no-op copy onto itself);
+ *     otherwise a static buffer of MCB_BENCH_INPUT_BUFFER bytes.
+ *   - output: read back from the output tensor in the arena when the single output lives there and is exchanged
+ *     byte for byte (the runtime's copy-out is then skipped as a copy onto itself); otherwise a static buffer of
+ *     MCB_BENCH_OUTPUT_BUFFER bytes.
+ * Timing: mcb_port_cycles() around mcb_model_run and around each operator, less the time spent waiting for input
+ * regions (host round trips, not the model's work). On QEMU (-icount shift=N) those cycles are virtual time,
+ * cycles = instructions * 2^N ns * clock, and are reported converted back to instructions. */
 #include <stdint.h>
 #include <string.h>
 
@@ -26,6 +32,9 @@
 
 #ifndef MCB_BENCH_INPUT_BUFFER
 #define MCB_BENCH_INPUT_BUFFER 16
+#endif
+#ifndef MCB_BENCH_INPUT_STREAMED
+#define MCB_BENCH_INPUT_STREAMED 0
 #endif
 #ifndef MCB_BENCH_OUTPUT_BUFFER
 #define MCB_BENCH_OUTPUT_BUFFER 1024
@@ -43,8 +52,12 @@
 
 extern uint8_t __mcb_stack_bottom[], __mcb_stack_top[];
 
+#if MCB_BENCH_INPUT_BUFFER > 0
 static uint8_t input_buffer[MCB_BENCH_INPUT_BUFFER] __attribute__((aligned(16)));
+#endif
+#if MCB_BENCH_OUTPUT_BUFFER > 0
 static uint8_t output_buffer[MCB_BENCH_OUTPUT_BUFFER] __attribute__((aligned(16)));
+#endif
 static mcb_model model;
 static mcb_diag load_diag;
 static mcb_status load_status;
@@ -68,6 +81,32 @@ static uint32_t fail_detail(uint32_t where, mcb_status status, const mcb_diag *d
     return where | ((uint32_t)status << 8) | (((uint32_t)diag->error & 0xFFu) << 16) | (index << 24);
 }
 
+/* Streamed input: cycles spent waiting for the host's regions during the current run. */
+static uint32_t input_wait_cycles;
+
+/* The runtime's input reader: one region of the sample being run, asked for over the link. */
+static int32_t read_input_region(void *user, const mcb_input_region *region, uint8_t *dst, uint32_t size) {
+    mcb_link_region r;
+    uint32_t start = mcb_port_cycles();
+    int rc;
+    (void)user;
+    r.height = (uint32_t)region->height;
+    r.width = (uint32_t)region->width;
+    r.pixel_bytes = region->pixel_bytes;
+    r.y0 = (uint32_t)region->y0;
+    r.x0 = (uint32_t)region->x0;
+    r.rows = (uint32_t)region->h;
+    r.cols = (uint32_t)region->w;
+    rc = region->input == 0u ? mcb_link_read_region(&link, &r, dst, size) : MCB_LINK_REGION_E_ARG;
+    input_wait_cycles += mcb_port_cycles() - start;
+    return rc == 0 ? 0 : -rc;
+}
+
+/* Whether this firmware streams the input: built for it, and the image agrees (one input, read in regions). */
+static int input_streamed(void) {
+    return MCB_BENCH_INPUT_STREAMED && load_status == MCB_OK && model.n_inputs == 1u && mcb_model_input_streamed(&model);
+}
+
 /* Per-operator times, in execution order (the patch stage counts as one entry: the runtime times it whole). */
 static void on_op(void *user, const mcb_model *m, uint32_t op_index, const uint8_t *arena, uint32_t cycles) {
     mcb_link_stats *stats = (mcb_link_stats *)user;
@@ -86,16 +125,24 @@ static int run_inference(void *ctx, const uint8_t *input, size_t input_len, uint
     uint32_t start, cycles;
     (void)ctx;
     memset(&diag, 0, sizeof diag);
+    int streamed = input_streamed();
     if (load_status != MCB_OK) return (int)fail_detail(BENCH_FAIL_LOAD, load_status, &load_diag);
-    if (input_len != model.input_bytes) return (int)fail_detail(BENCH_FAIL_INPUT_SIZE, MCB_ERR_ARG, &diag);
+    if (streamed ? input != NULL : input_len != model.input_bytes) return (int)fail_detail(BENCH_FAIL_INPUT_SIZE, MCB_ERR_ARG, &diag);
     if (model.output_bytes > output_cap) return (int)fail_detail(BENCH_FAIL_OUTPUT_SIZE, MCB_ERR_MEMORY, &diag);
+    memset(&config, 0, sizeof config);
     config.arena = mcb_arena();
     config.arena_size = (uint32_t)mcb_arena_size();
     config.on_op = on_op;
     config.user = stats;
+    if (streamed) {
+        config.read_input = read_input_region;
+        input = NULL;
+        input_len = 0;
+    }
+    input_wait_cycles = 0;
     start = mcb_port_cycles();
     status = mcb_model_run(&model, &config, input, input_len, output, model.output_bytes, &diag);
-    cycles = mcb_port_cycles() - start;
+    cycles = mcb_port_cycles() - start - input_wait_cycles;
     if (status != MCB_OK) return (int)fail_detail(BENCH_FAIL_RUN, status, &diag);
     *output_len = model.output_bytes;
     stats->latency_total = to_time_unit(cycles);
@@ -121,13 +168,44 @@ static uint8_t *input_home(size_t *capacity) {
             }
         }
     }
+#if MCB_BENCH_INPUT_BUFFER > 0
     *capacity = sizeof input_buffer;
     return input_buffer;
+#else
+    *capacity = 0; /* streamed: nothing is ever uploaded */
+    return NULL;
+#endif
+}
+
+/* Where the output is read back from: the output tensor itself when the single output lives in the arena and is
+ * exchanged byte for byte (it stays there until the next input arrives), otherwise the static buffer. */
+static uint8_t *output_home(size_t *capacity) {
+    uint32_t i;
+    if (load_status == MCB_OK && model.n_outputs == 1u) {
+        for (i = 0; i < model.n_io; ++i) {
+            const mcb_img_io *io = &model.io[i];
+            const mcb_img_tensor *t;
+            if (io->direction != MCB_IO_OUTPUT) continue;
+            t = &model.tensors[io->tensor];
+            if (t->storage == MCB_STORAGE_ARENA && io->convert == MCB_IO_CONVERT_COPY &&
+                io->external_size == t->size && (size_t)t->offset + t->size <= mcb_arena_size()) {
+                *capacity = t->size;
+                return mcb_arena() + t->offset;
+            }
+        }
+    }
+#if MCB_BENCH_OUTPUT_BUFFER > 0
+    *capacity = sizeof output_buffer;
+    return output_buffer;
+#else
+    *capacity = 0;
+    return NULL;
+#endif
 }
 
 int main(void) {
     mcb_link_config config;
-    size_t input_capacity = 0;
+    size_t input_capacity = 0, output_capacity = 0;
     uint8_t *input;
 
     load_status = mcb_model_load(&model, mcb_model_image(), mcb_model_image_size(), &load_diag);
@@ -159,10 +237,15 @@ int main(void) {
     config.info = &info;
     config.input = input;
     config.input_cap = input_capacity;
-    config.output = output_buffer;
-    config.output_cap = sizeof output_buffer;
+    config.output = output_home(&output_capacity);
+    config.output_cap = output_capacity;
     config.run = run_inference;
     config.run_ctx = 0;
+    config.input_streamed = input_streamed();
+    if (config.input_streamed) {
+        config.input = NULL;
+        config.input_cap = 0;
+    }
     (void)mcb_link_init(&link, &config);
     for (;;) {
         (void)mcb_link_poll(&link, 1000u);

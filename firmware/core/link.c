@@ -78,6 +78,7 @@ static int on_hello(mcb_link *link, const mcb_frame *req)
     mcb_wr32(p + n, (uint32_t)link->cfg.input_cap); n += 4;
     mcb_wr32(p + n, (uint32_t)link->cfg.output_cap); n += 4;
     mcb_wr16(p + n, (uint16_t)MCB_LINK_MAX_OPS); n += 2;
+    p[n++] = link->cfg.input_streamed ? MCB_INPUT_MODE_STREAMED : MCB_INPUT_MODE_UPLOADED;
     n += put_name(p + n, info->firmware_version);
     n += put_name(p + n, info->board_id);
     return send_answer(link, MCB_FRAME_HELLO_ACK, req->seq, n);
@@ -176,8 +177,14 @@ static int on_run(mcb_link *link, const mcb_frame *req)
     uint8_t *p = TXP(link);
     mcb_link_stats *st = &link->stats;
     uint32_t sample = mcb_rd32(req->payload);
-    if (!input_sample_ok(link, req, sample, &rc)) return rc;
-    if (link->input_state != MCB_INPUT_COMPLETE) return send_nack(link, req, MCB_LINK_E_NOT_READY, 0);
+    int streamed = link->cfg.input_streamed;
+    if (streamed) {
+        /* The input arrives during the run (INPUT_REQUEST), so any RUN may start; each one asks for it anew. */
+        link->has_output = 0;
+    } else {
+        if (!input_sample_ok(link, req, sample, &rc)) return rc;
+        if (link->input_state != MCB_INPUT_COMPLETE) return send_nack(link, req, MCB_LINK_E_NOT_READY, 0);
+    }
     /* ACK first: the host then knows the RUN arrived and waits for the inference instead of retransmitting.
      * The final answer (STATS or ERROR) replaces the ACK in tx, so a retransmitted RUN gets the result. */
     rc = send_ack(link, req);
@@ -185,8 +192,19 @@ static int on_run(mcb_link *link, const mcb_frame *req)
     memset(st, 0, sizeof *st);
     link->input_state = MCB_INPUT_NONE; /* an input is consumed by exactly one run */
     link->runs++;
-    status = link->cfg.run(link->cfg.run_ctx, link->cfg.input, link->input_total, link->cfg.output,
-                           link->cfg.output_cap, &out_len, st);
+    link->running = 1;
+    link->run_sample = sample;
+    link->region_error = 0;
+    status = link->cfg.run(link->cfg.run_ctx, streamed ? NULL : link->cfg.input, streamed ? 0 : link->input_total,
+                           link->cfg.output, link->cfg.output_cap, &out_len, st);
+    link->running = 0;
+    if (status != 0 && link->region_error == MCB_LINK_REGION_E_REFUSED)
+        return send_error(link, req, MCB_LINK_E_INPUT_UNAVAILABLE, link->region_status, "the host refused an input region");
+    if (status != 0 && link->region_error != 0)
+        return send_error(link, req, MCB_LINK_E_INPUT_UNAVAILABLE, 0xFFFFFFFFu,
+                          link->region_error == MCB_LINK_REGION_E_NO_ANSWER ? "no answer to an input region request"
+                          : link->region_error == MCB_LINK_REGION_E_ABORTED ? "a new session began during the run"
+                          : "an input region could not be requested");
     if (status != 0) return send_error(link, req, MCB_LINK_E_RUN_FAILED, (uint32_t)status, "inference callback failed");
     if (out_len > link->cfg.output_cap)
         return send_error(link, req, MCB_LINK_E_OUTPUT_OVERFLOW, (uint32_t)out_len, "inference output exceeds the output buffer");
@@ -270,6 +288,12 @@ static int dispatch(mcb_link *link, const mcb_frame *req)
 static int handle(mcb_link *link, const mcb_frame *req)
 {
     link->baud_probation_ms = 0; /* a valid frame: the current rate works */
+    if (req->type == MCB_FRAME_INPUT_REGION) {
+        /* A late or duplicated answer to a region request of a finished run: not a request, never answered (an
+         * answer would also replace the cached STATS a retransmitted RUN must get). */
+        link->region_ignored++;
+        return 0;
+    }
     if (link->has_last && req->seq == link->last_seq && req->crc == link->last_crc) {
         /* Retransmission: our answer was lost or late. Re-send it; never process the request twice. */
         link->duplicates++;
@@ -303,6 +327,120 @@ int mcb_link_feed(mcb_link *link, const uint8_t *data, size_t n)
         rc = handle(link, &frame);
         if (rc < 0) return rc;
     }
+}
+
+/* ---- streamed input: the board asks, the host answers (docs/protocol.md §5.9) ---- */
+
+#define REGION_REQUEST_SIZE 24u
+#define REGION_WAITING 1
+
+/* Takes one frame that arrived while waiting for the answer to request `seq`: 1 when it is that answer (stored),
+ * 0 when it is dropped, or an MCB_LINK_REGION_E_* code. */
+static int take_region(mcb_link *link, const mcb_frame *f, uint16_t seq, uint32_t offset, uint8_t *dst, uint32_t want)
+{
+    uint32_t n;
+    if (f->type == MCB_FRAME_HELLO) return MCB_LINK_REGION_E_ABORTED; /* the host retransmits it; answered after the run */
+    if (f->type != MCB_FRAME_INPUT_REGION || f->seq != seq) {
+        link->region_ignored++;
+        return 0;
+    }
+    if (f->len < MCB_PROTO_REGION_HEADER_SIZE || mcb_rd32(f->payload) != link->run_sample || mcb_rd32(f->payload + 4) != offset) {
+        link->region_rejected++;
+        return 0;
+    }
+    if (mcb_rd16(f->payload + 8) != 0) {
+        link->region_status = mcb_rd16(f->payload + 8);
+        return MCB_LINK_REGION_E_REFUSED;
+    }
+    n = (uint32_t)f->len - MCB_PROTO_REGION_HEADER_SIZE;
+    if (n != want) { /* exactly what was asked: no more (it would not fit dst), no less */
+        link->region_rejected++;
+        return 0;
+    }
+    memcpy(dst, f->payload + MCB_PROTO_REGION_HEADER_SIZE, n);
+    link->region_bytes += n;
+    return 1;
+}
+
+/* Reads until the answer arrives, something aborts, or wait_ms pass (REGION_WAITING). */
+static int await_region(mcb_link *link, uint16_t seq, uint32_t offset, uint8_t *dst, uint32_t want, uint32_t wait_ms)
+{
+    uint8_t buf[64];
+    uint32_t waited = 0, start = link->cfg.io.millis ? link->cfg.io.millis(link->cfg.io.ctx) : 0;
+    while (waited < wait_ms) {
+        int n = link->cfg.io.read(link->cfg.io.ctx, buf, sizeof buf, wait_ms - waited), outcome = 0;
+        size_t used = 0;
+        if (n < 0) return MCB_LINK_REGION_E_IO;
+        /* Every frame in these bytes is looked at, so bytes after the answer stay in the decoder. */
+        for (;;) {
+            mcb_frame frame;
+            int got = 0, rc;
+            used += mcb_frame_decoder_push(&link->rx, (size_t)n > used ? buf + used : NULL, (size_t)n - used, &frame, &got);
+            if (!got) break;
+            rc = outcome != 0 ? (link->region_ignored++, 0) : take_region(link, &frame, seq, offset, dst, want);
+            if (rc != 0) outcome = rc;
+        }
+        if (outcome != 0) return outcome > 0 ? 0 : outcome;
+        if (link->cfg.io.millis) waited = link->cfg.io.millis(link->cfg.io.ctx) - start;
+        else if (n == 0) waited = wait_ms;
+    }
+    return REGION_WAITING;
+}
+
+/* One INPUT_REQUEST for [offset, offset + want) of the region, resent until answered. */
+static int fetch_region_part(mcb_link *link, const mcb_link_region *r, uint32_t offset, uint8_t *dst, uint32_t want)
+{
+    uint8_t *p = link->region_tx + MCB_PROTO_HEADER_SIZE;
+    uint16_t seq = link->region_seq++;
+    uint32_t attempt, wait = MCB_PROTO_REGION_TIMEOUT_MS;
+    size_t len;
+    mcb_wr32(p, link->run_sample);
+    mcb_wr16(p + 4, (uint16_t)r->height);
+    mcb_wr16(p + 6, (uint16_t)r->width);
+    mcb_wr16(p + 8, (uint16_t)r->pixel_bytes);
+    mcb_wr16(p + 10, (uint16_t)r->y0);
+    mcb_wr16(p + 12, (uint16_t)r->x0);
+    mcb_wr16(p + 14, (uint16_t)r->rows);
+    mcb_wr16(p + 16, (uint16_t)r->cols);
+    mcb_wr32(p + 18, offset);
+    mcb_wr16(p + 22, (uint16_t)want);
+    len = mcb_frame_encode(link->region_tx, sizeof link->region_tx, MCB_FRAME_INPUT_REQUEST, seq, p, REGION_REQUEST_SIZE);
+    for (attempt = 0; attempt <= MCB_PROTO_REGION_RETRIES; ++attempt, wait *= 2u) {
+        int rc;
+        if (attempt > 0) link->region_resends++;
+        link->region_requests++;
+        if (link->cfg.io.write(link->cfg.io.ctx, link->region_tx, len) < 0) return MCB_LINK_REGION_E_IO;
+        rc = await_region(link, seq, offset, dst, want, wait);
+        if (rc != REGION_WAITING) return rc;
+    }
+    return MCB_LINK_REGION_E_NO_ANSWER;
+}
+
+int mcb_link_read_region(mcb_link *link, const mcb_link_region *r, uint8_t *dst, size_t size)
+{
+    uint64_t total;
+    uint32_t offset = 0, part = MCB_LINK_MAX_PAYLOAD - MCB_PROTO_REGION_HEADER_SIZE;
+    uint16_t rx = link->cfg.info->rx_buffer_size;
+    int rc = MCB_LINK_REGION_E_ARG;
+    if (!link->running || !link->cfg.input_streamed || r == NULL || dst == NULL) goto done;
+    /* Every field travels as a u16; the region must lie inside the image and add up to size. */
+    if (r->height > 0xFFFFu || r->width > 0xFFFFu || r->pixel_bytes > 0xFFFFu || r->rows == 0 || r->cols == 0 ||
+        r->pixel_bytes == 0 || r->y0 > r->height || r->rows > r->height - r->y0 || r->x0 > r->width || r->cols > r->width - r->x0)
+        goto done;
+    total = (uint64_t)r->rows * r->cols * r->pixel_bytes;
+    if (total != (uint64_t)size || total > 0xFFFFFFFFu) goto done;
+    /* One answer frame must fit the receive ring too (a UART without flow control drops what does not). */
+    if (rx != 0 && rx < MCB_FRAME_OVERHEAD + MCB_PROTO_REGION_HEADER_SIZE + 1u) goto done;
+    if (rx != 0 && rx - MCB_FRAME_OVERHEAD - MCB_PROTO_REGION_HEADER_SIZE < part) part = rx - MCB_FRAME_OVERHEAD - MCB_PROTO_REGION_HEADER_SIZE;
+    rc = 0;
+    while (offset < (uint32_t)total && rc == 0) {
+        uint32_t want = (uint32_t)total - offset < part ? (uint32_t)total - offset : part;
+        rc = fetch_region_part(link, r, offset, dst + offset, want);
+        offset += want;
+    }
+done:
+    if (rc != 0) link->region_error = rc;
+    return rc;
 }
 
 int mcb_link_idle(mcb_link *link, uint32_t elapsed_ms)

@@ -38,6 +38,8 @@ typedef struct mcb_link_io {
     /* Optional (NULL: SET_BAUD is refused). Returns the current rate, or 0 when the UART cannot make baud; with
      * check_only 0 it first waits until everything written has left the wire and switches to baud. */
     long (*set_baud)(void *ctx, uint32_t baud, int check_only);
+    /* Optional: a millisecond clock, for the waits of mcb_link_read_region (NULL: only silent reads count). */
+    uint32_t (*millis)(void *ctx);
 } mcb_link_io;
 
 /* Facts reported in HELLO_ACK. Strings longer than MCB_PROTO_MAX_NAME_LEN are truncated. */
@@ -78,7 +80,24 @@ typedef struct mcb_link_config {
     size_t output_cap;
     mcb_link_run_fn run;
     void *run_ctx;
+    /* 1: the board holds no input buffer (input may be NULL, input_cap 0). RUN needs no upload; the run callback
+     * gets no input (NULL, 0) and reads the regions it needs with mcb_link_read_region (docs/protocol.md §5.9). */
+    int input_streamed;
 } mcb_link_config;
+
+/* A region of the sample being run: rows [y0, y0 + rows) and columns [x0, x0 + cols) of a height x width image of
+ * pixel_bytes per pixel (all channels). */
+typedef struct mcb_link_region {
+    uint32_t height, width, pixel_bytes;
+    uint32_t y0, x0, rows, cols;
+} mcb_link_region;
+
+/* Why mcb_link_read_region failed. */
+#define MCB_LINK_REGION_E_ARG (-1)       /* not inside a streamed RUN, or a region/size that does not add up */
+#define MCB_LINK_REGION_E_NO_ANSWER (-2) /* no valid INPUT_REGION after MCB_PROTO_REGION_RETRIES resends */
+#define MCB_LINK_REGION_E_REFUSED (-3)   /* the host answered with a nonzero status (region_status) */
+#define MCB_LINK_REGION_E_IO (-4)        /* io.read or io.write failed */
+#define MCB_LINK_REGION_E_ABORTED (-5)   /* a HELLO arrived: the host started a new session */
 
 typedef enum mcb_link_input_state {
     MCB_INPUT_NONE = 0, /* no input since HELLO or since the last RUN */
@@ -111,6 +130,18 @@ typedef struct mcb_link {
     uint32_t baud_previous;     /* the rate before the last SET_BAUD */
     uint32_t baud_probation_ms; /* > 0: a switched rate not yet confirmed by a valid frame */
     uint32_t baud_reverts;      /* switches undone because nothing arrived at the new rate */
+    /* Streamed input (mcb_link_read_region) during one RUN. */
+    int running;                /* inside the run callback */
+    uint32_t run_sample;
+    uint16_t region_seq;        /* the board's own sequence numbers for INPUT_REQUEST */
+    uint8_t region_tx[MCB_FRAME_OVERHEAD + 24u]; /* the outstanding INPUT_REQUEST, resent as is */
+    int region_error;           /* the last MCB_LINK_REGION_E_* of this run, 0 if none */
+    uint32_t region_status;     /* the host's refusal status (with E_REFUSED) */
+    uint32_t region_requests;   /* INPUT_REQUEST frames sent, resends included */
+    uint32_t region_resends;
+    uint32_t region_bytes;      /* input bytes received in INPUT_REGIONs */
+    uint32_t region_rejected;   /* INPUT_REGION answers with the right seq but a wrong sample, offset or length */
+    uint32_t region_ignored;    /* other frames that arrived while waiting for an INPUT_REGION */
 } mcb_link;
 
 /* Stores cfg (copied; buffers and info must outlive the link) and sends the RESET notice.
@@ -124,6 +155,14 @@ int mcb_link_feed(mcb_link *link, const uint8_t *data, size_t n);
 /* One io.read with the given timeout, then mcb_link_feed (or mcb_link_idle on a timeout). Returns bytes read (0 on
  * timeout) or a negative io result. */
 int mcb_link_poll(mcb_link *link, uint32_t timeout_ms);
+
+/* Inside the run callback of a streamed-input link: asks the host for `region` of the sample being run and stores
+ * its rows * cols * pixel_bytes bytes (== size) in dst, in INPUT_REQUEST / INPUT_REGION exchanges of at most one
+ * frame each. Lost or damaged answers are asked again (same seq) after MCB_PROTO_REGION_TIMEOUT_MS, doubled per
+ * resend; an answer with a wrong sample, offset or length is dropped like a damaged one. Frames other than the
+ * answer are dropped, except a HELLO, which aborts. Returns 0 or an MCB_LINK_REGION_E_* code (also kept in
+ * region_error, so on_run answers the RUN with ERROR INPUT_UNAVAILABLE). */
+int mcb_link_read_region(mcb_link *link, const mcb_link_region *region, uint8_t *dst, size_t size);
 
 /* Tells the link that elapsed_ms passed with nothing received (callers of mcb_link_feed call it from their own idle
  * path); reverts an unconfirmed baud switch after MCB_PROTO_BAUD_PROBATION_MS. Returns 0 or a negative io result. */

@@ -30,6 +30,12 @@ static long port_set_baud(void *ctx, uint32_t baud, int check_only)
     return mcb_port_set_baud(baud, check_only);
 }
 
+static uint32_t port_millis(void *ctx)
+{
+    (void)ctx;
+    return mcb_port_millis();
+}
+
 mcb_link_io mcb_link_port_io(void)
 {
     mcb_link_io io;
@@ -37,5 +43,6 @@ mcb_link_io mcb_link_port_io(void)
     io.read = port_read;
     io.write = port_write;
     io.set_baud = port_set_baud;
+    io.millis = port_millis;
     return io;
 }

@@ -2,7 +2,7 @@
 #ifndef MCB_PROTOCOL_IDS_H
 #define MCB_PROTOCOL_IDS_H
 
-#define MCB_PROTO_PROTOCOL_VERSION 2u /* bumped on any incompatible change to framing or payload layouts (2: INPUT_CHUNK ACK carries bytes received, chunks may be pipelined, SET_BAUD) */
+#define MCB_PROTO_PROTOCOL_VERSION 3u /* bumped on any incompatible change to framing or payload layouts (2: INPUT_CHUNK ACK carries bytes received, chunks may be pipelined, SET_BAUD; 3: streamed input, HELLO_ACK input_mode, INPUT_REQUEST / INPUT_REGION) */
 #define MCB_PROTO_SYNC0 0xA5u /* first sync byte (0xA5) */
 #define MCB_PROTO_SYNC1 0x5Au /* second sync byte (0x5A) */
 #define MCB_PROTO_HEADER_SIZE 10u /* sync(2) len(2) len_check(2) type(1) flags(1) seq(2) */
@@ -12,6 +12,9 @@
 #define MCB_PROTO_MAX_MESSAGE_LEN 200u /* longest ERROR message text */
 #define MCB_PROTO_MODEL_HASH_SIZE 8u /* bytes of the model image SHA-256 carried in HELLO_ACK */
 #define MCB_PROTO_BAUD_PROBATION_MS 1000u /* after SET_BAUD the board reverts to its previous rate when no valid frame arrives for this long */
+#define MCB_PROTO_REGION_HEADER_SIZE 10u /* bytes of INPUT_REGION before its data: sample u32, offset u32, status u16 */
+#define MCB_PROTO_REGION_TIMEOUT_MS 250u /* the board's first wait for an INPUT_REGION before it resends its INPUT_REQUEST; doubled on every resend */
+#define MCB_PROTO_REGION_RETRIES 5u /* resends of one INPUT_REQUEST before the board gives up the run with ERROR INPUT_UNAVAILABLE */
 
 typedef enum mcb_frame_type {
     MCB_FRAME_HELLO = 0x01, /* open a session: protocol version + run id */
@@ -22,6 +25,7 @@ typedef enum mcb_frame_type {
     MCB_FRAME_RUN = 0x06, /* run inference on the received input */
     MCB_FRAME_OUTPUT_READ = 0x07, /* ask for output bytes: sample + offset + max length */
     MCB_FRAME_SET_BAUD = 0x08, /* switch the UART to another baud rate after the ACK; reverted unless a valid frame arrives at the new rate in time */
+    MCB_FRAME_INPUT_REGION = 0x09, /* answer to the board's INPUT_REQUEST (same seq): sample, offset, status, the region's bytes from offset */
     MCB_FRAME_HELLO_ACK = 0x81, /* board description, echoes the run id */
     MCB_FRAME_PONG = 0x82, /* echoes the PING nonce */
     MCB_FRAME_ACK = 0x83, /* request accepted (carries the request type; for INPUT_CHUNK also the bytes received) */
@@ -30,6 +34,7 @@ typedef enum mcb_frame_type {
     MCB_FRAME_OUTPUT_CHUNK = 0x86, /* sample + offset + output bytes */
     MCB_FRAME_ERROR = 0x87, /* a valid request failed: code, detail, message */
     MCB_FRAME_RESET = 0x88, /* unsolicited: the board has just booted */
+    MCB_FRAME_INPUT_REQUEST = 0x89, /* during RUN of a streamed-input board: asks for bytes of a region of the sample (the board's own seq) */
 } mcb_frame_type;
 
 typedef enum mcb_link_error {
@@ -46,6 +51,7 @@ typedef enum mcb_link_error {
     MCB_LINK_E_RUN_FAILED = 0x0B, /* the inference callback returned an error (detail = its status) */
     MCB_LINK_E_OUTPUT_OVERFLOW = 0x0C, /* the inference callback reported more output than the buffer holds */
     MCB_LINK_E_BAD_ARGUMENT = 0x0D, /* a field is out of range (e.g. OUTPUT_READ offset past the output, a baud rate the UART cannot make) */
+    MCB_LINK_E_INPUT_UNAVAILABLE = 0x0E, /* RUN failed because an input region did not arrive: the host refused it (detail = its status) or never answered (detail = 0xFFFFFFFF) */
 } mcb_link_error;
 
 typedef enum mcb_schedule {
@@ -57,5 +63,10 @@ typedef enum mcb_time_unit {
     MCB_TIME_CYCLES = 0x00, /* core clock cycles (DWT/SysTick on a board) */
     MCB_TIME_INSTRUCTIONS = 0x01, /* guest instructions (QEMU -icount) */
 } mcb_time_unit;
+
+typedef enum mcb_input_mode {
+    MCB_INPUT_MODE_UPLOADED = 0x00, /* the host uploads the whole input (INPUT_BEGIN / INPUT_CHUNK / INPUT_END) before RUN */
+    MCB_INPUT_MODE_STREAMED = 0x01, /* the board holds no input buffer: during RUN it asks for each input region it needs (INPUT_REQUEST) */
+} mcb_input_mode;
 
 #endif /* MCB_PROTOCOL_IDS_H */

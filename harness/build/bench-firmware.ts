@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ResolvedBoard } from '../boards';
 import { mainSramBytes, type SramParts } from '../metrics/sram';
-import { inputLivesInArena, readImage, type ImageRecords } from '../pack/read-image';
+import { inputIsStreamed, inputLivesInArena, outputLivesInArena, readImage, type ImageRecords } from '../pack/read-image';
 import { buildFirmware, type FirmwareBuild } from './build-firmware';
 import { opsOnlyUsedDefines } from './ops-used';
 
@@ -31,8 +31,11 @@ export const BENCH_STATIC_BASE_BYTES = 5 * 1024;
 export interface BenchMemory extends SramParts {
   /** Arena + kernel scratch (mcb_model_arena_bytes), rounded to 16. */
   arenaBytes: number;
-  /** Static input buffer: 16 when the input is received straight into the arena (see bench_main.c). */
+  /** Static input buffer: 16 when the input is received straight into the arena, none when it is streamed (see bench_main.c). */
   inputBufferBytes: number;
+  /** The board asks the host for the input region by region and never holds it whole (no input buffer). */
+  inputStreamed: boolean;
+  /** Static output buffer: none when the output is read back straight from the arena (see bench_main.c). */
   outputBufferBytes: number;
   stackBytes: number;
   /** Estimated .data + .bss (base + input and output buffers). */
@@ -49,6 +52,10 @@ export interface BenchImageFigures {
   outputBytes: number;
   /** The input is received straight into the arena (bench_main.c's input_home(); see inputLivesInArena). */
   inputInArena: boolean;
+  /** The input is streamed region by region (bench_main.c's input_streamed(); see inputIsStreamed). */
+  inputStreamed: boolean;
+  /** The output is read back straight from the arena (bench_main.c's output_home(); see outputLivesInArena). */
+  outputInArena?: boolean;
 }
 
 const align16 = (n: number): number => Math.ceil(n / 16) * 16;
@@ -56,21 +63,24 @@ const align16 = (n: number): number => Math.ceil(n / 16) * 16;
 /** The bench firmware's memory for an image's figures (bench_main.c's buffers, the linker script's arena and stack). */
 export function benchMemoryFor(figures: BenchImageFigures): BenchMemory {
   const arenaBytes = align16(align16(figures.arenaSize) + figures.scratchSize);
-  const inputBufferBytes = figures.inputInArena ? 16 : align16(figures.inputBytes);
-  const outputBufferBytes = align16(Math.max(figures.outputBytes, 16));
+  const inputBufferBytes = figures.inputStreamed ? 0 : figures.inputInArena ? 16 : align16(figures.inputBytes);
+  const outputBufferBytes = figures.outputInArena ? 0 : align16(Math.max(figures.outputBytes, 16));
   const staticBytes = BENCH_STATIC_BASE_BYTES + inputBufferBytes + outputBufferBytes;
   const stackBytes = BENCH_STACK_BYTES;
   const parts = { arenaBytes, staticBytes, stackBytes };
-  return { ...parts, inputBufferBytes, outputBufferBytes, totalBytes: mainSramBytes(parts) };
+  return { ...parts, inputBufferBytes, inputStreamed: figures.inputStreamed, outputBufferBytes, totalBytes: mainSramBytes(parts) };
 }
 
 /**
  * The bench firmware's memory for a packed image, read through the image reader. The MLPerf Tiny app keeps its
- * input outside the arena (it runs the model several times on one loaded input).
+ * input outside the arena (it runs the model several times on one loaded input) and never streams it.
  */
 export function benchMemory(image: Uint8Array | ImageRecords, dut: DutProtocol = 'mcubench'): BenchMemory {
   const records = image instanceof Uint8Array ? readImage(image) : image;
-  return benchMemoryFor({ ...records, inputInArena: dut === 'mcubench' && inputLivesInArena(records) });
+  const ours = dut === 'mcubench';
+  return benchMemoryFor({
+    ...records, inputInArena: ours && inputLivesInArena(records), inputStreamed: ours && inputIsStreamed(records), outputInArena: ours && outputLivesInArena(records),
+  });
 }
 
 /** The runtime's C files from the one list the addon is built from too (native/addon-sources.js), minus the addon glue. */
@@ -104,6 +114,7 @@ export async function buildBenchFirmware(board: ResolvedBoard, imageFile: string
     stackSize: memory.stackBytes,
     defines: {
       MCB_BENCH_INPUT_BUFFER: memory.inputBufferBytes,
+      MCB_BENCH_INPUT_STREAMED: memory.inputStreamed ? 1 : 0,
       MCB_BENCH_OUTPUT_BUFFER: memory.outputBufferBytes,
       MCB_QEMU_ICOUNT_SHIFT: board.board.qemu?.icountShift ?? 0,
       ...(kernels.opsOnlyUsed === false ? {} : opsOnlyUsedDefines(fs.readFileSync(imageFile))),

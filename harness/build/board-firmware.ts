@@ -55,7 +55,8 @@ export function prepareBoardImage(request: Omit<BoardFirmwareRequest, 'onBuildLi
   const { graph, schedule, image } = planned;
   const records = readImage(image.bytes);
   const memory = benchMemory(records, request.dut);
-  checkSramFit(modelName, board, scheduleLabel(schedule), memory, () => bestFittingPatchPlan(graph, board, records));
+  checkSramFit(modelName, board, scheduleLabel(schedule), memory, () => bestFittingPatchPlan(graph, board,
+    { inputBytes: records.inputBytes, outputBytes: records.outputBytes, inputs: records.io.filter((x) => x.direction === 'input').length, outputInArena: memory.outputBufferBytes === 0 }));
   checkFlashFit(modelName, board, image.bytes.length);
   return { ...planned, memory };
 }

@@ -23,7 +23,8 @@ export function boardSramBytes(board: ResolvedBoard): number {
 
 /** The part of the need that lives in main SRAM (a chip with CCM keeps the stack there). */
 export function sramNeed(board: ResolvedBoard, memory: BenchMemory): number {
-  return mainSramBytes(memory, board.chip.ccm !== undefined);
+  const { arenaBytes, staticBytes, stackBytes } = memory;
+  return mainSramBytes({ arenaBytes, staticBytes, stackBytes }, board.chip.ccm !== undefined);
 }
 
 export function describeSchedule(label: ScheduleLabel): string {
@@ -32,12 +33,16 @@ export function describeSchedule(label: ScheduleLabel): string {
 
 /**
  * The patch plan with the least MAC overhead whose firmware would fit the board, or undefined.
- * Patch plans read the input image from a static buffer outside the arena, so it counts towards the need.
+ * A patch stage reads the input window by window, which the bench firmware asks the host for (streamed input),
+ * so the input counts towards the need only for a model with several inputs (kept whole in a static buffer).
  */
-export function bestFittingPatchPlan(graph: Graph, board: ResolvedBoard, io: { inputBytes: number; outputBytes: number }): FittingPatchPlan | undefined {
+export function bestFittingPatchPlan(graph: Graph, board: ResolvedBoard,
+  io: { inputBytes: number; outputBytes: number; inputs?: number; outputInArena?: boolean }): FittingPatchPlan | undefined {
   const budget = boardSramBytes(board);
-  const need = (arenaSize: number, scratchSize: number): number =>
-    sramNeed(board, benchMemoryFor({ arenaSize, scratchSize, inputBytes: io.inputBytes, outputBytes: io.outputBytes, inputInArena: false }));
+  const streamed = (io.inputs ?? 1) === 1;
+  const need = (arenaSize: number, scratchSize: number): number => sramNeed(board, benchMemoryFor({
+    arenaSize, scratchSize, inputBytes: io.inputBytes, outputBytes: io.outputBytes, inputInArena: false, inputStreamed: streamed, outputInArena: io.outputInArena,
+  }));
   const layer = planLayers(graph);
   const { candidates } = searchPatchPlans(graph, Number.POSITIVE_INFINITY, layer.peakBytes);
   // The peak is a lower bound of the arena: candidates over budget on it alone need no full plan.

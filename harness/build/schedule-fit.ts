@@ -1,5 +1,5 @@
 // Which schedules of a model fit a board: the SRAM the bench firmware needs beyond the arena (static buffers,
-// stack, the input buffer when the input is not received into the arena) comes from the same formula the fit
+// stack, the input buffer when the input is neither received into the arena nor streamed) comes from the same formula the fit
 // check before a build uses (benchMemory + sramNeed), applied to the image each schedule packs into.
 import type { ResolvedBoard } from '../boards';
 import type { Graph } from '../model/graph';
@@ -59,10 +59,12 @@ export function autoScheduleForBoard(graph: Graph, board: ResolvedBoard, maxMacO
   const streamSchedule: Schedule = { kind: 'stream', plan: planStream(graph, streamChoice.split, { later: streamChoice.later }) };
   const streamFit = scheduleFit(graph, board, streamSchedule);
   if (streamFit.fits) return { schedule: streamSchedule, fit: streamFit };
-  const io = { inputBytes: layerFit.memory.inputBufferBytes, outputBytes: layerFit.memory.outputBufferBytes };
-  // Beyond the arena a patch plan holds the whole input in a static buffer (it is not received into the arena).
-  const inputBytes = readImage(packImage(graph, layerSchedule).bytes).inputBytes;
-  const floor = BENCH_STATIC_BASE_BYTES + align16(inputBytes) + io.outputBytes + (board.chip.ccm ? 0 : BENCH_STACK_BYTES);
+  // Beyond the arena a patch plan needs the firmware's fixed buffers; its input is streamed window by window
+  // unless the model has several inputs, which stay whole in a static buffer.
+  const records = readImage(packImage(graph, layerSchedule).bytes);
+  const inputs = records.io.filter((x) => x.direction === 'input').length;
+  const floor = BENCH_STATIC_BASE_BYTES + (inputs === 1 ? 0 : align16(records.inputBytes)) + layerFit.memory.outputBufferBytes +
+    (board.chip.ccm ? 0 : BENCH_STACK_BYTES);
   const search = searchPatchPlans(graph, Number.POSITIVE_INFINITY, layer.peakBytes);
   const patchPlans = search.candidates.filter((c) => c.split > 0 && c.peakBytes + floor <= boardSramBytes(board));
   const byOverhead = patchPlans.sort((a, b) => a.macOverhead - b.macOverhead || a.peakBytes - b.peakBytes);
@@ -87,6 +89,8 @@ export interface BoardPlanReport {
   headroomBytes: Record<ScheduleKind, number | null>;
   /** Static data, stack and input buffer per schedule: the part of the need outside the arena. */
   beyondArenaBytes: Record<ScheduleKind, number | null>;
+  /** Whether each schedule's firmware streams its input (asks the host region by region; no input buffer). */
+  inputStreamed: Record<ScheduleKind, boolean | null>;
   /** What `--schedule auto` picks on this board. */
   auto: { schedule: ScheduleKind; split?: number; patches?: number; macOverhead: number; needBytes: number; fits: boolean };
 }
@@ -107,6 +111,7 @@ export function boardPlanReport(graph: Graph, board: ResolvedBoard, patch: Sched
     needBytes: per((x) => x.needBytes),
     headroomBytes: per((x) => x.headroomBytes),
     beyondArenaBytes: per((x) => x.needBytes - x.memory.arenaBytes),
+    inputStreamed: per((x) => x.memory.inputStreamed),
     auto: { schedule: auto.schedule, split: auto.split, patches: auto.patches, macOverhead: auto.macOverhead, needBytes: auto.needBytes, fits: auto.fits },
   };
 }
@@ -118,7 +123,8 @@ export function boardPlanText(r: BoardPlanReport, patchLabel: string | undefined
     const need = r.needBytes[kind];
     if (need === null) return;
     const head = r.headroomBytes[kind]!;
-    lines.push(`  ${label.padEnd(28)} needs ${int(need).padStart(9)} B (arena + ${int(r.beyondArenaBytes[kind]!)} B static, stack, buffers): ` +
+    const input = r.inputStreamed[kind] ? ', input streamed' : '';
+    lines.push(`  ${label.padEnd(28)} needs ${int(need).padStart(9)} B (arena + ${int(r.beyondArenaBytes[kind]!)} B static, stack, buffers${input}): ` +
       (head >= 0 ? `fits, ${int(head)} B headroom` : `does not fit, ${int(-head)} B over`));
   };
   row('layer', 'layer-based');

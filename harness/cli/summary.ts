@@ -32,7 +32,7 @@ export function sramText(outcome: EvalOutcome): string {
   const s = outcome.results.sram;
   if (!s || s.measuredPeakBytes === undefined) return '';
   return `SRAM: measured peak ${s.measuredPeakBytes} B (static ${s.staticBytes} + stack ${s.stackPeakBytes} + arena ${s.arenaPeakBytes})` +
-    `, planned arena peak ${s.plannedPeakBytes} B${s.boardBytes ? `, board ${s.boardBytes} B` : ''}`;
+    `, planned arena peak ${s.plannedPeakBytes} B${s.boardBytes ? `, board ${s.boardBytes} B` : ''}${s.inputStreamed ? '; input streamed (not held whole)' : ''}`;
 }
 
 /** One line per kind of board when a run spread its samples over different boards. */

@@ -1,6 +1,6 @@
 // Payload layouts of the link (docs/protocol.md §4): request encoders and answer decoders for the host side.
 // Every decoder checks lengths and throws MalformedPayloadError rather than reading past the payload.
-import { FRAME_TYPE, FRAME_TYPE_NAME, LINK_ERROR_NAME, PROTOCOL, SCHEDULE, TIME_UNIT } from './protocol-ids';
+import { FRAME_TYPE, FRAME_TYPE_NAME, INPUT_MODE, LINK_ERROR_NAME, PROTOCOL, SCHEDULE, TIME_UNIT } from './protocol-ids';
 
 export class MalformedPayloadError extends Error {
   constructor(message: string) {
@@ -113,6 +113,8 @@ export interface HelloAck {
   outputCapacity: number;
   /** Most per-op latencies one STATS frame reports. */
   maxOps: number;
+  /** The board holds no input buffer and asks for the input region by region during RUN (INPUT_REQUEST). */
+  inputStreamed: boolean;
   firmwareVersion: string;
   boardId: string;
 }
@@ -159,6 +161,7 @@ export function decodeHelloAck(payload: Uint8Array): HelloAck {
     inputCapacity: r.u32(),
     outputCapacity: r.u32(),
     maxOps: r.u16(),
+    inputStreamed: inputMode(r.u8()),
     firmwareVersion: r.name(PROTOCOL.MAX_NAME_LEN),
     boardId: r.name(PROTOCOL.MAX_NAME_LEN),
   };
@@ -168,6 +171,40 @@ export function decodeHelloAck(payload: Uint8Array): HelloAck {
   }
   return ack;
 }
+
+function inputMode(code: number): boolean {
+  if (code !== INPUT_MODE.UPLOADED && code !== INPUT_MODE.STREAMED) throw new MalformedPayloadError(`HELLO_ACK input mode ${code} is unknown`);
+  return code === INPUT_MODE.STREAMED;
+}
+
+/** The board's INPUT_REQUEST: bytes [offset, offset + maxLength) of a region of the sample it is running (§5.9). */
+export interface InputRequest {
+  sample: number;
+  /** The whole image the board expects: rows, columns, bytes per pixel (channels × element size). */
+  height: number;
+  width: number;
+  pixelBytes: number;
+  y0: number;
+  x0: number;
+  rows: number;
+  cols: number;
+  offset: number;
+  maxLength: number;
+}
+
+export function decodeInputRequest(payload: Uint8Array): InputRequest {
+  const r = new PayloadReader(payload, 'INPUT_REQUEST');
+  const request = {
+    sample: r.u32(), height: r.u16(), width: r.u16(), pixelBytes: r.u16(), y0: r.u16(), x0: r.u16(), rows: r.u16(), cols: r.u16(),
+    offset: r.u32(), maxLength: r.u16(),
+  };
+  r.end();
+  return request;
+}
+
+/** INPUT_REGION: status 0 with the bytes asked for, or a LINK_ERROR code and no bytes (the host refuses). */
+export const encodeInputRegion = (sample: number, offset: number, status: number, data?: Uint8Array) =>
+  new PayloadWriter().u32(sample).u32(offset).u16(status).done(data);
 
 export function decodeStats(payload: Uint8Array): RunStats {
   const r = new PayloadReader(payload, 'STATS');

@@ -8,9 +8,9 @@ import { FRAME_OVERHEAD, FrameDecoder, crc32Of, encodeFrame, type Frame } from '
 import { errorFromAnswer, resetErrorAt } from './answer-errors';
 import { BoardAnswerError, BoardResetError, LinkError, describeContext, type LinkErrorContext } from './link-errors';
 import {
-  CHUNK_HEADER, FRAME_TYPE, MalformedPayloadError, decodeAck, decodeHelloAck, decodeOutputChunk, decodePong,
-  decodeNack, decodeStats, encodeHello, encodeInputBegin, encodeInputChunk, encodeInputEnd, encodeOutputRead,
-  encodePing, encodeRun, encodeSetBaud, type HelloAck, type RunStats,
+  CHUNK_HEADER, FRAME_TYPE, MalformedPayloadError, decodeAck, decodeHelloAck, decodeInputRequest, decodeOutputChunk, decodePong,
+  decodeNack, decodeStats, encodeHello, encodeInputBegin, encodeInputChunk, encodeInputEnd, encodeInputRegion, encodeOutputRead,
+  encodePing, encodeRun, encodeSetBaud, type HelloAck, type InputRequest, type RunStats,
 } from './messages';
 import { LINK_ERROR, PROTOCOL } from './protocol-ids';
 import { RttEstimator } from './rtt-estimator';
@@ -76,6 +76,16 @@ interface Pending {
   context: LinkErrorContext;
   handle(frame: Frame): void;
   fail(error: Error): void;
+  /** The board asked for input while working on this request: it is alive (streamed input, §5.9). */
+  progress?(): void;
+}
+
+/** The sample a streamed-input board is running, whose regions the host serves. */
+interface ServedInput {
+  index: number;
+  input: Uint8Array;
+  /** Why the host refused a region, for the error that follows. */
+  refusal?: string;
 }
 
 /** Turns a frame into the request's result, or undefined to ignore it as stale. May throw BoardAnswerError. */
@@ -83,7 +93,7 @@ type Accept<T> = (frame: Frame) => T | undefined;
 
 export class BoardClient {
   /** Link health, for reports: retransmissions sent, answers ignored as stale, decoder damage. */
-  readonly counters = { requests: 0, retransmissions: 0, staleFrames: 0, chunksResent: 0, chunkShrinks: 0 };
+  readonly counters = { requests: 0, retransmissions: 0, staleFrames: 0, chunksResent: 0, chunkShrinks: 0, regionRequests: 0, regionBytes: 0, regionRefusals: 0 };
   /** The outcome of the last baud negotiation (undefined until hello() with `baud` set). */
   baudOutcome?: BaudOutcome;
   /** Where the time of the last runSample() went, in ms: input upload (INPUT_BEGIN to INPUT_END's ACK), run, output. */
@@ -100,6 +110,7 @@ export class BoardClient {
   private readonly decoder = new FrameDecoder();
   private readonly unsubscribe: Unsubscribe[];
   private pending?: Pending;
+  private serving?: ServedInput;
   private seq = Math.floor(Math.random() * 0x10000);
   private info?: HelloAck;
   private inHello = false;
@@ -230,6 +241,7 @@ export class BoardClient {
       const info = this.info;
       if (!info) throw new Error('BoardClient.runSample() called before hello()');
       if (!Number.isInteger(index) || index < 0 || index > 0xffffffff) throw new RangeError(`sample index ${index} is not a u32`);
+      if (info.inputStreamed) return this.runStreamed(index, input);
       if (input.length > info.inputCapacity) {
         throw new BoardAnswerError(
           `sample ${index}: input of ${input.length} bytes exceeds board ${info.boardId}'s input buffer of ${info.inputCapacity} bytes; check the model/firmware pairing`,
@@ -258,6 +270,77 @@ export class BoardClient {
       }
       return { output, stats };
     });
+  }
+
+  /**
+   * RUN on a board that streams its input: no upload; while the board works it asks for the regions it needs
+   * (INPUT_REQUEST), each answered from `input`, and every request counts as a sign of life for the RUN's wait.
+   */
+  private async runStreamed(index: number, input: Uint8Array): Promise<SampleRun> {
+    const info = this.info!;
+    const at = (request: string) => ({ sample: index, request });
+    const served: ServedInput = { index, input };
+    this.serving = served;
+    const started = this.clock.now();
+    let stats: RunStats;
+    try {
+      stats = await this.exchange(at('RUN'), FRAME_TYPE.RUN, encodeRun(index), Math.max(this.options.runTimeoutMs, 1), (f) => {
+        if (f.type !== FRAME_TYPE.STATS) return undefined;
+        const s = decodeStats(f.payload);
+        return s.sample === index ? s : undefined;
+      });
+    } catch (error) {
+      if (error instanceof BoardAnswerError && error.code === LINK_ERROR.INPUT_UNAVAILABLE && served.refusal) {
+        throw new BoardAnswerError(`${error.message}; the host refused it: ${served.refusal}`, error.code, error.codeName, error.detail, error.context);
+      }
+      throw error;
+    } finally {
+      this.serving = undefined;
+    }
+    if (stats.outputLength > info.outputCapacity) {
+      throw new LinkError(`board reported ${stats.outputLength} output bytes for sample ${index}, more than its ${info.outputCapacity}-byte buffer`, at('RUN'));
+    }
+    const ran = this.clock.now();
+    const output = await this.readOutput(index, stats.outputLength);
+    this.lastTimings = { inputMs: 0, runMs: ran - started, outputMs: this.clock.now() - ran };
+    if (crc32Of(output) !== stats.outputCrc) {
+      throw new LinkError(`output of sample ${index} does not match the CRC in its STATS: the board or the link corrupted it`, { sample: index });
+    }
+    return { output, stats };
+  }
+
+  /**
+   * Answers an INPUT_REQUEST with the region's bytes cropped from the sample (the board pads at the image edge;
+   * the host sends exactly what lies inside), or refuses it with a status when it does not match the sample being
+   * run. A resent request gets the same answer: serving is stateless.
+   */
+  private answerInputRequest(frame: Frame): void {
+    let request: InputRequest;
+    try {
+      request = decodeInputRequest(frame.payload);
+    } catch {
+      this.counters.staleFrames++; // nothing to answer: the board resends, then gives up
+      return;
+    }
+    this.counters.regionRequests++;
+    const served = this.serving;
+    const refuse = (status: number, why: string) => {
+      this.counters.regionRefusals++;
+      if (served) served.refusal ??= why;
+      this.sendRegion(frame.seq, encodeInputRegion(request.sample, request.offset, status));
+    };
+    if (!served) return refuse(LINK_ERROR.NOT_READY, `the board asked for input of sample ${request.sample} while the host runs none`);
+    if (request.sample !== served.index) return refuse(LINK_ERROR.BAD_SAMPLE, `the board asked for sample ${request.sample} during sample ${served.index}`);
+    const crop = cropRegion(served.input, request);
+    if (typeof crop === 'string') return refuse(LINK_ERROR.BAD_ARGUMENT, crop);
+    this.counters.regionBytes += crop.length;
+    this.sendRegion(frame.seq, encodeInputRegion(request.sample, request.offset, 0, crop));
+    this.pending?.progress?.();
+  }
+
+  private sendRegion(seq: number, payload: Uint8Array): void {
+    // A failed write shows as the board's resend or, on a closed port, as onClose failing the RUN.
+    this.transport.write(encodeFrame(FRAME_TYPE.INPUT_REGION, seq, payload)).catch(() => undefined);
   }
 
   /** Largest data bytes per INPUT_CHUNK: two frames fit the board's receive buffer, so one is always in flight. */
@@ -526,6 +609,14 @@ export class BoardClient {
         accepts: (f) => f.seq === seq,
         context,
         fail: (error) => finish(error),
+        // The board asks for its input while it works (streamed input): it got the request and is alive, so the
+        // wait for the result starts again (it also stands for an ACK that was lost).
+        progress: workMs > 0 ? () => {
+          if (!working) timeoutMs += workMs;
+          working = true;
+          this.clock.clearTimeout(timer);
+          timer = this.clock.setTimeout(onTimeout, timeoutMs);
+        } : undefined,
         handle: (f) => {
           try {
             if (workMs > 0 && f.type === FRAME_TYPE.ACK && decodeAck(f.payload).requestType === type) {
@@ -565,6 +656,10 @@ export class BoardClient {
   }
 
   private onFrame(frame: Frame): void {
+    if (frame.type === FRAME_TYPE.INPUT_REQUEST) {
+      this.answerInputRequest(frame);
+      return;
+    }
     if (frame.type === FRAME_TYPE.RESET) {
       if (this.inHello) return;
       this.resetPending = true; // also fails the next request if nothing is in flight now
@@ -595,6 +690,34 @@ export class BoardClient {
       this.busy = false;
     }
   }
+}
+
+/**
+ * Bytes [offset, offset + maxLength) of a region of the sample, rows of cols pixels, or why the request does not
+ * fit the sample. Every field is checked against the sample before anything is read.
+ */
+export function cropRegion(input: Uint8Array, r: InputRequest): Uint8Array | string {
+  const { height, width, pixelBytes, y0, x0, rows, cols, offset, maxLength } = r;
+  if (height * width * pixelBytes !== input.length) {
+    return `a ${height}x${width} image of ${pixelBytes} bytes per pixel is ${height * width * pixelBytes} bytes, the sample ${input.length}`;
+  }
+  if (rows < 1 || cols < 1 || y0 + rows > height || x0 + cols > width) {
+    return `region rows ${y0}..${y0 + rows - 1}, columns ${x0}..${x0 + cols - 1} is not inside the ${height}x${width} image`;
+  }
+  const regionBytes = rows * cols * pixelBytes;
+  if (maxLength < 1 || offset >= regionBytes) return `bytes ${offset}..${offset + maxLength - 1} are not inside the ${regionBytes}-byte region`;
+  const end = Math.min(regionBytes, offset + maxLength);
+  const rowBytes = cols * pixelBytes;
+  const out = new Uint8Array(end - offset);
+  for (let at = offset; at < end; ) {
+    const row = Math.floor(at / rowBytes);
+    const within = at - row * rowBytes;
+    const n = Math.min(rowBytes - within, end - at);
+    const from = ((y0 + row) * width + x0) * pixelBytes + within;
+    out.set(input.subarray(from, from + n), at - offset);
+    at += n;
+  }
+  return out;
 }
 
 function acked(type: number): Accept<true> {

@@ -134,6 +134,29 @@ export function inputLivesInArena(image: ImageRecords): boolean {
   return tensor !== undefined && tensor.storage === STORAGE.ARENA && inputs[0].convert === IO_CONVERT.COPY && inputs[0].externalSize === tensor.size;
 }
 
+/**
+ * Whether the bench firmware reads the output back straight from the arena (bench_main.c's output_home()): a single
+ * output whose tensor lives in the arena and is exchanged as-is, byte for byte.
+ */
+export function outputLivesInArena(image: ImageRecords): boolean {
+  const outputs = image.io.filter((x) => x.direction === 'output');
+  if (outputs.length !== 1) return false;
+  const tensor = image.tensors[outputs[0].tensor];
+  return tensor !== undefined && tensor.storage === STORAGE.ARENA && outputs[0].convert === IO_CONVERT.COPY && outputs[0].externalSize === tensor.size;
+}
+
+/**
+ * Whether the bench firmware streams the input (bench_main.c's input_streamed(), the runtime's
+ * mcb_model_input_streamed): a single input that the schedule reads only in regions (a patch stage's input windows,
+ * a streamed segment's rows), so the board asks the host for each region and holds no input buffer.
+ */
+export function inputIsStreamed(image: ImageRecords): boolean {
+  const inputs = image.io.filter((x) => x.direction === 'input');
+  if (inputs.length !== 1) return false;
+  const storage = image.tensors[inputs[0].tensor]?.storage;
+  return storage === STORAGE.EXTERNAL_INPUT || storage === STORAGE.RING;
+}
+
 /** The source-graph index of image tensor `index` (its record's graph_index), or undefined when out of range. */
 export function graphTensorOf(bytes: Uint8Array, index: number): number | undefined {
   try {

@@ -138,7 +138,7 @@ export class Agent {
       const executor = await this.executorFor(slot, job.data.cell);
       const d = executor.describe();
       const figures: AgentFigures = {
-        staticBytes: executor.staticBytes, plannedPeakBytes: d.plannedPeakBytes ?? 0, boardBytes: d.sram?.boardBytes ?? 0, flash: d.flash!, ...executor.opLayout,
+        staticBytes: executor.staticBytes, plannedPeakBytes: d.plannedPeakBytes ?? 0, boardBytes: d.sram?.boardBytes ?? 0, inputStreamed: executor.inputStreamed, flash: d.flash!, ...executor.opLayout,
         ...(d.clockHz ? { clockHz: d.clockHz } : {}),
       };
       const runs: ShardResult['runs'] = [];

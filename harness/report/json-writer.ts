@@ -18,7 +18,7 @@ const KEY_ORDER: Record<string, readonly string[]> = {
   'fidelity.mismatches[].outputs[]': ['output', 'maxAbsError', 'mae', 'rmse', 'cosine', 'l2Relative'],
   'ops[]': ['index', 'type', 'macs', 'latency'],
   environment: ['modelSha256', 'imageHash', 'firmwareHash', 'firmwareProtocol', 'coreClockHz', 'compiler', 'compilerFlags', 'qemuVersion', 'gitCommit', 'host', 'node'],
-  sram: ['staticBytes', 'stackPeakBytes', 'arenaPeakBytes', 'measuredPeakBytes', 'plannedPeakBytes', 'boardBytes'],
+  sram: ['staticBytes', 'stackPeakBytes', 'arenaPeakBytes', 'measuredPeakBytes', 'plannedPeakBytes', 'boardBytes', 'inputStreamed'],
   flash: ['codeBytes', 'modelBytes', 'boardBytes'],
   latency: ['unit', ...STATS, 'clockHz', 'ms'],
   'latency.ms': STATS,

@@ -158,6 +158,9 @@ export function sramTable(r: Results): ReportTable | undefined {
     if (s.staticBytes !== undefined) rows.push(['static (.data + .bss)', formatBytes(s.staticBytes)]);
     if (s.stackPeakBytes !== undefined) rows.push(['stack peak', formatBytes(s.stackPeakBytes)]);
     if (s.measuredPeakBytes !== undefined) rows.push(['measured total peak', formatBytes(s.measuredPeakBytes)]);
+    if (s.inputStreamed !== undefined) {
+      rows.push(['input', s.inputStreamed ? 'streamed: asked for region by region, never held whole (not in the peak)' : 'held whole on the board']);
+    }
     if (s.boardBytes !== undefined) {
       const used = s.measuredPeakBytes ?? s.plannedPeakBytes;
       rows.push(['board SRAM', formatBytes(s.boardBytes)],

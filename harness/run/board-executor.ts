@@ -10,6 +10,7 @@ import { boardSramBytes } from '../build/board-fit';
 import { prepareBoardFirmware } from '../build/board-firmware';
 import { linkBaudFor } from '../link/baud-rates';
 import type { BoardClientOptions } from '../link/protocol-client';
+import { LinkError } from '../link/link-errors';
 import { expectedInferenceMs, timeoutsFor, type LinkTimeouts } from '../link/timeouts';
 import type { Transport } from '../link/transport';
 import type { Graph } from '../model/graph';
@@ -66,6 +67,8 @@ export interface BoardRunFigures {
   plannedPeakBytes: number;
   /** The board's SRAM. */
   boardBytes: number;
+  /** The board asked for the input region by region and never held it whole. */
+  inputStreamed: boolean;
   /** Operator type per per-op latency entry; with firstOp > 0 entry 0 is the whole patch stage (ops 0..firstOp-1). */
   opTypes?: string[];
   firstOp?: number;
@@ -98,8 +101,7 @@ export function summarizeBoardRuns(runs: readonly JournalledRun[], figures: Boar
       measuredPeakBytes: mainSramBytes({ staticBytes: figures.staticBytes, stackBytes: stackPeakBytes, arenaBytes: arenaPeakBytes }),
       plannedPeakBytes: figures.plannedPeakBytes,
       boardBytes: figures.boardBytes,
-      // The bench firmware still receives the whole input into one buffer (streamed input is not built yet).
-      inputStreamed: false,
+      inputStreamed: figures.inputStreamed,
     },
   };
 }
@@ -167,6 +169,11 @@ export class BoardExecutor implements Executor {
       board, elf: firmware.elf, modelHash: image.modelHash, modelName, wrapTransport: options.wrapTransport,
       client: { ...linkTimeouts(board, schedule.plan.macs), ...linkOptions(board), ...options.client }, maxRestarts: options.maxRestarts, onNote: options.onNote, target: options.target,
     });
+    if (session.hello.inputStreamed !== memory.inputStreamed) {
+      await session.close();
+      throw new LinkError(`${board.board.id} says its input is ${session.hello.inputStreamed ? 'streamed' : 'uploaded'}, but the firmware ` +
+        `was built to ${memory.inputStreamed ? 'stream' : 'upload'} it: rebuild the firmware (rm -r .cache/firmware) and retry`);
+    }
     const firmwareSha256 = createHash('sha256').update(fs.readFileSync(firmware.elf)).digest('hex');
     // Per-op latency entries: the patch stage reports as one entry (its first operator), then one per operator.
     const first = schedule.kind === 'patch' ? schedule.plan.split : 0;
@@ -179,6 +186,11 @@ export class BoardExecutor implements Executor {
   get staticBytes(): number {
     const s = this.firmware.sizes.sections;
     return (s['.data'] ?? 0) + (s['.bss'] ?? 0);
+  }
+
+  /** The board asks the host for the input region by region (patch windows, stream rows) and holds no input buffer. */
+  get inputStreamed(): boolean {
+    return this.memory.inputStreamed;
   }
 
   /** Which operator each per-op latency entry stands for (the patch stage reports as one entry). */
@@ -233,7 +245,8 @@ export class BoardExecutor implements Executor {
   /** Agreement with the host and the measured SRAM, from the journalled runs (so a resumed run reports the same). */
   summarize(runs: readonly JournalledRun[]): Partial<Results> {
     return summarizeBoardRuns(runs, {
-      staticBytes: this.staticBytes, plannedPeakBytes: this.schedule.plan.peakBytes, boardBytes: boardSramBytes(this.board), ...this.opLayout,
+      staticBytes: this.staticBytes, plannedPeakBytes: this.schedule.plan.peakBytes, boardBytes: boardSramBytes(this.board),
+      inputStreamed: this.inputStreamed, ...this.opLayout,
     });
   }
 

@@ -30,7 +30,8 @@ export class BoardSession {
   /** QEMU restarts done to recover. */
   restarts = 0;
   /** Link health over every boot of this session: requests sent, retransmissions, stale answers ignored. */
-  readonly linkCounters = { requests: 0, retransmissions: 0, staleFrames: 0 };
+  /** Link counters of the boots that ended (linkCountersNow() adds the running one). regionBytes: streamed input served. */
+  readonly linkCounters = { requests: 0, retransmissions: 0, staleFrames: 0, regionRequests: 0, regionBytes: 0 };
   private running?: Target;
   private transport?: Transport;
   private client?: BoardClient;
@@ -75,9 +76,16 @@ export class BoardSession {
     }
   }
 
+  /** The link counters over every boot so far, the running one included. */
+  linkCountersNow(): BoardSession['linkCounters'] {
+    const now = { ...this.linkCounters };
+    if (this.client) for (const key of COUNTED) now[key] += this.client.counters[key];
+    return now;
+  }
+
   async close(): Promise<void> {
     if (this.client) {
-      for (const key of ['requests', 'retransmissions', 'staleFrames'] as const) this.linkCounters[key] += this.client.counters[key];
+      for (const key of COUNTED) this.linkCounters[key] += this.client.counters[key];
     }
     this.client?.dispose();
     this.client = undefined;
@@ -141,3 +149,5 @@ export class BoardSession {
     return note ? ` (${note})` : '';
   }
 }
+
+const COUNTED = ['requests', 'retransmissions', 'staleFrames', 'regionRequests', 'regionBytes'] as const;

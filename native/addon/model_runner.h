@@ -36,6 +36,10 @@ struct RunOutcome {
   ArenaUsage usage;
   std::vector<OpOutput> per_op;
   uint64_t elapsed_ns = 0;
+  // Streamed input (mcb_model_input_streamed): regions the runtime asked for and their bytes, in the first pass.
+  bool input_streamed = false;
+  uint32_t input_regions = 0;
+  uint64_t input_region_bytes = 0;
 };
 
 RunOutcome run_model(const mcb_model &model, const uint8_t *input, size_t input_size, const RunOptions &options);

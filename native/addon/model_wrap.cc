@@ -61,6 +61,7 @@ Napi::Value ModelWrap::Info(const Napi::CallbackInfo &info) {
   o.Set("tensors", Napi::Number::New(env, model_.n_tensors));
   o.Set("ops", Napi::Number::New(env, model_.n_ops));
   o.Set("schedule", Napi::String::New(env, model_.patch ? "patch" : model_.stream ? "stream" : "layer"));
+  o.Set("inputStreamed", Napi::Boolean::New(env, mcb_model_input_streamed(&model_) != 0));
   static const char hex[] = "0123456789abcdef";
   std::string hash;
   for (uint8_t b : h->model_hash) { hash += hex[b >> 4]; hash += hex[b & 15]; }
@@ -90,6 +91,9 @@ Napi::Value outcome_to_js(Napi::Env env, RunOutcome &&outcome) {
   o.Set("scratchHighWater", Napi::Number::New(env, outcome.usage.scratch_high_water));
   o.Set("guardsIntact", Napi::Boolean::New(env, outcome.usage.guards_intact));
   o.Set("elapsedNs", Napi::Number::New(env, (double)outcome.elapsed_ns));
+  o.Set("inputStreamed", Napi::Boolean::New(env, outcome.input_streamed));
+  o.Set("inputRegions", Napi::Number::New(env, outcome.input_regions));
+  o.Set("inputRegionBytes", Napi::Number::New(env, (double)outcome.input_region_bytes));
   if (!outcome.per_op.empty()) {
     Napi::Array ops = Napi::Array::New(env, outcome.per_op.size());
     for (size_t i = 0; i < outcome.per_op.size(); ++i) {

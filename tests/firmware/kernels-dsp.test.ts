@@ -51,6 +51,12 @@ describe.each(['emu-f746', 'emu-f412'])('DSP twins on %s', (board) => {
       // The twin must really take most calls (a good share under the small limits), or the test proves nothing.
       expect(fields.taken as number).toBeGreaterThan((fields.cases as number) / (_label === 'shipped limits' ? 2 : 4));
     }
+    // In-place calls on windows of a tile, as a patch stage makes them, taken by the twins and byte-identical.
+    const tiles = lines.find((l: string) => l.startsWith('dsp tile_inplace '));
+    expect(tiles).toBeDefined();
+    process.stdout.write(`${board} ${_label}: ${tiles}\n`);
+    expect(parseFields(tiles!).conv_2d).toBeGreaterThan(10);
+    expect(parseFields(tiles!).depthwise_conv_2d).toBeGreaterThan(_label === 'shipped limits' ? 50 : 20);
     expect(parseFields(done).failures).toBe(0);
   });
 });

@@ -38,6 +38,7 @@ function flatten(): string {
   }
   out.push(`runs ${conv.expectRuns}`, `dups ${conv.expectDuplicates}`);
   out.push('probation'); // SET_BAUD reverts when nothing arrives at the new rate, stays when a frame does
+  out.push('streamed'); // streamed input: region requests against a scripted host, lost and hostile answers, bad regions
   out.push('fuzz 1 20000', 'fuzz 2 20000'); // after the conversation: random hostile requests, ASan watching
   return out.join('\n') + '\n';
 }

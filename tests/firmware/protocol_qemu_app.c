@@ -55,6 +55,7 @@ int main(void)
     cfg.output_cap = sizeof output_buf;
     cfg.run = fake_run;
     cfg.run_ctx = NULL;
+    cfg.input_streamed = 0;
     mcb_link_init(&link_state, &cfg);
     for (;;) mcb_link_poll(&link_state, 100);
 }

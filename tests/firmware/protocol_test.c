@@ -11,6 +11,8 @@
  *   send <hex> / expect <hex> ... / endstep
  *   runs <n> / dups <n>
  *   fuzz <seed> <count>   (random requests into a fresh link with the board line's buffers)
+ *   probation              (SET_BAUD's revert after silence)
+ *   streamed               (streamed input: INPUT_REQUEST / INPUT_REGION against a scripted host, hostile answers)
  * Prints one line per failure and exits 1 if any check failed.
  */
 #include <stdio.h>
@@ -176,7 +178,7 @@ static uint32_t pick_u32(const mcb_link *l)
 
 static void fuzz(unsigned long seed, unsigned long count, size_t input_cap, size_t output_cap)
 {
-    static const uint8_t types[] = {1, 2, 3, 4, 5, 6, 7, 8, 0x42, 0x83};
+    static const uint8_t types[] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 0x42, 0x83};
     static uint8_t frame_buf[MCB_FRAME_MAX], payload[MCB_PROTO_MAX_PAYLOAD];
     mcb_frame_decoder answers;
     unsigned long i;
@@ -276,6 +278,248 @@ static void check_baud_probation(void)
           "a switch confirmed by a valid frame was reverted (now %lu)", (unsigned long)test_baud);
 }
 
+/* ---- streamed input: the board's INPUT_REQUESTs against a scripted host (docs/protocol.md §5.9) ---- */
+
+/* What the scripted host does with each INPUT_REQUEST it sees, in order; after the script: answer correctly. */
+enum host_act { ANSWER, DROP, LONG, SHORT, WRONG_OFFSET, WRONG_SAMPLE, CORRUPT, REFUSE, SEND_HELLO, GARBAGE_THEN_ANSWER };
+static enum host_act host_script[16];
+static size_t host_script_len, host_seen;
+static uint8_t host_queue[8192];
+static size_t host_queue_len, host_captured_from;
+static uint32_t fake_ms;
+static const uint32_t IMG_H = 4, IMG_W = 5, IMG_PX = 3;
+static uint8_t image[4 * 5 * 3];
+static mcb_link streamed_link;
+
+static void host_send(uint8_t type, uint16_t seq, const uint8_t *payload, size_t len)
+{
+    host_queue_len += mcb_frame_encode(host_queue + host_queue_len, sizeof host_queue - host_queue_len, type, seq, payload, len);
+}
+
+/* The host's answer to one request, cropped from `image` as the TS host does, bent by the script. */
+static void host_answer(const mcb_frame *f)
+{
+    static uint8_t p[MCB_PROTO_MAX_PAYLOAD + 16];
+    enum host_act act = host_seen < host_script_len ? host_script[host_seen] : ANSWER;
+    uint32_t sample = mcb_rd32(f->payload), y0 = mcb_rd16(f->payload + 10), x0 = mcb_rd16(f->payload + 12);
+    uint32_t cols = mcb_rd16(f->payload + 16), offset = mcb_rd32(f->payload + 18), max = mcb_rd16(f->payload + 22);
+    uint32_t row_bytes = cols * IMG_PX, n = 0, k;
+    uint32_t total = mcb_rd16(f->payload + 14) * row_bytes;
+    host_seen++;
+    CHECK(f->len == 24 && mcb_rd16(f->payload + 4) == IMG_H && mcb_rd16(f->payload + 6) == IMG_W && mcb_rd16(f->payload + 8) == IMG_PX,
+          "INPUT_REQUEST payload (%u bytes) does not describe the 4x5x3 image", f->len);
+    for (k = offset; k < total && n < max; k++, n++) {
+        uint32_t row = k / row_bytes, within = k % row_bytes;
+        p[10 + n] = image[((y0 + row) * IMG_W + x0) * IMG_PX + within];
+    }
+    mcb_wr32(p, act == WRONG_SAMPLE ? sample + 1 : sample);
+    mcb_wr32(p + 4, act == WRONG_OFFSET ? offset + 1 : offset);
+    mcb_wr16(p + 8, act == REFUSE ? MCB_LINK_E_BAD_ARGUMENT : 0);
+    if (act == LONG) p[10 + n++] = 0xEE;
+    if (act == SHORT && n > 0) n--;
+    if (act == REFUSE) n = 0;
+    if (act == DROP) return;
+    if (act == SEND_HELLO) {
+        uint8_t hello[6];
+        mcb_wr16(hello, MCB_PROTO_PROTOCOL_VERSION);
+        mcb_wr32(hello + 2, 7);
+        host_send(MCB_FRAME_HELLO, 900, hello, sizeof hello);
+        return;
+    }
+    if (act == GARBAGE_THEN_ANSWER) {
+        host_queue[host_queue_len++] = MCB_PROTO_SYNC0;
+        host_queue[host_queue_len++] = 0x13;
+        host_send(MCB_FRAME_PONG, f->seq, p, 4); /* a valid frame that is not the answer */
+    }
+    host_send(MCB_FRAME_INPUT_REGION, f->seq, p, 10 + n);
+    if (act == CORRUPT) host_queue[host_queue_len - 5] ^= 0x40;
+}
+
+/* io.read of the board: the host reacts to what the board wrote since the last read; silence costs the timeout. */
+static int scripted_read(void *ctx, uint8_t *buf, size_t max, uint32_t timeout_ms)
+{
+    static mcb_frame_decoder from_board;
+    size_t n;
+    (void)ctx;
+    if (host_captured_from == 0) mcb_frame_decoder_init(&from_board);
+    while (host_captured_from < captured_len) {
+        mcb_frame f;
+        int got = 0;
+        host_captured_from += mcb_frame_decoder_push(&from_board, captured + host_captured_from, captured_len - host_captured_from, &f, &got);
+        if (got && f.type == MCB_FRAME_INPUT_REQUEST) host_answer(&f);
+        while (got) {
+            host_captured_from += mcb_frame_decoder_push(&from_board, NULL, 0, &f, &got);
+            if (got && f.type == MCB_FRAME_INPUT_REQUEST) host_answer(&f);
+        }
+    }
+    if (host_queue_len == 0) {
+        fake_ms += timeout_ms;
+        return 0;
+    }
+    n = host_queue_len < max ? host_queue_len : max;
+    memcpy(buf, host_queue, n);
+    memmove(host_queue, host_queue + n, host_queue_len - n);
+    host_queue_len -= n;
+    fake_ms += 1;
+    return (int)n;
+}
+
+static uint32_t fake_millis(void *ctx) { (void)ctx; return fake_ms; }
+
+/* The run callback: reads rows 1..3, columns 2..4 of the image (and a bad region when asked), guarded by a canary. */
+static mcb_link_region run_region = {4, 5, 3, 1, 2, 3, 3};
+static uint8_t region_buf[3 * 3 * 3 + 8];
+static int region_rc;
+static size_t size_delta; /* added to the region's size: a caller whose buffer does not match the region */
+static int streamed_run(void *ctx, const uint8_t *in, size_t in_len, uint8_t *out, size_t out_cap, size_t *out_len,
+                        mcb_link_stats *st)
+{
+    size_t size = (size_t)run_region.rows * run_region.cols * run_region.pixel_bytes;
+    (void)ctx;
+    CHECK(in == NULL && in_len == 0, "a streamed run got an uploaded input");
+    memset(region_buf, 0xCC, sizeof region_buf);
+    if (size > sizeof region_buf - 8) size = 27; /* hostile region shapes: the size no longer adds up */
+    size += size_delta;
+    region_rc = mcb_link_read_region(&streamed_link, &run_region, region_buf, size);
+    if (region_rc != 0) return 1;
+    return mcb_test_fake_inference(region_buf, size, out, out_cap, out_len, st);
+}
+
+/* One RUN of sample 3 on a fresh streamed link whose host follows `script`; returns the board's final answer type. */
+static uint8_t streamed_case(const enum host_act *script, size_t script_len, uint16_t rx_buffer, uint32_t *detail)
+{
+    static const uint8_t *const nothing = NULL;
+    mcb_link_config cfg;
+    mcb_link_board_info board = info;
+    uint8_t hello[6], run[4];
+    mcb_frame_decoder answers;
+    uint8_t last = 0;
+    size_t pos = 0;
+    (void)nothing;
+    memset(&cfg, 0, sizeof cfg);
+    board.rx_buffer_size = rx_buffer;
+    cfg.io.read = scripted_read;
+    cfg.io.write = capture_write;
+    cfg.io.millis = fake_millis;
+    cfg.info = &board;
+    cfg.run = streamed_run;
+    cfg.output = output_whole;
+    cfg.output_cap = sizeof output_whole;
+    cfg.input_streamed = 1;
+    memcpy(host_script, script, script_len * sizeof *script);
+    host_script_len = script_len;
+    host_seen = 0;
+    host_queue_len = 0;
+    host_captured_from = 0;
+    captured_len = 0;
+    fake_ms = 0;
+    mcb_link_init(&streamed_link, &cfg);
+    mcb_wr16(hello, MCB_PROTO_PROTOCOL_VERSION);
+    mcb_wr32(hello + 2, 1);
+    send_request(&streamed_link, MCB_FRAME_HELLO, 1, hello, sizeof hello);
+    mcb_wr32(run, 3);
+    send_request(&streamed_link, MCB_FRAME_RUN, 2, run, sizeof run);
+    /* The board's answers to seq 2: ACK, then STATS or ERROR. */
+    mcb_frame_decoder_init(&answers);
+    for (;;) {
+        mcb_frame f;
+        int got = 0;
+        pos += mcb_frame_decoder_push(&answers, captured + pos, captured_len - pos, &f, &got);
+        if (!got) break;
+        if (f.seq == 2 && f.type != MCB_FRAME_ACK) {
+            last = f.type;
+            if (f.type == MCB_FRAME_ERROR) {
+                *detail = mcb_rd32(f.payload + 2);
+                CHECK(mcb_rd16(f.payload) == MCB_LINK_E_INPUT_UNAVAILABLE, "streamed run failed with error %u", mcb_rd16(f.payload));
+            }
+        }
+        if (f.type == MCB_FRAME_HELLO_ACK) {
+            CHECK(f.len > 43 && f.payload[42] == MCB_INPUT_MODE_STREAMED && mcb_rd32(f.payload + 32) == 0,
+                  "HELLO_ACK of a streamed board: input mode %u, input capacity %lu", f.payload[42], (unsigned long)mcb_rd32(f.payload + 32));
+        }
+    }
+    return last;
+}
+
+static void check_streamed_input(void)
+{
+    static const enum host_act all_good[] = {ANSWER};
+    static const enum host_act one_lost[] = {DROP};
+    static const enum host_act hostile[] = {LONG, SHORT, WRONG_OFFSET, WRONG_SAMPLE, CORRUPT, GARBAGE_THEN_ANSWER};
+    static const enum host_act silent[] = {DROP, DROP, DROP, DROP, DROP, DROP, DROP};
+    static const enum host_act refused[] = {REFUSE};
+    static const enum host_act new_session[] = {SEND_HELLO};
+    uint8_t expected[27];
+    uint32_t y, x, k, detail = 0, i;
+    for (i = 0; i < sizeof image; i++) image[i] = (uint8_t)(i * 7 + 1);
+    for (y = 0; y < 3; y++)
+        for (x = 0; x < 3; x++)
+            for (k = 0; k < 3; k++) expected[(y * 3 + x) * 3 + k] = image[((1 + y) * IMG_W + 2 + x) * IMG_PX + k];
+
+    CHECK(streamed_case(all_good, 1, 0, &detail) == MCB_FRAME_STATS && region_rc == 0 && memcmp(region_buf, expected, 27) == 0 &&
+              streamed_link.region_requests == 1 && streamed_link.region_bytes == 27 && region_buf[27] == 0xCC,
+          "a 3x3 region in one exchange: rc %d, %lu requests", region_rc, (unsigned long)streamed_link.region_requests);
+    /* A receive ring of 64 bytes holds one answer of 64 - 14 - 10 = 40 data bytes... region is 27: one part; 36 ring: 12 per part. */
+    CHECK(streamed_case(all_good, 1, 36, &detail) == MCB_FRAME_STATS && memcmp(region_buf, expected, 27) == 0 &&
+              streamed_link.region_requests == 3 && region_buf[27] == 0xCC,
+          "a 36-byte receive ring: parts of 12 bytes, %lu requests", (unsigned long)streamed_link.region_requests);
+    CHECK(streamed_case(one_lost, 1, 0, &detail) == MCB_FRAME_STATS && memcmp(region_buf, expected, 27) == 0 &&
+              streamed_link.region_resends == 1 && fake_ms >= MCB_PROTO_REGION_TIMEOUT_MS,
+          "a lost answer: %lu resends after %lu ms", (unsigned long)streamed_link.region_resends, (unsigned long)fake_ms);
+    CHECK(streamed_case(hostile, sizeof hostile / sizeof *hostile, 0, &detail) == MCB_FRAME_STATS && memcmp(region_buf, expected, 27) == 0 &&
+              region_buf[27] == 0xCC && streamed_link.region_rejected == 4 && streamed_link.region_resends == 5,
+          "long, short, misplaced, foreign, damaged answers dropped: %lu rejected, %lu resends",
+          (unsigned long)streamed_link.region_rejected, (unsigned long)streamed_link.region_resends);
+    CHECK(streamed_case(silent, sizeof silent / sizeof *silent, 0, &detail) == MCB_FRAME_ERROR && region_rc == MCB_LINK_REGION_E_NO_ANSWER &&
+              detail == 0xFFFFFFFFu && streamed_link.region_requests == 1 + MCB_PROTO_REGION_RETRIES &&
+              fake_ms >= MCB_PROTO_REGION_TIMEOUT_MS * ((1u << (MCB_PROTO_REGION_RETRIES + 1)) - 1),
+          "a silent host: rc %d, %lu requests over %lu ms", region_rc, (unsigned long)streamed_link.region_requests, (unsigned long)fake_ms);
+    CHECK(streamed_case(refused, 1, 0, &detail) == MCB_FRAME_ERROR && region_rc == MCB_LINK_REGION_E_REFUSED &&
+              detail == MCB_LINK_E_BAD_ARGUMENT && streamed_link.region_requests == 1,
+          "a refusal ends the run at once: rc %d, detail %lu", region_rc, (unsigned long)detail);
+    CHECK(streamed_case(new_session, 1, 0, &detail) == MCB_FRAME_ERROR && region_rc == MCB_LINK_REGION_E_ABORTED,
+          "a HELLO during the run aborts it: rc %d", region_rc);
+
+    /* Regions that do not add up are refused before anything is sent. */
+    {
+        static const mcb_link_region bad[] = {
+            {4, 5, 3, 2, 2, 3, 3},        /* rows past the image */
+            {4, 5, 3, 1, 3, 3, 3},        /* columns past the image */
+            {4, 5, 3, 0xFFFFFFFFu, 0, 3, 3}, /* wrapping start */
+            {4, 5, 3, 1, 2, 0, 3},        /* no rows */
+            {70000, 5, 3, 1, 2, 3, 3},    /* does not travel as u16 */
+            {4, 5, 3, 1, 2, 3, 3},        /* a buffer one byte larger than the region (size_delta) */
+        };
+        size_t b;
+        for (b = 0; b < sizeof bad / sizeof *bad; b++) {
+            run_region = bad[b];
+            size_delta = b + 1 == sizeof bad / sizeof *bad ? 1 : 0;
+            CHECK(streamed_case(all_good, 1, 0, &detail) == MCB_FRAME_ERROR && region_rc == MCB_LINK_REGION_E_ARG &&
+                      streamed_link.region_requests == 0 && region_buf[0] == 0xCC,
+                  "bad region %zu: rc %d, %lu requests", b, region_rc, (unsigned long)streamed_link.region_requests);
+        }
+        run_region = (mcb_link_region){4, 5, 3, 1, 2, 3, 3};
+        size_delta = 0;
+    }
+    CHECK(mcb_link_read_region(&streamed_link, &run_region, region_buf, 27) == MCB_LINK_REGION_E_ARG,
+          "reading a region outside a run must fail");
+
+    /* After the run: a late INPUT_REGION is not answered and leaves the cached STATS for a retransmitted RUN. */
+    {
+        uint8_t run[4], late[10 + 4] = {0};
+        size_t before;
+        CHECK(streamed_case(all_good, 1, 0, &detail) == MCB_FRAME_STATS, "setup for the late answer");
+        mcb_wr32(late, 3);
+        before = captured_len;
+        send_request(&streamed_link, MCB_FRAME_INPUT_REGION, 0, late, sizeof late);
+        CHECK(captured_len == before, "a late INPUT_REGION was answered");
+        mcb_wr32(run, 3);
+        send_request(&streamed_link, MCB_FRAME_RUN, 2, run, sizeof run);
+        CHECK(streamed_link.duplicates == 1 && streamed_link.runs == 1 && captured_len > before && captured[before + 6] == MCB_FRAME_STATS,
+              "a retransmitted RUN after a late INPUT_REGION did not get the cached STATS");
+    }
+}
+
 int main(int argc, char **argv)
 {
     FILE *in = argc > 1 ? fopen(argv[1], "r") : NULL;
@@ -291,6 +535,10 @@ int main(int argc, char **argv)
         if (sscanf(line, "%15s", kind) != 1) continue;
         if (strcmp(kind, "probation") == 0) {
             check_baud_probation();
+            continue;
+        }
+        if (strcmp(kind, "streamed") == 0) {
+            check_streamed_input();
             continue;
         }
         if (strcmp(kind, "crc") == 0 && sscanf(line, "crc %32767s %lx", a, &u1) == 2) {

@@ -16,6 +16,15 @@ export interface SimulatedBoardOptions {
   maxBaud?: number;
   /** Timers for the SET_BAUD probation. */
   clock?: LinkClock;
+  /**
+   * Streamed input (§5.9): no upload; during RUN the board asks for these regions of a height × width image of
+   * pixelBytes per pixel (in parts of at most partBytes), assembles them and runs the fake inference on the image.
+   */
+  streamed?: {
+    height: number; width: number; pixelBytes: number; regions: [y0: number, x0: number, rows: number, cols: number][]; partBytes?: number;
+    /** First wait for an answer before resending (doubled per resend); default 100 ms. */
+    timeoutMs?: number;
+  };
 }
 
 /** The inference of vectors.json "fakeRun": output[i] = (7 * input[i % n] + i) & 0xff, n / 2 + 4 bytes. */
@@ -24,6 +33,9 @@ export function fakeOutput(input: Uint8Array): Uint8Array {
   for (let i = 0; i < out.length; i++) out[i] = input.length ? (7 * input[i % input.length] + i) & 0xff : i & 0xff;
   return out;
 }
+
+/** A streamed run abandoned because the board rebooted. */
+const REBOOTED = Symbol('rebooted');
 
 const le = (bits: 16 | 32, v: number) => {
   const b = Buffer.alloc(bits / 8);
@@ -46,7 +58,14 @@ export class SimulatedBoard {
   /** Send every answer twice (a duplicating link). */
   answerTwice = false;
   private readonly decoder = new FrameDecoder();
-  private readonly opts: Required<Omit<SimulatedBoardOptions, 'clock'>>;
+  private readonly opts: Required<Omit<SimulatedBoardOptions, 'clock' | 'streamed'>>;
+  private readonly streamed?: SimulatedBoardOptions['streamed'];
+  /** Input requests sent (resends included) and the answer the board waits for. */
+  regionRequests = 0;
+  private awaiting?: { seq: number; take: (f: Frame) => void };
+  private regionSeq = 0x4000;
+  /** Bumped by reboot(): a streamed run of an earlier boot stops. */
+  private boots = 0;
   private readonly clock: LinkClock;
   private probation?: { timer: unknown; previous: number };
   /** SET_BAUD switches undone because no valid frame followed. */
@@ -70,6 +89,7 @@ export class SimulatedBoard {
       maxBaud: options.maxBaud ?? 0,
     };
     this.clock = options.clock ?? systemClock;
+    this.streamed = options.streamed;
     this.bootBaud = transport.baudRate;
     transport.onData((chunk) => this.decoder.push(chunk).forEach((f) => this.onRequest(f)));
   }
@@ -80,6 +100,7 @@ export class SimulatedBoard {
     this.probation = undefined;
     if (this.bootBaud !== undefined) void this.transport.setBaudRate?.(this.bootBaud);
     this.session = false;
+    this.boots++;
     this.last = undefined;
     this.complete = false;
     this.output = undefined;
@@ -93,9 +114,20 @@ export class SimulatedBoard {
     }
     this.beforeRequest?.(f);
     if (this.silentWhen?.(f)) return;
+    if (f.type === FRAME_TYPE.INPUT_REGION) { // an answer to the board's own request, never a request
+      if (this.awaiting?.seq === f.seq) this.awaiting.take(f);
+      return;
+    }
     if (this.last && this.last.seq === f.seq && this.last.crc === f.crc) {
       this.duplicates++;
       this.send(this.last.answer);
+      return;
+    }
+    if (f.type === FRAME_TYPE.RUN && this.streamed && this.session) {
+      const ackFrame = encodeFrame(FRAME_TYPE.ACK, f.seq, Uint8Array.of(f.type));
+      this.last = { seq: f.seq, crc: f.crc, answer: ackFrame };
+      this.send(ackFrame);
+      void this.runStreamed(f, Buffer.from(f.payload).readUInt32LE(0));
       return;
     }
     const [type, payload] = this.answer(f);
@@ -103,6 +135,81 @@ export class SimulatedBoard {
     this.last = { seq: f.seq, crc: f.crc, answer };
     this.send(answer);
     if (f.type === FRAME_TYPE.SET_BAUD && type === FRAME_TYPE.ACK) this.switchBaud(Buffer.from(f.payload).readUInt32LE(0));
+  }
+
+  /** A streamed RUN: ask for every region, then answer (STATS, or ERROR INPUT_UNAVAILABLE) as the RUN's final answer. */
+  private async runStreamed(run: Frame, sample: number): Promise<void> {
+    const { height, width, pixelBytes, regions, partBytes } = this.streamed!;
+    const image = new Uint8Array(height * width * pixelBytes);
+    const part = Math.min(partBytes ?? this.opts.maxPayload - PROTOCOL.REGION_HEADER_SIZE, this.opts.maxPayload - PROTOCOL.REGION_HEADER_SIZE);
+    const boot = this.boots;
+    let final: [number, Uint8Array];
+    try {
+      for (const [y0, x0, rows, cols] of regions) {
+        const bytes = rows * cols * pixelBytes;
+        for (let offset = 0; offset < bytes; offset += part) {
+          const data = await this.requestRegion(sample, [y0, x0, rows, cols], offset, Math.min(part, bytes - offset));
+          for (let k = 0; k < data.length; k++) {
+            const at = offset + k;
+            const row = Math.floor(at / (cols * pixelBytes));
+            image[((y0 + row) * width + x0) * pixelBytes + (at - row * cols * pixelBytes)] = data[k];
+          }
+        }
+      }
+      this.runs.set(sample, (this.runs.get(sample) ?? 0) + 1);
+      const out = fakeOutput(image);
+      this.output = { sample, bytes: out };
+      const n = image.length;
+      final = [FRAME_TYPE.STATS, Buffer.concat([
+        le(32, sample), le(32, out.length), le(32, crc32Of(out)), le(32, n), le(32, 1), Buffer.from([0]), le(32, 512), le(32, n),
+        le(16, 3), le(16, 3), le(32, n), le(32, 2 * n), le(32, 3 * n),
+      ])];
+    } catch (error) {
+      if (error === REBOOTED) return;
+      const status = (error as { status?: number }).status ?? 0xffffffff;
+      const msg = status === 0xffffffff ? 'no answer to an input region request' : 'the host refused an input region';
+      final = [FRAME_TYPE.ERROR, Buffer.concat([le(16, LINK_ERROR.INPUT_UNAVAILABLE), le(32, status), Buffer.from([msg.length]), Buffer.from(msg)])];
+    }
+    if (this.boots !== boot) return; // rebooted meanwhile
+    const answer = encodeFrame(final[0], run.seq, final[1]);
+    this.last = { seq: run.seq, crc: run.crc, answer };
+    this.send(answer);
+  }
+
+  /** One INPUT_REQUEST, resent after timeoutMs (doubling) up to REGION_RETRIES times, as link.c does. */
+  private requestRegion(sample: number, [y0, x0, rows, cols]: number[], offset: number, want: number): Promise<Uint8Array> {
+    const { height, width, pixelBytes } = this.streamed!;
+    const seq = this.regionSeq;
+    this.regionSeq = (this.regionSeq + 1) & 0xffff;
+    const request = encodeFrame(FRAME_TYPE.INPUT_REQUEST, seq, Buffer.concat([
+      le(32, sample), le(16, height), le(16, width), le(16, pixelBytes), le(16, y0), le(16, x0), le(16, rows), le(16, cols), le(32, offset), le(16, want),
+    ]));
+    const boot = this.boots;
+    return new Promise((resolve, reject) => {
+      let attempt = 0;
+      let timer: unknown;
+      const send = () => {
+        if (this.boots !== boot) { reject(REBOOTED); return; }
+        if (attempt > PROTOCOL.REGION_RETRIES) { this.awaiting = undefined; reject(new Error('no answer')); return; }
+        this.regionRequests++;
+        timer = this.clock.setTimeout(send, (this.streamed!.timeoutMs ?? 100) * 2 ** attempt++);
+        void this.transport.write(request);
+      };
+      this.awaiting = {
+        seq,
+        take: (f) => {
+          const p = Buffer.from(f.payload);
+          if (p.length < PROTOCOL.REGION_HEADER_SIZE || p.readUInt32LE(0) !== sample || p.readUInt32LE(4) !== offset) return;
+          const status = p.readUInt16LE(8);
+          if (status === 0 && p.length - PROTOCOL.REGION_HEADER_SIZE !== want) return; // dropped like a damaged frame
+          this.clock.clearTimeout(timer);
+          this.awaiting = undefined;
+          if (status !== 0) reject(Object.assign(new Error('refused'), { status }));
+          else resolve(p.subarray(PROTOCOL.REGION_HEADER_SIZE));
+        },
+      };
+      send();
+    });
   }
 
   /** After the ACK has gone out at the old rate; reverted unless a valid frame arrives within the probation. */
@@ -136,7 +243,7 @@ export class SimulatedBoard {
       return [FRAME_TYPE.HELLO_ACK, Buffer.concat([
         le(16, this.opts.protocolVersion), le(32, p.readUInt32LE(2)), le(32, 216_000_000), Buffer.from('0011223344556677', 'hex'),
         le(32, 100_000), Buffer.from([0]), le(16, 0), le(16, 0), le(16, this.opts.rxBufferSize), le(16, this.opts.maxPayload),
-        Buffer.from([0]), le(32, this.opts.inputCap), le(32, this.opts.outputCap), le(16, 128), name('fake-1.0'), name('fake-board'),
+        Buffer.from([0]), le(32, this.streamed ? 0 : this.opts.inputCap), le(32, this.opts.outputCap), le(16, 128), Buffer.from([this.streamed ? 1 : 0]), name('fake-1.0'), name('fake-board'),
       ])];
     }
     if (f.type === FRAME_TYPE.PING) return [FRAME_TYPE.PONG, p];

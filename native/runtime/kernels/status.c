@@ -14,6 +14,7 @@ const char *mcb_status_name(mcb_status status) {
     case MCB_ERR_VERSION: return "MCB_ERR_VERSION";
     case MCB_ERR_MEMORY: return "MCB_ERR_MEMORY";
     case MCB_ERR_OP: return "MCB_ERR_OP";
+    case MCB_ERR_INPUT: return "MCB_ERR_INPUT";
   }
   return "MCB_ERR_UNKNOWN";
 }

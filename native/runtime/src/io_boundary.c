@@ -2,7 +2,7 @@
  * the float quantize/dequantize of a removed boundary QUANTIZE/DEQUANTIZE done exactly as TFLM's kernels. */
 #include <string.h>
 #include "mcb/kernels.h"
-#include "runtime_internal.h"
+#include "op_internal.h"
 
 void mcb_io_convert_in(const mcb_img_io *io, const mcb_img_tensor *t, const uint8_t *src, uint8_t *dst,
                        uint32_t count) {
@@ -22,13 +22,14 @@ void mcb_io_convert_in(const mcb_img_io *io, const mcb_img_tensor *t, const uint
         (void)mcb_quantize_f32_s8(&q, &f, (int8_t *)dst + k, 1);
       }
     }
-  } else {
+  } else if (dst != src) { /* a caller may have received its input straight into the arena */
     memcpy(dst, src, (size_t)count * mcb_dtype_size(t->dtype));
   }
 }
 
-mcb_status mcb_io_copy_in(const mcb_model *m, const mcb_arena *arena, const uint8_t *input, mcb_diag *diag) {
+mcb_status mcb_io_copy_in(const mcb_model *m, const mcb_arena *arena, mcb_input_source *input, mcb_diag *diag) {
   uint32_t i, at = 0;
+  mcb_status st;
   for (i = 0; i < m->n_io; ++i) {
     const mcb_img_io *io = &m->io[i];
     const mcb_img_tensor *t = &m->tensors[io->tensor];
@@ -36,7 +37,19 @@ mcb_status mcb_io_copy_in(const mcb_model *m, const mcb_arena *arena, const uint
     if (t->storage == MCB_STORAGE_ARENA) {
       uint8_t *dst = mcb_arena_at(arena, t->offset, t->size);
       if (!dst) return mcb_fail(diag, MCB_ERR_FORMAT, MCB_IMAGE_ERR_BAD_IO, (int32_t)i);
-      mcb_io_convert_in(io, t, input + at, dst, t->size / mcb_dtype_size(t->dtype));
+      if (input->read && mcb_is_nhwc1(t, t->dtype)) {
+        /* A streamed caller supplies an arena input as one region, the whole tensor. */
+        mcb_img_window whole;
+        whole.y0 = 0;
+        whole.x0 = 0;
+        whole.h = t->shape[1];
+        whole.w = t->shape[2];
+        if ((st = mcb_input_read(input, io->tensor, &whole, dst, diag)) != MCB_OK) return st;
+      } else if (input->read) {
+        return mcb_fail(diag, MCB_ERR_UNSUPPORTED, MCB_IMAGE_ERR_BAD_IO, (int32_t)i); /* not an image: no regions */
+      } else {
+        mcb_io_convert_in(io, t, input->whole + at, dst, t->size / mcb_dtype_size(t->dtype));
+      }
     }
     at += io->external_size;
   }
@@ -68,7 +81,7 @@ mcb_status mcb_io_copy_out(const mcb_model *m, const mcb_arena *arena, uint8_t *
           memcpy(output + at + 4u * k, &f, sizeof(f));
         }
       }
-    } else {
+    } else if (output + at != src) { /* a caller may read its output straight from the arena */
       memcpy(output + at, src, t->size);
     }
     at += io->external_size;

@@ -99,17 +99,6 @@ mcb_status mcb_patch_check(const mcb_model *m, mcb_diag *diag) {
   return MCB_OK;
 }
 
-/* Copies (and quantizes, per the I/O record) one window of the network input into its tile. */
-static void copy_input_window(const mcb_img_io *io, const mcb_img_tensor *t, const uint8_t *image,
-                              const mcb_img_window *w, uint8_t *tile) {
-  uint32_t ext = mcb_dtype_size(io->external_dtype), c = (uint32_t)t->shape[3];
-  int32_t y;
-  for (y = 0; y < w->h; ++y) {
-    size_t src = (((size_t)(w->y0 + y) * (uint32_t)t->shape[2]) + (uint32_t)w->x0) * c * ext;
-    mcb_io_convert_in(io, t, image + src, tile + (size_t)y * (uint32_t)w->w * c, (uint32_t)w->w * c);
-  }
-}
-
 static mcb_view_s8 tile_view(uint8_t *data, const mcb_img_window *w, const mcb_img_tensor *t) {
   mcb_view_s8 v;
   v.data = (int8_t *)data;
@@ -123,11 +112,10 @@ static mcb_view_s8 tile_view(uint8_t *data, const mcb_img_window *w, const mcb_i
   return v;
 }
 
-mcb_status mcb_patch_run(const mcb_model *m, const mcb_arena *arena, const uint8_t *input,
+mcb_status mcb_patch_run(const mcb_model *m, const mcb_arena *arena, mcb_input_source *input,
                          const mcb_run_config *config, mcb_diag *diag) {
   const mcb_img_patch_header *ph = m->patch;
-  uint32_t at = 0, p, k, j, start = mcb_port_cycles();
-  const mcb_img_io *io = stage_input_io(m, &at);
+  uint32_t p, k, j, start = mcb_port_cycles(), waited = input->wait_cycles;
   const mcb_img_tensor *stage_out = &m->tensors[ph->output_tensor];
   mcb_status st;
   for (p = 0; p < ph->patch_count; ++p) {
@@ -142,7 +130,10 @@ mcb_status mcb_patch_run(const mcb_model *m, const mcb_arena *arena, const uint8
       for (j = 0; j < s->n_inputs; ++j) {
         const mcb_img_tensor *t = &m->tensors[mcb_op_tensor(m, op, s->in[j].slot)];
         uint8_t *tile = arena->base + s->in[j].offset; /* tile bounds validated at load */
-        if (t->storage == MCB_STORAGE_EXTERNAL_INPUT) copy_input_window(io, t, input + at, &s->in[j].window, tile);
+        /* The network input window of this patch: from the caller's buffer, or asked for now (streamed input). */
+        if (t->storage == MCB_STORAGE_EXTERNAL_INPUT &&
+            (st = mcb_input_read(input, (uint32_t)mcb_op_tensor(m, op, s->in[j].slot), &s->in[j].window, tile, diag)) != MCB_OK)
+          return st;
         v.in[s->in[j].slot] = tile_view(tile, &s->in[j].window, t);
       }
       if (k + 1 == ph->stage_op_count) {
@@ -159,6 +150,7 @@ mcb_status mcb_patch_run(const mcb_model *m, const mcb_arena *arena, const uint8
     }
   }
   if (config->on_op)
-    config->on_op(config->user, m, m->stage_ops[ph->stage_op_count - 1], arena->base, mcb_port_cycles() - start);
+    config->on_op(config->user, m, m->stage_ops[ph->stage_op_count - 1], arena->base,
+                  mcb_port_cycles() - start - (input->wait_cycles - waited));
   return MCB_OK;
 }

@@ -67,7 +67,7 @@ mcb_status mcb_stream_load(mcb_model *m, const uint8_t *data, uint32_t size, mcb
     const mcb_img_tensor *tt;
     if (g->tensor >= m->n_tensors || ring_of(m, (int32_t)g->tensor) != (int32_t)r) return bad_stream(diag, (int32_t)r);
     tt = &m->tensors[g->tensor];
-    if (tt->storage != MCB_STORAGE_RING || !row_tensor_ok(tt) || g->rows == 0 || g->rows > (uint32_t)tt->shape[1] ||
+    if (tt->storage != MCB_STORAGE_RING || !row_tensor_ok(tt) || tt->shape[1] > 0xFFFF || g->rows == 0 || g->rows > (uint32_t)tt->shape[1] ||
         g->row_bytes != (uint32_t)tt->shape[2] * (uint32_t)tt->shape[3] || g->offset > m->header->arena_size ||
         (uint64_t)g->rows * g->row_bytes > (uint64_t)(m->header->arena_size - g->offset))
       return bad_stream(diag, (int32_t)r);
@@ -154,8 +154,9 @@ mcb_status mcb_stream_load(mcb_model *m, const uint8_t *data, uint32_t size, mcb
   return MCB_OK;
 }
 
-/* Where a ring stands while a segment runs. */
-typedef struct ring_state { uint32_t lo, hi; } ring_state;
+/* Where a ring stands while a segment runs. Rows fit 16 bits (the loader caps ringed heights), which halves this
+ * per-run table on the stack, where every byte counts towards the board's measured peak. */
+typedef struct ring_state { uint16_t lo, hi; } ring_state;
 
 static mcb_view_s8 ring_view(const mcb_model *m, const mcb_arena *arena, uint32_t r, const ring_state *st, uint32_t rows) {
   const mcb_img_tensor *t = &m->tensors[m->rings[r].tensor];
@@ -181,35 +182,34 @@ static mcb_status ring_advance(const mcb_model *m, const mcb_arena *arena, uint3
   if (keep > st->lo) {
     uint8_t *base = arena->base + g->offset;
     memmove(base, base + (size_t)(keep - st->lo) * g->row_bytes, (size_t)(st->hi - keep) * g->row_bytes);
-    st->lo = keep;
+    st->lo = (uint16_t)keep;
   }
   return MCB_OK;
 }
 
 mcb_status mcb_stream_run(const mcb_model *m, const mcb_arena *arena, const mcb_img_stream_segment *seg,
-                          const uint8_t *input, mcb_diag *diag) {
+                          mcb_input_source *input, mcb_diag *diag) {
   ring_state state[MCB_STREAM_MAX_RINGS];
-  uint32_t k, r, at = 0, i;
-  const mcb_img_io *in_io = NULL;
+  uint32_t k, r;
   int32_t in_tensor = ringed_input(m);
   mcb_status st;
   if (m->stream->ring_count > MCB_STREAM_MAX_RINGS) return mcb_fail(diag, MCB_ERR_UNSUPPORTED, MCB_IMAGE_ERR_BAD_SCHEDULE, -1);
   for (r = 0; r < m->stream->ring_count; ++r) state[r].lo = state[r].hi = 0;
-  for (i = 0; i < m->n_io; ++i) {
-    if (m->io[i].direction != MCB_IO_INPUT) continue;
-    if ((int32_t)m->io[i].tensor == in_tensor) { in_io = &m->io[i]; break; }
-    at += m->io[i].external_size;
-  }
   for (k = 0; k < seg->step_count; ++k) {
     const mcb_img_stream_step *s = &m->stream_steps[seg->first_step + k];
     int32_t where = (int32_t)(seg->first_step + k);
     if (s->op < 0) {
-      const mcb_img_tensor *t = &m->tensors[in_tensor];
-      uint32_t row_elems = (uint32_t)t->shape[2] * (uint32_t)t->shape[3];
+      /* The next input row, from the caller's buffer or asked for now (streamed input). */
+      mcb_img_window row;
+      row.y0 = s->row;
+      row.x0 = 0;
+      row.h = 1;
+      row.w = m->tensors[in_tensor].shape[2];
       r = (uint32_t)ring_of(m, in_tensor);
       if ((st = ring_advance(m, arena, r, &state[r], s, where, diag)) != MCB_OK) return st;
-      mcb_io_convert_in(in_io, t, input + at + (size_t)s->row * row_elems * mcb_dtype_size(in_io->external_dtype),
-                        arena->base + m->rings[r].offset + (size_t)(s->row - (int32_t)state[r].lo) * m->rings[r].row_bytes, row_elems);
+      st = mcb_input_read(input, (uint32_t)in_tensor, &row,
+                          arena->base + m->rings[r].offset + (size_t)(s->row - (int32_t)state[r].lo) * m->rings[r].row_bytes, diag);
+      if (st != MCB_OK) return st;
       state[r].hi++;
     } else {
       const mcb_img_op *op = &m->ops[s->op];

@@ -30,7 +30,9 @@ static int32_t g_bias[512], g_mult[512], g_shift[512];
 static uint32_t g_rng = DIFF_SEED;
 static uint32_t g_failures;
 /* What the current case is, printed with a mismatch. */
-static char g_detail[200];
+static char g_detail[320];
+/* Twin-taken in-place calls on windows of a tile (the patch stage's case), per op. */
+static uint32_t g_tile_conv, g_tile_depthwise;
 
 static void detail(const char *key, int32_t value) {
   char digits[10];
@@ -192,6 +194,7 @@ static void conv_case(tally *t, uint32_t index) {
   mcb_status sr, st;
   const int pointwise = chance(50);
   const int inplace = pointwise && chance(15);
+  int tile = 0;
   memset(&p, 0, sizeof(p));
   f.in_c = pointwise ? range(1, 64) : range(1, 12);
   f.out_c = range(1, inplace ? f.in_c : 48);
@@ -229,16 +232,24 @@ static void conv_case(tally *t, uint32_t index) {
   out_ref.full_w = out_w;
   out_ref.c = f.out_c;
   if (inplace) {
-    /* case b: the same whole view as input and output */
+    /* case b: the same view as input and output: the whole tensor, or (a patch stage's tile) one window of it */
     in.data = g_out_ref;
     in.y0 = in.x0 = 0;
     in.h = in.full_h = full_h;
     in.w = in.full_w = full_w;
+    if ((tile = chance(50)) != 0) {
+      in.y0 = range(0, full_h - 1);
+      in.h = range(1, full_h - in.y0);
+      in.x0 = range(0, full_w - 1);
+      in.w = range(1, full_w - in.x0);
+    }
     in.c = f.in_c;
-    bytes = (uint32_t)(full_h * full_w * f.in_c);
+    bytes = (uint32_t)(in.h * in.w * f.in_c);
     prefill(bytes);
     out_ref = in;
     out_ref.c = f.out_c;
+    out_ref.full_h = out_h;
+    out_ref.full_w = out_w;
     out_twin = out_ref;
     out_twin.data = g_out_twin;
   } else {
@@ -288,6 +299,7 @@ static void conv_case(tally *t, uint32_t index) {
   detail("d", p.dilation_h * 10 + p.dilation_w);
   detail("pad", p.pad_top * 10 + p.pad_left);
   detail("inplace", inplace);
+  detail("win", in.y0 * 1000000 + in.h * 10000 + in.x0 * 100 + in.w);
   detail("in_off", p.input_offset);
   detail("out_off", p.output_offset);
   detail("act", p.act_min * 1000 + p.act_max);
@@ -300,6 +312,7 @@ static void conv_case(tally *t, uint32_t index) {
   if (inplace) in_twin.data = g_out_twin; /* its own buffer, holding the bytes the reference started from */
   st = mcb_conv_2d_s8_dsp(&p, &q, &in_twin, &f, bias, &out_twin, region, &ctx_twin);
   judge(t, sr, st, bytes, index, "conv_2d");
+  if (tile && sr == MCB_OK && st == MCB_OK) g_tile_conv++;
 }
 
 /* ------------------------------------------------------------------------------- DEPTHWISE_CONV_2D */
@@ -316,6 +329,7 @@ static void depthwise_case(tally *t, uint32_t index) {
   uint32_t bytes;
   mcb_status sr, st;
   const int inplace = chance(25);
+  int tile = 0;
   static const int32_t kernels[] = {1, 2, 3, 3, 3, 5, 5, 7, 7, 9, 10};
   memset(&p, 0, sizeof(p));
   p.depth_multiplier = inplace || chance(70) ? 1 : (chance(70) ? 4 * range(1, 3) : range(2, 6));
@@ -364,11 +378,38 @@ static void depthwise_case(tally *t, uint32_t index) {
     in.h = in.full_h = full_h;
     in.w = in.full_w = full_w;
     in.c = in_c;
-    bytes = (uint32_t)(full_h * full_w * in_c > out_h * out_w * f.c ? full_h * full_w * in_c : out_h * out_w * f.c);
-    prefill(bytes);
     out_ref = in;
     out_ref.h = out_ref.full_h = out_h;
     out_ref.w = out_ref.full_w = out_w;
+    if ((tile = chance(50)) != 0) {
+      /* a patch stage's tile: an output window over the input window it needs, both from the tile's address */
+      int32_t y0, y1, x0, x1;
+      window(out_h, 0, out_h, &out_ref.y0, &out_ref.h);
+      window(out_w, 0, out_w, &out_ref.x0, &out_ref.w);
+      y0 = out_ref.y0 * p.stride_h - p.pad_top;
+      y1 = (out_ref.y0 + out_ref.h - 1) * p.stride_h - p.pad_top + ey;
+      x0 = out_ref.x0 * p.stride_w - p.pad_left;
+      x1 = (out_ref.x0 + out_ref.w - 1) * p.stride_w - p.pad_left + ex;
+      if (chance(50)) {
+        /* exactly the taps, as the patch executor's halo'd windows */
+        in.y0 = y0 < 0 ? 0 : y0;
+        in.h = (y1 > full_h ? full_h : y1) - in.y0;
+        in.x0 = x0 < 0 ? 0 : x0;
+        in.w = (x1 > full_w ? full_w : x1) - in.x0;
+      } else {
+        window(full_h, y0, y1, &in.y0, &in.h);
+        window(full_w, x0, x1, &in.x0, &in.w);
+      }
+      if (chance(30)) {
+        r.y0 = out_ref.y0;
+        r.y1 = out_ref.y0 + out_ref.h;
+        r.x0 = out_ref.x0;
+        r.x1 = out_ref.x0 + out_ref.w;
+        region = &r;
+      }
+    }
+    bytes = (uint32_t)(in.h * in.w * in_c > out_ref.h * out_ref.w * f.c ? in.h * in.w * in_c : out_ref.h * out_ref.w * f.c);
+    prefill(bytes);
     out_twin = out_ref;
     out_twin.data = g_out_twin;
   } else {
@@ -420,6 +461,8 @@ static void depthwise_case(tally *t, uint32_t index) {
   detail("pad", p.pad_top * 10 + p.pad_left);
   detail("hw", full_h * 100 + full_w);
   detail("inplace", inplace);
+  detail("out_win", out_ref.y0 * 1000000 + out_ref.h * 10000 + out_ref.x0 * 100 + out_ref.w);
+  detail("in_win", in.y0 * 1000000 + in.h * 10000 + in.x0 * 100 + in.w);
   detail("in_off", p.input_offset);
   detail("out_off", p.output_offset);
   detail("act", p.act_min * 1000 + p.act_max);
@@ -437,6 +480,7 @@ static void depthwise_case(tally *t, uint32_t index) {
 #endif
   st = mcb_depthwise_conv_2d_s8_dsp(&p, &q, &in_twin, &f, bias, &out_twin, region, &ctx_twin);
   judge(t, sr, st, bytes, index, "depthwise_conv_2d");
+  if (tile && sr == MCB_OK && st == MCB_OK) g_tile_depthwise++;
 }
 
 /* -------------------------------------------------------------------------------------------- ADD */
@@ -520,6 +564,10 @@ int main(void) {
   for (i = 0; i < DIFF_CASES; ++i) add_case(&t, i);
   report("add", &t);
   more_ops();
+  put_text("dsp tile_inplace");
+  put_field("conv_2d", g_tile_conv);
+  put_field("depthwise_conv_2d", g_tile_depthwise);
+  put_text("\r\n");
   put_text("dsp done");
   put_field("failures", g_failures);
   put_text("\r\n");

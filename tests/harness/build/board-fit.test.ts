@@ -7,7 +7,7 @@ import { NativeModel } from '../../../harness/native';
 import { packImage } from '../../../harness/pack/pack-image';
 import { selectSchedule, type ScheduleRequest } from '../../../harness/pack/select-schedule';
 import { BENCH_STACK_BYTES, BENCH_STATIC_BASE_BYTES, benchMemory } from '../../../harness/build/bench-firmware';
-import { inputLivesInArena, readImage } from '../../../harness/pack/read-image';
+import { inputIsStreamed, inputLivesInArena, outputLivesInArena, readImage } from '../../../harness/pack/read-image';
 import { linkTimeouts } from '../../../harness/run/board-executor';
 import { perByteMsForBaud } from '../../../harness/link/timeouts';
 import { bestFittingPatchPlan, checkSramFit } from '../../../harness/build/board-fit';
@@ -23,17 +23,27 @@ describe('bench firmware memory of person_detect', () => {
   const layer = packed('person_detect', { schedule: 'layer' });
   const patch = packed('person_detect', { schedule: 'patch', split: 8, patches: 4 });
 
-  test('a layer image receives its input in the arena; a patch image streams it from a static buffer', () => {
+  test('a layer image receives its input in the arena; a patch image asks for it window by window (no input buffer)', () => {
     expect(inputLivesInArena(readImage(layer.bytes))).toBe(true);
     expect(inputLivesInArena(readImage(patch.bytes))).toBe(false);
+    expect(inputIsStreamed(readImage(layer.bytes))).toBe(false);
+    expect(inputIsStreamed(readImage(patch.bytes))).toBe(true);
+    // The C runtime's own predicate (mcb_model_input_streamed) agrees.
+    expect([layer.native.info.inputStreamed, patch.native.info.inputStreamed]).toEqual([false, true]);
     // person_detect: one 96×96×1 int8 input, two int8 scores; the image reader and the C loader agree on the sizes.
     for (const { bytes, native } of [layer, patch]) {
       expect([readImage(bytes).inputBytes, readImage(bytes).outputBytes]).toEqual([native.info.inputBytes, native.info.outputBytes]);
     }
     expect(readImage(layer.bytes).inputBytes).toBe(96 * 96);
     expect(benchMemory(layer.bytes).inputBufferBytes).toBe(16);
-    expect(benchMemory(patch.bytes).inputBufferBytes).toBe(96 * 96);
-    expect(benchMemory(patch.bytes).outputBufferBytes).toBe(16);
+    expect(benchMemory(patch.bytes).inputBufferBytes).toBe(0);
+    expect([benchMemory(layer.bytes).inputStreamed, benchMemory(patch.bytes).inputStreamed]).toEqual([false, true]);
+    // The MLPerf Tiny app keeps its input whole whatever the schedule.
+    expect(benchMemory(patch.bytes, 'mlperf-tiny')).toMatchObject({ inputBufferBytes: 96 * 96, inputStreamed: false });
+    // Its int8 scores live in the arena and are read back from there: no output buffer either.
+    expect(outputLivesInArena(readImage(patch.bytes))).toBe(true);
+    expect(benchMemory(patch.bytes).outputBufferBytes).toBe(0);
+    expect(benchMemory(patch.bytes, 'mlperf-tiny').outputBufferBytes).toBe(16);
   });
 
   test('the arena is what the C runtime asks for (mcb_model_arena_bytes), rounded to 16', () => {
@@ -49,7 +59,7 @@ describe('bench firmware memory of person_detect', () => {
 
 describe('checkSramFit', () => {
   const f412 = loadBoard('emu-f412');
-  const memory = { arenaBytes: 250_000, inputBufferBytes: 16, outputBufferBytes: 1008, stackBytes: 8192, staticBytes: 6144, totalBytes: 264_336 };
+  const memory = { arenaBytes: 250_000, inputBufferBytes: 16, inputStreamed: false, outputBufferBytes: 1008, stackBytes: 8192, staticBytes: 6144, totalBytes: 264_336 };
 
   test('fits: no error', () => {
     expect(() => checkSramFit('m', f412, { kind: 'layer' }, { ...memory, arenaBytes: 100_000 }, () => undefined)).not.toThrow();
@@ -78,20 +88,23 @@ describe('checkSramFit', () => {
 });
 
 describe('bestFittingPatchPlan: mcunet-in3 on emu-f412 (256 KB)', () => {
-  test('the suggestion, once packed, really fits; the layer plan and the lower-overhead patch plan do not; auto now streams and fits', () => {
+  test('the suggestion, once packed, really fits; the layer plan does not; the planner\'s patch plan (input streamed) and auto do', () => {
     const f412 = loadBoard('emu-f412');
     const graph = loadModel(sharedModel('mcunet-in3_320kb-1mb_imagenet'));
     const sram = f412.chip.sram.size;
     const need = (request: ScheduleRequest): number => {
       return benchMemory(packed('mcunet-in3_320kb-1mb_imagenet', request).bytes).totalBytes;
     };
-    const best = bestFittingPatchPlan(graph, f412, { inputBytes: 176 * 176 * 3, outputBytes: 1000 })!;
+    const best = bestFittingPatchPlan(graph, f412, { inputBytes: 176 * 176 * 3, outputBytes: 1000, outputInArena: true })!;
     expect(best).toBeDefined();
     expect(best.totalBytes).toBeLessThanOrEqual(sram);
     expect(need({ schedule: 'patch', split: best.split, patches: best.patches })).toBe(best.totalBytes);
     expect(need({ schedule: 'layer' })).toBeGreaterThan(sram);
-    // The planner's patch plan has less MAC overhead, but its arena plus the 92,928-byte input image is too much.
-    expect(need({ schedule: 'patch' })).toBeGreaterThan(sram);
+    // The planner's patch plan fits too: its 92,928-byte input image is streamed window by window, not held.
+    const plannerPatch = benchMemory(packed('mcunet-in3_320kb-1mb_imagenet', { schedule: 'patch' }).bytes);
+    expect(plannerPatch).toMatchObject({ inputStreamed: true, inputBufferBytes: 0 });
+    expect(plannerPatch.totalBytes).toBe(plannerPatch.arenaBytes + BENCH_STATIC_BASE_BYTES + plannerPatch.outputBufferBytes + BENCH_STACK_BYTES);
+    expect(plannerPatch.totalBytes).toBeLessThanOrEqual(sram);
     // auto ranks the stream plan (rings, +0 % MACs) lowest: it fits even with the input image in a static buffer.
     expect(need({ schedule: 'auto' })).toBeLessThanOrEqual(sram);
   });

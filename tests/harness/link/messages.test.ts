@@ -45,7 +45,7 @@ describe('answer decoders read the vectors', () => {
       protocolVersion: PROTOCOL.PROTOCOL_VERSION, runId: 0xdeadbeef, coreClockHz: board.coreClockHz, modelHash: board.modelHashHex,
       arenaSize: board.arenaSize, schedule: 'patch', split: board.split, patches: board.patches,
       rxBufferSize: 1024 + 14, maxPayload: 1024, timeUnit: 'instructions', inputCapacity: board.inputCap,
-      outputCapacity: board.outputCap, maxOps: board.maxOps, firmwareVersion: board.firmwareVersion, boardId: board.boardId,
+      outputCapacity: board.outputCap, maxOps: board.maxOps, inputStreamed: false, firmwareVersion: board.firmwareVersion, boardId: board.boardId,
     });
   });
 

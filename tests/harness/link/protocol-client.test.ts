@@ -200,7 +200,7 @@ describe('BoardClient', () => {
 
   it('explains a protocol version mismatch', async () => {
     const { client } = await setup({ board: { protocolVersion: 9 } });
-    await expect(client.hello()).rejects.toThrow(/VERSION_MISMATCH \(detail 9\); the board speaks protocol version 9, the harness 2: flash matching firmware/);
+    await expect(client.hello()).rejects.toThrow(/VERSION_MISMATCH \(detail 9\); the board speaks protocol version 9, the harness 3: flash matching firmware/);
   });
 
   it('ignores a HELLO_ACK for another run id (a stale session) and times out', async () => {

@@ -70,17 +70,40 @@ uint32_t mcb_model_scratch_offset(const mcb_model *model);
 typedef void (*mcb_op_callback)(void *user, const mcb_model *model, uint32_t op_index, const uint8_t *arena,
                                 uint32_t cycles);
 
+/* A rectangle of one model input (NHWC, batch 1): rows [y0, y0 + h), columns [x0, x0 + w), every channel. */
+typedef struct mcb_input_region {
+  uint32_t input;          /* which input, counted in I/O order among the inputs */
+  int32_t height, width;   /* the whole input's rows and columns */
+  uint32_t pixel_bytes;    /* external bytes per pixel: channels x external element size */
+  int32_t y0, x0, h, w;    /* inside [0, height) x [0, width), h and w >= 1 */
+} mcb_input_region;
+
+/* Streamed input: writes the region's external bytes, row by row (h rows of w * pixel_bytes), to dst[0, size),
+ * size == h * w * pixel_bytes. Returns 0, or a nonzero code that aborts the run with MCB_ERR_INPUT (diag->index =
+ * the code). The runtime asks for each region when the schedule first needs it: a patch's input window when the
+ * patch starts, an input row when a streamed segment reaches it, a whole arena input before the first operator. */
+typedef int32_t (*mcb_input_reader)(void *user, const mcb_input_region *region, uint8_t *dst, uint32_t size);
+
 typedef struct mcb_run_config {
   uint8_t *arena;          /* 16-byte aligned, arena_size >= mcb_model_arena_bytes() */
   uint32_t arena_size;
   mcb_op_callback on_op;   /* may be NULL */
   void *user;
+  /* NULL: the caller passes the whole input to mcb_model_run. Otherwise the input is read region by region
+   * through it (mcb_model_run's input must then be NULL and input_size 0), and the cycles on_op reports exclude
+   * the time spent in it (on a board it waits for the host). */
+  mcb_input_reader read_input;
+  void *input_user;
 } mcb_run_config;
 
 /* input: every model input in I/O order, external dtype, concatenated (model->input_bytes);
  * output: every model output likewise (model->output_bytes). */
 mcb_status mcb_model_run(const mcb_model *model, const mcb_run_config *config, const void *input,
                          size_t input_size, void *output, size_t output_size, mcb_diag *diag);
+
+/* 1 when the schedule never needs a whole input at once: every input is read in regions (a patch stage's input
+ * windows or a streamed segment's rows), so a caller with a reader holds no input buffer. 0 otherwise. */
+int mcb_model_input_streamed(const mcb_model *model);
 
 /* Bytes of one element of a dtype code, 0 for an unknown code. */
 uint32_t mcb_dtype_size(uint32_t dtype);

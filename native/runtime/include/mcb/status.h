@@ -31,7 +31,8 @@ typedef enum mcb_status {
   MCB_ERR_FORMAT = 7,  /* malformed or inconsistent model image */
   MCB_ERR_VERSION = 8, /* model image format version not understood */
   MCB_ERR_MEMORY = 9,  /* arena too small for the plan */
-  MCB_ERR_OP = 10      /* unknown or unsupported operator code */
+  MCB_ERR_OP = 10,     /* unknown or unsupported operator code */
+  MCB_ERR_INPUT = 11   /* the caller's input reader failed (mcb_run_config.read_input) */
 } mcb_status;
 
 /* Stable upper-case name of a status ("MCB_ERR_WINDOW"); "MCB_ERR_UNKNOWN" for other values. */

@@ -8,9 +8,10 @@
  * taps are skipped, as the reference does. With a depth multiplier that is a multiple of 4 the group's four
  * output channels share one input channel, broadcast into both halves. Requantization: dsp.h.
  *
- * In place (case a of kernels.h: output over input, multiplier 1, whole tensors, any stride) each channel
- * group's output rows wait in a small ring until no later row of the group reads the input pixels they
- * overwrite (the same channels of the same linear pixels; other groups never read these channels).
+ * In place (case a of kernels.h: output over input, multiplier 1, any stride; whole tensors, or the windows of
+ * a patch stage's tile, whose output window is the region) each channel group's output rows wait in a small
+ * ring until no later row of the group reads the input pixels they overwrite (the same channels of the same
+ * linear pixels of the shared buffer; other groups never read these channels).
  *
  * Taken: multiplier 1 or a multiple of 4, at most MAX_TAPS taps, accumulators inside the fast requantization's
  * bound; in place with the ring within RING_BYTES. Everything else declines (MCB_ERR_UNSUPPORTED) before writing.
@@ -231,17 +232,18 @@ MCB_DSP_INLINE void row(const dw_call *d, const dw_group *g, const mcb_region *r
   for (ox = x_hi; ox < r->x1; ++ox, dst += step) pixel(d, g, oy, ox, dst, mode, any_shift, full);
 }
 
-/* In place: output row q is written over the linear pixels [q*w, (q+1)*w) of the shared buffer (same channels);
- * it may go once no later output row reads the last of them: its input row lies above row `next`'s window. */
+/* In place: output row q (full-tensor coordinates) is written over the linear pixels [(q - y0)*w, (q - y0 + 1)*w)
+ * of the shared buffer (same channels; y0, w: the output window's); it may go once no later output row reads
+ * the last of them: that pixel's input row (the input window's row + its y0) lies above row `next`'s window. */
 static int row_may_commit(const dw_call *d, int32_t q, int32_t next) {
-  const int32_t last_pixel = (q + 1) * d->out->w - 1;
-  return last_pixel / d->in->w < next * d->p->stride_h - d->p->pad_top;
+  const int32_t last_pixel = (q - d->out->y0 + 1) * d->out->w - 1;
+  return d->in->y0 + last_pixel / d->in->w < next * d->p->stride_h - d->p->pad_top;
 }
 
 static void commit(const dw_call *d, const dw_group *g, const int8_t *ring, int32_t ring_rows, int32_t q) {
   const int32_t width = d->out->w;
   const int8_t *src = ring + (int64_t)(q % ring_rows) * width * 4;
-  int8_t *dst = d->out->data + (int64_t)q * width * d->out->c + g->c0;
+  int8_t *dst = d->out->data + (int64_t)(q - d->out->y0) * width * d->out->c + g->c0;
   int32_t ox, i;
   for (ox = 0; ox < width; ++ox, dst += d->out->c, src += 4) {
     for (i = 0; i < g->n; ++i) dst[i] = src[i];
@@ -344,11 +346,8 @@ mcb_status mcb_depthwise_conv_2d_s8_dsp(const mcb_depthwise_conv_params *params,
     return MCB_ERR_UNSUPPORTED;
   }
   if (call.inplace) {
-    /* Whole tensors, so output row q covers linear pixels [q*w, (q+1)*w) of the shared buffer. */
-    const int32_t width = output->w;
-    if (output->y0 != 0 || output->x0 != 0 || output->h != output->full_h || output->w != output->full_w ||
-        input->y0 != 0 || input->x0 != 0 || input->h != input->full_h || input->w != input->full_w ||
-        (ring_rows = ring_rows_probe(params, input, output, filter, &call.r, RING_BYTES / (width * 4))) < 1) {
+    /* The region is the whole output window (shared check): its rows are whole rows of the shared buffer. */
+    if ((ring_rows = ring_rows_probe(params, input, output, filter, &call.r, RING_BYTES / (output->w * 4))) < 1) {
       return MCB_ERR_UNSUPPORTED;
     }
     ring = ring_buf;
