@@ -505,7 +505,7 @@ typedef struct chunk {
   int32_t *special;   /* the special table (ACC_CHUNK entries) */
   mcb_dsp_rq *rq;     /* the special channels' constants */
   int32_t *acc;       /* their raw accumulators, np per channel */
-  int32_t cap, nfast, nwide, nspecial;
+  int32_t cap, special_cap, nfast, nwide, nspecial;
 } chunk;
 
 /* Fills the tables from channel oc0 on, until one is full; returns the first channel left out. A channel goes
@@ -513,11 +513,23 @@ typedef struct chunk {
  * constant H = 2 offset + 1 with shift 1 gives the offset for either sign), else to the wide table when
  * FINISH_WIDE does (any accumulator: the "dead" channels of bias 2^30 and a tiny scale), else to the special
  * one (C). */
+enum { FAST_CHANNEL, WIDE_CHANNEL, SPECIAL_CHANNEL };
+
+/* Which table channel oc goes to; *ok: mcb_dsp_rq_init took the k * 128 * 255 bound (into *r). */
+static int classify(const conv_call *c, int32_t oc, mcb_dsp_rq *r, int *ok) {
+  const int32_t qi = c->q->count == 1 ? 0 : oc;
+  const int32_t mult = c->q->multiplier[qi], shift = c->q->shift[qi];
+  const int32_t b = c->bias ? c->bias[oc] : 0;
+  const int full = c->p->act_min == -128 && c->p->act_max == 127;
+  *ok = mcb_dsp_rq_init(r, mult, shift, (int64_t)c->k * 128 * 255 + (b < 0 ? -(int64_t)b : b));
+  if (full && (mult == 0 || (*ok && shift <= -1 && shift >= -21 && mult > 0))) return FAST_CHANNEL;
+  if (full && mult > 0 && shift <= -2) return WIDE_CHANNEL;
+  return SPECIAL_CHANNEL;
+}
+
 static int32_t prepare_chunk(const conv_call *c, chunk *t, int32_t oc0) {
   const mcb_channel_quant *q = c->q;
   const int32_t offset = c->p->output_offset;
-  const int full = c->p->act_min == -128 && c->p->act_max == 127;
-  const int64_t mac_bound = (int64_t)c->k * 128 * 255; /* |sum w * (x + offset)| */
   int32_t oc;
   t->nfast = t->nwide = t->nspecial = 0;
   for (oc = oc0; oc < c->f->out_c; ++oc) {
@@ -528,21 +540,22 @@ static int32_t prepare_chunk(const conv_call *c, chunk *t, int32_t oc0) {
     const int8_t *w = c->wpad && oc == c->f->out_c - 1 ? (const int8_t *)c->wpad : c->f->data + oc * c->k;
     int32_t *e;
     mcb_dsp_rq r;
-    int ok = mcb_dsp_rq_init(&r, mult, shift, mac_bound + babs);
-    if (full && (mult == 0 || (ok && shift <= -1 && shift >= -21 && mult > 0))) {
+    int ok;
+    const int kind = classify(c, oc, &r, &ok);
+    if (kind == FAST_CHANNEL) {
       if (t->nfast + t->nwide == t->cap) break;
       e = t->tabs + TAB * t->nfast++;
       e[2] = mult;
       e[3] = mult == 0 ? 2 * offset + 1 : (int32_t)(((uint32_t)1 << (-shift - 1)) + ((uint32_t)offset << -shift));
       e[4] = mult == 0 ? 1 : -shift;
-    } else if (full && mult > 0 && shift <= -2) {
+    } else if (kind == WIDE_CHANNEL) {
       if (t->nfast + t->nwide == t->cap) break;
       e = t->tabs + TAB * (t->cap - ++t->nwide);
       e[2] = mult;
       e[3] = (int32_t)1 << (-shift - 2); /* K_hi: 2^(e+30) / 2^32 */
       e[4] = -shift - 1;
     } else {
-      if (t->nspecial == ACC_CHUNK) break;
+      if (t->nspecial == t->special_cap) break;
       ok = ok || mcb_dsp_rq_init(&r, mult, shift, mcb_dsp_abs_sum(c->f->data + oc * c->k, c->k) * 255 + babs);
       if (!ok) {
         mcb_dsp_rq_init(&r, mult, shift, 0);
@@ -590,9 +603,23 @@ static void run_block(const conv_call *c, block_args *a, const chunk *t, int32_t
   }
 }
 
-/* Words of the stack area a block of np pixels leaves for the fast table (negative: it does not fit). */
-static int32_t table_room(const conv_call *c, int32_t np, int32_t extra) {
-  return COL_WORDS - 2 * np * c->k4 - extra - ACC_CHUNK * (TAB + 4 + (int32_t)(sizeof(mcb_dsp_rq) / 4));
+/* Stack words per special channel: its table entry, accumulators and constants. */
+#define SPECIAL_WORDS (TAB + 4 + (int32_t)(sizeof(mcb_dsp_rq) / 4))
+
+/* Channels of the call that go to the special table (at most ACC_CHUNK counted). */
+static int32_t count_special(const conv_call *c) {
+  int32_t oc, n = 0;
+  for (oc = 0; oc < c->f->out_c && n < ACC_CHUNK; ++oc) {
+    mcb_dsp_rq r;
+    int ok;
+    n += classify(c, oc, &r, &ok) == SPECIAL_CHANNEL;
+  }
+  return n;
+}
+
+/* Words of the stack area a block of np pixels leaves for the fast and wide tables (negative: no room). */
+static int32_t table_room(const conv_call *c, int32_t np, int32_t extra, int32_t special_cap) {
+  return COL_WORDS - 2 * np * c->k4 - extra - special_cap * SPECIAL_WORDS;
 }
 
 /* Estimated instructions of the call with np pixels per block (kernel loop, per-channel overhead, gathers). */
@@ -629,8 +656,9 @@ mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_q
   c.off2 = (int32_t)(((uint32_t)params->input_offset & 0xFFFFu) | ((uint32_t)params->input_offset << 16));
   pixels = (call.r.y1 - call.r.y0) * (call.r.x1 - call.r.x0);
   extra = ((input->c & 3) ? c.k4 : 0) + ((c.k & 3) ? c.k4 : 0);
-  room4 = table_room(&c, 4, extra) / TAB;
-  room2 = table_room(&c, 2, extra) / TAB;
+  t.special_cap = count_special(&c);
+  room4 = table_room(&c, 4, extra, t.special_cap) / TAB;
+  room2 = table_room(&c, 2, extra, t.special_cap) / TAB;
   if (room2 < 1) {
     return MCB_ERR_UNSUPPORTED;
   }
@@ -644,11 +672,11 @@ mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_q
   c.wpad = (c.k & 3) ? at : NULL;
   at += (c.k & 3) ? c.k4 : 0;
   t.special = at;
-  at += ACC_CHUNK * TAB;
+  at += t.special_cap * TAB;
   t.acc = at;
-  at += ACC_CHUNK * 4;
+  at += t.special_cap * 4;
   t.rq = (mcb_dsp_rq *)at;
-  at += ACC_CHUNK * (int32_t)(sizeof(mcb_dsp_rq) / 4);
+  at += t.special_cap * (int32_t)(sizeof(mcb_dsp_rq) / 4);
   t.tabs = at;
   steps = c.k4 - 1;
   variant = (steps & 1) + (steps >= 2 ? 2 : 0);
