@@ -2,20 +2,25 @@
 // the bench firmware built with the portable reference kernels only (MCB_FORCE_REF) and with the Cortex-M DSP
 // twins, in one run; per operator type instructions per MAC, twins/references, and the ratio against TFLM +
 // CMSIS-NN measured on the same QEMU machines with the same method (fixed figures: ../shared/research/
-// peer-baselines.md). Every board output must equal TFLM's golden output and the host's, or the bench fails.
+// peer-baselines.md). Then, with the twins, patch vs layer on the boards that fit both (bench/patch-vs-layer.ts).
+// Every board output must equal TFLM's golden output and the host's, or the bench fails.
 //   npm run bench:device
-//   npm run bench:device -- --boards emu-f746 --models person_detect --variants twins
+//   npm run bench:device -- --boards emu-f746 --models person_detect --variants twins [--ops] [--no-patch]
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadBoard } from '../harness/boards';
 import { opTypesInImage } from '../harness/build';
 import { loadModel, type Graph } from '../harness/model';
+import { packImage, readImageSummary } from '../harness/pack';
+import { OP_CODES, SECTION_IDS } from '../harness/pack/image-ids';
+import { OP_RECORD_BYTES } from '../harness/pack/image-layout';
 import { planLayers } from '../harness/plan';
 import { BoardExecutor } from '../harness/run/board-executor';
 import { prepareBoardFirmware, prepareBoardImage } from '../harness/build/board-firmware';
 import type { BenchKernels } from '../harness/build/bench-firmware';
 import type { ScheduleRequest } from '../harness/pack/select-schedule';
-import { compare, formatComparison, PATCH_COMPARISONS, patchCandidates } from './patch-vs-layer';
+import { selectSchedule } from '../harness/pack/select-schedule';
+import { atLayerRates, compare, formatComparison, PATCH_COMPARISONS, patchCandidates } from './patch-vs-layer';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const SHARED = process.env.MCUBENCH_SHARED ?? path.resolve(REPO_ROOT, '..', 'shared');
@@ -65,10 +70,24 @@ function goldenVector(model: string): { name: string; input: Uint8Array; output:
   return { name, input: fs.readFileSync(path.join(dir, model, `${name}.bin`)), output: fs.readFileSync(path.join(dir, model, `${name}.out`)) };
 }
 
+/** Operator type and MACs of each image operator, in execution order (the board reports one latency per image op). */
+function imageOps(graph: Graph, image: Uint8Array): { type: string; macs: number; graphIndex: number }[] {
+  const plan = planLayers(graph);
+  const names = new Map(Object.entries(OP_CODES).map(([name, code]) => [code, name]));
+  const ops = readImageSummary(image).sections.find((s) => s.id === SECTION_IDS.OPS);
+  if (!ops) return [];
+  const view = new DataView(image.buffer, image.byteOffset, image.byteLength);
+  return Array.from({ length: ops.count }, (_, i) => {
+    const at = ops.offset + i * OP_RECORD_BYTES;
+    const graphIndex = view.getUint32(at + 20, true);
+    return { type: names.get(view.getUint16(at, true)) ?? '?', macs: plan.ops[graphIndex]?.macs ?? 0, graphIndex };
+  });
+}
+
 interface Measured {
   instructions: number;
   perType: Map<string, { instructions: number; macs: number }>;
-  perOp: { type: string; macs: number; instructions: number }[];
+  perOp: { type: string; macs: number; graphIndex: number; instructions: number }[];
   exact: boolean;
   text: number;
   /** The schedule that ran. */
@@ -99,13 +118,15 @@ async function measure(board: string, model: string, graph: Graph, kernels: Benc
     const extra = run.extra as { matchesHost: boolean; opLatency: number[] };
     // One entry per image operator, a patch-stage op timed over all its patches: its MACs are the schedule's
     // (halo recomputation included), so instructions per MAC stay right under a patch schedule.
-    const ops = executor.ops;
+    // The graph operator behind each image operator, for the patch-vs-layer prediction at layer rates.
+    const graphIndex = imageOps(graph, packImage(graph, executor.schedule).bytes).map((op) => op.graphIndex);
+    const ops = executor.ops.map((op, i) => ({ type: op.type, macs: op.macs, graphIndex: graphIndex[i] ?? -1 }));
     if (extra.opLatency.length !== ops.length) {
       throw new Error(`${board} ${model}: the board reported ${extra.opLatency.length} per-op latencies for ${ops.length} operators (firmware older than the per-op timing?)`);
     }
     const perType = new Map<string, { instructions: number; macs: number }>();
     extra.opLatency.forEach((latency, i) => {
-      const op = ops[i] ?? { type: '?', macs: 0 };
+      const op = ops[i] ?? { type: '?', macs: 0, graphIndex: -1 };
       const entry = perType.get(op.type) ?? { instructions: 0, macs: 0 };
       entry.instructions += latency;
       entry.macs += op.macs;
@@ -113,7 +134,7 @@ async function measure(board: string, model: string, graph: Graph, kernels: Benc
     });
     const exact = extra.matchesHost && Buffer.from(run.output).equals(Buffer.from(vector.output));
     if (run.latency === undefined) throw new Error(`${board} reported no latency`);
-    const perOp = extra.opLatency.map((instructions, i) => ({ ...(ops[i] ?? { type: '?', macs: 0 }), instructions }));
+    const perOp = extra.opLatency.map((instructions, i) => ({ ...(ops[i] ?? { type: '?', macs: 0, graphIndex: -1 }), instructions }));
     return { instructions: run.latency, perType, perOp, exact, text: executor.firmware.sizes.text, schedule };
   } finally {
     await executor.close();
@@ -181,7 +202,9 @@ async function patchVsLayer(opts: Options, measured: Map<string, Measured>): Pro
         ok = false;
         console.error(`ERROR: ${board} ${model} patch split ${candidate.split}, ${candidate.patches}x${candidate.patches}: the board output differs from TFLM's golden output or the host's`);
       }
-      const row = compare(candidate, layer.instructions, patch.instructions);
+      const plan = selectSchedule(graph, { schedule: 'patch', split: candidate.split, patches: candidate.patches });
+      const predicted = plan.kind === 'patch' ? atLayerRates(graph, plan.plan, layer.perOp) : layer.instructions;
+      const row = compare(candidate, layer.instructions, patch.instructions, predicted);
       console.log(`${formatComparison(row)}${patch.exact ? '  bit-exact' : '  DIFFERS'}`);
       console.log(stageBreakdown(layer.perOp, patch.perOp, candidate.split));
     }
@@ -191,7 +214,8 @@ async function patchVsLayer(opts: Options, measured: Map<string, Measured>): Pro
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
-  console.log('mcubench bench:device — QEMU -icount shift=0: guest instructions per inference (not cycles), layer schedule, first golden vector');
+  console.log('mcubench bench:device — QEMU -icount shift=0: guest instructions per inference (not cycles), first golden vector, ' +
+    'layer schedule (the best-fitting patch plan where it does not fit the board)');
   let ok = true;
   const measured = new Map<string, Measured>();
   for (const board of opts.boards) {

@@ -30,7 +30,7 @@ export interface ScheduleCliOptions { schedule?: string; split?: string; patches
 /** --schedule, --split, --patches; `prefix` qualifies the help text (e.g. "with --model: "). */
 export function addScheduleOptions(command: Command, prefix = ''): Command {
   return command
-    .option('--schedule <kind>', `${prefix}layer, patch (the planner's patch plan unless --split/--patches), stream (row bands, no recomputation) or auto (default layer)`)
+    .option('--schedule <kind>', `${prefix}layer, patch (the planner's patch plan unless --split/--patches), stream (row bands with rings, column strips within +5 % MACs) or auto (default layer)`)
     .addOption(splitOption(`${prefix}patch schedule: run the first n operators patch by patch`))
     .addOption(patchesOption(`${prefix}patch schedule: p x p patches`));
 }

@@ -9,6 +9,7 @@ import { loadBoard } from '../../harness/boards';
 import { loadModel } from '../../harness/model';
 import type { ScheduleRequest } from '../../harness/pack/select-schedule';
 import type { Results } from '../../harness/report/results';
+import type { Transport, Unsubscribe } from '../../harness/link/transport';
 import { BoardExecutor, type BoardExecutorOptions } from '../../harness/run/board-executor';
 import { JOURNAL_FILE } from '../../harness/run/pipeline-manifest';
 import { runEvaluation, type EvalOutcome } from '../../harness/run/pipeline';
@@ -170,4 +171,43 @@ export function expectPerOpLatency(run: BoardRun, types: string[], tick: number)
     expect(sum).toBeLessThanOrEqual(s.latency);
     expect(s.latency - sum).toBeLessThan(0.01 * s.latency);
   }
+}
+
+/** Passes bytes through; kills the board's QEMU once this boot has written more than `killAfter` bytes. */
+export class KillSwitch implements Transport {
+  private written = 0;
+  private fired = false;
+  constructor(private readonly inner: Transport, private readonly killAfter: number | undefined, private readonly kill: () => void) {}
+  get name(): string { return this.inner.name; }
+  get isOpen(): boolean { return this.inner.isOpen; }
+  open(): Promise<void> { return this.inner.open(); }
+  write(data: Uint8Array): Promise<void> {
+    this.written += data.length;
+    if (this.killAfter !== undefined && !this.fired && this.written > this.killAfter) {
+      this.fired = true;
+      this.kill();
+    }
+    return this.inner.write(data);
+  }
+  drain(): Promise<void> { return this.inner.drain(); }
+  close(): Promise<void> { return this.inner.close(); }
+  onData(listener: (chunk: Uint8Array) => void): Unsubscribe { return this.inner.onData(listener); }
+  onClose(listener: (reason?: Error) => void): Unsubscribe { return this.inner.onClose(listener); }
+}
+
+/** Kills QEMU mid-transfer on the boots whose threshold is given (boot 0 is the first). */
+export function killer(thresholds: (number | undefined)[]): { wrap: (t: Transport) => Transport; bind: (e: BoardExecutor) => void; kills: number } {
+  let executor: BoardExecutor | undefined;
+  let boot = 0;
+  const state = {
+    kills: 0,
+    bind: (e: BoardExecutor) => { executor = e; },
+    wrap: (t: Transport): Transport => new KillSwitch(t, thresholds[boot++], () => {
+      const pid = executor?.boardSession.target?.pid;
+      if (pid === undefined) throw new Error('no QEMU to kill');
+      state.kills++;
+      process.kill(pid, 'SIGKILL');
+    }),
+  };
+  return state;
 }
