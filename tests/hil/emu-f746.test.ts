@@ -77,12 +77,14 @@ describe.each(CASES)('emu-f746: $model.model', ({ model, names, patch }) => {
     expect(stageMacs).toBe(plan.stageMacs);
     expect(ops.reduce((s, o) => s + o.macs!, 0)).toBe(plan.macs);
     expect(layer.results.ops!.slice(0, plan.split).reduce((s, o) => s + o.macs!, 0)).toBe(plan.stageLayerMacs);
-    // After the stage both schedules run the same kernels on the same bytes: per sample, per operator, equal
-    // up to where the timer's tick falls.
+    // After the stage both schedules run the same kernels on the same bytes, so no stage time may show up in
+    // those entries: per sample, per operator, within 10 % (or a timer tick). Not exactly equal: the plans leave
+    // different kernel scratch, and the depthwise twin sizes its in-place band from it (mcunet-in3's ops 22-44
+    // differed by up to 5.04 %; person_detect's are equal to the tick).
     const layerSamples = new Map(journalOpLatencies(layer.outDir).map((s) => [s.sample, s.opLatency]));
     for (const s of journalOpLatencies(patched.outDir)) {
       const reference = layerSamples.get(s.sample)!;
-      for (let i = plan.split; i < types.length; i++) expect(Math.abs(s.opLatency[i] - reference[i])).toBeLessThanOrEqual(tick);
+      for (let i = plan.split; i < types.length; i++) expect(Math.abs(s.opLatency[i] - reference[i])).toBeLessThanOrEqual(Math.max(tick, 0.1 * reference[i]));
     }
     const stage = (r: BoardRun): number => r.results.ops!.slice(0, plan.split).reduce((s, o) => s + o.latency!, 0);
     process.stdout.write(`${model.model} on emu-f746, ops 0-${plan.split - 1} (patch stage, ${plan.patches}x${plan.patches}): layer ${stage(layer)} instructions, ` +
@@ -109,11 +111,11 @@ test('person_detect, stream schedule: bit-exact, each streamed operator timed ov
   // The layer run of the tests above (run here when this test runs alone).
   const layer = layerRuns.get(model.model) ?? await runBoard({ board: 'emu-f746', model, inputsDir: goldenInputs(model, names), schedule: { schedule: 'layer' } });
   expect(run.results.ops!.map((o) => o.macs)).toEqual(layer.results.ops!.map((o) => o.macs));
-  // Operators outside the segments run whole, as in the layer run: equal up to where the timer's tick falls.
+  // Operators outside the segments run whole, as in the layer run: within 10 % (or a tick), as for the patch stage.
   const layerSamples = new Map(journalOpLatencies(layer.outDir).map((s) => [s.sample, s.opLatency]));
   for (const s of journalOpLatencies(run.outDir)) {
     const reference = layerSamples.get(s.sample)!;
-    for (let i = 0; i < types.length; i++) if (!streamed(i)) expect(Math.abs(s.opLatency[i] - reference[i])).toBeLessThanOrEqual(tick);
+    for (let i = 0; i < types.length; i++) if (!streamed(i)) expect(Math.abs(s.opLatency[i] - reference[i])).toBeLessThanOrEqual(Math.max(tick, 0.1 * reference[i]));
   }
   const inSegments = (r: BoardRun): number => r.results.ops!.filter((o) => streamed(o.index)).reduce((a, o) => a + o.latency!, 0);
   process.stdout.write(`person_detect on emu-f746, streamed ops (${segments.map((g) => `${g.first}-${g.end - 1}`).join(', ')}): layer ${inSegments(layer)} instructions, ` +
