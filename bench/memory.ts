@@ -144,7 +144,8 @@ function printSummary(rows: Row[], models: string[], boards: string[]): void {
       const mine = rows.filter((r) => r.model === model && r.board === board);
       const layer = mine.find((r) => r.kind === 'layer');
       if (!layer) continue;
-      if (mine.every((r) => r.flashTooSmall)) {
+      // SRAM is checked before flash: a model whose plans fit no flash may show an SRAM refusal for one of them.
+      if (mine.some((r) => r.flashTooSmall) && mine.every((r) => r.measured === undefined)) {
         console.log(`${model} | ${board} | - | - | - | - | - | - | the model does not fit the board's flash`);
         continue;
       }
