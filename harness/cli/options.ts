@@ -21,6 +21,10 @@ export const patchesOption = (what = 'patch schedule: p x p patches'): Option =>
 export const flasherOption = (): Option => new Option('--flasher <kind>', 'real boards: stlink (our driver), openocd, st-flash or msd (copy onto the ST-Link drive); default: the board\'s flash.method')
   .choices(['stlink', 'openocd', 'st-flash', 'msd']);
 
+/** The firmware's compiler goal: speed (-O2) by default, since the bench measures latency; size (-Os) for tight flash. */
+export const optimizeOption = (): Option => new Option('--optimize <goal>', 'firmware compiler optimization: speed (-O2, the default) or size (-Os, for tight flash)')
+  .choices(['speed', 'size']);
+
 export interface ScheduleCliOptions { schedule?: string; split?: string; patches?: string }
 
 /** --schedule, --split, --patches; `prefix` qualifies the help text (e.g. "with --model: "). */

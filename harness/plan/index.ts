@@ -14,6 +14,7 @@ export { searchPatchPlans, searchPlans, legalSplits, paretoFront, choosePatchPla
 export { planStream, planStreamChoice, chosenStreamPlan, streamsAnything, searchStream, DEFAULT_STREAM_MAX_MAC_OVERHEAD, MAX_STREAM_STRIPS } from './stream-planner';
 export type { StreamPlan, StreamSegment, StreamRing, StreamStep, StreamChoice } from './stream-planner';
 export { validateArena } from './arena-validator';
+export { opMacsUnder } from './op-macs';
 export { loadBuiltin, isBuiltinSpec, builtinNames } from './builtin';
 
 export const DEFAULT_MAX_MAC_OVERHEAD = 0.2;

@@ -231,7 +231,7 @@ static mcb_status output_advance(const mcb_img_tensor *out, output_state *o, con
 }
 
 mcb_status mcb_stream_run(const mcb_model *m, const mcb_arena *arena, const mcb_img_stream_segment *seg,
-                          mcb_input_source *input, mcb_diag *diag) {
+                          mcb_input_source *input, const mcb_run_config *config, mcb_diag *diag) {
   ring_state state[MCB_STREAM_MAX_RINGS];
   uint32_t k, r;
   int32_t in_tensor = ringed_input(m);
@@ -262,7 +262,7 @@ mcb_status mcb_stream_run(const mcb_model *m, const mcb_arena *arena, const mcb_
       const mcb_img_tensor *out = &m->tensors[out_t];
       mcb_step_views v;
       mcb_op_ctx c;
-      uint32_t j;
+      uint32_t j, op_start = mcb_op_clock(config);
       memset(&v, 0, sizeof(v));
       for (j = 0; j < op->n_inputs && j < MCB_IMAGE_MAX_STEP_INPUTS; ++j) {
         int32_t ti = mcb_op_tensor(m, op, j), ri;
@@ -285,6 +285,7 @@ mcb_status mcb_stream_run(const mcb_model *m, const mcb_arena *arena, const mcb_
       mcb_op_context(m, (uint32_t)s->op, &c);
       if ((st = def->eval_window(&c, arena, &v, diag)) != MCB_OK) return st;
       if (out_r >= 0) state[out_r].hi++;
+      mcb_op_clocked(config, (uint32_t)s->op, op_start);
     }
   }
   /* The last strip ended at the output's right edge, on its last row. */
