@@ -72,17 +72,17 @@ interface Row {
 }
 
 function describe(schedule: Schedule): { label: string; where: string } {
-  if (schedule.kind === 'layer') return { label: 'layer', where: `op ${schedule.plan.peakOp}` };
+  if (schedule.kind === 'layer') return { label: 'layer', where: `at op ${schedule.plan.peakOp}` };
   const p = schedule.plan;
   if (schedule.kind === 'patch') {
-    return { label: `patch ${p.split}/${schedule.plan.patches}x${schedule.plan.patches}`, where: p.peakStep < p.split ? 'inside the patch stage' : `op ${p.peakStep} of the layer-based rest` };
+    return { label: `patch ${p.split}/${schedule.plan.patches}x${schedule.plan.patches}`, where: p.peakStep < p.split ? 'inside the patch stage' : `at op ${p.peakStep} of the layer-based rest` };
   }
   const s = schedule.plan;
   const later = s.segments.length - (s.split > 0 ? 1 : 0);
   const inSegment = s.segments.some((g) => s.peakStep >= g.first && s.peakStep < g.end);
   return {
     label: `stream ${s.split > 0 ? `input..op ${s.split - 1}${s.strips > 1 ? ` in ${s.strips} strips` : ''}` : 'no prefix'}${later ? `, +${later} blocks` : ''}`,
-    where: inSegment ? `op ${s.peakStep}, inside a streamed segment` : `op ${s.peakStep}, run layer by layer`,
+    where: inSegment ? `at op ${s.peakStep}, inside a streamed segment` : `at op ${s.peakStep}, run layer by layer`,
   };
 }
 
@@ -127,7 +127,7 @@ function whyBelowTarget(layer: Row, best: Row): string {
   const plannedReduction = layer.planned! / best.planned!;
   const reasons: string[] = [];
   if (plannedReduction < TARGET_REDUCTION) {
-    reasons.push(`the planned peak drops only ${plannedReduction.toFixed(2)}x (${int(layer.planned)} -> ${int(best.planned)} B; best's peak at ${best.peakWhere})`);
+    reasons.push(`the planned peak drops only ${plannedReduction.toFixed(2)}x (${int(layer.planned)} -> ${int(best.planned)} B; best's peak ${best.peakWhere})`);
   }
   if (fixed * TARGET_REDUCTION > layer.measured! || fixed >= best.arenaBytes!) {
     reasons.push(`static data and stack (${int(best.staticBytes)} + ${int(best.stackBytes)} B) stay whatever the schedule; arena ${int(best.arenaBytes)} B`);
@@ -144,7 +144,8 @@ function printSummary(rows: Row[], models: string[], boards: string[]): void {
       const mine = rows.filter((r) => r.model === model && r.board === board);
       const layer = mine.find((r) => r.kind === 'layer');
       if (!layer) continue;
-      if (mine.every((r) => r.flashTooSmall)) {
+      // SRAM is checked before flash: a model whose plans fit no flash may show an SRAM refusal for one of them.
+      if (mine.some((r) => r.flashTooSmall) && mine.every((r) => r.measured === undefined)) {
         console.log(`${model} | ${board} | - | - | - | - | - | - | the model does not fit the board's flash`);
         continue;
       }

@@ -78,7 +78,10 @@ export interface StreamPlan {
 }
 
 /** Rings the C executor tracks at once (MCB_STREAM_MAX_RINGS in runtime_internal.h). */
-export const MAX_RINGS = 96;
+export const MAX_RINGS = 64;
+
+/** Tallest and widest tensor the C executor rings, in rows and columns (MCB_STREAM_MAX_RING_SIDE in runtime_internal.h). */
+export const MAX_RING_SIDE = 255;
 
 /** Most strips the search tries for the segment from the input. */
 export const MAX_STREAM_STRIPS = 4;
@@ -276,6 +279,10 @@ export function planStream(graph: Graph, split: number, options: StreamPlanOptio
   const rings = segments.flatMap((s) => s.rings);
   if (rings.length > MAX_RINGS) {
     throw new PlanError(`${graph.source}: the stream plan needs ${rings.length} rings; the runtime tracks at most ${MAX_RINGS} — stream fewer ops`);
+  }
+  const large = rings.find((r) => Math.max(graph.tensors[r.tensor].shape[1], graph.tensors[r.tensor].shape[2]) > MAX_RING_SIDE);
+  if (large) {
+    throw new PlanError(`${graph.source}: tensor ${large.tensor} is ${graph.tensors[large.tensor].shape.slice(1, 3).join('x')}; the runtime rings tensors of at most ${MAX_RING_SIDE} rows and columns — stream fewer ops`);
   }
   // Each step computes one row of its window; ops outside segments run whole.
   const layerMacs = graph.operators.reduce((sum, op) => sum + opMacs(graph, op), 0);

@@ -69,7 +69,7 @@ mcb_status mcb_stream_load(mcb_model *m, const uint8_t *data, uint32_t size, mcb
     const mcb_img_tensor *tt;
     if (g->tensor >= m->n_tensors || ring_of(m, (int32_t)g->tensor) != (int32_t)r) return bad_stream(diag, (int32_t)r);
     tt = &m->tensors[g->tensor];
-    if (tt->storage != MCB_STORAGE_RING || !row_tensor_ok(tt) || tt->shape[1] > 0xFFFF || tt->shape[2] > 0xFFFF ||
+    if (tt->storage != MCB_STORAGE_RING || !row_tensor_ok(tt) || tt->shape[1] > MCB_STREAM_MAX_RING_SIDE || tt->shape[2] > MCB_STREAM_MAX_RING_SIDE ||
         g->rows == 0 || g->rows > (uint32_t)tt->shape[1] ||
         g->row_bytes == 0 || g->row_bytes % (uint32_t)tt->shape[3] != 0 ||
         g->row_bytes > (uint32_t)tt->shape[2] * (uint32_t)tt->shape[3] || g->offset > m->header->arena_size ||
@@ -171,10 +171,10 @@ mcb_status mcb_stream_load(mcb_model *m, const uint8_t *data, uint32_t size, mcb
   return MCB_OK;
 }
 
-/* Where a ring stands while a segment runs: rows [lo, hi) of columns [x0, x0 + w). Rows and columns fit 16 bits
- * (the loader caps ringed heights and widths), which halves this per-run table on the stack, where every byte
- * counts towards the board's measured peak. */
-typedef struct ring_state { uint16_t lo, hi, x0, w; } ring_state;
+/* Where a ring stands while a segment runs: rows [lo, hi) of columns [x0, x0 + w), each in 8 bits (the loader caps
+ * ringed heights and widths at MCB_STREAM_MAX_RING_SIDE), which keeps this per-run table on the stack at 4 bytes a
+ * ring: every byte there counts towards the board's measured peak, and the bench firmware's stack is 8 KiB. */
+typedef struct ring_state { uint8_t lo, hi, x0, w; } ring_state;
 
 static mcb_view_s8 ring_view(const mcb_model *m, const mcb_arena *arena, uint32_t r, const ring_state *st, uint32_t rows) {
   const mcb_img_tensor *t = &m->tensors[m->rings[r].tensor];
@@ -200,8 +200,8 @@ static mcb_status ring_advance(const mcb_model *m, const mcb_arena *arena, uint3
   size_t row_bytes;
   if (s->row == 0 && (st->hi == 0 || st->hi == (uint32_t)t->shape[1])) {
     st->lo = st->hi = 0;
-    st->x0 = (uint16_t)s->x0; /* the loader checked 0 <= x0 < x1 <= width <= 0xFFFF */
-    st->w = (uint16_t)(s->x1 - s->x0);
+    st->x0 = (uint8_t)s->x0; /* the loader checked 0 <= x0 < x1 <= width <= MCB_STREAM_MAX_RING_SIDE */
+    st->w = (uint8_t)(s->x1 - s->x0);
   }
   row_bytes = (size_t)st->w * (size_t)t->shape[3];
   if ((uint32_t)s->row != st->hi || keep < st->lo || keep > st->hi || (uint32_t)s->row + 1u - keep > g->rows ||
@@ -210,7 +210,7 @@ static mcb_status ring_advance(const mcb_model *m, const mcb_arena *arena, uint3
   if (keep > st->lo) {
     uint8_t *base = arena->base + g->offset;
     memmove(base, base + (size_t)(keep - st->lo) * row_bytes, (size_t)(st->hi - keep) * row_bytes);
-    st->lo = (uint16_t)keep;
+    st->lo = (uint8_t)keep;
   }
   return MCB_OK;
 }

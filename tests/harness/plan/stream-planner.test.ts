@@ -10,7 +10,7 @@ import { loadBuiltin, planLayers } from '../../../harness/plan';
 import { opWindow } from '../../../harness/plan/op-analysis';
 import * as fs from 'fs';
 import * as path from 'path';
-import { MAX_RINGS, planStream, planStreamChoice, searchStream, StreamPlan } from '../../../harness/plan/stream-planner';
+import { MAX_RING_SIDE, MAX_RINGS, planStream, planStreamChoice, searchStream, StreamPlan } from '../../../harness/plan/stream-planner';
 import { REPO_ROOT, sharedModel } from '../../support/paths';
 
 function replay(graph: Graph, plan: StreamPlan): { rowsComputed: number } {
@@ -170,7 +170,8 @@ describe('stream plans', () => {
   }, 120_000);
 });
 
-test('the planner\'s ring limit is the C executor\'s (MCB_STREAM_MAX_RINGS)', () => {
+test('the planner\'s ring limits are the C executor\'s (MCB_STREAM_MAX_RINGS, MCB_STREAM_MAX_RING_SIDE)', () => {
   const header = fs.readFileSync(path.join(REPO_ROOT, 'native', 'runtime', 'src', 'runtime_internal.h'), 'utf8');
   expect(Number(/#define MCB_STREAM_MAX_RINGS (\d+)u/.exec(header)![1])).toBe(MAX_RINGS);
+  expect(Number(/#define MCB_STREAM_MAX_RING_SIDE (\d+)/.exec(header)![1])).toBe(MAX_RING_SIDE);
 });
