@@ -545,6 +545,7 @@ static void add_case(tally *t, uint32_t index) {
   judge(t, sr, st, bytes, index, "add");
 }
 #include "diff_more_ops.h"
+#include "diff_model_calls.h"
 
 int main(void) {
   tally t;
@@ -564,6 +565,7 @@ int main(void) {
   for (i = 0; i < DIFF_CASES; ++i) add_case(&t, i);
   report("add", &t);
   more_ops();
+  model_calls();
   put_text("dsp tile_inplace");
   put_field("conv_2d", g_tile_conv);
   put_field("depthwise_conv_2d", g_tile_depthwise);
