@@ -46,8 +46,14 @@ static void model_quant(mcb_channel_quant *q, int32_t channels) {
 static void model_compare(tally *t, const char *what, mcb_status sr, mcb_status st, uint32_t bytes) {
   const int declined = st == MCB_ERR_UNSUPPORTED;
   t->cases++;
-  if (declined) t->declined++;
-  else t->taken++;
+  if (declined) {
+    t->declined++;
+    put_text("dsp model call declined: ");
+    put_text(what);
+    put_text("\r\n");
+  } else {
+    t->taken++;
+  }
   if (sr != MCB_OK || (declined ? memcmp(g_model_twin, g_model_prefill, bytes) != 0
                                 : st != MCB_OK || memcmp(g_model_ref, g_model_twin, bytes) != 0)) {
     t->mismatches++;
