@@ -11,10 +11,9 @@ import * as path from 'path';
 import { loadBoard } from '../harness/boards';
 import { opTypesInImage } from '../harness/build';
 import { loadModel, type Graph } from '../harness/model';
-import { packImage } from '../harness/pack';
+import { packImage, readImageSummary } from '../harness/pack';
 import { OP_CODES, SECTION_IDS } from '../harness/pack/image-ids';
 import { OP_RECORD_BYTES } from '../harness/pack/image-layout';
-import { readImageSummary } from '../harness/pack';
 import { planLayers } from '../harness/plan';
 import { BoardExecutor } from '../harness/run/board-executor';
 import { prepareBoardFirmware, prepareBoardImage } from '../harness/build/board-firmware';
@@ -117,8 +116,14 @@ async function measure(board: string, model: string, graph: Graph, kernels: Benc
   try {
     const run = await executor.run(vector.name, vector.input);
     const extra = run.extra as { matchesHost: boolean; opLatency: number[] };
-    const image = packImage(graph, executor.schedule).bytes;
-    const ops = imageOps(graph, image);
+    // One entry per image operator, a patch-stage op timed over all its patches: its MACs are the schedule's
+    // (halo recomputation included), so instructions per MAC stay right under a patch schedule.
+    // The graph operator behind each image operator, for the patch-vs-layer prediction at layer rates.
+    const graphIndex = imageOps(graph, packImage(graph, executor.schedule).bytes).map((op) => op.graphIndex);
+    const ops = executor.ops.map((op, i) => ({ type: op.type, macs: op.macs, graphIndex: graphIndex[i] ?? -1 }));
+    if (extra.opLatency.length !== ops.length) {
+      throw new Error(`${board} ${model}: the board reported ${extra.opLatency.length} per-op latencies for ${ops.length} operators (firmware older than the per-op timing?)`);
+    }
     const perType = new Map<string, { instructions: number; macs: number }>();
     extra.opLatency.forEach((latency, i) => {
       const op = ops[i] ?? { type: '?', macs: 0, graphIndex: -1 };
@@ -153,6 +158,26 @@ async function flashSaved(board: string): Promise<void> {
 }
 
 /**
+ * Where patching costs, per operator (both runs report one entry per image operator, a stage op summed over its
+ * patches): the stage's operators against the same operators run once, the worst of them, and the ops after it.
+ */
+function stageBreakdown(layer: Measured['perOp'], patch: Measured['perOp'], split: number): string {
+  const total = (ops: Measured['perOp'], key: 'instructions' | 'macs', from: number, to: number): number =>
+    ops.slice(from, to).reduce((sum, op) => sum + op[key], 0);
+  const pct = (after: number, before: number): string => {
+    if (!(before > 0)) return '-';
+    const change = (after / before - 1) * 100;
+    return Math.abs(change) < 0.05 ? '±0.0 %' : `${change > 0 ? '+' : ''}${change.toFixed(1)} %`;
+  };
+  const worst = Array.from({ length: split }, (_, i) => i)
+    .reduce((a, b) => (patch[b].instructions / Math.max(1, layer[b].instructions) > patch[a].instructions / Math.max(1, layer[a].instructions) ? b : a), 0);
+  return `    ops 0-${split - 1} (the stage): ${int(total(layer, 'instructions', 0, split))} -> ${int(total(patch, 'instructions', 0, split))} instructions ` +
+    `(${pct(total(patch, 'instructions', 0, split), total(layer, 'instructions', 0, split))}) for ${pct(total(patch, 'macs', 0, split), total(layer, 'macs', 0, split))} MACs; ` +
+    `worst op ${worst} ${patch[worst].type} x${(patch[worst].instructions / Math.max(1, layer[worst].instructions)).toFixed(2)}; ` +
+    `ops after the stage ${pct(total(patch, 'instructions', split, patch.length), total(layer, 'instructions', split, layer.length))}`;
+}
+
+/**
  * Patch vs layer with the twins, on the boards that fit the layer schedule (PATCH_COMPARISONS within --boards and
  * --models): the planner's patch plan, and the plan a smaller board runs the model with. Returns false when a
  * run is not bit-exact (a missed latency target is printed, not fatal: the section reports where patching costs).
@@ -181,6 +206,7 @@ async function patchVsLayer(opts: Options, measured: Map<string, Measured>): Pro
       const predicted = plan.kind === 'patch' ? atLayerRates(graph, plan.plan, layer.perOp) : layer.instructions;
       const row = compare(candidate, layer.instructions, patch.instructions, predicted);
       console.log(`${formatComparison(row)}${patch.exact ? '  bit-exact' : '  DIFFERS'}`);
+      console.log(stageBreakdown(layer.perOp, patch.perOp, candidate.split));
     }
   }
   return ok;
