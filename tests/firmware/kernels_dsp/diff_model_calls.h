@@ -153,6 +153,9 @@ static void model_calls(void) {
   memset(&t, 0, sizeof(t));
   /* mcunet-in3, layer part of the split-4 plan: op 4 in place over the whole 88x88 -> 44x44 tensor */
   model_depthwise(&t, "mcunet op4 7x7/2 in place 88->44", 7, 2, 3, 4, whole88, whole44, 1);
+  /* mcunet-in3, layer part of the split-4 and split-5 plans: op 11 (7.6 M MACs, the largest) in place on 44x44,
+   * with no more scratch than the reference needs (those plans' scratch is a few KiB, not the layer plan's 7.7) */
+  model_depthwise(&t, "mcunet op11 7x7/1 in place 44", 7, 1, 3, 4, whole44, whole44, 1);
   /* mcunet-in3 layer schedule: 5x5 in place on 22x22 */
   model_depthwise(&t, "mcunet 5x5/1 in place 22", 5, 1, 2, 4, whole22, whole22, 1);
   /* mcunet-in3 split 21, last patch (the bottom-right tile): every stage depthwise in place on its tile */
