@@ -58,6 +58,12 @@ describe.each(['emu-f746', 'emu-f412'])('DSP twins on %s', (board) => {
     process.stdout.write(`${board} ${_label}: ${tiles}\n`);
     expect(parseFields(tiles!).conv_2d).toBeGreaterThan(10);
     expect(parseFields(tiles!).depthwise_conv_2d).toBeGreaterThan(_label === 'shipped limits' ? 50 : 20);
+    // The models' own calls (layer and patch schedules): every one taken by its twin, byte-identical.
+    const modelCalls = lines.find((l: string) => l.startsWith('dsp model_calls cases='));
+    expect(modelCalls).toBeDefined();
+    process.stdout.write(`${board} ${_label}: ${modelCalls}\n`);
+    if (_label === 'shipped limits') expect(lines.filter((l: string) => l.startsWith('dsp model call declined'))).toEqual([]);
+    expect(parseFields(modelCalls!).mismatches).toBe(0);
     expect(parseFields(done).failures).toBe(0);
   });
 });

@@ -593,6 +593,7 @@ static void add_case(tally *t, uint32_t index) {
 }
 #include "diff_more_ops.h"
 #include "diff_elementwise_ops.h"
+#include "diff_model_calls.h"
 
 int main(void) {
   tally t;
@@ -613,6 +614,7 @@ int main(void) {
   report("add", &t);
   more_ops();
   elementwise_ops();
+  model_calls();
   put_text("dsp tile_inplace");
   put_field("conv_2d", g_tile_conv);
   put_field("depthwise_conv_2d", g_tile_depthwise);
