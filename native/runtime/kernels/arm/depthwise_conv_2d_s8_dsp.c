@@ -48,7 +48,8 @@
 #define MAX_TAPS 49 /* up to 7x7 kernels (the table lives on the stack) */
 #endif
 #ifndef BAND_BYTES
-#define BAND_BYTES 2560 /* padded input band on the stack: 8 (paired: 16) bytes per pixel of a channel group */
+#define BAND_BYTES 2816 /* padded input band on the stack: 8 (paired: 16) bytes per pixel of a channel group; holds
+                           * a 44-wide 7x7 in-place band (mcunet-in3) */
 #endif
 
 /* One channel group's constants. */
@@ -450,7 +451,7 @@ static int tile_pairs_fn(tile_fn *fn) {
  * SMMULR's operand is acc << shl, then v = SMMULR(.., mult) is rounded and shifted right by shr. The output
  * offset goes into the rounding constant when v + half + (offset << shr) cannot overflow (then the fast
  * requantization applies); returns 0 when it stays apart (`off`, the generic variant). */
-static int channel_rq(dw_group *g, int32_t i, int32_t multiplier, int32_t shift, int32_t offset, uint32_t bound) {
+static inline int channel_rq(dw_group *g, int32_t i, int32_t multiplier, int32_t shift, int32_t offset, uint32_t bound) {
   /* a zero multiplier (TFLM's for scales below 2^-31) outputs the offset whatever the shift: take 1 */
   const int32_t left = multiplier == 0 ? 0 : shift > 0 ? shift : 0;
   const int32_t shr = multiplier == 0 ? 1 : shift > 0 ? 0 : -shift;
