@@ -348,6 +348,83 @@ MCB_DSP_INLINE void tile(const dw_call *d, const dw_group *g, const int32_t *x0,
   }
 }
 
+/* Requantizes, clamps and stores two pixels' four accumulators each (a: at dst, b: at dst_b), loading each
+ * channel's constants once for both. */
+MCB_DSP_INLINE void store2(const dw_call *d, const dw_group *g, int32_t a0, int32_t a1, int32_t a2, int32_t a3,
+                           int32_t b0, int32_t b1, int32_t b2, int32_t b3, int8_t *dst, int8_t *dst_b, int range) {
+  int32_t m, h, s0, s1, va, vb, t;
+  LDRD_AT(m, h, g, offsetof(dw_group, mh[0][0]));
+  LDRD_AT(s0, s1, g, offsetof(dw_group, shr[0]));
+  va = requant(a0, m, h, s0, g, 0, 0);
+  vb = requant(b0, m, h, s0, g, 0, 0);
+  LDRD_AT(m, h, g, offsetof(dw_group, mh[1][0]));
+  t = requant(a1, m, h, s1, g, 1, 0);
+  BFI8(va, t, 8);
+  t = requant(b1, m, h, s1, g, 1, 0);
+  BFI8(vb, t, 8);
+  LDRD_AT(m, h, g, offsetof(dw_group, mh[2][0]));
+  LDRD_AT(s0, s1, g, offsetof(dw_group, shr[2]));
+  t = requant(a2, m, h, s0, g, 2, 0);
+  BFI8(va, t, 16);
+  t = requant(b2, m, h, s0, g, 2, 0);
+  BFI8(vb, t, 16);
+  LDRD_AT(m, h, g, offsetof(dw_group, mh[3][0]));
+  t = requant(a3, m, h, s1, g, 3, 0);
+  BFI8(va, t, 24);
+  t = requant(b3, m, h, s1, g, 3, 0);
+  BFI8(vb, t, 24);
+  if (range) {
+    va = clamp4(va, d->lo4, d->hi4);
+    vb = clamp4(vb, d->lo4, d->hi4);
+  }
+  mcb_dsp_store4(dst, va);
+  mcb_dsp_store4(dst_b, vb);
+}
+
+/* 3x3, stride 1 (dilation 1, fast requantization): two neighbouring outputs per step share each weight load
+ * and the requantization constants; an odd last column goes through tile(). */
+MCB_DSP_INLINE void tile2_3x3(const dw_call *d, const dw_group *g, const int32_t *x0, int32_t rows, int32_t cols,
+                              int8_t *dst0, int range) {
+  const int32_t row_step = d->p->stride_h * d->row_words;
+  const int32_t dst_step = d->out->c, dst_row = d->out->w * d->out->c;
+  for (; rows > 0; --rows, x0 += row_step, dst0 += dst_row) {
+    const int32_t *xp = x0;
+    int8_t *dst = dst0;
+    int32_t n;
+    for (n = cols; n >= 2; n -= 2, xp += 4, dst += 2 * dst_step) {
+      const int32_t *xr = xp;
+      int32_t a0, a1, a2, a3, b0, b1, b2, b3;
+      int32_t ky, kx;
+      LDRD_AT(a0, a1, g, offsetof(dw_group, bias[0]));
+      LDRD_AT(a2, a3, g, offsetof(dw_group, bias[2]));
+      b0 = a0;
+      b1 = a1;
+      b2 = a2;
+      b3 = a3;
+#pragma GCC unroll 3
+      for (ky = 0; ky < 3; ++ky, xr += d->row_words) {
+#pragma GCC unroll 3
+        for (kx = 0; kx < 3; ++kx) {
+          int32_t e, o, we, wo;
+          LDRD_AT(we, wo, &g->w[0][0], 8 * (ky * 3 + kx));
+          LDRD_AT(e, o, xr, 8 * kx);
+          a0 = __smlabb(e, we, a0);
+          a2 = __smlatt(e, we, a2);
+          a1 = __smlabb(o, wo, a1);
+          a3 = __smlatt(o, wo, a3);
+          LDRD_AT(e, o, xr, 8 * kx + 8);
+          b0 = __smlabb(e, we, b0);
+          b2 = __smlatt(e, we, b2);
+          b1 = __smlabb(o, wo, b1);
+          b3 = __smlatt(o, wo, b3);
+        }
+      }
+      store2(d, g, a0, a1, a2, a3, b0, b1, b2, b3, dst, dst + dst_step, range);
+    }
+    if (n > 0) tile(d, g, xp, 1, 1, dst, 3, 3, range, 0, 0);
+  }
+}
+
 /* As tile() for a K x K kernel (dilation 1) over the paired band (tap pairs, see pair_row): per pair of
  * horizontal taps two LDRD of the band, two of the weights and four SMLAD; the odd last tap of each row
  * takes the pairs' low halves with SMLABB / SMLABT. */
@@ -411,6 +488,14 @@ typedef void tile_fn(const dw_call *d, const dw_group *g, const int32_t *x0, int
  * the paired band; their X-layout twins serve stride 2 and in-place calls whose paired band would not fit. */
 TILE_VARIANT(tile_3x3_full, 3, 3, 0, 0, 0)
 TILE_VARIANT(tile_3x3_range, 3, 3, 1, 0, 0)
+static void tile_3x3_s1_full(const dw_call *d, const dw_group *g, const int32_t *x0, int32_t rows, int32_t cols,
+                             int8_t *dst0) {
+  tile2_3x3(d, g, x0, rows, cols, dst0, 0);
+}
+static void tile_3x3_s1_range(const dw_call *d, const dw_group *g, const int32_t *x0, int32_t rows, int32_t cols,
+                              int8_t *dst0) {
+  tile2_3x3(d, g, x0, rows, cols, dst0, 1);
+}
 TILE_VARIANT(tile_3x3_any, 3, 3, 1, 1, 0)
 PAIRS_VARIANT(tile_5x5_full, 5, 0, 0)
 PAIRS_VARIANT(tile_5x5_range, 5, 1, 0)
@@ -431,6 +516,7 @@ static tile_fn *tile_for(const dw_call *d, const dw_group *g, int any_shift, int
   const int32_t kh = d->f->h;
   const int range = !(p->act_min == -128 && p->act_max == 127);
   if (g->n < 4 || p->dilation_h != 1 || p->dilation_w != 1 || d->f->w != kh) return tile_any;
+  if (kh == 3 && !any_shift && p->stride_w == 1) return range ? tile_3x3_s1_range : tile_3x3_s1_full;
   if (kh == 3) return any_shift ? tile_3x3_any : range ? tile_3x3_range : tile_3x3_full;
   if (kh == 5 && !pairs) return any_shift ? tile_5x5_x_any : tile_5x5_x;
   if (kh == 7 && !pairs) return any_shift ? tile_7x7_x_any : tile_7x7_x;
