@@ -181,6 +181,25 @@ static void prefill(uint32_t bytes) {
 
 /* ------------------------------------------------------------------------------------------ CONV_2D */
 
+/* Some channels as TFLite leaves "dead" filters: bias about 2^30 with a tiny scale (right shift 22..31, the
+ * accumulator past what SMMULR can double), or a zero scale (multiplier 0, shift 0). */
+static void dead_channels(mcb_channel_quant *q, int32_t channels) {
+  int32_t i;
+  for (i = 0; i < channels; ++i) {
+    if (!chance(40)) continue;
+    g_bias[i] = (int32_t)(1 << 30) + range(-300, 300);
+    if (i < q->count) {
+      if (chance(20)) {
+        g_mult[i] = 0;
+        g_shift[i] = 0;
+      } else {
+        g_mult[i] = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+        g_shift[i] = range(-31, -22);
+      }
+    }
+  }
+}
+
 static void conv_case(tally *t, uint32_t index) {
   mcb_conv_params p;
   mcb_filter_s8 f;
@@ -224,6 +243,7 @@ static void conv_case(tally *t, uint32_t index) {
   act_range(&p.act_min, &p.act_max);
   quant_table(&q, f.out_c);
   bias_table(f.out_c, chance(5));
+  if (chance(20)) dead_channels(&q, f.out_c);
   fill(g_filter, f.out_c * f.h * f.w * f.in_c);
   f.data = g_filter;
   fill(g_in, full_h * full_w * f.in_c);
@@ -572,6 +592,7 @@ static void add_case(tally *t, uint32_t index) {
   judge(t, sr, st, bytes, index, "add");
 }
 #include "diff_more_ops.h"
+#include "diff_elementwise_ops.h"
 
 int main(void) {
   tally t;
@@ -591,6 +612,7 @@ int main(void) {
   for (i = 0; i < DIFF_CASES; ++i) add_case(&t, i);
   report("add", &t);
   more_ops();
+  elementwise_ops();
   put_text("dsp tile_inplace");
   put_field("conv_2d", g_tile_conv);
   put_field("depthwise_conv_2d", g_tile_depthwise);
