@@ -7,9 +7,10 @@
  * ROR #8), and 0 for every pixel outside the input. A padding tap then adds w * 0, exactly what the
  * reference's skipped tap adds, so border and interior pixels run the same unchecked loop and small maps
  * (mostly border) are as fast as large ones. Per tap the loop is one LDRD of the band, one LDRD of the
- * group's weights ([w0 w2], [w1 w3]) and SMLABB / SMLATT into the four accumulators. 5x5 and 7x7 kernels
- * read a paired band instead (16 bytes per pixel: [x_c(j) x_c(j+1)] per channel, built from the first
- * layout by PKHBT / PKHTB), so SMLAD takes two horizontal taps of a channel at once (1.35 instructions per
+ * group's weights ([w0 w2], [w1 w3]) and SMLABB / SMLATT into the four accumulators; 3x3 at stride 1 computes
+ * two neighbouring outputs per step, sharing the weight loads. 5x5 and 7x7 kernels at stride 1 read a paired
+ * band instead, when its twice larger pixels still tile well (16 bytes per pixel: [x_c(j) x_c(j+1)] per
+ * channel, by PKHBT / PKHTB), so SMLAD takes two horizontal taps of a channel at once (1.35 instructions per
  * MAC at 7x7, against 1.8).
  *
  * The weights and bias are stored shifted left by the requantization's (left shift + 1), so the
@@ -75,8 +76,7 @@ typedef struct dw_call {
   int32_t lo4, hi4;      /* activation range in all four bytes */
   int32_t kh_e, kw_e;    /* dilated kernel extent */
   int32_t *band;
-  int32_t band_words;
-  int32_t row_words;     /* band row stride (2 words per pixel) */
+  int32_t row_words;     /* band row stride, set per tile (2 words per pixel, 4 paired) */
 } dw_call;
 
 /* ------------------------------------------------------------------------------------------ the band */
@@ -784,6 +784,39 @@ static void run_group(const dw_call *d, const dw_group *g, const mcb_region *r, 
 
 /* ------------------------------------------------------------------------------------------- the call */
 
+/* The band layout (*pairs: the paired band) and tiling for a band of band_words; 0 when the footprints do not
+ * fit, or (in place) the band cannot slide over the whole width or an output row would overwrite input rows
+ * still to be read. */
+static int choose_layout(const dw_call *d, const mcb__window_call *call, int32_t band_words, dw_tiling *tiling,
+                         int *pairs) {
+  const mcb_depthwise_conv_params *p = d->p;
+  const int32_t kh = d->f->h, kw = d->f->w;
+  /* 5x5 and 7x7 kernels read a paired band: 16 bytes per pixel (at stride 2 each output reads four band
+   * pixels: the paired band's preparation then costs more than SMLAD saves, as measured on mcunet-in3) */
+  *pairs = kh == kw && (kh == 5 || kh == 7) && p->dilation_h == 1 && p->dilation_w == 1 && p->stride_w == 1;
+  if (*pairs) {
+    /* the paired band takes twice the space and twice the preparation: worth it unless that makes the
+     * tiles too small (wide rows, a small band); instructions per output group, roughly measured:
+     * X 6 per tap + 6 per band pixel, paired 8 per tap pair (7 for the odd tap) + 14 per band pixel */
+    dw_tiling paired;
+    if (!plan_tiles(d, &call->r, band_words / 4, &paired) || (call->inplace && !paired.slide) ||
+        (call->inplace && !inplace_safe(d, &call->r, paired.th))) {
+      *pairs = 0;
+    } else if (plan_tiles(d, &call->r, band_words / 2, tiling)) {
+      const int32_t cost_x = 16 * 6 * kh * kw + 6 * band_pixels_per_output16(d, &call->r, tiling);
+      const int32_t cost_p = 16 * kh * (8 * (kw / 2) + 7) + 14 * band_pixels_per_output16(d, &call->r, &paired);
+      *pairs = cost_p < cost_x;
+    }
+    if (*pairs) {
+      *tiling = paired;
+      return 1;
+    }
+  }
+  if (!plan_tiles(d, &call->r, band_words / 2, tiling)) return 0;
+  /* the region is the whole output window (shared check): its rows are whole rows of the shared buffer */
+  return !call->inplace || (tiling->slide && inplace_safe(d, &call->r, tiling->th));
+}
+
 mcb_status mcb_depthwise_conv_2d_s8_dsp(const mcb_depthwise_conv_params *params, const mcb_channel_quant *quant,
                                         const mcb_view_s8 *input, const mcb_depthwise_filter_s8 *filter,
                                         const int32_t *bias, mcb_view_s8 *output, const mcb_region *region,
@@ -828,42 +861,20 @@ mcb_status mcb_depthwise_conv_2d_s8_dsp(const mcb_depthwise_conv_params *params,
   d.off2 = (int32_t)(((uint32_t)params->input_offset & 0xFFFFu) | ((uint32_t)params->input_offset << 16));
   d.lo4 = (int32_t)((uint32_t)(uint8_t)params->act_min * 0x01010101u);
   d.hi4 = (int32_t)((uint32_t)(uint8_t)params->act_max * 0x01010101u);
+  d.row_words = 0; /* per tile (run_group) */
   d.kh_e = (filter->h - 1) * params->dilation_h + 1;
   d.kw_e = (filter->w - 1) * params->dilation_w + 1;
-  if (call.inplace && ctx->size / 4 > band_words) {
-    /* the in-place scratch (output pixels, bytes) is larger: a wider band */
-    const uintptr_t at = ((uintptr_t)ctx->buf + 3u) & ~(uintptr_t)3u;
+  if (!choose_layout(&d, &call, band_words, &tiling, &pairs)) {
+    /* in place, the scratch (at least the output's pixels, in bytes) may hold the band the stack cannot; only
+     * then is it used, so a call's instruction count does not depend on how much scratch a schedule gives */
+    uintptr_t at;
+    if (!call.inplace || ctx->size / 4 <= band_words) return MCB_ERR_UNSUPPORTED;
+    at = ((uintptr_t)ctx->buf + 3u) & ~(uintptr_t)3u;
     band = (int32_t *)at;
     band_words = (ctx->size - (int32_t)(at - (uintptr_t)ctx->buf)) / 4;
+    if (!choose_layout(&d, &call, band_words, &tiling, &pairs)) return MCB_ERR_UNSUPPORTED;
   }
-  /* 5x5 and 7x7 kernels read a paired band: 16 bytes per pixel */
-  /* (at stride 2 each output reads four band pixels: the paired band's preparation then costs more than SMLAD
-   * saves, as measured on mcunet-in3) */
-  pairs = filter->h == filter->w && (filter->h == 5 || filter->h == 7) && params->dilation_h == 1 &&
-          params->dilation_w == 1 && params->stride_w == 1;
-  if (pairs) {
-    /* the paired band takes twice the space and twice the preparation: worth it unless that makes the
-     * tiles too small (stride 2, wide rows, a small band); instructions per output group, roughly measured:
-     * X 6 per tap + 6 per band pixel, paired 8 per tap pair (7 for the odd tap) + 14 per band pixel */
-    dw_tiling paired;
-    const int32_t kh = filter->h, kw = filter->w;
-    if (!plan_tiles(&d, &call.r, band_words / 4, &paired) || (call.inplace && !paired.slide)) {
-      pairs = 0;
-    } else if (plan_tiles(&d, &call.r, band_words / 2, &tiling)) {
-      const int32_t cost_x = 16 * 6 * kh * kw + 6 * band_pixels_per_output16(&d, &call.r, &tiling);
-      const int32_t cost_p = 16 * kh * (8 * (kw / 2) + 7) + 14 * band_pixels_per_output16(&d, &call.r, &paired);
-      pairs = cost_p < cost_x;
-    }
-    if (pairs) tiling = paired;
-  }
-  if (!pairs && !plan_tiles(&d, &call.r, band_words / 2, &tiling)) return MCB_ERR_UNSUPPORTED;
   d.band = band;
-  d.band_words = band_words;
-  d.row_words = 2 * ((call.r.x1 - call.r.x0 - 1) * params->stride_w + d.kw_e);
-  if (call.inplace) {
-    /* the region is the whole output window (shared check): its rows are whole rows of the shared buffer */
-    if (!tiling.slide || !inplace_safe(&d, &call.r, tiling.th)) return MCB_ERR_UNSUPPORTED;
-  }
   for (c0 = 0; c0 < filter->c; c0 += 4) {
     const int32_t n = filter->c - c0 < 4 ? filter->c - c0 : 4;
     const int32_t mult = params->depth_multiplier;
