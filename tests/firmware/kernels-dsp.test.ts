@@ -17,7 +17,7 @@ const APP = path.join(__dirname, 'kernels_dsp', 'diff_main.c');
 const ARM_DIR = path.join(KERNELS_DIR, 'arm');
 /** Ops with a DSP twin, each reported on its own line. */
 const OPS = ['conv_2d', 'depthwise_conv_2d', 'add', 'fully_connected', 'add_sizes', 'avg_pool_2d', 'mean', 'mul', 'leaky_relu', 'add_broadcast', 'pad'];
-const SMALL_LIMITS = { COL_WORDS: 128, CHUNK: 8, MAX_TAPS: 25, RING_BYTES: 160, BAND_BYTES: 512, ADD_TABLE_MIN: 16, LEAKY_TABLE_MIN: 16, ADD_BROADCAST_MIN: 16 };
+const SMALL_LIMITS = { COL_WORDS: 128, CHUNK: 8, MAX_TAPS: 25, BAND_BYTES: 512, ADD_TABLE_MIN: 16, LEAKY_TABLE_MIN: 16, ADD_BROADCAST_MIN: 16 };
 
 const running: TargetWithConsole[] = [];
 afterEach(async () => {

@@ -7,9 +7,10 @@
  * ROR #8), and 0 for every pixel outside the input. A padding tap then adds w * 0, exactly what the
  * reference's skipped tap adds, so border and interior pixels run the same unchecked loop and small maps
  * (mostly border) are as fast as large ones. Per tap the loop is one LDRD of the band, one LDRD of the
- * group's weights ([w0 w2], [w1 w3]) and SMLABB / SMLATT into the four accumulators. 5x5 and 7x7 kernels
- * read a paired band instead (16 bytes per pixel: [x_c(j) x_c(j+1)] per channel, built from the first
- * layout by PKHBT / PKHTB), so SMLAD takes two horizontal taps of a channel at once (1.35 instructions per
+ * group's weights ([w0 w2], [w1 w3]) and SMLABB / SMLATT into the four accumulators; 3x3 at stride 1 computes
+ * two neighbouring outputs per step, sharing the weight loads. 5x5 and 7x7 kernels at stride 1 read a paired
+ * band instead, when its twice larger pixels still tile well (16 bytes per pixel: [x_c(j) x_c(j+1)] per
+ * channel, by PKHBT / PKHTB), so SMLAD takes two horizontal taps of a channel at once (1.35 instructions per
  * MAC at 7x7, against 1.8).
  *
  * The weights and bias are stored shifted left by the requantization's (left shift + 1), so the
@@ -48,7 +49,8 @@
 #define MAX_TAPS 49 /* up to 7x7 kernels (the table lives on the stack) */
 #endif
 #ifndef BAND_BYTES
-#define BAND_BYTES 2560 /* padded input band on the stack: 8 (paired: 16) bytes per pixel of a channel group */
+#define BAND_BYTES 2816 /* padded input band on the stack: 8 (paired: 16) bytes per pixel of a channel group; holds
+                           * a 44-wide 7x7 in-place band (mcunet-in3) */
 #endif
 
 /* One channel group's constants. */
@@ -74,8 +76,7 @@ typedef struct dw_call {
   int32_t lo4, hi4;      /* activation range in all four bytes */
   int32_t kh_e, kw_e;    /* dilated kernel extent */
   int32_t *band;
-  int32_t band_words;
-  int32_t row_words;     /* band row stride (2 words per pixel) */
+  int32_t row_words;     /* band row stride, set per tile (2 words per pixel, 4 paired) */
 } dw_call;
 
 /* ------------------------------------------------------------------------------------------ the band */
@@ -347,6 +348,83 @@ MCB_DSP_INLINE void tile(const dw_call *d, const dw_group *g, const int32_t *x0,
   }
 }
 
+/* Requantizes, clamps and stores two pixels' four accumulators each (a: at dst, b: at dst_b), loading each
+ * channel's constants once for both. */
+MCB_DSP_INLINE void store2(const dw_call *d, const dw_group *g, int32_t a0, int32_t a1, int32_t a2, int32_t a3,
+                           int32_t b0, int32_t b1, int32_t b2, int32_t b3, int8_t *dst, int8_t *dst_b, int range) {
+  int32_t m, h, s0, s1, va, vb, t;
+  LDRD_AT(m, h, g, offsetof(dw_group, mh[0][0]));
+  LDRD_AT(s0, s1, g, offsetof(dw_group, shr[0]));
+  va = requant(a0, m, h, s0, g, 0, 0);
+  vb = requant(b0, m, h, s0, g, 0, 0);
+  LDRD_AT(m, h, g, offsetof(dw_group, mh[1][0]));
+  t = requant(a1, m, h, s1, g, 1, 0);
+  BFI8(va, t, 8);
+  t = requant(b1, m, h, s1, g, 1, 0);
+  BFI8(vb, t, 8);
+  LDRD_AT(m, h, g, offsetof(dw_group, mh[2][0]));
+  LDRD_AT(s0, s1, g, offsetof(dw_group, shr[2]));
+  t = requant(a2, m, h, s0, g, 2, 0);
+  BFI8(va, t, 16);
+  t = requant(b2, m, h, s0, g, 2, 0);
+  BFI8(vb, t, 16);
+  LDRD_AT(m, h, g, offsetof(dw_group, mh[3][0]));
+  t = requant(a3, m, h, s1, g, 3, 0);
+  BFI8(va, t, 24);
+  t = requant(b3, m, h, s1, g, 3, 0);
+  BFI8(vb, t, 24);
+  if (range) {
+    va = clamp4(va, d->lo4, d->hi4);
+    vb = clamp4(vb, d->lo4, d->hi4);
+  }
+  mcb_dsp_store4(dst, va);
+  mcb_dsp_store4(dst_b, vb);
+}
+
+/* 3x3, stride 1 (dilation 1, fast requantization): two neighbouring outputs per step share each weight load
+ * and the requantization constants; an odd last column goes through tile(). */
+MCB_DSP_INLINE void tile2_3x3(const dw_call *d, const dw_group *g, const int32_t *x0, int32_t rows, int32_t cols,
+                              int8_t *dst0, int range) {
+  const int32_t row_step = d->p->stride_h * d->row_words;
+  const int32_t dst_step = d->out->c, dst_row = d->out->w * d->out->c;
+  for (; rows > 0; --rows, x0 += row_step, dst0 += dst_row) {
+    const int32_t *xp = x0;
+    int8_t *dst = dst0;
+    int32_t n;
+    for (n = cols; n >= 2; n -= 2, xp += 4, dst += 2 * dst_step) {
+      const int32_t *xr = xp;
+      int32_t a0, a1, a2, a3, b0, b1, b2, b3;
+      int32_t ky, kx;
+      LDRD_AT(a0, a1, g, offsetof(dw_group, bias[0]));
+      LDRD_AT(a2, a3, g, offsetof(dw_group, bias[2]));
+      b0 = a0;
+      b1 = a1;
+      b2 = a2;
+      b3 = a3;
+#pragma GCC unroll 3
+      for (ky = 0; ky < 3; ++ky, xr += d->row_words) {
+#pragma GCC unroll 3
+        for (kx = 0; kx < 3; ++kx) {
+          int32_t e, o, we, wo;
+          LDRD_AT(we, wo, &g->w[0][0], 8 * (ky * 3 + kx));
+          LDRD_AT(e, o, xr, 8 * kx);
+          a0 = __smlabb(e, we, a0);
+          a2 = __smlatt(e, we, a2);
+          a1 = __smlabb(o, wo, a1);
+          a3 = __smlatt(o, wo, a3);
+          LDRD_AT(e, o, xr, 8 * kx + 8);
+          b0 = __smlabb(e, we, b0);
+          b2 = __smlatt(e, we, b2);
+          b1 = __smlabb(o, wo, b1);
+          b3 = __smlatt(o, wo, b3);
+        }
+      }
+      store2(d, g, a0, a1, a2, a3, b0, b1, b2, b3, dst, dst + dst_step, range);
+    }
+    if (n > 0) tile(d, g, xp, 1, 1, dst, 3, 3, range, 0, 0);
+  }
+}
+
 /* As tile() for a K x K kernel (dilation 1) over the paired band (tap pairs, see pair_row): per pair of
  * horizontal taps two LDRD of the band, two of the weights and four SMLAD; the odd last tap of each row
  * takes the pairs' low halves with SMLABB / SMLABT. */
@@ -410,6 +488,14 @@ typedef void tile_fn(const dw_call *d, const dw_group *g, const int32_t *x0, int
  * the paired band; their X-layout twins serve stride 2 and in-place calls whose paired band would not fit. */
 TILE_VARIANT(tile_3x3_full, 3, 3, 0, 0, 0)
 TILE_VARIANT(tile_3x3_range, 3, 3, 1, 0, 0)
+static void tile_3x3_s1_full(const dw_call *d, const dw_group *g, const int32_t *x0, int32_t rows, int32_t cols,
+                             int8_t *dst0) {
+  tile2_3x3(d, g, x0, rows, cols, dst0, 0);
+}
+static void tile_3x3_s1_range(const dw_call *d, const dw_group *g, const int32_t *x0, int32_t rows, int32_t cols,
+                              int8_t *dst0) {
+  tile2_3x3(d, g, x0, rows, cols, dst0, 1);
+}
 TILE_VARIANT(tile_3x3_any, 3, 3, 1, 1, 0)
 PAIRS_VARIANT(tile_5x5_full, 5, 0, 0)
 PAIRS_VARIANT(tile_5x5_range, 5, 1, 0)
@@ -430,6 +516,7 @@ static tile_fn *tile_for(const dw_call *d, const dw_group *g, int any_shift, int
   const int32_t kh = d->f->h;
   const int range = !(p->act_min == -128 && p->act_max == 127);
   if (g->n < 4 || p->dilation_h != 1 || p->dilation_w != 1 || d->f->w != kh) return tile_any;
+  if (kh == 3 && !any_shift && p->stride_w == 1) return range ? tile_3x3_s1_range : tile_3x3_s1_full;
   if (kh == 3) return any_shift ? tile_3x3_any : range ? tile_3x3_range : tile_3x3_full;
   if (kh == 5 && !pairs) return any_shift ? tile_5x5_x_any : tile_5x5_x;
   if (kh == 7 && !pairs) return any_shift ? tile_7x7_x_any : tile_7x7_x;
@@ -450,7 +537,7 @@ static int tile_pairs_fn(tile_fn *fn) {
  * SMMULR's operand is acc << shl, then v = SMMULR(.., mult) is rounded and shifted right by shr. The output
  * offset goes into the rounding constant when v + half + (offset << shr) cannot overflow (then the fast
  * requantization applies); returns 0 when it stays apart (`off`, the generic variant). */
-static int channel_rq(dw_group *g, int32_t i, int32_t multiplier, int32_t shift, int32_t offset, uint32_t bound) {
+static inline int channel_rq(dw_group *g, int32_t i, int32_t multiplier, int32_t shift, int32_t offset, uint32_t bound) {
   /* a zero multiplier (TFLM's for scales below 2^-31) outputs the offset whatever the shift: take 1 */
   const int32_t left = multiplier == 0 ? 0 : shift > 0 ? shift : 0;
   const int32_t shr = multiplier == 0 ? 1 : shift > 0 ? 0 : -shift;
@@ -697,6 +784,39 @@ static void run_group(const dw_call *d, const dw_group *g, const mcb_region *r, 
 
 /* ------------------------------------------------------------------------------------------- the call */
 
+/* The band layout (*pairs: the paired band) and tiling for a band of band_words; 0 when the footprints do not
+ * fit, or (in place) the band cannot slide over the whole width or an output row would overwrite input rows
+ * still to be read. */
+static int choose_layout(const dw_call *d, const mcb__window_call *call, int32_t band_words, dw_tiling *tiling,
+                         int *pairs) {
+  const mcb_depthwise_conv_params *p = d->p;
+  const int32_t kh = d->f->h, kw = d->f->w;
+  /* 5x5 and 7x7 kernels read a paired band: 16 bytes per pixel (at stride 2 each output reads four band
+   * pixels: the paired band's preparation then costs more than SMLAD saves, as measured on mcunet-in3) */
+  *pairs = kh == kw && (kh == 5 || kh == 7) && p->dilation_h == 1 && p->dilation_w == 1 && p->stride_w == 1;
+  if (*pairs) {
+    /* the paired band takes twice the space and twice the preparation: worth it unless that makes the
+     * tiles too small (wide rows, a small band); instructions per output group, roughly measured:
+     * X 6 per tap + 6 per band pixel, paired 8 per tap pair (7 for the odd tap) + 14 per band pixel */
+    dw_tiling paired;
+    if (!plan_tiles(d, &call->r, band_words / 4, &paired) || (call->inplace && !paired.slide) ||
+        (call->inplace && !inplace_safe(d, &call->r, paired.th))) {
+      *pairs = 0;
+    } else if (plan_tiles(d, &call->r, band_words / 2, tiling)) {
+      const int32_t cost_x = 16 * 6 * kh * kw + 6 * band_pixels_per_output16(d, &call->r, tiling);
+      const int32_t cost_p = 16 * kh * (8 * (kw / 2) + 7) + 14 * band_pixels_per_output16(d, &call->r, &paired);
+      *pairs = cost_p < cost_x;
+    }
+    if (*pairs) {
+      *tiling = paired;
+      return 1;
+    }
+  }
+  if (!plan_tiles(d, &call->r, band_words / 2, tiling)) return 0;
+  /* the region is the whole output window (shared check): its rows are whole rows of the shared buffer */
+  return !call->inplace || (tiling->slide && inplace_safe(d, &call->r, tiling->th));
+}
+
 mcb_status mcb_depthwise_conv_2d_s8_dsp(const mcb_depthwise_conv_params *params, const mcb_channel_quant *quant,
                                         const mcb_view_s8 *input, const mcb_depthwise_filter_s8 *filter,
                                         const int32_t *bias, mcb_view_s8 *output, const mcb_region *region,
@@ -741,42 +861,20 @@ mcb_status mcb_depthwise_conv_2d_s8_dsp(const mcb_depthwise_conv_params *params,
   d.off2 = (int32_t)(((uint32_t)params->input_offset & 0xFFFFu) | ((uint32_t)params->input_offset << 16));
   d.lo4 = (int32_t)((uint32_t)(uint8_t)params->act_min * 0x01010101u);
   d.hi4 = (int32_t)((uint32_t)(uint8_t)params->act_max * 0x01010101u);
+  d.row_words = 0; /* per tile (run_group) */
   d.kh_e = (filter->h - 1) * params->dilation_h + 1;
   d.kw_e = (filter->w - 1) * params->dilation_w + 1;
-  if (call.inplace && ctx->size / 4 > band_words) {
-    /* the in-place scratch (output pixels, bytes) is larger: a wider band */
-    const uintptr_t at = ((uintptr_t)ctx->buf + 3u) & ~(uintptr_t)3u;
+  if (!choose_layout(&d, &call, band_words, &tiling, &pairs)) {
+    /* in place, the scratch (at least the output's pixels, in bytes) may hold the band the stack cannot; only
+     * then is it used, so a call's instruction count does not depend on how much scratch a schedule gives */
+    uintptr_t at;
+    if (!call.inplace || ctx->size / 4 <= band_words) return MCB_ERR_UNSUPPORTED;
+    at = ((uintptr_t)ctx->buf + 3u) & ~(uintptr_t)3u;
     band = (int32_t *)at;
     band_words = (ctx->size - (int32_t)(at - (uintptr_t)ctx->buf)) / 4;
+    if (!choose_layout(&d, &call, band_words, &tiling, &pairs)) return MCB_ERR_UNSUPPORTED;
   }
-  /* 5x5 and 7x7 kernels read a paired band: 16 bytes per pixel */
-  /* (at stride 2 each output reads four band pixels: the paired band's preparation then costs more than SMLAD
-   * saves, as measured on mcunet-in3) */
-  pairs = filter->h == filter->w && (filter->h == 5 || filter->h == 7) && params->dilation_h == 1 &&
-          params->dilation_w == 1 && params->stride_w == 1;
-  if (pairs) {
-    /* the paired band takes twice the space and twice the preparation: worth it unless that makes the
-     * tiles too small (stride 2, wide rows, a small band); instructions per output group, roughly measured:
-     * X 6 per tap + 6 per band pixel, paired 8 per tap pair (7 for the odd tap) + 14 per band pixel */
-    dw_tiling paired;
-    const int32_t kh = filter->h, kw = filter->w;
-    if (!plan_tiles(&d, &call.r, band_words / 4, &paired) || (call.inplace && !paired.slide)) {
-      pairs = 0;
-    } else if (plan_tiles(&d, &call.r, band_words / 2, &tiling)) {
-      const int32_t cost_x = 16 * 6 * kh * kw + 6 * band_pixels_per_output16(&d, &call.r, &tiling);
-      const int32_t cost_p = 16 * kh * (8 * (kw / 2) + 7) + 14 * band_pixels_per_output16(&d, &call.r, &paired);
-      pairs = cost_p < cost_x;
-    }
-    if (pairs) tiling = paired;
-  }
-  if (!pairs && !plan_tiles(&d, &call.r, band_words / 2, &tiling)) return MCB_ERR_UNSUPPORTED;
   d.band = band;
-  d.band_words = band_words;
-  d.row_words = 2 * ((call.r.x1 - call.r.x0 - 1) * params->stride_w + d.kw_e);
-  if (call.inplace) {
-    /* the region is the whole output window (shared check): its rows are whole rows of the shared buffer */
-    if (!tiling.slide || !inplace_safe(&d, &call.r, tiling.th)) return MCB_ERR_UNSUPPORTED;
-  }
   for (c0 = 0; c0 < filter->c; c0 += 4) {
     const int32_t n = filter->c - c0 < 4 ? filter->c - c0 : 4;
     const int32_t mult = params->depth_multiplier;
