@@ -340,7 +340,6 @@ MCB_DSP_INLINE void gather_inside(const conv_call *c, const int8_t *o, int32_t *
     for (ky = 0; ky < rows; ++ky, o += row_step) {
       for (r = 0; r < runs; ++r) s = copy_bytes(s, o + r * tap_step, run_bytes);
     }
-    fill_bytes(s, (int8_t)-c->p->input_offset, 4 * c->k4 - c->k);
     if (np == 4) {
       unpack_p4(dst, c->stage, c->k4, off2);
     } else {
@@ -372,8 +371,7 @@ static void gather_edge(const conv_call *c, int32_t oy, int32_t ox, int32_t *dst
     }
   }
   if (s != NULL) {
-    fill_bytes(s, pad, 4 * c->k4 - c->k);
-    unpack(dst, c->stage, c->k4, c->off2, np);
+    unpack(dst, c->stage, c->k4, c->off2, np); /* the last word's padding is in place (once per call) */
   }
 }
 
@@ -423,12 +421,26 @@ static void rows_words(int32_t *dst, const int8_t *o, int32_t rows, int32_t word
   }
 }
 
-/* The same through the byte column: rows of run_bytes bytes, then the padding of the last word. */
+/* A run of n >= 4 bytes in word moves, the last one overlapping the one before (nothing past the run). */
+static inline void copy_run(int8_t *dst, const int8_t *src, int32_t n) {
+  int32_t i;
+  for (i = 0; i + 4 < n; i += 4) {
+    __asm__("" : "+r"(i));
+    mcb_dsp_store4(dst + i, mcb_dsp_load4(src + i));
+  }
+  mcb_dsp_store4(dst + n - 4, mcb_dsp_load4(src + n - 4));
+}
+
+/* The same through the byte column: rows of run_bytes bytes (the padding of the last word was written once per
+ * call, past every run). */
 static void rows_bytes(int32_t *dst, const int8_t *o, int32_t rows, int32_t run_bytes, int32_t row_step,
                        const conv_call *c, int32_t np) {
   int8_t *s = c->stage;
-  for (; rows > 0; --rows, o += row_step) s = copy_bytes(s, o, run_bytes);
-  fill_bytes(s, (int8_t)-c->p->input_offset, 4 * c->k4 - c->k);
+  if (run_bytes >= 4) {
+    for (; rows > 0; --rows, o += row_step, s += run_bytes) copy_run(s, o, run_bytes);
+  } else {
+    for (; rows > 0; --rows, o += row_step) s = copy_bytes(s, o, run_bytes);
+  }
   if (np == 4) {
     unpack_p4(dst, c->stage, c->k4, c->off2);
   } else {
@@ -707,6 +719,10 @@ mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_q
                      c.oy_lo <= call.r.y0 && c.oy_hi >= call.r.y1 && c.ox_lo <= call.r.x0 && c.ox_hi >= call.r.x1
                  ? gather_block_pointwise
                  : gather_block;
+  if (c.stage) {
+    /* The padding of the column's last word: no gather writes past the k values. */
+    fill_bytes(c.stage + c.k, (int8_t)-params->input_offset, 4 * c.k4 - c.k);
+  }
   if (c.wpad) {
     /* The last row, zero padded: its words never read past the filter. */
     memset(c.wpad, 0, 4 * (size_t)c.k4);
