@@ -377,7 +377,11 @@ static int await_region(mcb_link *link, uint16_t seq, uint32_t offset, uint8_t *
             int got = 0, rc;
             used += mcb_frame_decoder_push(&link->rx, (size_t)n > used ? buf + used : NULL, (size_t)n - used, &frame, &got);
             if (!got) break;
-            rc = outcome != 0 ? (link->region_ignored++, 0) : take_region(link, &frame, seq, offset, dst, want);
+            if (outcome != 0) { /* decided already: the rest is only drained */
+                link->region_ignored++;
+                continue;
+            }
+            rc = take_region(link, &frame, seq, offset, dst, want);
             if (rc != 0) outcome = rc;
         }
         if (outcome != 0) return outcome > 0 ? 0 : outcome;

@@ -388,14 +388,12 @@ static int streamed_run(void *ctx, const uint8_t *in, size_t in_len, uint8_t *ou
 /* One RUN of sample 3 on a fresh streamed link whose host follows `script`; returns the board's final answer type. */
 static uint8_t streamed_case(const enum host_act *script, size_t script_len, uint16_t rx_buffer, uint32_t *detail)
 {
-    static const uint8_t *const nothing = NULL;
     mcb_link_config cfg;
     mcb_link_board_info board = info;
     uint8_t hello[6], run[4];
     mcb_frame_decoder answers;
     uint8_t last = 0;
     size_t pos = 0;
-    (void)nothing;
     memset(&cfg, 0, sizeof cfg);
     board.rx_buffer_size = rx_buffer;
     cfg.io.read = scripted_read;

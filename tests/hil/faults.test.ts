@@ -3,57 +3,17 @@
 // no finished sample is ever lost or counted twice (checked in the journal and the results).
 import { FaultyTransport } from '../../harness/link/faulty-transport';
 import { LinkError } from '../../harness/link/link-errors';
-import type { Transport, Unsubscribe } from '../../harness/link/transport';
 import { loadModel } from '../../harness/model';
 import { BoardExecutor } from '../../harness/run/board-executor';
 import { BoardSession } from '../../harness/run/board-session';
 import { sharedModel } from '../support/paths';
-import { expectGoldenOutputs, goldenInputs, journalSamples, PERSON_DETECT, runBoard, scratchDir, removeScratchDirs } from './hil-support';
+import { expectGoldenOutputs, goldenInputs, journalSamples, killer, PERSON_DETECT, runBoard, scratchDir, removeScratchDirs } from './hil-support';
 
 jest.setTimeout(300_000);
 afterAll(removeScratchDirs);
 
 const NAMES = ['no_person', 'person', 'random1'];
 const INPUT_BYTES = 96 * 96;
-
-/** Passes bytes through; kills the board's QEMU once this boot has written more than `killAfter` bytes. */
-class KillSwitch implements Transport {
-  private written = 0;
-  private fired = false;
-  constructor(private readonly inner: Transport, private readonly killAfter: number | undefined, private readonly kill: () => void) {}
-  get name(): string { return this.inner.name; }
-  get isOpen(): boolean { return this.inner.isOpen; }
-  open(): Promise<void> { return this.inner.open(); }
-  write(data: Uint8Array): Promise<void> {
-    this.written += data.length;
-    if (this.killAfter !== undefined && !this.fired && this.written > this.killAfter) {
-      this.fired = true;
-      this.kill();
-    }
-    return this.inner.write(data);
-  }
-  drain(): Promise<void> { return this.inner.drain(); }
-  close(): Promise<void> { return this.inner.close(); }
-  onData(listener: (chunk: Uint8Array) => void): Unsubscribe { return this.inner.onData(listener); }
-  onClose(listener: (reason?: Error) => void): Unsubscribe { return this.inner.onClose(listener); }
-}
-
-/** Kills QEMU mid-upload on the boots whose threshold is given (boot 0 is the first). */
-function killer(thresholds: (number | undefined)[]): { wrap: (t: Transport) => Transport; bind: (e: BoardExecutor) => void; kills: number } {
-  let executor: BoardExecutor | undefined;
-  let boot = 0;
-  const state = {
-    kills: 0,
-    bind: (e: BoardExecutor) => { executor = e; },
-    wrap: (t: Transport): Transport => new KillSwitch(t, thresholds[boot++], () => {
-      const pid = executor?.boardSession.target?.pid;
-      if (pid === undefined) throw new Error('no QEMU to kill');
-      state.kills++;
-      process.kill(pid, 'SIGKILL');
-    }),
-  };
-  return state;
-}
 
 describe('emu-f746 link faults: person_detect', () => {
   const inputs = goldenInputs(PERSON_DETECT, NAMES);

@@ -11,6 +11,7 @@ import { packImage, readImageSummary } from '../../../harness/pack';
 import { HEADER_BYTES, IO_RECORD_BYTES, OP_RECORD_BYTES, PATCH_HEADER_BYTES, PATCH_STEP_BYTES, SECTION_ENTRY_BYTES, TENSOR_RECORD_BYTES } from '../../../harness/pack/image-layout';
 import { SECTION_IDS } from '../../../harness/pack/image-ids';
 import { planLayers, planPatches } from '../../../harness/plan';
+import { selectSchedule } from '../../../harness/pack/select-schedule';
 import { gcc, portableKernelSources, RUNTIME_INCLUDE_DIR, runtimeSources, SANITIZE } from '../../support/c-build';
 import { REPO_ROOT, SHARED_GOLDEN, sharedModel } from '../../support/paths';
 
@@ -73,6 +74,8 @@ const kwsInput = path.join(SHARED_GOLDEN, 'mlperf_tiny_kws_ref_model', 'random1.
 const pdGraph = loadModel(sharedModel('person_detect'));
 const pdPatch = packImage(pdGraph, { kind: 'patch', plan: planPatches(pdGraph, 8, 4) }).bytes;
 const pdInput = path.join(SHARED_GOLDEN, 'person_detect', 'person.bin');
+// Row-streamed, its input read row by row: with pdPatch, the corpus tool also runs it through an input reader.
+const pdStream = packImage(pdGraph, selectSchedule(pdGraph, { schedule: 'stream' })).bytes;
 
 
 function sectionOf(img: Uint8Array, id: number) {
@@ -97,6 +100,9 @@ test('the record layout of image.h is the one the packer writes', () => {
 
 test('valid images load and run cleanly under the sanitizers', () => {
   expect(runCorpus([kws, pdPatch], kwsInput)).toEqual(['ok ran', 'ok ran']);
+  // Streamed input (patch windows, stream rows): the same output through an input reader that only ever sees
+  // regions inside the image, and MCB_ERR_INPUT from a reader that fails.
+  expect(runCorpus([pdPatch, pdStream], pdInput)).toEqual(['ok ran', 'ok ran']);
 });
 
 test('truncated images are rejected as TRUNCATED (or a section past the end)', () => {
@@ -119,7 +125,7 @@ test('random bit flips and byte smashes behind a repaired CRC: clean errors or c
   const rand = rng(2);
   const metaEnd = (img: Uint8Array) => sectionOf(img, SECTION_IDS.CONSTANTS).offset; // metadata precedes the weights
   const images: Uint8Array[] = [];
-  for (const [base, count] of [[kws, 160], [pdPatch, 40]] as const) {
+  for (const [base, count] of [[kws, 160], [pdPatch, 40], [pdStream, 40]] as const) {
     for (let i = 0; i < count; i++) {
       const img = base.slice();
       const flips = 1 + Math.floor(rand() * 3);
