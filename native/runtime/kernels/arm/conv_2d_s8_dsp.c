@@ -41,7 +41,7 @@
 #include "mcb/quant.h"
 
 #ifndef COL_WORDS /* the differential test shrinks the limits to cross them on small shapes */
-#define COL_WORDS 1472 /* stack words for the columns and tables (5.75 KiB): 4 pixels of k <= 588 */
+#define COL_WORDS 1280 /* stack words for the columns and tables (5 KiB): 4 pixels of k <= 636 */
 #endif
 #ifndef CHUNK
 #define CHUNK 1024 /* at most this many channels in the fast and wide tables (the test shrinks it) */
