@@ -1,31 +1,35 @@
 /*
  * Cortex-M DSP twin of conv_2d_s8_ref.c (int8 CONV_2D, per-channel requantization), identical bytes.
  *
- * Pixel blocks (4 output pixels; 2 when four columns of a long receptive field do not fit the stack): each
- * pixel's receptive field (kh x kw x in_c, the filter row's order) is gathered once into an int16 column with
- * the input offset added (SXTAB16), in the order SXTB16 unpacks a weight word: per 4 values [v0 v2][v1 v3], the
- * block's columns interleaved so that one LDM brings two pixels' words. Padding taps are 0 (what skipping them
- * adds); the last partial word too. Input channels that are a multiple of 4 unpack straight from the input
- * (a 1x1 conv copies nothing); other counts (the 1- and 3-channel stems) go through a byte column first.
+ * Pixel blocks (4 output pixels; 2 for the last one or two pixels of a region, or for every block when four
+ * columns of a long receptive field and the tables do not fit the stack better than two): each pixel's
+ * receptive field (kh x kw x in_c, the filter row's order) is gathered once into an int16 column with the input
+ * offset added (SXTAB16), in the order SXTB16 unpacks a weight word: per 4 values [v0 v2][v1 v3], the block's
+ * columns interleaved so that one LDM brings two pixels' words. Padding taps are 0 (what skipping them adds);
+ * the last partial word too. Input channels that are a multiple of 4 unpack straight from the input (a 1x1
+ * conv copies nothing); other counts (the 1- and 3-channel stems) go through a byte column first.
  *
- * The block then meets every output channel in one assembly loop (kernel_p4 / kernel_p2): per channel one LDM
- * brings its bias and weight row from a small table, each weight word (one LDR, read unaligned) is unpacked
- * once (two SXTB16) and feeds 8 SMLADs (2 for each of 4 pixels), the column words arriving 4 at a time by LDM:
- * 13 instructions per 16 MACs, no loop-carried moves. Requantization of the four accumulators follows in the
- * same loop for the usual calls (see FINISH_FAST: right shift, positive multiplier, full int8 range): with
- * v = SMMULR(2 acc, M), TFLM's rounding divide with the output offset folded into the rounding constant H is
- *   (v + H - [v < 0]) >> shr,   and v + H = SMMLAR(2 acc, M, H)  (exactly: H is added before the >> 32),
- * while [v < 0] may be taken as [acc < 0]: they differ only when v == 0 and acc < 0, where (H - 1) >> shr still
- * gives the offset (H = 2^(shr-1) + offset 2^shr). Five instructions per output besides its store. Every other
- * call (left shifts, shift 0, a clamped range, accumulators too large for SMMULR) has the loop store the raw
- * accumulators and requantizes them in C (mcb_dsp_rq_apply, or the reference's own arithmetic).
+ * The block then meets the output channels in one assembly loop per table (KERNEL): per channel one LDM brings
+ * its bias and weight row, each weight word (one LDR, read unaligned) is unpacked once (two SXTB16) and feeds 8
+ * SMLADs (2 for each of 4 pixels), the column words arriving 4 at a time by LDM: 13 instructions per 16 MACs.
+ * Requantization of the four accumulators follows in the same loop:
+ * - fast table (FINISH_FAST; right shift 1..21, |acc| < 2^30, positive multiplier, full int8 range): with
+ *   v = SMMULR(2 acc, M), TFLM's rounding divide with the output offset folded into the rounding constant H is
+ *     (v + H - [v < 0]) >> shr,   and v + H = SMMLAR(2 acc, M, H)  (exactly: H is added before the >> 32),
+ *   while [v < 0] may be taken as [acc < 0]: they differ only when v == 0 and acc < 0, where (H - 1) >> shr
+ *   still gives the offset (H = 2^(shr-1) + offset 2^shr). Five instructions per output besides its store. A
+ *   multiplier of 0 joins it with H = 2 offset + 1, shift 1.
+ * - wide table (FINISH_WIDE; right shift >= 2, any accumulator: the "dead" channels with bias 2^30 and a tiny
+ *   scale that TFLite leaves): the same divide as one 64-bit SMLAL onto a rounding constant (see WIDE_OUT).
+ * - special table (left shifts, shift 0, negative multipliers, a clamped range): the loop stores the raw
+ *   accumulators and C requantizes them (mcb_dsp_rq_apply, or the reference's own arithmetic).
  *
  * Weight words of a row whose length is not a multiple of 4 run into the next row's first bytes, which meet the
  * zero padding of the column; the filter's last row is read from a zero-padded copy, so nothing past the filter
  * is read.
  *
- * Taken: no groups (filter in_c == input c), the block's columns within COL_WORDS; in place (case b of
- * kernels.h). Everything else declines (MCB_ERR_UNSUPPORTED) before writing.
+ * Taken: no groups (filter in_c == input c), a 2-pixel block's columns and one table entry within COL_WORDS;
+ * in place (case b of kernels.h). Everything else declines (MCB_ERR_UNSUPPORTED) before writing.
  */
 #include "../twins.h"
 
@@ -37,7 +41,7 @@
 #include "mcb/quant.h"
 
 #ifndef COL_WORDS /* the differential test shrinks the limits to cross them on small shapes */
-#define COL_WORDS 1472 /* stack words for the columns and tables (5.75 KiB): 4 pixels of k <= 588 */
+#define COL_WORDS 1280 /* stack words for the columns and tables (5 KiB): 4 pixels of k <= 636 */
 #endif
 #ifndef CHUNK
 #define CHUNK 1024 /* at most this many channels in the fast and wide tables (the test shrinks it) */
@@ -340,7 +344,6 @@ MCB_DSP_INLINE void gather_inside(const conv_call *c, const int8_t *o, int32_t *
     for (ky = 0; ky < rows; ++ky, o += row_step) {
       for (r = 0; r < runs; ++r) s = copy_bytes(s, o + r * tap_step, run_bytes);
     }
-    fill_bytes(s, (int8_t)-c->p->input_offset, 4 * c->k4 - c->k);
     if (np == 4) {
       unpack_p4(dst, c->stage, c->k4, off2);
     } else {
@@ -372,8 +375,7 @@ static void gather_edge(const conv_call *c, int32_t oy, int32_t ox, int32_t *dst
     }
   }
   if (s != NULL) {
-    fill_bytes(s, pad, 4 * c->k4 - c->k);
-    unpack(dst, c->stage, c->k4, c->off2, np);
+    unpack(dst, c->stage, c->k4, c->off2, np); /* the last word's padding is in place (once per call) */
   }
 }
 
@@ -423,12 +425,26 @@ static void rows_words(int32_t *dst, const int8_t *o, int32_t rows, int32_t word
   }
 }
 
-/* The same through the byte column: rows of run_bytes bytes, then the padding of the last word. */
+/* A run of n >= 4 bytes in word moves, the last one overlapping the one before (nothing past the run). */
+static inline void copy_run(int8_t *dst, const int8_t *src, int32_t n) {
+  int32_t i;
+  for (i = 0; i + 4 < n; i += 4) {
+    __asm__("" : "+r"(i));
+    mcb_dsp_store4(dst + i, mcb_dsp_load4(src + i));
+  }
+  mcb_dsp_store4(dst + n - 4, mcb_dsp_load4(src + n - 4));
+}
+
+/* The same through the byte column: rows of run_bytes bytes (the padding of the last word was written once per
+ * call, past every run). */
 static void rows_bytes(int32_t *dst, const int8_t *o, int32_t rows, int32_t run_bytes, int32_t row_step,
                        const conv_call *c, int32_t np) {
   int8_t *s = c->stage;
-  for (; rows > 0; --rows, o += row_step) s = copy_bytes(s, o, run_bytes);
-  fill_bytes(s, (int8_t)-c->p->input_offset, 4 * c->k4 - c->k);
+  if (run_bytes >= 4) {
+    for (; rows > 0; --rows, o += row_step, s += run_bytes) copy_run(s, o, run_bytes);
+  } else {
+    for (; rows > 0; --rows, o += row_step) s = copy_bytes(s, o, run_bytes);
+  }
   if (np == 4) {
     unpack_p4(dst, c->stage, c->k4, c->off2);
   } else {
@@ -515,16 +531,18 @@ typedef struct chunk {
  * one (C). */
 enum { FAST_CHANNEL, WIDE_CHANNEL, SPECIAL_CHANNEL };
 
-/* Which table channel oc goes to; *ok: mcb_dsp_rq_init took the k * 128 * 255 bound (into *r). */
-static int classify(const conv_call *c, int32_t oc, mcb_dsp_rq *r, int *ok) {
+/* Which table channel oc goes to. Fast: a right shift of 1..21 with |acc| < 2^30 (k * 128 * 255 + |bias|
+ * bounds it), so that SMMULR can take 2 acc; or a multiplier of 0. */
+static int classify(const conv_call *c, int32_t oc) {
   const int32_t qi = c->q->count == 1 ? 0 : oc;
   const int32_t mult = c->q->multiplier[qi], shift = c->q->shift[qi];
   const int32_t b = c->bias ? c->bias[oc] : 0;
-  const int full = c->p->act_min == -128 && c->p->act_max == 127;
-  *ok = mcb_dsp_rq_init(r, mult, shift, (int64_t)c->k * 128 * 255 + (b < 0 ? -(int64_t)b : b));
-  if (full && (mult == 0 || (*ok && shift <= -1 && shift >= -21 && mult > 0))) return FAST_CHANNEL;
-  if (full && mult > 0 && shift <= -2) return WIDE_CHANNEL;
-  return SPECIAL_CHANNEL;
+  if (c->p->act_min != -128 || c->p->act_max != 127 || mult < 0) return SPECIAL_CHANNEL;
+  if (mult == 0 || (shift <= -1 && shift >= -21 &&
+                    (int64_t)c->k * 128 * 255 + (b < 0 ? -(int64_t)b : b) < ((int64_t)1 << 30))) {
+    return FAST_CHANNEL;
+  }
+  return shift <= -2 ? WIDE_CHANNEL : SPECIAL_CHANNEL;
 }
 
 static int32_t prepare_chunk(const conv_call *c, chunk *t, int32_t oc0) {
@@ -541,7 +559,7 @@ static int32_t prepare_chunk(const conv_call *c, chunk *t, int32_t oc0) {
     int32_t *e;
     mcb_dsp_rq r;
     int ok;
-    const int kind = classify(c, oc, &r, &ok);
+    const int kind = classify(c, oc);
     if (kind == FAST_CHANNEL) {
       if (t->nfast + t->nwide == t->cap) break;
       e = t->tabs + TAB * t->nfast++;
@@ -556,7 +574,8 @@ static int32_t prepare_chunk(const conv_call *c, chunk *t, int32_t oc0) {
       e[4] = -shift - 1;
     } else {
       if (t->nspecial == t->special_cap) break;
-      ok = ok || mcb_dsp_rq_init(&r, mult, shift, mcb_dsp_abs_sum(c->f->data + oc * c->k, c->k) * 255 + babs);
+      ok = mcb_dsp_rq_init(&r, mult, shift, (int64_t)c->k * 128 * 255 + babs) ||
+           mcb_dsp_rq_init(&r, mult, shift, mcb_dsp_abs_sum(c->f->data + oc * c->k, c->k) * 255 + babs);
       if (!ok) {
         mcb_dsp_rq_init(&r, mult, shift, 0);
         r.off = offset; /* out_value's exact path adds it */
@@ -609,11 +628,7 @@ static void run_block(const conv_call *c, block_args *a, const chunk *t, int32_t
 /* Channels of the call that go to the special table (at most ACC_CHUNK counted). */
 static int32_t count_special(const conv_call *c) {
   int32_t oc, n = 0;
-  for (oc = 0; oc < c->f->out_c && n < ACC_CHUNK; ++oc) {
-    mcb_dsp_rq r;
-    int ok;
-    n += classify(c, oc, &r, &ok) == SPECIAL_CHANNEL;
-  }
+  for (oc = 0; oc < c->f->out_c && n < ACC_CHUNK; ++oc) n += classify(c, oc) == SPECIAL_CHANNEL;
   return n;
 }
 
@@ -707,6 +722,10 @@ mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_q
                      c.oy_lo <= call.r.y0 && c.oy_hi >= call.r.y1 && c.ox_lo <= call.r.x0 && c.ox_hi >= call.r.x1
                  ? gather_block_pointwise
                  : gather_block;
+  if (c.stage) {
+    /* The padding of the column's last word: no gather writes past the k values. */
+    fill_bytes(c.stage + c.k, (int8_t)-params->input_offset, 4 * c.k4 - c.k);
+  }
   if (c.wpad) {
     /* The last row, zero padded: its words never read past the filter. */
     memset(c.wpad, 0, 4 * (size_t)c.k4);
