@@ -50,6 +50,10 @@
 #define BENCH_FAIL_INPUT_SIZE 2u
 #define BENCH_FAIL_OUTPUT_SIZE 3u
 #define BENCH_FAIL_RUN 4u
+#define BENCH_FAIL_STACK 5u
+/* Untouched stack bytes below which a run is refused: the stack sits just above the arena, so a deeper call chain
+ * would have written into the arena's top and could have changed the answer without a word. */
+#define BENCH_STACK_MARGIN 64u
 
 extern uint8_t __mcb_stack_bottom[], __mcb_stack_top[];
 
@@ -151,6 +155,9 @@ static int run_inference(void *ctx, const uint8_t *input, size_t input_len, uint
     report_op_times(stats);
     stats->stack_high_water = (uint32_t)mcb_watermark_used_from_top(
         __mcb_stack_bottom, (size_t)(__mcb_stack_top - __mcb_stack_bottom));
+    if (stats->stack_high_water + BENCH_STACK_MARGIN > (uint32_t)(__mcb_stack_top - __mcb_stack_bottom)) {
+        return (int)fail_detail(BENCH_FAIL_STACK, MCB_ERR_MEMORY, &diag);
+    }
     stats->arena_high_water = (uint32_t)mcb_watermark_used_from_bottom(mcb_arena(), mcb_arena_size());
     return 0;
 }

@@ -9,6 +9,16 @@ export function resetErrorAt(context: LinkErrorContext): BoardResetError {
   return new BoardResetError(`board reset ${describeContext(context)}: call hello() again and redo the sample`, context);
 }
 
+/** RUN_FAILED's detail from the bench firmware: its low byte says where the run failed (firmware/app/bench_main.c). */
+const RUN_FAILED_AT: Record<number, string> = {
+  1: 'the model image did not load',
+  2: 'the input has the wrong size',
+  3: 'the output does not fit the firmware buffer',
+  4: 'the runtime refused or failed the inference',
+  5: 'the stack overflowed (fewer than 64 bytes of it left untouched, so the arena below may have been overwritten); ' +
+    'the result was discarded: rebuild the firmware with a larger stack (BENCH_STACK_BYTES in harness/build/bench-firmware.ts)',
+};
+
 /** The error a NACK / ERROR frame stands for, or undefined for any other frame. */
 export function errorFromAnswer(f: Frame, context: LinkErrorContext): Error | undefined {
   if (f.type === FRAME_TYPE.NACK) {
@@ -25,7 +35,9 @@ export function errorFromAnswer(f: Frame, context: LinkErrorContext): Error | un
   }
   if (f.type === FRAME_TYPE.ERROR) {
     const e = decodeError(f.payload);
-    return new BoardAnswerError(`board failed ${describeContext(context)}: ${e.codeName} (detail ${e.detail}): ${e.message}`, e.code, e.codeName, e.detail, context);
+    const where = e.code === LINK_ERROR.RUN_FAILED ? RUN_FAILED_AT[e.detail & 0xff] : undefined;
+    return new BoardAnswerError(`board failed ${describeContext(context)}: ${e.codeName} (detail ${e.detail}): ${e.message}${where ? `: ${where}` : ''}`,
+      e.code, e.codeName, e.detail, context);
   }
   return undefined;
 }
