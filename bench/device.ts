@@ -2,24 +2,25 @@
 // the bench firmware built with the portable reference kernels only (MCB_FORCE_REF) and with the Cortex-M DSP
 // twins, in one run; per operator type instructions per MAC, twins/references, and the ratio against TFLM +
 // CMSIS-NN measured on the same QEMU machines with the same method (fixed figures: ../shared/research/
-// peer-baselines.md). Every board output must equal TFLM's golden output and the host's, or the bench fails.
+// peer-baselines.md). Then, with the twins, patch vs layer on the boards that fit both (bench/patch-vs-layer.ts).
+// Every board output must equal TFLM's golden output and the host's, or the bench fails.
 //   npm run bench:device
-//   npm run bench:device -- --boards emu-f746 --models person_detect --variants twins
+//   npm run bench:device -- --boards emu-f746 --models person_detect --variants twins [--ops] [--no-patch]
 import * as fs from 'fs';
 import * as path from 'path';
 import { loadBoard } from '../harness/boards';
 import { opTypesInImage } from '../harness/build';
 import { loadModel, type Graph } from '../harness/model';
-import { packImage } from '../harness/pack';
+import { packImage, readImageSummary } from '../harness/pack';
 import { OP_CODES, SECTION_IDS } from '../harness/pack/image-ids';
 import { OP_RECORD_BYTES } from '../harness/pack/image-layout';
-import { readImageSummary } from '../harness/pack';
 import { planLayers } from '../harness/plan';
 import { BoardExecutor } from '../harness/run/board-executor';
 import { prepareBoardFirmware, prepareBoardImage } from '../harness/build/board-firmware';
 import type { BenchKernels } from '../harness/build/bench-firmware';
 import type { ScheduleRequest } from '../harness/pack/select-schedule';
-import { compare, formatComparison, PATCH_COMPARISONS, patchCandidates } from './patch-vs-layer';
+import { selectSchedule } from '../harness/pack/select-schedule';
+import { atLayerRates, compare, formatComparison, PATCH_COMPARISONS, patchCandidates } from './patch-vs-layer';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const SHARED = process.env.MCUBENCH_SHARED ?? path.resolve(REPO_ROOT, '..', 'shared');
@@ -70,7 +71,7 @@ function goldenVector(model: string): { name: string; input: Uint8Array; output:
 }
 
 /** Operator type and MACs of each image operator, in execution order (the board reports one latency per image op). */
-function imageOps(graph: Graph, image: Uint8Array): { type: string; macs: number }[] {
+function imageOps(graph: Graph, image: Uint8Array): { type: string; macs: number; graphIndex: number }[] {
   const plan = planLayers(graph);
   const names = new Map(Object.entries(OP_CODES).map(([name, code]) => [code, name]));
   const ops = readImageSummary(image).sections.find((s) => s.id === SECTION_IDS.OPS);
@@ -79,14 +80,14 @@ function imageOps(graph: Graph, image: Uint8Array): { type: string; macs: number
   return Array.from({ length: ops.count }, (_, i) => {
     const at = ops.offset + i * OP_RECORD_BYTES;
     const graphIndex = view.getUint32(at + 20, true);
-    return { type: names.get(view.getUint16(at, true)) ?? '?', macs: plan.ops[graphIndex]?.macs ?? 0 };
+    return { type: names.get(view.getUint16(at, true)) ?? '?', macs: plan.ops[graphIndex]?.macs ?? 0, graphIndex };
   });
 }
 
 interface Measured {
   instructions: number;
   perType: Map<string, { instructions: number; macs: number }>;
-  perOp: { type: string; macs: number; instructions: number }[];
+  perOp: { type: string; macs: number; graphIndex: number; instructions: number }[];
   exact: boolean;
   text: number;
   /** The schedule that ran. */
@@ -115,11 +116,17 @@ async function measure(board: string, model: string, graph: Graph, kernels: Benc
   try {
     const run = await executor.run(vector.name, vector.input);
     const extra = run.extra as { matchesHost: boolean; opLatency: number[] };
-    const image = packImage(graph, executor.schedule).bytes;
-    const ops = imageOps(graph, image);
+    // One entry per image operator, a patch-stage op timed over all its patches: its MACs are the schedule's
+    // (halo recomputation included), so instructions per MAC stay right under a patch schedule.
+    // The graph operator behind each image operator, for the patch-vs-layer prediction at layer rates.
+    const graphIndex = imageOps(graph, packImage(graph, executor.schedule).bytes).map((op) => op.graphIndex);
+    const ops = executor.ops.map((op, i) => ({ type: op.type, macs: op.macs, graphIndex: graphIndex[i] ?? -1 }));
+    if (extra.opLatency.length !== ops.length) {
+      throw new Error(`${board} ${model}: the board reported ${extra.opLatency.length} per-op latencies for ${ops.length} operators (firmware older than the per-op timing?)`);
+    }
     const perType = new Map<string, { instructions: number; macs: number }>();
     extra.opLatency.forEach((latency, i) => {
-      const op = ops[i] ?? { type: '?', macs: 0 };
+      const op = ops[i] ?? { type: '?', macs: 0, graphIndex: -1 };
       const entry = perType.get(op.type) ?? { instructions: 0, macs: 0 };
       entry.instructions += latency;
       entry.macs += op.macs;
@@ -127,7 +134,7 @@ async function measure(board: string, model: string, graph: Graph, kernels: Benc
     });
     const exact = extra.matchesHost && Buffer.from(run.output).equals(Buffer.from(vector.output));
     if (run.latency === undefined) throw new Error(`${board} reported no latency`);
-    const perOp = extra.opLatency.map((instructions, i) => ({ ...(ops[i] ?? { type: '?', macs: 0 }), instructions }));
+    const perOp = extra.opLatency.map((instructions, i) => ({ ...(ops[i] ?? { type: '?', macs: 0, graphIndex: -1 }), instructions }));
     return { instructions: run.latency, perType, perOp, exact, text: executor.firmware.sizes.text, schedule };
   } finally {
     await executor.close();
@@ -148,6 +155,26 @@ async function flashSaved(board: string): Promise<void> {
   const ops = opTypesInImage(used.image.bytes);
   console.log(`\nper-model operator table (${board}, ${model}: ${ops.join(', ')}): .text ${int(all.firmware.sizes.text)} B with every operator, ` +
     `${int(used.firmware.sizes.text)} B with the model's only: ${int(all.firmware.sizes.text - used.firmware.sizes.text)} B of flash saved`);
+}
+
+/**
+ * Where patching costs, per operator (both runs report one entry per image operator, a stage op summed over its
+ * patches): the stage's operators against the same operators run once, the worst of them, and the ops after it.
+ */
+function stageBreakdown(layer: Measured['perOp'], patch: Measured['perOp'], split: number): string {
+  const total = (ops: Measured['perOp'], key: 'instructions' | 'macs', from: number, to: number): number =>
+    ops.slice(from, to).reduce((sum, op) => sum + op[key], 0);
+  const pct = (after: number, before: number): string => {
+    if (!(before > 0)) return '-';
+    const change = (after / before - 1) * 100;
+    return Math.abs(change) < 0.05 ? '±0.0 %' : `${change > 0 ? '+' : ''}${change.toFixed(1)} %`;
+  };
+  const worst = Array.from({ length: split }, (_, i) => i)
+    .reduce((a, b) => (patch[b].instructions / Math.max(1, layer[b].instructions) > patch[a].instructions / Math.max(1, layer[a].instructions) ? b : a), 0);
+  return `    ops 0-${split - 1} (the stage): ${int(total(layer, 'instructions', 0, split))} -> ${int(total(patch, 'instructions', 0, split))} instructions ` +
+    `(${pct(total(patch, 'instructions', 0, split), total(layer, 'instructions', 0, split))}) for ${pct(total(patch, 'macs', 0, split), total(layer, 'macs', 0, split))} MACs; ` +
+    `worst op ${worst} ${patch[worst].type} x${(patch[worst].instructions / Math.max(1, layer[worst].instructions)).toFixed(2)}; ` +
+    `ops after the stage ${pct(total(patch, 'instructions', split, patch.length), total(layer, 'instructions', split, layer.length))}`;
 }
 
 /**
@@ -175,8 +202,11 @@ async function patchVsLayer(opts: Options, measured: Map<string, Measured>): Pro
         ok = false;
         console.error(`ERROR: ${board} ${model} patch split ${candidate.split}, ${candidate.patches}x${candidate.patches}: the board output differs from TFLM's golden output or the host's`);
       }
-      const row = compare(candidate, layer.instructions, patch.instructions);
+      const plan = selectSchedule(graph, { schedule: 'patch', split: candidate.split, patches: candidate.patches });
+      const predicted = plan.kind === 'patch' ? atLayerRates(graph, plan.plan, layer.perOp) : layer.instructions;
+      const row = compare(candidate, layer.instructions, patch.instructions, predicted);
       console.log(`${formatComparison(row)}${patch.exact ? '  bit-exact' : '  DIFFERS'}`);
+      console.log(stageBreakdown(layer.perOp, patch.perOp, candidate.split));
     }
   }
   return ok;
@@ -184,7 +214,8 @@ async function patchVsLayer(opts: Options, measured: Map<string, Measured>): Pro
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
-  console.log('mcubench bench:device — QEMU -icount shift=0: guest instructions per inference (not cycles), layer schedule, first golden vector');
+  console.log('mcubench bench:device — QEMU -icount shift=0: guest instructions per inference (not cycles), first golden vector, ' +
+    'layer schedule (the best-fitting patch plan where it does not fit the board)');
   let ok = true;
   const measured = new Map<string, Measured>();
   for (const board of opts.boards) {

@@ -81,7 +81,7 @@ export interface BoardRunRequest extends EvaluationRequest {
   board: string;
   verbose?: boolean;
   /** Real boards: hardware map and flasher; fault tests: a transport wrapper. */
-  executor?: Pick<BoardExecutorOptions, 'target' | 'wrapTransport' | 'client' | 'maxRestarts' | 'agent'>;
+  executor?: Pick<BoardExecutorOptions, 'target' | 'wrapTransport' | 'client' | 'maxRestarts' | 'agent' | 'kernels'>;
 }
 
 /** "emu-f746,emu-f746,emu-f412" → the ids, in order; empty entries are refused. */

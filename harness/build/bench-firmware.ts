@@ -4,7 +4,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { ResolvedBoard } from '../boards';
 import { mainSramBytes, type SramParts } from '../metrics/sram';
-import { inputIsStreamed, inputLivesInArena, outputLivesInArena, readImage, type ImageRecords } from '../pack/read-image';
+import { SECTION_IDS } from '../pack/image-ids';
+import { inputIsStreamed, inputLivesInArena, outputLivesInArena, readImage, readImageSummary, type ImageRecords } from '../pack/read-image';
 import { buildFirmware, type FirmwareBuild } from './build-firmware';
 import { opsOnlyUsedDefines } from './ops-used';
 
@@ -90,6 +91,19 @@ function runtimeSourceFiles(): string[] {
   return addonSources().filter((f) => f.startsWith('native/runtime/') && f.endsWith('.c')).map((f) => path.join(REPO_ROOT, f));
 }
 
+/** Per-operator latencies one STATS frame carries by default (firmware/core/link.h), and at most (1024-byte payload). */
+const LINK_DEFAULT_OPS = 128;
+const LINK_MOST_OPS = 247;
+
+/**
+ * STATS carries one latency per operator of the image: a model with more operators than the default gets room for
+ * all of them (4 bytes of RAM each), up to what one frame holds; smaller ones keep the default.
+ */
+function linkOpsDefine(image: Uint8Array): Record<string, number> {
+  const ops = readImageSummary(image).sections.find((s) => s.id === SECTION_IDS.OPS)?.count ?? 0;
+  return ops > LINK_DEFAULT_OPS ? { MCB_LINK_MAX_OPS: Math.min(ops, LINK_MOST_OPS) } : {};
+}
+
 /** Which kernels a bench firmware links (defaults: only the image's ops, optimized twins on). */
 export interface BenchKernels {
   /** false: every operator of the runtime, whatever the image uses. */
@@ -118,6 +132,7 @@ export async function buildBenchFirmware(board: ResolvedBoard, imageFile: string
       MCB_BENCH_OUTPUT_BUFFER: memory.outputBufferBytes,
       MCB_QEMU_ICOUNT_SHIFT: board.board.qemu?.icountShift ?? 0,
       ...(kernels.opsOnlyUsed === false ? {} : opsOnlyUsedDefines(fs.readFileSync(imageFile))),
+      ...(dut === 'mlperf-tiny' ? {} : linkOpsDefine(fs.readFileSync(imageFile))),
       ...(kernels.forceRef ? { MCB_FORCE_REF: 1 } : {}),
     },
     optimize: kernels.optimize,

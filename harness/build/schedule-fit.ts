@@ -6,7 +6,7 @@ import type { Graph } from '../model/graph';
 import { readImage } from '../pack/read-image';
 import { packImage } from '../pack/pack-image';
 import type { Schedule } from '../pack/schedule';
-import { planLayers, planPatches, planStream, searchPatchPlans, searchStream, type ScheduleKind } from '../plan';
+import { planLayers, planPatches, planStreamChoice, searchPatchPlans, searchStream, streamsAnything, type ScheduleKind } from '../plan';
 import { BENCH_STACK_BYTES, BENCH_STATIC_BASE_BYTES, benchMemory, type BenchMemory } from './bench-firmware';
 import { boardSramBytes, sramNeed } from './board-fit';
 
@@ -55,10 +55,12 @@ export function autoScheduleForBoard(graph: Graph, board: ResolvedBoard, maxMacO
   const layerFit = scheduleFit(graph, board, layerSchedule);
   if (layerFit.fits) return { schedule: layerSchedule, fit: layerFit };
   // Streaming costs no MACs either: next in line.
-  const streamChoice = searchStream(graph);
-  const streamSchedule: Schedule = { kind: 'stream', plan: planStream(graph, streamChoice.split, { later: streamChoice.later }) };
-  const streamFit = scheduleFit(graph, board, streamSchedule);
-  if (streamFit.fits) return { schedule: streamSchedule, fit: streamFit };
+  const streamChoice = searchStream(graph, 0);
+  if (streamsAnything(streamChoice)) {
+    const streamSchedule: Schedule = { kind: 'stream', plan: planStreamChoice(graph, streamChoice) };
+    const streamFit = scheduleFit(graph, board, streamSchedule);
+    if (streamFit.fits) return { schedule: streamSchedule, fit: streamFit };
+  }
   // Beyond the arena a patch plan needs the firmware's fixed buffers; its input is streamed window by window
   // unless the model has several inputs, which stay whole in a static buffer.
   const records = readImage(packImage(graph, layerSchedule).bytes);

@@ -21,12 +21,16 @@ export const patchesOption = (what = 'patch schedule: p x p patches'): Option =>
 export const flasherOption = (): Option => new Option('--flasher <kind>', 'real boards: stlink (our driver), openocd, st-flash or msd (copy onto the ST-Link drive); default: the board\'s flash.method')
   .choices(['stlink', 'openocd', 'st-flash', 'msd']);
 
+/** The firmware's compiler goal: speed (-O2) by default, since the bench measures latency; size (-Os) for tight flash. */
+export const optimizeOption = (): Option => new Option('--optimize <goal>', 'firmware compiler optimization: speed (-O2, the default) or size (-Os, for tight flash)')
+  .choices(['speed', 'size']);
+
 export interface ScheduleCliOptions { schedule?: string; split?: string; patches?: string }
 
 /** --schedule, --split, --patches; `prefix` qualifies the help text (e.g. "with --model: "). */
 export function addScheduleOptions(command: Command, prefix = ''): Command {
   return command
-    .option('--schedule <kind>', `${prefix}layer, patch (the planner's patch plan unless --split/--patches), stream (row bands, no recomputation) or auto (default layer)`)
+    .option('--schedule <kind>', `${prefix}layer, patch (the planner's patch plan unless --split/--patches), stream (row bands with rings, column strips within +5 % MACs) or auto (default layer)`)
     .addOption(splitOption(`${prefix}patch schedule: run the first n operators patch by patch`))
     .addOption(patchesOption(`${prefix}patch schedule: p x p patches`));
 }

@@ -10,7 +10,7 @@ export const PATCH_STEP_BYTES = 72;
 export const STREAM_HEADER_BYTES = 16;
 export const STREAM_SEGMENT_BYTES = 16;
 export const STREAM_RING_BYTES = 16;
-export const STREAM_STEP_BYTES = 12;
+export const STREAM_STEP_BYTES = 20;
 /** Header field offsets the packer patches after laying out the sections. */
 export const HEADER_FIELDS = {
   magic: 0, version: 4, headerSize: 6, totalSize: 8, crc32: 12, flags: 16, arenaSize: 20, scratchSize: 24,

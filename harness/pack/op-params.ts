@@ -36,6 +36,32 @@ function range(q: ActivationRange): number[] {
   return [q.act_min, q.act_max];
 }
 
+const ZERO_POINT_RANGE: Partial<Record<Tensor['dtype'], [number, number]>> = { int8: [-128, 127], uint8: [0, 255] };
+
+/**
+ * A fault of the operands the kernels would refuse at run time: an 8-bit tensor's zero point outside its type's
+ * range, or ADD/MUL operands that do not broadcast exactly to the output (each dim equal to the output's or 1,
+ * every output dim spanned by an operand).
+ */
+function operandProblem(graph: Graph, op: Operator): string | undefined {
+  for (const t of [...op.inputs, ...op.outputs]) {
+    const tensor = graph.tensors[t];
+    const bounds = tensor ? ZERO_POINT_RANGE[tensor.dtype] : undefined;
+    const bad = bounds && tensor.quantization?.zeroPoint.find((z) => z < bounds[0] || z > bounds[1]);
+    if (bounds && bad !== undefined) return `tensor ${t} '${tensor.name}' has zero point ${bad}, outside the ${tensor.dtype} range [${bounds[0]}, ${bounds[1]}]`;
+  }
+  if (op.type === 'ADD' || op.type === 'MUL') {
+    const out = graph.tensors[op.outputs[0]].shape;
+    const operands = op.inputs.slice(0, 2).map((t) => graph.tensors[t].shape);
+    const aligned = operands.map((s) => [...new Array<number>(Math.max(0, out.length - s.length)).fill(1), ...s]);
+    const fits = operands.every((s) => s.length <= out.length) &&
+      aligned.every((s) => s.every((d, i) => d === out[i] || d === 1)) &&
+      out.every((d, i) => d === 1 || aligned.some((s) => s[i] === d));
+    if (!fits) return `operands [${operands.map((s) => s.join('x')).join('], [')}] do not broadcast to the output's [${out.join('x')}]`;
+  }
+  return undefined;
+}
+
 /** The words of `op`'s parameter block. */
 export function encodeOpParams(graph: Graph, op: Operator): number[] {
   const T = (slot: number): Tensor => graph.tensors[op.inputs[slot]];
@@ -44,6 +70,9 @@ export function encodeOpParams(graph: Graph, op: Operator): number[] {
   const fail = (problem: string): never => {
     throw new ImageError(`${graph.source}: operator ${op.index} ${op.type}: ${problem}`);
   };
+  // What the kernels refuse when called, refused here (and so by `plan`) rather than at the first inference.
+  const problem = operandProblem(graph, op);
+  if (problem) return fail(problem);
   switch (op.type) {
     case 'CONV_2D': {
       if (o.kind !== 'conv') return fail('options are not conv options');

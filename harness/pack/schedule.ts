@@ -78,7 +78,7 @@ export function encodePatchSchedule(graph: Graph, plan: PatchPlan, tensors: Tens
   return w.finish();
 }
 
-/** STREAM_SCHEDULE: segments, the rings with their arena offsets, then every row step in execution order. */
+/** STREAM_SCHEDULE: segments, the rings with their arena offsets, then every row step (with its columns) in execution order. */
 export function encodeStreamSchedule(graph: Graph, plan: StreamPlan, tensors: TensorTable): Uint8Array {
   const w = new ByteWriter();
   const rings = plan.segments.flatMap((s) => s.rings);
@@ -94,6 +94,6 @@ export function encodeStreamSchedule(graph: Graph, plan: StreamPlan, tensors: Te
     if (!at) throw new ImageError(`${graph.source}: stream plan has no buffer for the ring of tensor ${r.tensor}`);
     w.u32(tensors.imageIndex.get(r.tensor)!).u32(r.rows).u32(at.offset).u32(r.rowBytes);
   }
-  for (const s of steps) w.i32(s.op).i32(s.y0).i32(s.keepFrom);
+  for (const s of steps) w.i32(s.op).i32(s.y0).i32(s.keepFrom).i32(s.x0).i32(s.x1);
   return w.finish();
 }

@@ -2,8 +2,8 @@
 import { Graph } from '../model/graph';
 import { planLayers } from './layer-planner';
 import { planPatches } from './patch-planner';
-import { choosePatchPlan, rankTogether, searchPatchPlans } from './search';
-import { planStream, searchStream, StreamPlan } from './stream-planner';
+import { choosePatchPlan, rankTogether, searchPatchPlans, searchStreams } from './search';
+import { chosenStreamPlan, DEFAULT_STREAM_MAX_MAC_OVERHEAD, planStream, planStreamChoice, searchStream, streamsAnything, StreamPlan } from './stream-planner';
 import { LayerPlan, PatchPlan, SearchResult } from './types';
 
 export * from './types';
@@ -11,9 +11,10 @@ export { PlanError } from './plan-error';
 export { planLayers } from './layer-planner';
 export { planPatches } from './patch-planner';
 export { searchPatchPlans, searchPlans, legalSplits, paretoFront, choosePatchPlan } from './search';
-export { planStream, searchStream } from './stream-planner';
+export { planStream, planStreamChoice, chosenStreamPlan, streamsAnything, searchStream, DEFAULT_STREAM_MAX_MAC_OVERHEAD, MAX_STREAM_STRIPS } from './stream-planner';
 export type { StreamPlan, StreamSegment, StreamRing, StreamStep, StreamChoice } from './stream-planner';
 export { validateArena } from './arena-validator';
+export { opMacsUnder } from './op-macs';
 export { loadBuiltin, isBuiltinSpec, builtinNames } from './builtin';
 
 export const DEFAULT_MAX_MAC_OVERHEAD = 0.2;
@@ -24,8 +25,11 @@ export type PlanRequest =
   /** The planner's patch plan: lowest peak within the MAC budget (`--schedule patch` alone). */
   | { mode: 'patch-choice'; maxMacOverhead: number }
   | { mode: 'search'; maxMacOverhead: number }
-  /** The planner's stream plan, or one whose prefix segment ends at `split`. */
-  | { mode: 'stream'; split?: number };
+  /**
+   * The planner's stream plan (lowest peak within the MAC budget, default DEFAULT_STREAM_MAX_MAC_OVERHEAD), or one
+   * whose prefix segment ends at `split` (in `strips` strips, default 1).
+   */
+  | { mode: 'stream'; split?: number; strips?: number; maxMacOverhead?: number };
 
 export interface PlanReport {
   source: string;
@@ -48,16 +52,15 @@ export function planModel(graph: Graph, request: PlanRequest): PlanReport {
     return { source: graph.source, layer, search, patch: planPatches(graph, split, patches) };
   }
   if (request.mode === 'stream') {
-    if (request.split !== undefined) return { source: graph.source, layer, stream: planStream(graph, request.split) };
-    const choice = searchStream(graph);
-    return { source: graph.source, layer, stream: planStream(graph, choice.split, { later: choice.later }) };
+    if (request.split !== undefined) return { source: graph.source, layer, stream: planStream(graph, request.split, { strips: request.strips }) };
+    return { source: graph.source, layer, stream: chosenStreamPlan(graph, searchStream(graph, request.maxMacOverhead ?? DEFAULT_STREAM_MAX_MAC_OVERHEAD)) };
   }
   const patchSearch = searchPatchPlans(graph, request.maxMacOverhead, layer.peakBytes);
-  const search = rankTogether(patchSearch, searchStream(graph));
+  const search = rankTogether(patchSearch, searchStreams(graph, request.maxMacOverhead));
   const { split, patches } = patchSearch.chosen;
   return {
     source: graph.source, layer, search,
     patch: split > 0 ? planPatches(graph, split, patches) : undefined,
-    stream: planStream(graph, search.stream.split, { later: search.stream.later }),
+    stream: streamsAnything(search.stream) ? planStreamChoice(graph, search.stream) : undefined,
   };
 }

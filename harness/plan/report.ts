@@ -22,8 +22,9 @@ function streamSummary(s: StreamPlan): string[] {
   const first = s.segments[0];
   const prefix = s.split > 0 ? `ops 0..${s.split - 1} from the input row by row` : 'no segment from the input';
   const later = s.segments.filter((g) => g.first >= s.split && g !== (s.split > 0 ? first : undefined));
+  const strips = s.strips > 1 ? `, in ${s.strips} column strips (their halo columns computed twice)` : '';
   return [
-    `stream-based: ${prefix}${later.length ? `; later blocks ${later.map((g) => `${g.first}..${g.end - 1}`).join(', ')}` : ''} (rings, no recomputation)`,
+    `stream-based: ${prefix}${strips}${later.length ? `; later blocks ${later.map((g) => `${g.first}..${g.end - 1}`).join(', ')}` : ''} (rings${s.macOverhead > 0 ? '' : ', no recomputation'})`,
     `  peak ${int(s.peakBytes)} B (${kb(s.peakBytes)}) at op ${s.peakStep}, arena ${int(s.arenaBytes)} B (${s.packing})`,
     `  rings ${int(s.ringBytes)} B stand for ${int(s.ringedTensorBytes)} B of whole tensors; MACs ${macsText(s.macs)} (${pct(s.macOverhead)})`,
   ];
@@ -32,9 +33,9 @@ function streamSummary(s: StreamPlan): string[] {
 /** JSON of a stream plan without its per-row steps (thousands of them; the image carries them). */
 export function streamJson(s: StreamPlan): object {
   return {
-    split: s.split, peakBytes: s.peakBytes, peakStep: s.peakStep, arenaBytes: s.arenaBytes, scratchBytes: s.scratchBytes,
+    split: s.split, strips: s.strips, peakBytes: s.peakBytes, peakStep: s.peakStep, arenaBytes: s.arenaBytes, scratchBytes: s.scratchBytes,
     macs: s.macs, macOverhead: s.macOverhead, ringBytes: s.ringBytes, ringedTensorBytes: s.ringedTensorBytes, packing: s.packing,
-    segments: s.segments.map((g) => ({ first: g.first, end: g.end, output: g.output, steps: g.steps.length, rings: g.rings })),
+    segments: s.segments.map((g) => ({ first: g.first, end: g.end, output: g.output, strips: g.strips, steps: g.steps.length, rings: g.rings })),
     liveBytes: s.liveBytes, buffers: s.buffers, aliases: s.aliases,
   };
 }
@@ -53,8 +54,8 @@ export function planText(r: PlanReport): string {
     lines.push('', `search: ${r.search.candidates.length} candidates; Pareto front (peak, MAC overhead):`);
     for (const p of r.search.pareto) {
       const c = r.search.chosen;
-      const chosen = p === c || (p.schedule === c.schedule && p.split === c.split && p.patches === c.patches) ? '  <- chosen' : '';
-      const label = p.schedule === 'stream' ? `stream${p.split > 0 ? ` (input..op ${p.split - 1})` : ''}`
+      const chosen = p === c || (p.schedule === c.schedule && p.split === c.split && p.patches === c.patches && p.strips === c.strips) ? '  <- chosen' : '';
+      const label = p.schedule === 'stream' ? `stream${p.split > 0 ? ` (input..op ${p.split - 1}${(p.strips ?? 1) > 1 ? `, ${p.strips} strips` : ''})` : ''}`
         : p.split === 0 ? 'layer-based' : `split ${p.split}, ${p.patches}x${p.patches}`;
       lines.push(`  ${label.padEnd(22)} ${int(p.peakBytes).padStart(12)} B ${pct(p.macOverhead).padStart(9)}${chosen}`);
     }

@@ -6,7 +6,7 @@ import { dataFlow } from './op-analysis';
 import { planPatches } from './patch-planner';
 import { analyseStage } from './patch-stage';
 import { PlanError } from './plan-error';
-import { searchStream, StreamChoice } from './stream-planner';
+import { searchStream, StreamChoice, streamsAnything } from './stream-planner';
 import { ParetoPoint, SearchResult } from './types';
 
 export const MAX_SEARCH_PATCHES = 8;
@@ -74,22 +74,36 @@ export function choosePatchPlan(graph: Graph, maxMacOverhead: number, search = s
 }
 
 /**
- * Layer, patch and stream plans ranked together: the patch search's candidates plus the stream plan the
- * stream search finds (no recomputation, so 0 MAC overhead). `chosen` is the lowest peak within the budget.
+ * Layer, patch and stream plans ranked together: the patch search's candidates plus the stream plans the
+ * stream search finds with no recomputation and within the same budget. `chosen` is the lowest peak within the
+ * budget.
  */
 export function searchPlans(graph: Graph, maxMacOverhead: number, layerPeak = planLayers(graph).peakBytes): JointSearch {
-  return rankTogether(searchPatchPlans(graph, maxMacOverhead, layerPeak), searchStream(graph));
+  return rankTogether(searchPatchPlans(graph, maxMacOverhead, layerPeak), searchStreams(graph, maxMacOverhead));
 }
 
+/** The stream search's plan within the budget, and (when different) its plan computing every row once. */
+export function searchStreams(graph: Graph, maxMacOverhead: number): StreamChoice[] {
+  const within = searchStream(graph, maxMacOverhead);
+  return within.macOverhead === 0 ? [within] : [within, searchStream(graph, 0)];
+}
+
+/** A stream point streams some ops; a choice of none (no run of ops can stream) is the layer schedule. */
+function streamPoints(streams: StreamChoice[]): ParetoPoint[] {
+  return streams.filter(streamsAnything)
+    .map((s) => ({ schedule: 'stream', split: s.split, patches: 0, strips: s.strips, peakBytes: s.peakBytes, macOverhead: s.macOverhead }));
+}
+
+/** `stream` is the stream plan within the budget (the first of the stream choices). */
 export type JointSearch = SearchResult & { stream: StreamChoice };
 
-export function rankTogether(patch: SearchResult, stream: StreamChoice): JointSearch {
+export function rankTogether(patch: SearchResult, streams: StreamChoice[]): JointSearch {
   const { maxMacOverhead } = patch;
-  const candidates: ParetoPoint[] = [...patch.candidates, { schedule: 'stream', split: stream.split, patches: 0, peakBytes: stream.peakBytes, macOverhead: 0 }];
+  const candidates: ParetoPoint[] = [...patch.candidates, ...streamPoints(streams)];
   const affordable = candidates
     .filter((c) => c.macOverhead <= maxMacOverhead)
     .sort((a, b) => a.peakBytes - b.peakBytes || a.macOverhead - b.macOverhead || RANK[a.schedule] - RANK[b.schedule] || a.split - b.split || a.patches - b.patches);
-  return { candidates, pareto: paretoFront(candidates), chosen: affordable[0], maxMacOverhead, stream };
+  return { candidates, pareto: paretoFront(candidates), chosen: affordable[0], maxMacOverhead, stream: streams[0] };
 }
 
 /** Ties on peak and overhead: the simpler executor first. */

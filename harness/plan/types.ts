@@ -134,7 +134,8 @@ export interface PatchPlan {
 /** Which executor a plan is for: whole tensors op by op, MCUNetV2 patches, or row-band streaming. */
 export type ScheduleKind = 'layer' | 'patch' | 'stream';
 
-export interface ParetoPoint { schedule: ScheduleKind; split: number; patches: number; peakBytes: number; macOverhead: number; }
+/** A candidate plan; a stream plan's `strips` is its prefix segment's (patches 0). */
+export interface ParetoPoint { schedule: ScheduleKind; split: number; patches: number; strips?: number; peakBytes: number; macOverhead: number; }
 
 export interface SearchResult {
   /** Every legal (split, p) evaluated, plus the layer-based baseline as split 0, p 1. */

@@ -199,7 +199,8 @@ function layerRows(baseline: Results, current: Results, limits: Required<Compare
   let compared = 0;
   for (const op of cOps) {
     const b = bOps.get(op.index);
-    if (!b) continue;
+    // Same index, other operator: a baseline from a firmware that reported its patch stage as one entry.
+    if (!b || b.type !== op.type) continue;
     compared++;
     const [change, limit, ok] = spec.judge(b.latency!, op.latency!);
     if (!ok) {

@@ -5,6 +5,7 @@ import { escapeHtml } from './html/escape';
 import { renderLatencyHistogram } from './html/latency-histogram';
 import { memoryScale, renderMemoryChart } from './html/memory-chart';
 import { htmlPage } from './html/page-style';
+import { renderOpLatencyBars } from './html/op-latency-bars';
 import { renderOpLatencyChart } from './html/op-latency-chart';
 import { renderPredictionTable } from './html/prediction-table';
 import { confusionTable } from './confusion';
@@ -49,12 +50,25 @@ function memorySection(r: Results): string {
       peakBytes: st.peakBytes, scaleBytes: scale, boardBytes: board, split: st.split, measuredBytes: ran('stream'),
     }));
   }
+  // The run's per-operator latency goes under the memory chart of the schedule that ran, on the same x positions.
+  const order: ('layer' | 'patch' | 'stream')[] = ['layer', ...(plan.patchBased ? ['patch' as const] : []), ...(plan.streamBased ? ['stream' as const] : [])];
+  const latency = runLatencyBars(r);
+  const columns = charts.map((chart, i) => (latency && order[i] === r.schedule.kind ? `<div class="chart-column">${chart}${latency}</div>` : chart));
   const legend = ['<span style="background:#4e79a7"></span>per-layer op',
-    plan.patchBased ? '<span style="background:#f28e2b"></span>patch stage (per patch)' : '',
-    '<span style="background:#d62728"></span>peak (planned arena)',
+    plan.patchBased ? `<span style="background:#f28e2b"></span>patch stage (memory per patch${latency && r.schedule.kind === 'patch' ? ', latency summed over every patch' : ''})` : '',
+    `<span style="background:#d62728"></span>peak (planned arena)${latency ? ', slowest operator' : ''}`,
     measured !== undefined ? '<span style="background:#2ca02c;height:2px"></span>measured total (static + stack + arena), schedule that ran' : '',
     board !== undefined ? '<span style="border-top:2px dashed #1d2430;height:0"></span>board SRAM' : ''];
-  return `<h2 id="memory">Memory per operator</h2><div class="charts">${charts.join('')}</div><p class="legend">${legend.join('')}</p>`;
+  return `<h2 id="memory">${latency ? 'Memory and latency per operator' : 'Memory per operator'}</h2><div class="charts">${columns.join('')}</div><p class="legend">${legend.join('')}</p>`;
+}
+
+/** The run's mean latency per operator as bars, when it has them (board runs). */
+function runLatencyBars(r: Results): string | undefined {
+  if (!r.latency || !(r.ops ?? []).some((o) => o.latency !== undefined)) return undefined;
+  return renderOpLatencyBars({
+    title: `Latency per operator, ${r.schedule.kind} schedule (ran; mean over samples)`, ops: r.ops!, schedule: r.schedule,
+    unit: r.latency.unit, clockHz: r.latency.clockHz,
+  });
 }
 
 /**
@@ -80,8 +94,9 @@ function latencySection(r: Results): string {
   const vary = latenciesVary(values, unit);
   const chart = vary ? renderLatencyHistogram({ values, unit, clockHz: l?.clockHz, markers }) : values.length > 1
     ? `<p class="latency-steady">All ${values.length} samples within ${formatInteger(Math.max(...values) - Math.min(...values))} ${unit} of each other ${unit === 'instructions' ? ' (under 1 % of the median: QEMU counts are deterministic up to tens of instructions)' : ''}; no histogram.</p>` : '';
-  const ops = (r.ops ?? []).some((o) => o.latency !== undefined) && l
-    ? renderOpLatencyChart([{ label: `${describeSchedule(r)} (this run)`, ops: r.ops!, unit: l.ms ? unit : unit }], 'Latency per operator (mean over samples)') : '';
+  // With a plan the per-operator chart stands under the memory chart (memorySection); without one, here.
+  const ops = (r.ops ?? []).some((o) => o.latency !== undefined) && l && !r.plan
+    ? renderOpLatencyChart([{ label: `${describeSchedule(r)} (this run)`, ops: r.ops!, unit, schedule: r.schedule }], 'Latency per operator (mean over samples)') : '';
   return `${renderTable(latencyTable(r), 'latency')}${chart}${ops}${renderTable(opLatencyTable(r), 'op-latency')}`;
 }
 

@@ -1,7 +1,7 @@
 // Markdown report: the summary a CI job posts or a person reads in a terminal.
 import { confusionTable } from './confusion';
 import {
-  accuracyTables, checksTable, environmentTable, fidelityTable, flashTable, latencyTable, mismatchTable, opLatencyTable, type ReportTable,
+  accuracyTables, checksTable, environmentTable, fidelityTable, flashTable, latencyTable, mismatchTable, opLatencyTable, opProfileTable, type ReportTable,
   skippedTable, sramTable, summaryTable,
 } from './report-tables';
 import type { Results } from './results';
@@ -25,7 +25,7 @@ function renderTable(t: ReportTable): string[] {
 export function writeMarkdownReport(results: Results): string {
   const tables = [
     summaryTable(results), ...accuracyTables(results), confusionTable(results), fidelityTable(results), mismatchTable(results), latencyTable(results),
-    opLatencyTable(results, 10), sramTable(results), flashTable(results), checksTable(results), skippedTable(results), environmentTable(results),
+    opLatencyTable(results, 10), opProfileTable(results), sramTable(results), flashTable(results), checksTable(results), skippedTable(results), environmentTable(results),
   ].filter((t): t is ReportTable => t !== undefined);
   const title = `# mcubench results: ${cell(results.model)}${results.board ? ` on ${cell(results.board)}` : ''}`;
   const units = 'Sizes in bytes and KiB (1 KiB = 1024 B); latency in the run\'s unit (cycles on boards, instructions under QEMU), and in ms where the core clock is known.';

@@ -2,6 +2,7 @@
 // never disagree on a figure.
 import { evaluateChecks } from './checks';
 import { formatByteDelta, formatBytes, formatDecimal, formatInteger, formatMs, formatPercent } from './format';
+import { opRunNote } from './op-run-kind';
 import { predictionAgreement } from './predictions';
 import { flashTotalBytes, type Results } from './results';
 
@@ -118,6 +119,44 @@ export function opLatencyTable(r: Results, limit?: number): ReportTable | undefi
     title: `Latency per operator (mean over samples${limit !== undefined && ops.length > limit ? `, slowest ${limit} of ${ops.length}` : ''})`,
     header: ['op', 'type', unit, ...(r.latency.clockHz ? ['ms'] : []), 'share'],
     rows: shown.map((o) => [String(o.index), o.type, formatInteger(o.latency!), ...ms(o.latency!), formatPercent(total ? o.latency! / total : 0, 1)]),
+  };
+}
+
+/** A bar of block characters, `width` cells for `max`, eighths for the remainder (text reports' charts). */
+export function textBar(value: number, max: number, width = 16): string {
+  if (!(max > 0) || !(value > 0)) return '';
+  const eighths = Math.max(1, Math.round((value / max) * width * 8));
+  return '█'.repeat(Math.floor(eighths / 8)) + (eighths % 8 ? '▏▎▍▌▋▊▉'[(eighths % 8) - 1] : '');
+}
+
+/**
+ * Every operator in order with its measured latency beside the planned live bytes of the schedule that ran, each
+ * with a bar: the Markdown report's latency chart next to its memory chart. A patch-stage (or streamed) operator
+ * is one row, its time summed over every patch (or row).
+ */
+export function opProfileTable(r: Results): ReportTable | undefined {
+  const ops = (r.ops ?? []).filter((o) => o.latency !== undefined);
+  if (!ops.length || !r.latency) return undefined;
+  const s = r.schedule;
+  const planned = s.kind === 'patch' ? r.plan?.patchBased : s.kind === 'stream' ? r.plan?.streamBased : r.plan?.layerBased;
+  const live = new Map((planned?.ops ?? []).map((o) => [o.index, o.liveBytes]));
+  const maxLatency = Math.max(...ops.map((o) => o.latency!));
+  const maxLive = Math.max(0, ...live.values());
+  const total = ops.reduce((sum, o) => sum + o.latency!, 0);
+  const unit = r.latency.unit;
+  const run = (index: number): string => opRunNote(s, index).replace(/:.*/, '');
+  return {
+    title: `Latency and memory per operator (${s.kind} schedule, mean over samples)`,
+    header: ['op', 'type', 'ran', 'MACs', unit, `${unit} / MAC`, 'share', 'latency', ...(live.size ? ['live bytes', 'memory'] : [])],
+    rows: ops.map((o) => {
+      const bytes = live.get(o.index);
+      return [String(o.index), o.type, run(o.index) || 'whole', o.macs !== undefined ? formatInteger(o.macs) : '-', formatInteger(o.latency!),
+        o.macs ? (o.latency! / o.macs).toFixed(2) : '-', formatPercent(total ? o.latency! / total : 0, 1), textBar(o.latency!, maxLatency),
+        ...(live.size ? [bytes !== undefined ? formatBytes(bytes) : '-', bytes !== undefined ? textBar(bytes, maxLive) : ''] : [])];
+    }),
+    note: `The operators' sum is ${formatInteger(total)} ${unit}, ${formatPercent(r.latency.mean ? total / r.latency.mean : 0, 1)} of the mean latency `
+      + '(the rest, which no operator owns, is copying the input in and the output out and the walk between operators)'
+      + (s.kind === 'patch' ? `; patch-stage operators are timed over all ${s.patches * s.patches} patches, their live bytes are per patch.` : '.'),
   };
 }
 

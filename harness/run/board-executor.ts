@@ -18,6 +18,7 @@ import { compareSampleOutputs, fidelitySection, type OutputLayout, type SampleCo
 import { outputLayoutOf as outputLayout } from './reference-fidelity';
 import { NativeModel } from '../native';
 import { mainSramBytes } from '../metrics/sram';
+import { opMacsUnder } from '../plan';
 import { scheduleLabel, type Schedule } from '../pack/schedule';
 import type { ScheduleRequest } from '../pack/select-schedule';
 import type { PlanSummary, Results, SampleProvenance } from '../report/results';
@@ -69,10 +70,12 @@ export interface BoardRunFigures {
   boardBytes: number;
   /** The board asked for the input region by region and never held it whole. */
   inputStreamed: boolean;
-  /** Operator type per per-op latency entry; with firstOp > 0 entry 0 is the whole patch stage (ops 0..firstOp-1). */
-  opTypes?: string[];
-  firstOp?: number;
+  /** The image's operators, one per per-op latency entry the board reports (patch-stage ops each on their own). */
+  ops?: OpIdentity[];
 }
+
+/** Which operator a per-op latency entry stands for, and the MACs it ran under the schedule (patch halos included). */
+export type OpIdentity = { index: number; type: string; macs: number };
 
 /**
  * Agreement with the host and the measured SRAM, from the journalled runs (so a resumed run reports the same);
@@ -106,15 +109,16 @@ export function summarizeBoardRuns(runs: readonly JournalledRun[], figures: Boar
   };
 }
 
-/** Mean per-operator latency over the samples that reported every entry (a full STATS frame). */
+/**
+ * Mean per-operator latency over the samples that reported one entry per image operator (a full STATS frame from a
+ * firmware that times each op; an older firmware's lumped patch-stage entry does not count).
+ */
 function opFigures(extras: readonly BoardRunExtra[], figures: BoardRunFigures): Partial<Results> {
-  const opTypes = figures.opTypes ?? [];
-  const full = extras.filter((e) => Array.isArray(e.opLatency) && e.opLatency.length === opTypes.length);
-  if (opTypes.length === 0 || full.length === 0) return {};
-  const first = figures.firstOp ?? 0;
-  const indexOf = (i: number): number => (first > 0 ? (i === 0 ? 0 : first + i - 1) : i);
+  const ops = figures.ops ?? [];
+  const full = extras.filter((e) => Array.isArray(e.opLatency) && e.opLatency.length === ops.length);
+  if (ops.length === 0 || full.length === 0) return {};
   return {
-    ops: opTypes.map((type, i) => ({ index: indexOf(i), type, latency: Math.round(full.reduce((sum, e) => sum + e.opLatency[i], 0) / full.length) })),
+    ops: ops.map((op, i) => ({ ...op, latency: Math.round(full.reduce((sum, e) => sum + e.opLatency[i], 0) / full.length) })),
   };
 }
 
@@ -123,7 +127,7 @@ export interface BoardRunExtra {
   matchesHost: boolean;
   stackHighWater: number;
   arenaHighWater: number;
-  /** Per-operator latency in the run's unit (patch stage as one entry). */
+  /** Per-operator latency in the run's unit, entry i for image operator i (summed over its patches or rows). */
   opLatency: number[];
   /** Device vs host output: per tensor errors only when not bit-exact (keeps the journal small). */
   fidelity?: SampleComparison;
@@ -149,7 +153,10 @@ export class BoardExecutor implements Executor {
     readonly firmwareSha256: string,
     private readonly agent?: string,
     private readonly outputs: OutputLayout[] = [],
-    private readonly opTypes: string[] = [],
+    /** The image's operators, one per per-op latency entry. */
+    readonly ops: OpIdentity[] = [],
+    /** The firmware's compiler goal (build-firmware.ts: speed unless asked otherwise). */
+    readonly optimize: 'size' | 'speed' = 'speed',
   ) {}
 
   /** Plans, packs, checks the fit, builds and boots the board. Throws BuildError ("does not fit") before building. */
@@ -175,11 +182,11 @@ export class BoardExecutor implements Executor {
         `was built to ${memory.inputStreamed ? 'stream' : 'upload'} it: rebuild the firmware (rm -r .cache/firmware) and retry`);
     }
     const firmwareSha256 = createHash('sha256').update(fs.readFileSync(firmware.elf)).digest('hex');
-    // Per-op latency entries: the patch stage reports as one entry (its first operator), then one per operator.
-    const first = schedule.kind === 'patch' ? schedule.plan.split : 0;
-    const opTypes = [...(first > 0 ? ['patch stage'] : []), ...packedGraph.operators.slice(first).map((op) => op.type)];
+    // One per-op latency entry per image operator (the packed graph's, in order), whatever the schedule.
+    const macs = opMacsUnder(packedGraph, schedule.kind === 'patch' ? schedule.plan : undefined);
+    const ops = packedGraph.operators.map((op, i) => ({ index: op.index, type: op.type, macs: macs[i] }));
     return new BoardExecutor(board, schedule, memory, firmware, image.modelHash, host, session, planSummary(packedGraph, schedule), firmwareSha256, options.agent,
-      outputLayout(packedGraph), opTypes);
+      outputLayout(packedGraph), ops, options.kernels?.optimize ?? 'speed');
   }
 
   /** .data + .bss of the built firmware (the arena and stack have sections of their own). */
@@ -193,9 +200,9 @@ export class BoardExecutor implements Executor {
     return this.memory.inputStreamed;
   }
 
-  /** Which operator each per-op latency entry stands for (the patch stage reports as one entry). */
-  get opLayout(): Pick<BoardRunFigures, 'opTypes' | 'firstOp'> {
-    return { opTypes: this.opTypes, firstOp: this.schedule.kind === 'patch' ? this.schedule.plan.split : 0 };
+  /** Which operator each per-op latency entry stands for. */
+  get opLayout(): Pick<BoardRunFigures, 'ops'> {
+    return { ops: this.ops };
   }
 
   /** The running board session (tests kill its QEMU to check recovery). */
@@ -215,9 +222,9 @@ export class BoardExecutor implements Executor {
       sram: { staticBytes: this.staticBytes, boardBytes: boardSramBytes(this.board) },
       flash: { codeBytes: sizes.text + sizes.data - sizes.model, modelBytes: sizes.model, boardBytes: this.board.chip.flash.size },
       ...(hello.timeUnit === 'cycles' ? { clockHz: hello.coreClockHz } : {}),
-      environment: boardEnvironment(this.board, this.firmware, hello),
+      environment: boardEnvironment(this.board, this.firmware, hello, this.optimize),
       fingerprint: `board:${this.board.board.id}:image:${this.modelHash}:${scheduleLabel(this.schedule).kind}` +
-        `${this.schedule.kind === 'patch' ? `:${this.schedule.plan.split}x${this.schedule.plan.patches}` : ''}`,
+        `${this.schedule.kind === 'patch' ? `:${this.schedule.plan.split}x${this.schedule.plan.patches}` : ''}${this.optimize === 'size' ? ':Os' : ''}`,
     };
   }
 

@@ -53,7 +53,7 @@ export function runEnvironment(modelFile: string): Environment {
 }
 
 /** Facts of a board run: firmware build, compiler and flags, the board's own report, QEMU's version. */
-export function boardEnvironment(board: ResolvedBoard, firmware: FirmwareBuild, hello: HelloAck, optimize: 'size' | 'speed' = 'size'): Environment {
+export function boardEnvironment(board: ResolvedBoard, firmware: FirmwareBuild, hello: HelloAck, optimize: 'size' | 'speed' = 'speed'): Environment {
   return {
     imageHash: hello.modelHash,
     firmwareHash: firmware.hash,

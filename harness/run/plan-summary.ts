@@ -1,7 +1,7 @@
 // The planner's per-operator live bytes for results.json, so reports can draw the layer-based and patch-based
 // memory bars side by side (the MCUNetV2 paper's Figure 1, for the user's model).
 import { Graph } from '../model/graph';
-import { DEFAULT_MAX_MAC_OVERHEAD, planLayers, planPatches, planStream, searchPatchPlans, searchStream, type PatchPlan, type StreamPlan } from '../plan';
+import { DEFAULT_MAX_MAC_OVERHEAD, planLayers, planPatches, planStreamChoice, searchPatchPlans, searchStream, type PatchPlan, type StreamPlan } from '../plan';
 import type { Schedule } from '../pack/schedule';
 import type { PlanSummary, PatchPlanSummary, StreamPlanSummary } from '../report/results';
 
@@ -37,8 +37,7 @@ export function planSummary(graph: Graph, schedule: Schedule): PlanSummary {
   if (schedule.kind === 'stream') {
     summary.streamBased = streamSummary(graph, schedule.plan);
   } else {
-    const choice = searchStream(graph);
-    summary.streamBased = streamSummary(graph, planStream(graph, choice.split, { later: choice.later }));
+    summary.streamBased = streamSummary(graph, planStreamChoice(graph, searchStream(graph)));
   }
   return summary;
 }

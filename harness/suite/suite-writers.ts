@@ -106,7 +106,7 @@ function groupCharts(group: Row[]): string {
     parts.push(`<div class="charts">${charts.join('')}</div>`);
   }
   const series: OpSeries[] = group.filter((r) => r.results!.ops?.some((o) => o.latency !== undefined) && r.results!.latency)
-    .map((r) => ({ label: r.cell.schedule, ops: r.results!.ops!, unit: r.results!.latency!.unit }));
+    .map((r) => ({ label: r.cell.schedule, ops: r.results!.ops!, unit: r.results!.latency!.unit, schedule: r.results!.schedule }));
   if (series.length && series.every((s) => s.unit === series[0].unit)) {
     parts.push(renderOpLatencyChart(series, `Latency per operator (${series.map((s) => s.label).join(' vs ')})`));
   }

@@ -70,7 +70,7 @@ RunOutcome run_model(const mcb_model &model, const uint8_t *input, size_t input_
   GuardedArena arena(mcb_model_arena_bytes(&model), model.header->arena_size, mcb_model_scratch_offset(&model));
   result.output.resize(model.output_bytes);
   CallbackState state{&result.per_op};
-  mcb_run_config config{arena.data(), arena.size(), options.per_op ? collect_op : nullptr, &state, nullptr, nullptr};
+  mcb_run_config config{arena.data(), arena.size(), options.per_op ? collect_op : nullptr, &state, nullptr, nullptr, nullptr, 0};
   // A schedule that never needs the whole input gets it region by region, as the bench firmware does.
   SampleReader reader{&model, input, input_size};
   result.input_streamed = mcb_model_input_streamed(&model) != 0;

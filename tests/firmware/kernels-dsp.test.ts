@@ -16,8 +16,8 @@ jest.setTimeout(240_000);
 const APP = path.join(__dirname, 'kernels_dsp', 'diff_main.c');
 const ARM_DIR = path.join(KERNELS_DIR, 'arm');
 /** Ops with a DSP twin, each reported on its own line. */
-const OPS = ['conv_2d', 'depthwise_conv_2d', 'add', 'fully_connected', 'add_sizes', 'avg_pool_2d', 'mean'];
-const SMALL_LIMITS = { COL_WORDS: 128, CHUNK: 8, MAX_TAPS: 25, RING_BYTES: 160, ADD_TABLE_MIN: 16 };
+const OPS = ['conv_2d', 'depthwise_conv_2d', 'add', 'fully_connected', 'add_sizes', 'avg_pool_2d', 'mean', 'mul', 'leaky_relu', 'add_broadcast', 'pad'];
+const SMALL_LIMITS = { COL_WORDS: 128, CHUNK: 8, MAX_TAPS: 25, RING_BYTES: 160, BAND_BYTES: 512, ADD_TABLE_MIN: 16, LEAKY_TABLE_MIN: 16, ADD_BROADCAST_MIN: 16 };
 
 const running: TargetWithConsole[] = [];
 afterEach(async () => {
@@ -51,6 +51,7 @@ describe.each(['emu-f746', 'emu-f412'])('DSP twins on %s', (board) => {
       // The twin must really take most calls (a good share under the small limits), or the test proves nothing.
       expect(fields.taken as number).toBeGreaterThan((fields.cases as number) / (_label === 'shipped limits' ? 2 : 4));
     }
+    for (const line of lines.filter((l: string) => l.startsWith('dsp timing '))) process.stdout.write(`${board} ${_label}: ${line}\n`);
     // In-place calls on windows of a tile, as a patch stage makes them, taken by the twins and byte-identical.
     const tiles = lines.find((l: string) => l.startsWith('dsp tile_inplace '));
     expect(tiles).toBeDefined();

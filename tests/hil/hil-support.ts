@@ -5,6 +5,7 @@ import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { loadBoard } from '../../harness/boards';
 import { loadModel } from '../../harness/model';
 import type { ScheduleRequest } from '../../harness/pack/select-schedule';
 import type { Results } from '../../harness/report/results';
@@ -132,6 +133,43 @@ export function expectConsistentMeasurements(run: BoardRun): void {
   for (const sample of results.samples) {
     expect(sample.instructions).toBeGreaterThan(0);
     expect(sample.cycles).toBeUndefined();
+  }
+}
+
+/** What the board reported per sample (the journal keeps it): whole-inference latency and one entry per operator. */
+export function journalOpLatencies(outDir: string): { sample: string; latency: number; opLatency: number[] }[] {
+  const text = fs.readFileSync(path.join(outDir, JOURNAL_FILE), 'utf8');
+  return text.split('\n').filter((line) => line.trim() !== '').map((line) => {
+    const entry = JSON.parse(line) as { sample: string; latency: number; extra: { opLatency: number[] } };
+    return { sample: entry.sample, latency: entry.latency, opLatency: entry.extra.opLatency };
+  });
+}
+
+/**
+ * Instructions per tick of the emulated board's timer: the firmware reads SysTick at the board clock, which QEMU
+ * -icount drives from virtual time (2^shift ns per instruction), so every latency is a multiple of this.
+ */
+export function instructionsPerTick(boardId: string): number {
+  const { board } = loadBoard(boardId);
+  return 1e9 / (board.clockHz * 2 ** (board.qemu?.icountShift ?? 0));
+}
+
+/**
+ * Per-operator latency of a board run that hangs together: one entry per operator of the packed image in every
+ * sample, each a whole number of timer ticks, their sum within the inference. What no operator owns is copying
+ * the input in (per patch tile or streamed row) and the output out, and the walk between kernel calls: under 1 %
+ * of the inference. (With streamed input the firmware leaves its waits for the host's regions out of the
+ * inference, as the runtime leaves them out of every operator.)
+ */
+export function expectPerOpLatency(run: BoardRun, types: string[], tick: number): void {
+  expect(run.results.ops!.map((o) => o.type)).toEqual(types);
+  expect(run.results.ops!.map((o) => o.index)).toEqual(types.map((_, i) => i));
+  for (const s of journalOpLatencies(run.outDir)) {
+    expect(s.opLatency).toHaveLength(types.length);
+    for (const v of [s.latency, ...s.opLatency]) expect(v % tick).toBe(0);
+    const sum = s.opLatency.reduce((a, b) => a + b, 0);
+    expect(sum).toBeLessThanOrEqual(s.latency);
+    expect(s.latency - sum).toBeLessThan(0.01 * s.latency);
   }
 }
 

@@ -7,7 +7,7 @@ import { loadBoard } from '../../boards';
 import { buildFirmware, type FirmwareBuild } from '../../build';
 import { UsageError } from '../../errors';
 import { loadTflite, modelNameOf, prepareBoardFirmware } from '../../index';
-import { addScheduleOptions, resolveModelFile, scheduleRequest, type ScheduleCliOptions } from '../options';
+import { addScheduleOptions, optimizeOption, resolveModelFile, scheduleRequest, type ScheduleCliOptions } from '../options';
 
 interface BuildCliOptions extends ScheduleCliOptions {
   dut?: string;
@@ -16,6 +16,7 @@ interface BuildCliOptions extends ScheduleCliOptions {
   modelImage?: string;
   out: string;
   arenaSize?: string;
+  optimize?: 'speed' | 'size';
   verbose?: boolean;
 }
 
@@ -30,6 +31,7 @@ export function registerBuild(program: Command): void {
     .option('--model-image <file>', 'an already packed model image to embed in the .model flash section')
     .option('--arena-size <bytes>', 'tensor arena size in bytes (multiple of 16)')
     .option('--dut <protocol>', 'with --model: mlperf-tiny builds the model behind the MLPerf Tiny DUT command set instead of our protocol')
+    .addOption(optimizeOption())
     .option('--verbose', 'show the cmake and compiler output')
     .action(async (opts: BuildCliOptions) => {
       if (!opts.out.endsWith('.elf')) throw new UsageError(`--out '${opts.out}' must name an .elf file`);
@@ -48,18 +50,19 @@ export function registerBuild(program: Command): void {
         const built = await prepareBoardFirmware({
           board: loadBoard(opts.board), graph: loadTflite(modelFile, 'build --model', 'the schedule is planned for the board'), modelName: modelNameOf(modelFile),
           schedule: scheduleRequest(opts), onBuildLine: onLine, dut: opts.dut === 'mlperf-tiny' ? 'mlperf-tiny' : undefined,
+          kernels: { optimize: opts.optimize },
         });
         result = built.firmware;
       } else {
         const arenaSize = opts.arenaSize === undefined ? undefined : parseBytes(opts.arenaSize);
-        result = await buildFirmware({ board: opts.board, modelImage: opts.modelImage, arenaSize, onLine });
+        result = await buildFirmware({ board: opts.board, modelImage: opts.modelImage, arenaSize, optimize: opts.optimize, onLine });
       }
       const out = path.resolve(opts.out);
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.copyFileSync(result.elf, out);
       fs.copyFileSync(result.bin, out.replace(/\.elf$/, '.bin'));
       const { text, data, bss, model } = result.sizes;
-      process.stdout.write(`${out} (${opts.board}${result.cached ? ', cached' : ''}): text ${text}  data ${data}  bss ${bss}  model ${model} bytes\n`);
+      process.stdout.write(`${out} (${opts.board}, ${opts.optimize === 'size' ? '-Os' : '-O2'}${result.cached ? ', cached' : ''}): text ${text}  data ${data}  bss ${bss}  model ${model} bytes\n`);
     });
 }
 

@@ -62,7 +62,8 @@ function scheduleOption(o: PlanOptions): PlanRequest {
   }
   if (kind === 'stream') {
     if (o.patches !== undefined) throw new UsageError('--patches only applies with --schedule patch; a stream plan has no patches');
-    return o.split === undefined ? { mode: 'stream' } : { mode: 'stream', split: positiveInteger('--split', o.split) };
+    if (o.split !== undefined) return { mode: 'stream', split: positiveInteger('--split', o.split) };
+    return o.maxMacOverhead === undefined ? { mode: 'stream' } : { mode: 'stream', maxMacOverhead: budget(o.maxMacOverhead) };
   }
   throw new UsageError(`--schedule ${kind}: expected layer, patch, stream or auto`);
 }
@@ -84,7 +85,7 @@ export function registerPlan(program: Command): void {
     .addOption(patchesOption('p x p patch grid over the split output (needs --split)'))
     .option('--search', 'try every legal split and p = 1..8; pick the lowest peak within the MAC budget')
     .option('--max-mac-overhead <x>', `MAC budget of --search as a fraction (default ${DEFAULT_MAX_MAC_OVERHEAD})`)
-    .option('--schedule <kind>', 'layer, patch (the planner\'s patch plan unless --split/--patches), stream (row bands with rings, no recomputation) or auto (= --search)')
+    .option('--schedule <kind>', 'layer, patch (the planner\'s patch plan unless --split/--patches), stream (row bands with rings; column strips within --max-mac-overhead, default 0.05) or auto (= --search)')
     .option('--board <id>', 'add what the bench firmware needs on this board beyond the arena; say per schedule whether it fits')
     .option('--json', 'print one JSON object instead of the table')
     .action((model: string, opts: PlanOptions) => {

@@ -8,14 +8,14 @@ import { UsageError } from '../../errors';
 import { modelNameOf, runDut, runOnBoard } from '../../index';
 import { flasherFor } from '../../targets';
 import {
-  addScheduleOptions, checkResumeOut, DEFAULT_BOARD, flasherOption, positiveInteger, resolveModelFile, scheduleRequest, timestamp, type ScheduleCliOptions,
+  addScheduleOptions, checkResumeOut, DEFAULT_BOARD, flasherOption, optimizeOption, positiveInteger, resolveModelFile, scheduleRequest, timestamp, type ScheduleCliOptions,
 } from '../options';
 import { boardsText, sramText, summaryText } from '../summary';
 import { addDatasetOptions, datasetSettings, type DatasetCliOptions } from '../dataset-options';
 
 interface RunCliOptions extends ScheduleCliOptions, DatasetCliOptions {
   board?: string; model?: string; inputs?: string; dataset?: string; preset?: string; int8Pixels?: boolean;
-  limit?: string; out?: string; resume?: string; verbose?: boolean; dut?: string; port?: string; elf?: string; baud?: string; flasher?: string;
+  limit?: string; out?: string; resume?: string; verbose?: boolean; optimize?: 'speed' | 'size'; dut?: string; port?: string; elf?: string; baud?: string; flasher?: string;
 }
 
 export function registerRun(program: Command): void {
@@ -34,6 +34,7 @@ export function registerRun(program: Command): void {
     .option('--out <dir>', 'output folder (default out/run-<model>-<board>-<timestamp>)')
     .option('--resume <dir>', 'continue the run in this output folder, skipping samples already journalled')
     .option('--verbose', 'show the firmware build output')
+    .addOption(optimizeOption())
     .addOption(flasherOption())
     .option('--dut <protocol>', 'mlperf-tiny: drive a device speaking the MLPerf Tiny DUT protocol (with --port, or --board and --elf)')
     .option('--port <tty>', 'with --dut: the serial port of a running DUT')
@@ -58,6 +59,7 @@ export function registerRun(program: Command): void {
       process.stdout.write(`run: output folder ${outDir}\n`);
       if (opts.dut !== undefined) {
         if (opts.dut !== 'mlperf-tiny') throw new UsageError(`--dut ${opts.dut}: the protocol known besides ours is mlperf-tiny`);
+        if (opts.optimize !== undefined) throw new UsageError('--optimize applies to the firmware mcubench builds; with --dut the DUT firmware is given (build it with mcubench build --dut mlperf-tiny --optimize ...)');
         if ((opts.port === undefined) === (opts.elf === undefined)) throw new UsageError('--dut mlperf-tiny needs --port <tty> (a running DUT), or --board <id> with --elf <firmware>');
         const outcome = await runDut({
           modelFile, datasetDir: (inputs ?? opts.dataset)!, schedule: scheduleRequest(opts), preset: data.preset, int8Pixels: opts.int8Pixels,
@@ -76,7 +78,8 @@ export function registerRun(program: Command): void {
         board, modelFile, datasetDir: (inputs ?? opts.dataset)!, schedule: scheduleRequest(opts), preset: data.preset,
         limitOrder: data.limitOrder, seed: data.seed, datasetOptions: data.datasetOptions,
         int8Pixels: opts.int8Pixels, limit: opts.limit === undefined ? undefined : positiveInteger('--limit', opts.limit),
-        outDir, resume: opts.resume !== undefined, verbose: opts.verbose, ...(flasher ? { executor: { target: { flasher } } } : {}),
+        outDir, resume: opts.resume !== undefined, verbose: opts.verbose,
+        executor: { ...(flasher ? { target: { flasher } } : {}), ...(opts.optimize ? { kernels: { optimize: opts.optimize } } : {}) },
       });
       const r = outcome.results;
       const agreement = r.agreement === undefined ? '' : `; outputs equal to the host reference: ${r.samples.filter((s) => s.matchesHost).length}/${r.count}`;

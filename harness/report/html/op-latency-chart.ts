@@ -1,12 +1,14 @@
 // Measured latency per operator as grouped bars: one series per schedule (layer vs patch), so the cost of
-// patching shows per operator. A patch schedule reports its patch stage as one entry; the layer series' operators
-// of that stage are summed into the same group, so both bars of a group measure the same work.
+// patching shows per operator: a patch-stage operator's bar is its time summed over every patch, beside the same
+// operator run once layer by layer. Results from firmware that reported the whole patch stage as one entry
+// ("patch stage") still chart: the layer series' operators of that stage are summed into the same group.
 import { formatInteger } from '../format';
-import type { OpFigures } from '../results';
+import { opRunNote } from '../op-run-kind';
+import type { OpFigures, ScheduleLabel } from '../results';
 import { escapeHtml } from './escape';
 import { niceTicks, px } from './svg-axis';
 
-export interface OpSeries { label: string; ops: OpFigures[]; unit: string; }
+export interface OpSeries { label: string; ops: OpFigures[]; unit: string; schedule?: ScheduleLabel; }
 
 interface Group { label: string; values: (number | undefined)[]; }
 
@@ -24,11 +26,16 @@ export function groupOps(series: readonly OpSeries[]): Group[] {
     g.values[i] = (g.values[i] ?? 0) + v;
     keys.set(key, g);
   };
+  // How each operator ran where it did not run whole: "0 CONV_2D (patch stage: 4 patches)".
+  const note = (index: number): string => {
+    const notes = [...new Set(series.map((s) => (s.schedule ? opRunNote(s.schedule, index) : '')).filter(Boolean))];
+    return notes.length ? ` (${notes.join('; ')})` : '';
+  };
   series.forEach((s, i) => {
     for (const op of s.ops) {
       if (op.latency === undefined) continue;
       if (stageEnd > 0 && op.index < stageEnd) add('stage', `ops 0–${stageEnd - 1} (patch stage)`, i, op.latency);
-      else add(String(op.index), `${op.index} ${op.type}`, i, op.latency);
+      else add(String(op.index), `${op.index} ${op.type}${note(op.index)}`, i, op.latency);
     }
   });
   return [...keys.entries()].sort(([a], [b]) => (a === 'stage' ? -1 : b === 'stage' ? 1 : Number(a) - Number(b))).map(([, g]) => g);

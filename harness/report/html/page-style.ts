@@ -10,7 +10,8 @@ thead th { background: #f1f4f8; }
 tr.alert td { background: #fde8e8; color: #8a1c1c; font-weight: 600; }
 td.agree { background: #dff3e4; } td.disagree { background: #fde8e8; font-weight: 600; } td.zero { color: #b6bcc6; }
 table.matrix td { text-align: right; min-width: 2.2em; }
-.charts { display: flex; flex-wrap: wrap; gap: 12px; }
+.charts { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-start; }
+.chart-column { display: flex; flex-direction: column; gap: 6px; }
 .legend { font-size: 0.85em; color: #5a6475; }
 .legend span { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 12px; vertical-align: middle; }
 svg.chart { background: #fff; border: 1px solid #e3e7ee; font-family: system-ui, sans-serif; }

@@ -26,7 +26,7 @@
 static const mcb_twin_table avx2_twins = {
     mcb_conv_2d_s8_avx2, mcb_depthwise_conv_2d_s8_avx2, mcb_fully_connected_s8_avx2,
     mcb_add_s8_avx2,     mcb_mul_s8_avx2,               mcb_leaky_relu_s8_avx2,
-    NULL /* avg_pool_2d_s8 */, NULL /* mean_s8 */,
+    NULL /* avg_pool_2d_s8 */, NULL /* mean_s8 */, NULL /* pad_s8 */,
 };
 
 static mcb_kernel_isa g_supported = MCB_KERNEL_ISA_REF;
@@ -73,8 +73,8 @@ static const mcb_twin_table *active_twins(void) {
  * a firmware links only the twins of the ops it uses. */
 static const mcb_twin_table dsp_twins = {
     mcb_conv_2d_s8_dsp,        mcb_depthwise_conv_2d_s8_dsp,    mcb_fully_connected_s8_dsp,
-    mcb_add_s8_dsp,            NULL /* mul_s8 */,               NULL /* leaky_relu_s8 */,
-    mcb_avg_pool_2d_s8_dsp,    mcb_mean_s8_dsp,
+    mcb_add_s8_dsp,            mcb_mul_s8_dsp,                  mcb_leaky_relu_s8_dsp,
+    mcb_avg_pool_2d_s8_dsp,    mcb_mean_s8_dsp,                 mcb_pad_s8_dsp,
 };
 
 mcb_kernel_isa mcb_kernel_isa_supported(void) { return MCB_KERNEL_ISA_ARM_DSP; }
@@ -162,4 +162,10 @@ mcb_status mcb_mean_s8(const mcb_mean_params *params, const mcb_shape *in_shape,
                        const int8_t *input, int8_t *output) {
   MCB_TRY_TWIN(mean_s8, (params, in_shape, input, output));
   return mcb_mean_s8_ref(params, in_shape, input, output);
+}
+
+mcb_status mcb_pad_s8(const mcb_pad_params *params, const mcb_shape *in_shape, const int8_t *input,
+                      int8_t *output) {
+  MCB_TRY_TWIN(pad_s8, (params, in_shape, input, output));
+  return mcb_pad_s8_ref(params, in_shape, input, output);
 }

@@ -49,11 +49,6 @@ mcb_status mcb_concatenation_s8(int32_t axis, int32_t num_inputs, const mcb_shap
   return mcb_concatenation_s8_ref(axis, num_inputs, shapes, inputs, out_shape, output);
 }
 
-mcb_status mcb_pad_s8(const mcb_pad_params *params, const mcb_shape *in_shape, const int8_t *input,
-                      int8_t *output) {
-  return mcb_pad_s8_ref(params, in_shape, input, output);
-}
-
 mcb_status mcb_transpose_s8(const int32_t *perm, const mcb_shape *in_shape, const int8_t *input,
                             int8_t *output) {
   return mcb_transpose_s8_ref(perm, in_shape, input, output);

@@ -38,6 +38,8 @@ typedef mcb_status mcb_avg_pool_2d_s8_fn(const mcb_pool_params *params, const mc
                                          mcb_view_s8 *output, const mcb_region *region);
 typedef mcb_status mcb_mean_s8_fn(const mcb_mean_params *params, const mcb_shape *in_shape,
                                   const int8_t *input, int8_t *output);
+typedef mcb_status mcb_pad_s8_fn(const mcb_pad_params *params, const mcb_shape *in_shape,
+                                 const int8_t *input, int8_t *output);
 
 /* One instruction set's twins; NULL where it has none. */
 typedef struct mcb_twin_table {
@@ -49,6 +51,7 @@ typedef struct mcb_twin_table {
   mcb_leaky_relu_s8_fn *leaky_relu_s8;
   mcb_avg_pool_2d_s8_fn *avg_pool_2d_s8;
   mcb_mean_s8_fn *mean_s8;
+  mcb_pad_s8_fn *pad_s8;
 } mcb_twin_table;
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -67,6 +70,10 @@ mcb_conv_2d_s8_fn mcb_conv_2d_s8_dsp;
 mcb_depthwise_conv_2d_s8_fn mcb_depthwise_conv_2d_s8_dsp;
 mcb_fully_connected_s8_fn mcb_fully_connected_s8_dsp;
 mcb_add_s8_fn mcb_add_s8_dsp;
+mcb_add_s8_fn mcb_add_s8_broadcast_dsp; /* inputs of different shapes; mcb_add_s8_dsp hands them over */
+mcb_mul_s8_fn mcb_mul_s8_dsp;
+mcb_leaky_relu_s8_fn mcb_leaky_relu_s8_dsp;
+mcb_pad_s8_fn mcb_pad_s8_dsp;
 mcb_avg_pool_2d_s8_fn mcb_avg_pool_2d_s8_dsp;
 mcb_mean_s8_fn mcb_mean_s8_dsp;
 #endif

@@ -3,6 +3,12 @@
 #include "mcb/port.h"
 #include "runtime_internal.h"
 
+uint32_t mcb_op_clock(const mcb_run_config *config) { return config->op_cycles ? mcb_port_cycles() : 0u; }
+
+void mcb_op_clocked(const mcb_run_config *config, uint32_t op, uint32_t start) {
+  if (config->op_cycles && op < config->op_cycles_count) config->op_cycles[op] += mcb_port_cycles() - start;
+}
+
 mcb_status mcb_model_run(const mcb_model *model, const mcb_run_config *config, const void *input,
                          size_t input_size, void *output, size_t output_size, mcb_diag *diag) {
   mcb_arena arena;
@@ -17,6 +23,8 @@ mcb_status mcb_model_run(const mcb_model *model, const mcb_run_config *config, c
   if (output_size != model->output_bytes) return mcb_fail(diag, MCB_ERR_ARG, MCB_IMAGE_ERR_BAD_INPUT_SIZE, 1);
   if ((st = mcb_arena_init(&arena, model, config, diag)) != MCB_OK) return st;
   mcb_input_source_init(&source, model, config, (const uint8_t *)input);
+  if (config->op_cycles)
+    for (i = 0; i < config->op_cycles_count && i < model->n_ops; ++i) config->op_cycles[i] = 0;
 
   if ((st = mcb_io_copy_in(model, &arena, &source, diag)) != MCB_OK) return st;
   if (model->patch && (st = mcb_patch_run(model, &arena, &source, config, diag)) != MCB_OK) return st;
@@ -27,11 +35,13 @@ mcb_status mcb_model_run(const mcb_model *model, const mcb_run_config *config, c
     if (seg) {
       /* A streamed segment: its ops run row by row together (the loader checked they follow in this order);
        * per-op observers see the segment output once, as after a patch stage. */
-      if ((st = mcb_stream_run(model, &arena, seg, &source, diag)) != MCB_OK) return st;
+      if ((st = mcb_stream_run(model, &arena, seg, &source, config, diag)) != MCB_OK) return st;
       i += seg->end_op - seg->first_op - 1u;
       op = seg->end_op - 1u;
-    } else if ((st = mcb_op_eval(model, &arena, op, diag)) != MCB_OK) {
-      return st;
+    } else {
+      uint32_t op_start = mcb_op_clock(config);
+      if ((st = mcb_op_eval(model, &arena, op, diag)) != MCB_OK) return st;
+      mcb_op_clocked(config, op, op_start);
     }
     /* Time spent waiting for streamed input is not the operator's. */
     if (config->on_op) config->on_op(config->user, model, op, arena.base, mcb_port_cycles() - start - (source.wait_cycles - waited));

@@ -115,7 +115,7 @@ static mcb_view_s8 tile_view(uint8_t *data, const mcb_img_window *w, const mcb_i
 mcb_status mcb_patch_run(const mcb_model *m, const mcb_arena *arena, mcb_input_source *input,
                          const mcb_run_config *config, mcb_diag *diag) {
   const mcb_img_patch_header *ph = m->patch;
-  uint32_t p, k, j, start = mcb_port_cycles(), waited = input->wait_cycles;
+  uint32_t p, k, j, op_start, start = mcb_port_cycles(), waited = input->wait_cycles;
   const mcb_img_tensor *stage_out = &m->tensors[ph->output_tensor];
   mcb_status st;
   for (p = 0; p < ph->patch_count; ++p) {
@@ -146,7 +146,9 @@ mcb_status mcb_patch_run(const mcb_model *m, const mcb_arena *arena, mcb_input_s
       v.region.y1 = s->out.y0 + s->out.h;
       v.region.x1 = s->out.x0 + s->out.w;
       mcb_op_context(m, op_index, &c);
+      op_start = mcb_op_clock(config);
       if ((st = def->eval_window(&c, arena, &v, diag)) != MCB_OK) return st;
+      mcb_op_clocked(config, op_index, op_start);
     }
   }
   if (config->on_op)

@@ -5,6 +5,11 @@
 #include "base.h"
 #include "mcb/runtime.h"
 
+/* Per-operator timing (interpreter.c): the counter reading to start from (0 when the caller does not time ops),
+ * and adding the cycles since `start` to operator op's entry of config->op_cycles. */
+uint32_t mcb_op_clock(const mcb_run_config *config);
+void mcb_op_clocked(const mcb_run_config *config, uint32_t op, uint32_t start);
+
 /* Per-op checks and dispatch (op_table.c). */
 mcb_status mcb_op_check(const mcb_model *m, uint32_t op_index, mcb_diag *diag);
 int mcb_op_supported(uint32_t code);
@@ -55,7 +60,7 @@ mcb_status mcb_patch_check(const mcb_model *m, mcb_diag *diag);
 mcb_status mcb_stream_load(mcb_model *m, const uint8_t *data, uint32_t size, mcb_diag *diag);
 const mcb_img_stream_segment *mcb_stream_segment_at(const mcb_model *m, uint32_t op);
 mcb_status mcb_stream_run(const mcb_model *m, const mcb_arena *arena, const mcb_img_stream_segment *seg,
-                          mcb_input_source *input, mcb_diag *diag);
+                          mcb_input_source *input, const mcb_run_config *config, mcb_diag *diag);
 
 /* Every op once, producers first, no two live tensors (or patch tiles) sharing bytes (schedule_check.c). */
 mcb_status mcb_schedule_check(const mcb_model *m, mcb_diag *diag);

@@ -181,6 +181,25 @@ static void prefill(uint32_t bytes) {
 
 /* ------------------------------------------------------------------------------------------ CONV_2D */
 
+/* Some channels as TFLite leaves "dead" filters: bias about 2^30 with a tiny scale (right shift 22..31, the
+ * accumulator past what SMMULR can double), or a zero scale (multiplier 0, shift 0). */
+static void dead_channels(mcb_channel_quant *q, int32_t channels) {
+  int32_t i;
+  for (i = 0; i < channels; ++i) {
+    if (!chance(40)) continue;
+    g_bias[i] = (int32_t)(1 << 30) + range(-300, 300);
+    if (i < q->count) {
+      if (chance(20)) {
+        g_mult[i] = 0;
+        g_shift[i] = 0;
+      } else {
+        g_mult[i] = (int32_t)(0x40000000u + (rnd() & 0x3FFFFFFFu));
+        g_shift[i] = range(-31, -22);
+      }
+    }
+  }
+}
+
 static void conv_case(tally *t, uint32_t index) {
   mcb_conv_params p;
   mcb_filter_s8 f;
@@ -224,6 +243,7 @@ static void conv_case(tally *t, uint32_t index) {
   act_range(&p.act_min, &p.act_max);
   quant_table(&q, f.out_c);
   bias_table(f.out_c, chance(5));
+  if (chance(20)) dead_channels(&q, f.out_c);
   fill(g_filter, f.out_c * f.h * f.w * f.in_c);
   f.data = g_filter;
   fill(g_in, full_h * full_w * f.in_c);
@@ -329,22 +349,42 @@ static void depthwise_case(tally *t, uint32_t index) {
   uint32_t bytes;
   mcb_status sr, st;
   const int inplace = chance(25);
+  /* 0-5: anything; 6: wide rows (the twin's band cuts them into tiles); 7: tiny maps under 3x3..7x7 kernels
+   * (every output a border output); 8: one to three channels broadcast (multiplier 4 or 8, stride 2, TF SAME
+   * padding, as person_detect's first layer); 9: many channels on small maps */
+  const uint32_t family = rnd() % 10u;
+  int32_t max_h = 14, max_w = 14;
   int tile = 0;
   static const int32_t kernels[] = {1, 2, 3, 3, 3, 5, 5, 7, 7, 9, 10};
   memset(&p, 0, sizeof(p));
   p.depth_multiplier = inplace || chance(70) ? 1 : (chance(70) ? 4 * range(1, 3) : range(2, 6));
-  in_c = range(1, p.depth_multiplier > 1 ? 8 : 40);
+  if (family == 8 && !inplace) p.depth_multiplier = chance(50) ? 8 : 4;
+  in_c = family == 8 ? range(1, 3) : family == 9 ? range(41, 128) : range(1, p.depth_multiplier > 1 ? 8 : 40);
   f.c = in_c * p.depth_multiplier;
-  k = kernels[rnd() % (sizeof(kernels) / sizeof(kernels[0]))];
-  f.h = chance(85) ? k : range(1, 7);
-  f.w = chance(85) ? f.h : range(1, 7);
-  p.stride_h = chance(50) ? 1 : range(1, 3);
-  p.stride_w = chance(80) ? p.stride_h : range(1, 3);
-  p.dilation_h = chance(90) ? 1 : 2;
-  p.dilation_w = chance(90) ? 1 : 2;
+  k = family == 7 ? 3 + 2 * range(0, 2) : kernels[rnd() % (sizeof(kernels) / sizeof(kernels[0]))];
+  f.h = chance(85) || family >= 7 ? k : range(1, 7);
+  f.w = chance(85) || family >= 7 ? f.h : range(1, 7);
+  p.stride_h = family == 8 ? 2 : chance(50) ? 1 : range(1, 3);
+  p.stride_w = chance(80) || family == 8 ? p.stride_h : range(1, 3);
+  p.dilation_h = chance(90) || family >= 7 ? 1 : 2;
+  p.dilation_w = chance(90) || family >= 7 ? 1 : 2;
   ey = (f.h - 1) * p.dilation_h + 1;
   ex = (f.w - 1) * p.dilation_w + 1;
-  if (inplace && chance(70)) {
+  if (family == 6) {
+    max_h = 6;
+    max_w = 64;
+  } else if (family == 7) {
+    max_h = max_w = 4;
+  } else if (family == 9) {
+    max_h = max_w = 6;
+  }
+  if (family == 8) {
+    /* TF SAME at stride 2 on an even size: the extra padding row and column at the bottom and right */
+    p.pad_top = ey > 2 ? (ey - 2) / 2 : 0;
+    pad_bottom = ey > 2 ? ey - 2 - p.pad_top : 0;
+    p.pad_left = ex > 2 ? (ex - 2) / 2 : 0;
+    pad_right = ex > 2 ? ex - 2 - p.pad_left : 0;
+  } else if ((inplace && chance(70)) || family == 7) {
     /* SAME padding (stride 1 keeps the size), as the planner's in-place depthwise layers have */
     p.pad_top = (ey - 1) / 2;
     pad_bottom = ey - 1 - p.pad_top;
@@ -356,8 +396,8 @@ static void depthwise_case(tally *t, uint32_t index) {
     pad_bottom = range(0, ey - 1);
     pad_right = range(0, ex - 1);
   }
-  full_h = range(ey > p.pad_top + pad_bottom ? ey - p.pad_top - pad_bottom : 1, 14);
-  full_w = range(ex > p.pad_left + pad_right ? ex - p.pad_left - pad_right : 1, 14);
+  full_h = range(ey > p.pad_top + pad_bottom ? ey - p.pad_top - pad_bottom : 1, max_h);
+  full_w = range(ex > p.pad_left + pad_right ? ex - p.pad_left - pad_right : 1, max_w);
   out_h = (full_h + p.pad_top + pad_bottom - ey) / p.stride_h + 1;
   out_w = (full_w + p.pad_left + pad_right - ex) / p.stride_w + 1;
   if (out_h < 1 || out_w < 1 || f.h * f.w * f.c > BUF || full_h * full_w * in_c > BUF || out_h * out_w * f.c > BUF) {
@@ -367,6 +407,12 @@ static void depthwise_case(tally *t, uint32_t index) {
   p.output_offset = range(-128, 127);
   act_range(&p.act_min, &p.act_max);
   quant_table(&q, f.c);
+  /* TFLM's multiplier for a scale below 2^-31: 0 with shift 0 (mcunet-in3's first depthwise layer has one) */
+  if (chance(10)) {
+    const int32_t zero = range(0, q.count - 1);
+    g_mult[zero] = 0;
+    if (chance(50)) g_shift[zero] = 0;
+  }
   bias_table(f.c, chance(5));
   fill(g_filter, f.h * f.w * f.c);
   f.data = g_filter;
@@ -453,6 +499,7 @@ static void depthwise_case(tally *t, uint32_t index) {
   ctx_twin.size = ctx_ref.size;
   bias = chance(10) ? NULL : g_bias;
   g_detail[0] = 0;
+  detail("fam", (int32_t)family);
   detail("k", f.h * 10 + f.w);
   detail("c", f.c);
   detail("mult", p.depth_multiplier);
@@ -545,6 +592,7 @@ static void add_case(tally *t, uint32_t index) {
   judge(t, sr, st, bytes, index, "add");
 }
 #include "diff_more_ops.h"
+#include "diff_elementwise_ops.h"
 
 int main(void) {
   tally t;
@@ -564,6 +612,7 @@ int main(void) {
   for (i = 0; i < DIFF_CASES; ++i) add_case(&t, i);
   report("add", &t);
   more_ops();
+  elementwise_ops();
   put_text("dsp tile_inplace");
   put_field("conv_2d", g_tile_conv);
   put_field("depthwise_conv_2d", g_tile_depthwise);

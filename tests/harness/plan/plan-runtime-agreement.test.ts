@@ -1,5 +1,5 @@
 // The planner and the runtime agree on every plan: every plan `--search` can return (the Pareto front: the
-// chosen plan for any MAC budget, and the stream plan), plus a sample of the other patch candidates, is packed and run on the host
+// chosen plan for any MAC budget, and the stream plans for 0, the stream default and the search's budget), plus a sample of the other patch candidates, is packed and run on the host
 // runtime (the addon) and must give the layer schedule's output byte for byte. One input per model (a golden
 // vector where the shared set has one), so the run time stays bounded.
 import * as fs from 'fs';
@@ -7,7 +7,7 @@ import * as path from 'path';
 import { Graph, loadModel } from '../../../harness/model';
 import { NativeModel } from '../../../harness/native';
 import { foldShapeOps, packImage } from '../../../harness/pack';
-import { planLayers, planPatches, planStream, searchPatchPlans, searchStream, ParetoPoint } from '../../../harness/plan';
+import { DEFAULT_STREAM_MAX_MAC_OVERHEAD, planLayers, planPatches, planStreamChoice, searchPatchPlans, searchStream, ParetoPoint, StreamChoice } from '../../../harness/plan';
 import { SHARED_GOLDEN, SHARED_MODELS } from '../../support/paths';
 
 const MODELS = fs.readdirSync(SHARED_MODELS).filter((f) => f.endsWith('.tflite')).sort();
@@ -71,16 +71,24 @@ describe('every searched plan runs bit-exact with the layer schedule on the host
         failures.push(`split ${point.split}, ${point.patches}x${point.patches}: ${(err as Error).message}`);
       }
     }
-    // The stream plan the joint search ranks (no recomputation): bit-exact too, its arena high-water the plan's.
-    const choice = searchStream(graph);
-    const stream = planStream(graph, choice.split, { later: choice.later });
-    if (stream.segments.length > 0) {
+    // The stream plans the search returns for no recomputation, the default stream budget and the joint search's
+    // budget (strips when they pay): bit-exact too, the arena high-water within the plan's arena.
+    const streamChoices = new Map<string, StreamChoice>();
+    for (const budget of [0, DEFAULT_STREAM_MAX_MAC_OVERHEAD, 0.2]) {
+      const choice = searchStream(graph, budget);
+      expect(choice.macOverhead).toBeLessThanOrEqual(budget);
+      streamChoices.set(JSON.stringify(choice), choice);
+    }
+    for (const choice of streamChoices.values()) {
+      const stream = planStreamChoice(graph, choice);
+      if (stream.segments.length === 0) continue;
       const model = new NativeModel(packImage(graph, { kind: 'stream', plan: stream }).bytes, `${file} (stream)`);
       expect(model.info.schedule).toBe('stream');
       const r = model.run(input, { exactHighWater: true });
-      if (!r.output.equals(expected)) failures.push(`stream split ${choice.split}: output differs`);
+      if (!r.output.equals(expected)) failures.push(`stream split ${choice.split}, ${choice.strips} strips: output differs`);
       expect(r.arenaHighWater).toBeLessThanOrEqual(stream.arenaBytes);
-      expect(stream.macs).toBe(layer.macs);
+      if (choice.strips === 1) expect(stream.macs).toBe(layer.macs);
+      else expect(stream.macs).toBeGreaterThanOrEqual(layer.macs);
     }
     expect(failures).toEqual([]);
   }, 300_000);

@@ -159,6 +159,16 @@ describe('compareResults', () => {
     expect(c.failed).toBe(true);
     expect(c.rows.filter((r) => r.verdict === 'REGRESSED').map((r) => r.id)).toEqual(['latency.ops', 'latency.op.0']);
   });
+
+  it('compares operators only with the same operator: a baseline whose patch stage was one entry is not op 0', () => {
+    const current = readFixture(BOARD_RUN); // per operator: ops 0-7 of the patch stage each on their own
+    const baseline = readFixture(BOARD_RUN);
+    const stage = baseline.ops!.slice(0, 8).reduce((sum, o) => sum + o.latency!, 0);
+    baseline.ops = [{ index: 0, type: 'patch stage', latency: Math.round(stage / 2) }, ...baseline.ops!.slice(8)];
+    const c = compareResults(baseline, current, LIMITS);
+    expect(c.rows.find((r) => r.id === 'latency.ops')).toMatchObject({ change: '23 compared', verdict: 'pass' });
+    expect(c.rows.some((r) => r.id === 'latency.op.0')).toBe(false);
+  });
 });
 
 describe('the case that passed before (issue 12)', () => {

@@ -48,6 +48,26 @@ describe('writeHtmlReport', () => {
     expect(lineY(charts.get('layer')!)).toBe(lineY(charts.get('patch')!));
   });
 
+  it('draws the run\'s latency per operator under the memory chart of the schedule that ran, one bar per operator', () => {
+    const r = readFixture(BOARD_RUN);
+    const html = writeHtmlReport(r);
+    // The column holding the patch memory chart holds the latency chart right under it.
+    const column = /<div class="chart-column">(<svg class="chart memory-chart" data-schedule="(\w+)"[\s\S]*?<\/svg>)(<svg class="chart op-latency-bars"[\s\S]*?<\/svg>)<\/div>/.exec(html)!;
+    expect(column[2]).toBe('patch');
+    const bars = [...column[3].matchAll(/<rect class="(bar[^"]*)" data-op="(\d+)" data-latency="(\d+)" data-run="(\w+)"/g)];
+    expect(bars.map((b) => Number(b[2]))).toEqual(r.ops!.map((o) => o.index)); // 31 operators, none lumped
+    expect(bars.map((b) => Number(b[3]))).toEqual(r.ops!.map((o) => o.latency));
+    // Ops 0-7 ran per patch: each its own bar, in the patch colour; op 0 is the slowest and drawn as such.
+    expect(bars.filter((b) => b[4] === 'patch').map((b) => Number(b[2]))).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(bars.filter((b) => b[1] === 'bar patch-stage')).toHaveLength(7);
+    expect(bars.filter((b) => b[1] === 'bar peak').map((b) => Number(b[2]))).toEqual([0]);
+    expect(column[3]).toContain('slowest: op 0 CONV_2D, 11.2 %');
+    expect(column[3]).toContain('<title>op 1 DEPTHWISE_CONV_2D: 450,976 cycles, 2.088 ms, 2.07 / MAC, 3.5 % (patch stage: 4 patches)</title>');
+    expect(html).toContain('<h2 id="memory">Memory and latency per operator</h2>');
+    // A host evaluation has no per-operator latency: memory charts only.
+    expect(writeHtmlReport(readFixture(HOST_EVAL))).not.toContain('op-latency-bars');
+  });
+
   it('draws a latency histogram over every sample and a device-vs-host matrix', () => {
     const html = writeHtmlReport(readFixture(BOARD_RUN));
     const histogram = /<svg class="chart latency-histogram"[^>]*>([\s\S]*?)<\/svg>/.exec(html)![1];

@@ -8,7 +8,7 @@ import { loadModel } from '../../../harness/model';
 import { NativeModel } from '../../../harness/native';
 import { foldShapeOps, packImage, readImageSummary } from '../../../harness/pack';
 import { SECTION_IDS } from '../../../harness/pack/image-ids';
-import { CRC_START, HEADER_FIELDS, PATCH_HEADER_BYTES, PATCH_STEP_BYTES, TENSOR_RECORD_BYTES } from '../../../harness/pack/image-layout';
+import { CRC_START, HEADER_FIELDS, PATCH_HEADER_BYTES, PATCH_STEP_BYTES, STREAM_STEP_BYTES, TENSOR_RECORD_BYTES } from '../../../harness/pack/image-layout';
 import { planLayers, planPatches, planStream } from '../../../harness/plan';
 import type { Schedule } from '../../../harness/pack/schedule';
 import { sharedModel } from '../../support/paths';
@@ -58,9 +58,12 @@ function planSites(image: Uint8Array): Site[] {
       sites.push({ what: `ring ${g} offset`, at: ringsAt + 16 * g + 8, mutate: anywhere });
     }
     for (let k = 0; k < steps; k += 3) {
-      sites.push({ what: `step ${k} op`, at: stepsAt + 12 * k, mutate: small });
-      sites.push({ what: `step ${k} row`, at: stepsAt + 12 * k + 4, mutate: small });
-      sites.push({ what: `step ${k} keep`, at: stepsAt + 12 * k + 8, mutate: small });
+      const at = stepsAt + STREAM_STEP_BYTES * k;
+      sites.push({ what: `step ${k} op`, at, mutate: small });
+      sites.push({ what: `step ${k} row`, at: at + 4, mutate: small });
+      sites.push({ what: `step ${k} keep`, at: at + 8, mutate: small });
+      sites.push({ what: `step ${k} x0`, at: at + 12, mutate: small });
+      sites.push({ what: `step ${k} x1`, at: at + 16, mutate: small });
     }
   }
   const patch = summary.sections.find((s) => s.id === SECTION_IDS.PATCH_SCHEDULE);
@@ -132,17 +135,18 @@ const CASES = [
   { model: 'mlperf_tiny_ic_pretrainedResnet_quant', split: 0, patches: 0, golden: '' },
   { model: 'mlperf_tiny_vww_96_int8', split: 8, patches: 3, golden: '' },
   { model: 'mcunet-in3_320kb-1mb_imagenet', split: 5, patches: 2, golden: '' },
-  // patches −1: the stream plan the search finds (rings, row steps)
+  // patches −1: a stream plan (rings, row steps); −2: the same in 2 column strips
   { model: 'person_detect', split: 8, patches: -1, golden: '' },
   { model: 'mlperf_tiny_ic_pretrainedResnet_quant', split: 12, patches: -1, golden: '' },
+  { model: 'person_detect', split: 8, patches: -2, golden: '' },
 ];
 const PER_CASE = 200;
 
 describe('CRC-valid images with mutated plan facts never load and answer wrongly', () => {
-  test.each(CASES)('$model split $split ($patches x $patches)', ({ model, split, patches }) => {
+  test.each(CASES)('$model split $split (patches $patches; −1: stream, −2: stream in 2 strips)', ({ model, split, patches }) => {
     const graph = foldShapeOps(loadModel(sharedModel(model))).graph;
     const schedule: Schedule = split === 0 ? { kind: 'layer', plan: planLayers(graph) }
-      : patches < 0 ? { kind: 'stream', plan: planStream(graph, split) } : { kind: 'patch', plan: planPatches(graph, split, patches) };
+      : patches < 0 ? { kind: 'stream', plan: planStream(graph, split, { strips: -patches }) } : { kind: 'patch', plan: planPatches(graph, split, patches) };
     const image = packImage(graph, schedule).bytes;
     const native = new NativeModel(image);
     const input = new Uint8Array(native.info.inputBytes);

@@ -115,15 +115,16 @@ typedef struct mcb_img_stream_segment {
   uint32_t first_op, end_op, first_step, step_count;
 } mcb_img_stream_segment;
 
-/* A RING tensor: `rows` rows of row_bytes at arena `offset`, holding rows [lo, hi) in order from the start. */
+/* A RING tensor: `rows` rows of at most row_bytes (its widest strip window) at arena `offset`, holding rows
+ * [lo, hi) of the current window in order from the start. */
 typedef struct mcb_img_stream_ring {
   uint32_t tensor, rows, offset, row_bytes;
 } mcb_img_stream_ring;
 
-/* Compute output row `row` of op `op` (-1: copy row `row` of the network input into its ring), first dropping
- * the output ring's rows below keep_from. */
+/* Compute columns [x0, x1) of output row `row` of op `op` (-1: copy them from the network input into its ring),
+ * first dropping the output ring's rows below keep_from. A segment run in strips repeats its rows per strip. */
 typedef struct mcb_img_stream_step {
-  int32_t op, row, keep_from;
+  int32_t op, row, keep_from, x0, x1;
 } mcb_img_stream_step;
 
 #if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L
@@ -143,7 +144,7 @@ MCB_IMG_ASSERT_SIZE(mcb_img_patch_step, 72);
 MCB_IMG_ASSERT_SIZE(mcb_img_stream_header, 16);
 MCB_IMG_ASSERT_SIZE(mcb_img_stream_segment, 16);
 MCB_IMG_ASSERT_SIZE(mcb_img_stream_ring, 16);
-MCB_IMG_ASSERT_SIZE(mcb_img_stream_step, 12);
+MCB_IMG_ASSERT_SIZE(mcb_img_stream_step, 20);
 
 #ifdef __cplusplus
 }

@@ -3,7 +3,7 @@
  *
  *   mcb_model model;  mcb_diag diag;
  *   if (mcb_model_load(&model, image, image_size, &diag) != MCB_OK) ...   // validates everything, no malloc
- *   mcb_run_config cfg = { arena, arena_bytes, NULL, NULL };            // arena >= mcb_model_arena_bytes()
+ *   mcb_run_config cfg = { arena, arena_bytes, NULL, NULL, NULL, 0 };   // arena >= mcb_model_arena_bytes()
  *   mcb_model_run(&model, &cfg, input, input_size, output, output_size, &diag);
  *
  * The image is read in place and must stay alive and unchanged while the model is used. mcb_model holds
@@ -66,7 +66,8 @@ uint32_t mcb_model_arena_bytes(const mcb_model *model);
 uint32_t mcb_model_scratch_offset(const mcb_model *model);
 
 /* Called after each operator whose outputs are complete in the arena (in patch mode: the last stage op, once
- * every patch is done). cycles: mcb_port_cycles() spent in the op (for the stage: in the whole stage). */
+ * every patch is done; in a streamed segment: its last op). cycles: mcb_port_cycles() spent in the op (for a
+ * patch stage or a streamed segment: in the whole of it; op_cycles below times each op). */
 typedef void (*mcb_op_callback)(void *user, const mcb_model *model, uint32_t op_index, const uint8_t *arena,
                                 uint32_t cycles);
 
@@ -94,6 +95,14 @@ typedef struct mcb_run_config {
    * the time spent in it (on a board it waits for the host). */
   mcb_input_reader read_input;
   void *input_user;
+  /* Per-operator time, may be NULL: op_cycles[i] receives the mcb_port_cycles() spent in operator i's kernel
+   * calls, summed over every patch of a patch stage and every row of a streamed segment (so each op is timed
+   * on its own, never lumped with its stage; a streamed op's time includes moving its output ring). Only ops
+   * with i < op_cycles_count are timed; mcb_model_run zeroes those entries first. Copying the network input
+   * in (whole, per patch tile or per streamed row) and the output out is counted in no op: the whole run
+   * minus the sum of op_cycles is that copying and the executors' bookkeeping between kernel calls. */
+  uint32_t *op_cycles;
+  uint32_t op_cycles_count;
 } mcb_run_config;
 
 /* input: every model input in I/O order, external dtype, concatenated (model->input_bytes);

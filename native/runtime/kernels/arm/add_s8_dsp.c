@@ -5,8 +5,8 @@
  * input's rescale tabulated once per call (it depends on one int8 only: 256 values per input, stored doubled as
  * SMMULR takes them), so an element costs two loads, two table loads, an add and the output requantization.
  *
- * Taken: both inputs with the output's shape (residual connections), output apart from the inputs or equal to
- * one of them (in-place case c: each element is read before its own slot is written, and never again), and
+ * Taken: both inputs with the output's shape (residual connections; other shapes go to the broadcasting twin,
+ * add_s8_broadcast_dsp.c), output apart from the inputs or equal to one of them (in-place case c: each element is read before its own slot is written, and never again), and
  * rescaled inputs small enough for the fast path (always so for TFLM's left_shift 20 and multipliers below 1).
  * Everything else declines (MCB_ERR_UNSUPPORTED) before writing.
  */
@@ -109,6 +109,9 @@ mcb_status mcb_add_s8_dsp(const mcb_add_params *params, const mcb_shape *shape1,
     return MCB_ERR_UNSUPPORTED;
   }
   count = mcb__shape_elements(out_shape);
+  if (count > 0 && (!mcb__same_shape(shape1, out_shape) || !mcb__same_shape(shape2, out_shape))) {
+    return mcb_add_s8_broadcast_dsp(params, shape1, input1, shape2, input2, out_shape, output); /* broadcasting */
+  }
   if (count <= 0 || !mcb__same_shape(shape1, out_shape) || !mcb__same_shape(shape2, out_shape) ||
       !alias_ok(output, input1, (size_t)count) || !alias_ok(output, input2, (size_t)count)) {
     return MCB_ERR_UNSUPPORTED;

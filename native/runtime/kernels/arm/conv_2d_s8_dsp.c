@@ -1,18 +1,31 @@
 /*
  * Cortex-M DSP twin of conv_2d_s8_ref.c (int8 CONV_2D, per-channel requantization), identical bytes.
  *
- * Four output pixels at a time (two for receptive fields too long for four columns on the stack): each pixel's
- * receptive field (kh x kw x in_c, the filter row's order) is gathered once into an int16 column with the input
- * offset added (SXTAB16; padding taps are 0, which is what skipping them adds), in the order SXTB16 unpacks a
- * weight word: per 4 values [v0 v2][v1 v3], the block's columns interleaved. The block then meets every output
- * channel: each weight word (4 int8, one LDR) is unpacked once and feeds 8 SMLADs (4 pixels x 2 halves), the
- * column words arriving by LDRD, 17 instructions per 16 MACs (the 2-pixel path pairs 2 channels instead). A 1x1
- * conv gathers by plain unpacking, no im2col copy of the bytes. Requantization: mcb_dsp_rq_apply (dsp.h), the
- * output offset folded into its rounding constant.
+ * Pixel blocks (4 output pixels; 2 when four columns of a long receptive field do not fit the stack): each
+ * pixel's receptive field (kh x kw x in_c, the filter row's order) is gathered once into an int16 column with
+ * the input offset added (SXTAB16), in the order SXTB16 unpacks a weight word: per 4 values [v0 v2][v1 v3], the
+ * block's columns interleaved so that one LDM brings two pixels' words. Padding taps are 0 (what skipping them
+ * adds); the last partial word too. Input channels that are a multiple of 4 unpack straight from the input
+ * (a 1x1 conv copies nothing); other counts (the 1- and 3-channel stems) go through a byte column first.
  *
- * Taken: no groups (filter in_c == input c), K = kh*kw*in_c <= COL_WORDS, accumulators provably inside the fast
- * requantization's bound; in place (case b of kernels.h).
- * Everything else declines (MCB_ERR_UNSUPPORTED) before writing.
+ * The block then meets every output channel in one assembly loop (kernel_p4 / kernel_p2): per channel one LDM
+ * brings its bias and weight row from a small table, each weight word (one LDR, read unaligned) is unpacked
+ * once (two SXTB16) and feeds 8 SMLADs (2 for each of 4 pixels), the column words arriving 4 at a time by LDM:
+ * 13 instructions per 16 MACs, no loop-carried moves. Requantization of the four accumulators follows in the
+ * same loop for the usual calls (see FINISH_FAST: right shift, positive multiplier, full int8 range): with
+ * v = SMMULR(2 acc, M), TFLM's rounding divide with the output offset folded into the rounding constant H is
+ *   (v + H - [v < 0]) >> shr,   and v + H = SMMLAR(2 acc, M, H)  (exactly: H is added before the >> 32),
+ * while [v < 0] may be taken as [acc < 0]: they differ only when v == 0 and acc < 0, where (H - 1) >> shr still
+ * gives the offset (H = 2^(shr-1) + offset 2^shr). Five instructions per output besides its store. Every other
+ * call (left shifts, shift 0, a clamped range, accumulators too large for SMMULR) has the loop store the raw
+ * accumulators and requantizes them in C (mcb_dsp_rq_apply, or the reference's own arithmetic).
+ *
+ * Weight words of a row whose length is not a multiple of 4 run into the next row's first bytes, which meet the
+ * zero padding of the column; the filter's last row is read from a zero-padded copy, so nothing past the filter
+ * is read.
+ *
+ * Taken: no groups (filter in_c == input c), the block's columns within COL_WORDS; in place (case b of
+ * kernels.h). Everything else declines (MCB_ERR_UNSUPPORTED) before writing.
  */
 #include "../twins.h"
 
@@ -24,389 +37,707 @@
 #include "mcb/quant.h"
 
 #ifndef COL_WORDS /* the differential test shrinks the limits to cross them on small shapes */
-#define COL_WORDS 1024 /* gathered columns on the stack (4 KiB): 4 pixels of k <= 512, 2 of k <= 1024 */
+#define COL_WORDS 1472 /* stack words for the columns and tables (5.75 KiB): 4 pixels of k <= 588 */
 #endif
 #ifndef CHUNK
-#define CHUNK 64 /* output channels whose requantization is prepared at once (1.8 KiB of stack) */
+#define CHUNK 1024 /* at most this many channels in the fast and wide tables (the test shrinks it) */
 #endif
+/* At most this many channels in the special table (requantized in C). */
+#define ACC_CHUNK (CHUNK < 64 ? (CHUNK / 4 > 0 ? CHUNK / 4 : 1) : 16)
+/* Words per channel in the kernels' tables: bias, weight row, multiplier, rounding constant + offset, shift,
+ * output channel (fast table); bias, weight row, requantization mode, -, -, output channel (special table). */
+#define TAB 6
+
+/* What the assembly kernels read (offsets fixed in the assembly: keep the order). */
+typedef struct block_args {
+  int8_t *d[4];         /* 0: output pointers of the block's pixels (channel 0) */
+  const int32_t *col;   /* 16: the block's interleaved columns */
+  int32_t pairs;        /* 20: double steps after the first (and the odd) column word */
+  int32_t *acc;         /* 24: raw accumulators (kernels that leave requantization to C) */
+  const int32_t *end;   /* 28: the table's end */
+  int32_t offset;       /* 32: output offset (FINISH_WIDE) */
+  const int32_t *tab;   /* 36: the table */
+} block_args;
+
+typedef void kernel_fn(block_args *a);
+
+/* ------------------------------------------------------------------------------------- kernels */
+/* Registers: r0-r3 accumulators (r3 the bias until the first step), r4 r5 r6 r8 column words (one LDM),
+ * r9/r10 the weight word's even/odd halves, r11 column pointer, r12 weight pointer, lr step count, r7 the table.
+ * The block's arguments 0..28 live on the stack while the channels run. */
+
+/* First column word: the bias enters each accumulator. */
+#define P4_FIRST                                                                                              \
+  "ldr r10, [r12], #4\n\t"                                                                                    \
+  "sxtb16 r9, r10\n\t"                                                                                        \
+  "sxtb16 r10, r10, ror #8\n\t"                                                                               \
+  "ldm r11!, {r4, r5, r6, r8}\n\t"                                                                            \
+  "smlad r0, r4, r9, r3\n\t"                                                                                  \
+  "smlad r0, r5, r10, r0\n\t"                                                                                 \
+  "smlad r1, r6, r9, r3\n\t"                                                                                  \
+  "smlad r1, r8, r10, r1\n\t"                                                                                 \
+  "ldm r11!, {r4, r5, r6, r8}\n\t"                                                                            \
+  "smlad r2, r4, r9, r3\n\t"                                                                                  \
+  "smlad r2, r5, r10, r2\n\t"                                                                                 \
+  "smlad r3, r6, r9, r3\n\t"                                                                                  \
+  "smlad r3, r8, r10, r3\n\t"
+#define P4_STEP                                                                                               \
+  "ldr r10, [r12], #4\n\t"                                                                                    \
+  "sxtb16 r9, r10\n\t"                                                                                        \
+  "sxtb16 r10, r10, ror #8\n\t"                                                                               \
+  "ldm r11!, {r4, r5, r6, r8}\n\t"                                                                            \
+  "smlad r0, r4, r9, r0\n\t"                                                                                  \
+  "smlad r0, r5, r10, r0\n\t"                                                                                 \
+  "smlad r1, r6, r9, r1\n\t"                                                                                  \
+  "smlad r1, r8, r10, r1\n\t"                                                                                 \
+  "ldm r11!, {r4, r5, r6, r8}\n\t"                                                                            \
+  "smlad r2, r4, r9, r2\n\t"                                                                                  \
+  "smlad r2, r5, r10, r2\n\t"                                                                                 \
+  "smlad r3, r6, r9, r3\n\t"                                                                                  \
+  "smlad r3, r8, r10, r3\n\t"
+#define P2_FIRST                                                                                              \
+  "ldr r10, [r12], #4\n\t"                                                                                    \
+  "sxtb16 r9, r10\n\t"                                                                                        \
+  "sxtb16 r10, r10, ror #8\n\t"                                                                               \
+  "ldm r11!, {r4, r5, r6, r8}\n\t"                                                                            \
+  "smlad r0, r4, r9, r3\n\t"                                                                                  \
+  "smlad r0, r5, r10, r0\n\t"                                                                                 \
+  "smlad r1, r6, r9, r3\n\t"                                                                                  \
+  "smlad r1, r8, r10, r1\n\t"
+#define P2_STEP                                                                                               \
+  "ldr r10, [r12], #4\n\t"                                                                                    \
+  "sxtb16 r9, r10\n\t"                                                                                        \
+  "sxtb16 r10, r10, ror #8\n\t"                                                                               \
+  "ldm r11!, {r4, r5, r6, r8}\n\t"                                                                            \
+  "smlad r0, r4, r9, r0\n\t"                                                                                  \
+  "smlad r0, r5, r10, r0\n\t"                                                                                 \
+  "smlad r1, r6, r9, r1\n\t"                                                                                  \
+  "smlad r1, r8, r10, r1\n\t"
+
+#define LOOP_OF(step) "2:\n\t" step step "subs lr, lr, #1\n\t" "bne 2b\n\t"
+
+/* One output: accumulator `a` requantized (M r4, H r5, shift r6; see the file comment), saturated, stored at
+ * channel r12 of pixel pointer `d`. */
+#define RQ_OUT(a, d)                                                                                          \
+  "lsl lr, " a ", #1\n\t"                                                                                     \
+  "smmlar lr, lr, r4, r5\n\t"                                                                                 \
+  "add lr, lr, " a ", asr #31\n\t"                                                                            \
+  "asr lr, lr, r6\n\t"                                                                                        \
+  "ssat lr, #8, lr\n\t"                                                                                       \
+  "strb lr, [" d ", r12]\n\t"
+
+#define P4_FINISH_FAST                                                                                        \
+  "ldm r7!, {r4, r5, r6, r12}\n\t"                                                                            \
+  "ldm sp, {r8, r9, r10, r11}\n\t"                                                                            \
+  RQ_OUT("r0", "r8") RQ_OUT("r1", "r9") RQ_OUT("r2", "r10") RQ_OUT("r3", "r11")
+/* One output of a channel with any accumulator (M r4 > 0, right shift e >= 2; see the file comment): the
+ * 64-bit rounding constant K - [acc < 0] 2^31 (K = 2^30 + 2^(e+30); its low word is 2^30, so the sign bit goes
+ * into the low word and -[acc < 0] into the high word K_hi r5) plus acc * M by SMLAL, the high word shifted right
+ * by e - 1 (r6), plus the output offset (r10), saturated into `a`. */
+#define WIDE_OUT(a)                                                                                           \
+  "and r8, " a ", #0x80000000\n\t"                                                                            \
+  "orr r8, r8, #0x40000000\n\t"                                                                              \
+  "add r9, r5, " a ", asr #31\n\t"                                                                            \
+  "smlal r8, r9, " a ", r4\n\t"                                                                               \
+  "asr r9, r9, r6\n\t"                                                                                        \
+  "add r9, r9, r10\n\t"                                                                                       \
+  "ssat " a ", #8, r9\n\t"
+#define P4_FINISH_WIDE                                                                                        \
+  "ldm r7!, {r4, r5, r6, r12}\n\t"                                                                            \
+  "ldr r10, [sp, #32]\n\t"                                                                                    \
+  WIDE_OUT("r0") WIDE_OUT("r1") WIDE_OUT("r2") WIDE_OUT("r3")                                                 \
+  "ldm sp, {r8, r9, r10, r11}\n\t"                                                                            \
+  "strb r0, [r8, r12]\n\t"                                                                                    \
+  "strb r1, [r9, r12]\n\t"                                                                                    \
+  "strb r2, [r10, r12]\n\t"                                                                                   \
+  "strb r3, [r11, r12]\n\t"
+#define P2_FINISH_WIDE                                                                                        \
+  "ldm r7!, {r4, r5, r6, r12}\n\t"                                                                            \
+  "ldr r10, [sp, #32]\n\t"                                                                                    \
+  WIDE_OUT("r0") WIDE_OUT("r1")                                                                               \
+  "ldrd r8, r9, [sp]\n\t"                                                                                     \
+  "strb r0, [r8, r12]\n\t"                                                                                    \
+  "strb r1, [r9, r12]\n\t"
+#define P4_FINISH_ACC                                                                                         \
+  "adds r7, r7, #16\n\t"                                                                                      \
+  "ldr r12, [sp, #24]\n\t"                                                                                    \
+  "stm r12!, {r0, r1, r2, r3}\n\t"                                                                            \
+  "str r12, [sp, #24]\n\t"
+#define P2_FINISH_FAST                                                                                        \
+  "ldm r7!, {r4, r5, r6, r12}\n\t"                                                                            \
+  "ldrd r8, r9, [sp]\n\t"                                                                                     \
+  RQ_OUT("r0", "r8") RQ_OUT("r1", "r9")
+#define P2_FINISH_ACC                                                                                         \
+  "adds r7, r7, #16\n\t"                                                                                      \
+  "ldr r12, [sp, #24]\n\t"                                                                                    \
+  "stm r12!, {r0, r1}\n\t"                                                                                    \
+  "str r12, [sp, #24]\n\t"
+
+/* A kernel: every channel of the table against the block's columns. `odd`: one single step after the first;
+ * `loop`: then `pairs` double steps. */
+#define KERNEL(name, first, odd, loop, finish)                                                                \
+  static void name(block_args *args) {                                                                        \
+    register block_args *a __asm__("r0") = args;                                                              \
+    __asm__ volatile("ldr r7, [r0, #36]\n\t"                                                                  \
+                     "ldm r0, {r1, r2, r3, r4, r5, r6, r8, r9, r10}\n\t"                                      \
+                     "push {r1, r2, r3, r4, r5, r6, r8, r9, r10}\n\t"                                         \
+                     "1:\n\t"                                                                                 \
+                     "ldm r7!, {r3, r12}\n\t"                                                                 \
+                     "ldrd r11, lr, [sp, #16]\n\t" first odd loop finish                                      \
+                     "ldr r12, [sp, #28]\n\t"                                                                 \
+                     "cmp r7, r12\n\t"                                                                        \
+                     "bne 1b\n\t"                                                                             \
+                     "add sp, sp, #36\n\t"                                                                    \
+                     : "+r"(a)                                                                                \
+                     :                                                                                        \
+                     : "r1", "r2", "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11", "r12", "lr", "cc", \
+                       "memory");                                                                             \
+  }
+#define KERNEL_SET(px, mode)                                                                                  \
+  KERNEL(k##px##_##mode##_e, P##px##_FIRST, "", "", P##px##_FINISH_##mode)                                    \
+  KERNEL(k##px##_##mode##_o, P##px##_FIRST, P##px##_STEP, "", P##px##_FINISH_##mode)                          \
+  KERNEL(k##px##_##mode##_el, P##px##_FIRST, "", LOOP_OF(P##px##_STEP), P##px##_FINISH_##mode)                \
+  KERNEL(k##px##_##mode##_ol, P##px##_FIRST, P##px##_STEP, LOOP_OF(P##px##_STEP), P##px##_FINISH_##mode)      \
+  static kernel_fn *const k##px##_##mode[4] = {k##px##_##mode##_e, k##px##_##mode##_o, k##px##_##mode##_el,   \
+                                               k##px##_##mode##_ol};
+KERNEL_SET(4, FAST)
+KERNEL_SET(4, WIDE)
+KERNEL_SET(4, ACC)
+KERNEL_SET(2, FAST)
+KERNEL_SET(2, WIDE)
+KERNEL_SET(2, ACC)
+
+/* ------------------------------------------------------------------------------------- gathering */
 
 typedef struct conv_call {
   const mcb_conv_params *p;
   const mcb_view_s8 *in;
   const mcb_filter_s8 *f;
   const int32_t *bias;
+  const mcb_channel_quant *q;
   mcb_view_s8 *out;
-  int32_t k;      /* values per column */
-  int32_t lo, hi; /* activation range */
-  int pointwise;  /* 1x1, unpadded: gather = unpack */
-  int32_t np;     /* pixels per block: 4, or 2 for columns too long for four */
-  int exact;      /* requantize with the reference's 64-bit arithmetic (see out_value) */
+  const mcb_region *r;
+  int32_t k, k4;   /* values per column; its words (4 values each, the last zero padded) */
+  int32_t np;      /* pixels per block: 4 (2 for the last one or two pixels), or 2 for long columns */
+  int32_t off2;    /* input offset in both halves */
+  int8_t *stage;   /* one pixel's byte column (input channels not a multiple of 4), else NULL */
+  int32_t *wpad;   /* the filter's last row, zero padded to whole words (k not a multiple of 4), else NULL */
+  /* Output pixels whose taps all lie inside the input: rows [oy_lo, oy_hi), columns [ox_lo, ox_hi). Their
+   * receptive field is f->h rows (row_step bytes apart in the view) of runs contiguous bytes each (run_bytes,
+   * the next run tap_step bytes on). */
+  int32_t oy_lo, oy_hi, ox_lo, ox_hi;
+  int32_t row_step, runs, run_bytes, tap_step;
+  /* Receptive field origin of output pixel (oy, ox): origin + oy * origin_y + ox * origin_x (interior pixels);
+   * its output bytes: out0 + oy * out_y + ox * out_x. */
+  const int8_t *origin;
+  int32_t origin_y, origin_x;
+  int8_t *out0;
+  int32_t out_y, out_x;
+  void (*gather)(const struct conv_call *c, int32_t *cursor_y, int32_t *cursor_x, int32_t n, int32_t np,
+                 int32_t *col, block_args *a);
+  kernel_fn *fast_kernel[2]; /* per block size (index np / 4): requantize in the loop */
+  kernel_fn *wide_kernel[2];
+  kernel_fn *acc_kernel[2];  /* leave the raw accumulators to C (FINISH_ACC) */
 } conv_call;
 
-/* Int16 slot of value i of pixel p in the interleaved columns of a block of np pixels: per group of 4 values
- * [p0: v0 v2][p0: v1 v3][p1: v0 v2][p1: v1 v3]... */
-static inline int32_t slot(int32_t i, int32_t p, int32_t np) {
-  return (i >> 2) * 4 * np + 4 * p + 2 * (i & 1) + ((i >> 1) & 1);
+/* n words of 4 input values from x into the column words dst[0..1], dst[step..step+1], ... with the input
+ * offset added; returns the next free column word. Two words per iteration (5 instructions a word). */
+#define UNPACK_FN(name, step_bytes)                                                                           \
+  MCB_DSP_INLINE int32_t *name(int32_t *dst, const int8_t *x, int32_t n, int32_t off2) {                             \
+    int32_t v0, v1, e;                                                                                        \
+    __asm__ volatile("subs %[n], %[n], #2\n\t"                                                                \
+                     "blt 2f\n\t"                                                                             \
+                     "1:\n\t"                                                                                 \
+                     "ldr %[v0], [%[x]], #4\n\t"                                                              \
+                     "ldr %[v1], [%[x]], #4\n\t"                                                              \
+                     "sxtab16 %[e], %[off], %[v0]\n\t"                                                        \
+                     "sxtab16 %[v0], %[off], %[v0], ror #8\n\t"                                               \
+                     "strd %[e], %[v0], [%[d]], #" #step_bytes "\n\t"                                         \
+                     "sxtab16 %[e], %[off], %[v1]\n\t"                                                        \
+                     "sxtab16 %[v1], %[off], %[v1], ror #8\n\t"                                               \
+                     "strd %[e], %[v1], [%[d]], #" #step_bytes "\n\t"                                         \
+                     "subs %[n], %[n], #2\n\t"                                                                \
+                     "bge 1b\n\t"                                                                             \
+                     "2:\n\t"                                                                                 \
+                     "adds %[n], %[n], #2\n\t"                                                                \
+                     "beq 3f\n\t"                                                                             \
+                     "ldr %[v0], [%[x]], #4\n\t"                                                              \
+                     "sxtab16 %[e], %[off], %[v0]\n\t"                                                        \
+                     "sxtab16 %[v0], %[off], %[v0], ror #8\n\t"                                               \
+                     "strd %[e], %[v0], [%[d]], #" #step_bytes "\n\t"                                         \
+                     "3:\n\t"                                                                                 \
+                     : [d] "+r"(dst), [x] "+r"(x), [n] "+r"(n), [v0] "=&r"(v0), [v1] "=&r"(v1), [e] "=&r"(e)  \
+                     : [off] "r"(off2)                                                                        \
+                     : "cc", "memory");                                                                       \
+    return dst;                                                                                               \
+  }
+UNPACK_FN(unpack_p4, 32)
+UNPACK_FN(unpack_p2, 16)
+
+static inline int32_t *unpack(int32_t *dst, const int8_t *x, int32_t n, int32_t off2, int32_t np) {
+  return n <= 0 ? dst : np == 4 ? unpack_p4(dst, x, n, off2) : unpack_p2(dst, x, n, off2);
 }
 
-/* The receptive field of output pixel (oy, ox) into column p of the block; the non-pointwise path expects the
- * block zeroed (padding taps stay 0). */
-static void gather(const conv_call *c, int32_t oy, int32_t ox, int32_t p, int32_t *col) {
-  const int32_t np = c->np;
-  const mcb_view_s8 *in = c->in;
-  const int32_t off = c->p->input_offset;
-  int16_t *h = (int16_t *)col;
-  if (c->pointwise) {
-    const int8_t *x =
-        in->data + ((oy * c->p->stride_h - in->y0) * in->w + (ox * c->p->stride_w - in->x0)) * in->c;
-    const int32_t off2 = (int32_t)(((uint32_t)off & 0xFFFFu) | ((uint32_t)off << 16));
-    const int32_t n4 = c->k >> 2;
-    int32_t *dst = col + 2 * p;
-    int32_t g;
-    for (g = 0; g < n4; ++g) {
-      const int32_t v = mcb_dsp_load4(x + 4 * g);
-      dst[0] = __sxtab16(off2, v);
-      dst[1] = mcb_dsp_sxtab16_ror8(off2, v);
-      dst += 2 * np;
-    }
-    if (c->k & 3) {
-      int32_t i;
-      dst[0] = dst[1] = 0;
-      for (i = 4 * n4; i < c->k; ++i) {
-        h[slot(i, p, np)] = (int16_t)(x[i] + off);
+static int32_t *zero_words(int32_t *dst, int32_t n, int32_t np) {
+  for (; n > 0; --n) {
+    dst[0] = 0;
+    dst[1] = 0;
+    dst += 2 * np;
+  }
+  return dst;
+}
+
+/* Input pixel (iy, ix) of the view (inside it, checked by the shared check). */
+static inline const int8_t *in_at(const mcb_view_s8 *in, int32_t iy, int32_t ix) {
+  return in->data + ((iy - in->y0) * in->w + (ix - in->x0)) * in->c;
+}
+
+/* Short runs: word moves (unaligned LDR/STR are fine on ARMv7-M), then bytes. The empty asm keeps GCC from
+ * turning the loops into memcpy / memset calls, which cost more than these few bytes. */
+static inline int8_t *copy_bytes(int8_t *dst, const int8_t *src, int32_t n) {
+  for (; n >= 4; n -= 4, src += 4, dst += 4) {
+    __asm__("" : "+r"(dst));
+    mcb_dsp_store4(dst, mcb_dsp_load4(src));
+  }
+  switch (n) {
+    case 3: dst[2] = src[2]; /* fall through */
+    case 2: dst[1] = src[1]; /* fall through */
+    case 1: dst[0] = src[0]; /* fall through */
+    default: break;
+  }
+  return dst + n;
+}
+
+static inline int8_t *fill_bytes(int8_t *dst, int8_t v, int32_t n) {
+  const int32_t v4 = (int32_t)((uint32_t)(uint8_t)v * 0x01010101u);
+  for (; n >= 4; n -= 4, dst += 4) {
+    __asm__("" : "+r"(dst));
+    mcb_dsp_store4(dst, v4);
+  }
+  switch (n) {
+    case 3: dst[2] = v; /* fall through */
+    case 2: dst[1] = v; /* fall through */
+    case 1: dst[0] = v; /* fall through */
+    default: break;
+  }
+  return dst + n;
+}
+
+/* Column of an interior output pixel (every tap inside the input) whose receptive field starts at o. */
+MCB_DSP_INLINE void gather_inside(const conv_call *c, const int8_t *o, int32_t *dst, int32_t np) {
+  const int32_t rows = c->f->h, runs = c->runs, row_step = c->row_step, tap_step = c->tap_step, off2 = c->off2;
+  int32_t ky, r;
+  if (c->stage == NULL) {
+    const int32_t words = c->run_bytes >> 2;
+    for (ky = 0; ky < rows; ++ky, o += row_step) {
+      for (r = 0; r < runs; ++r) {
+        dst = np == 4 ? unpack_p4(dst, o + r * tap_step, words, off2) : unpack_p2(dst, o + r * tap_step, words, off2);
       }
     }
   } else {
-    const mcb_filter_s8 *f = c->f;
-    const int32_t iy0 = oy * c->p->stride_h - c->p->pad_top;
-    const int32_t ix0 = ox * c->p->stride_w - c->p->pad_left;
-    int32_t ky, kx, ic, i = 0;
-    for (ky = 0; ky < f->h; ++ky) {
-      const int32_t iy = iy0 + c->p->dilation_h * ky;
-      if (iy < 0 || iy >= in->full_h) {
-        i += f->w * f->in_c;
-        continue;
-      }
-      for (kx = 0; kx < f->w; ++kx) {
-        const int32_t ix = ix0 + c->p->dilation_w * kx;
-        const int8_t *x;
-        if (ix < 0 || ix >= in->full_w) {
-          i += f->in_c;
-          continue;
-        }
-        x = in->data + ((iy - in->y0) * in->w + (ix - in->x0)) * in->c;
-        for (ic = 0; ic < f->in_c; ++ic, ++i) {
-          h[slot(i, p, np)] = (int16_t)(x[ic] + off);
-        }
-      }
+    const int32_t run_bytes = c->run_bytes;
+    int8_t *s = c->stage;
+    for (ky = 0; ky < rows; ++ky, o += row_step) {
+      for (r = 0; r < runs; ++r) s = copy_bytes(s, o + r * tap_step, run_bytes);
+    }
+    fill_bytes(s, (int8_t)-c->p->input_offset, 4 * c->k4 - c->k);
+    if (np == 4) {
+      unpack_p4(dst, c->stage, c->k4, off2);
+    } else {
+      unpack_p2(dst, c->stage, c->k4, off2);
     }
   }
 }
 
-/* The last, partial weight word of a row, zero-filled (bytes past the row are never read). */
-static inline int32_t weight_tail(const int8_t *row, int32_t k) {
-  int32_t v = 0, i;
-  for (i = k & ~3; i < k; ++i) {
-    v |= (int32_t)((uint32_t)(uint8_t)row[i] << (8 * (i & 3)));
+/* Column of any output pixel (oy, ox): padding taps are 0 (as words), or -offset (as bytes, an int8 for
+ * offsets in [-127, 128]) which the unpacking turns into 0; so is the padding of the last word. */
+static void gather_edge(const conv_call *c, int32_t oy, int32_t ox, int32_t *dst, int32_t np) {
+  const mcb_conv_params *p = c->p;
+  const mcb_view_s8 *in = c->in;
+  const mcb_filter_s8 *f = c->f;
+  const int32_t iy0 = oy * p->stride_h - p->pad_top, ix0 = ox * p->stride_w - p->pad_left;
+  const int8_t pad = (int8_t)-p->input_offset;
+  int8_t *s = c->stage;
+  int32_t ky, kx;
+  for (ky = 0; ky < f->h; ++ky) {
+    const int32_t iy = iy0 + p->dilation_h * ky;
+    for (kx = 0; kx < f->w; ++kx) {
+      const int32_t ix = ix0 + p->dilation_w * kx;
+      const int inside = iy >= 0 && iy < in->full_h && ix >= 0 && ix < in->full_w;
+      if (s == NULL) {
+        dst = inside ? unpack(dst, in_at(in, iy, ix), in->c >> 2, c->off2, np) : zero_words(dst, in->c >> 2, np);
+      } else {
+        s = inside ? copy_bytes(s, in_at(in, iy, ix), in->c) : fill_bytes(s, pad, in->c);
+      }
+    }
   }
-  return v;
+  if (s != NULL) {
+    fill_bytes(s, pad, 4 * c->k4 - c->k);
+    unpack(dst, c->stage, c->k4, c->off2, np);
+  }
 }
 
-/* acc[p][o] += column p . weight row o for 2 pixels x 2 output channels; the columns interleaved per group of
- * 4 values as [p0 even][p0 odd][p1 even][p1 odd] (two LDRDs), the second row `stride` bytes after the first. */
-MCB_DSP_INLINE void dot_2x2(const int32_t *col, const int8_t *w, int32_t k, int32_t stride, int32_t acc[4]) {
-  int32_t a00 = acc[0], a01 = acc[1], a10 = acc[2], a11 = acc[3];
-  int32_t n = k >> 2;
-  if (n > 0) {
-    /* 18 instructions per 16 MACs; GCC 12 spills and splits the loads of the same loop written in C. */
-    const int32_t next_row = stride - 4; /* from the first row's post-incremented pointer */
-    int32_t wa, wb, we, wf, x0, x1;
-    __asm__ volatile(
-        "1:\n\t"
-        "ldr %[wa], [%[w]], #4\n\t"
-        "ldr %[wb], [%[w], %[nr]]\n\t"
-        "sxtb16 %[we], %[wa]\n\t"
-        "sxtb16 %[wf], %[wb]\n\t"
-        "ldrd %[x0], %[x1], [%[col]], #8\n\t"
-        "smlad %[a00], %[x0], %[we], %[a00]\n\t"
-        "smlad %[a01], %[x0], %[wf], %[a01]\n\t"
-        "sxtb16 %[wa], %[wa], ror #8\n\t"
-        "sxtb16 %[wb], %[wb], ror #8\n\t"
-        "smlad %[a00], %[x1], %[wa], %[a00]\n\t"
-        "smlad %[a01], %[x1], %[wb], %[a01]\n\t"
-        "ldrd %[x0], %[x1], [%[col]], #8\n\t"
-        "smlad %[a10], %[x0], %[we], %[a10]\n\t"
-        "smlad %[a11], %[x0], %[wf], %[a11]\n\t"
-        "smlad %[a10], %[x1], %[wa], %[a10]\n\t"
-        "smlad %[a11], %[x1], %[wb], %[a11]\n\t"
-        "subs %[n], %[n], #1\n\t"
-        "bne 1b\n\t"
-        : [a00] "+r"(a00), [a01] "+r"(a01), [a10] "+r"(a10), [a11] "+r"(a11), [col] "+r"(col), [w] "+r"(w),
-          [n] "+r"(n), [wa] "=&r"(wa), [wb] "=&r"(wb), [we] "=&r"(we), [wf] "=&r"(wf), [x0] "=&r"(x0),
-          [x1] "=&r"(x1)
-        : [nr] "r"(next_row)
-        : "cc", "memory");
+/* gather_block for a 1x1 conv without padding whose input channels are a multiple of 4 (every pixel interior,
+ * one run per column): the common case, kept to a few instructions per pixel. */
+static void gather_block_pointwise(const conv_call *c, int32_t *cursor_y, int32_t *cursor_x, int32_t n, int32_t np,
+                                   int32_t *col, block_args *a) {
+  const int32_t words = c->k4, off2 = c->off2, x0 = c->r->x0, x1 = c->r->x1;
+  const int32_t origin_y = c->origin_y, origin_x = c->origin_x, out_y = c->out_y, out_x = c->out_x;
+  const int8_t *const origin = c->origin;
+  int8_t *const out0 = c->out0;
+  int32_t oy = *cursor_y, ox = *cursor_x, p;
+  const int32_t m = n < np ? n : np;
+  for (p = 0; p < m; ++p) {
+    const int8_t *o = origin + oy * origin_y + ox * origin_x;
+    if (np == 4) {
+      unpack_p4(col + 2 * p, o, words, off2);
+    } else {
+      unpack_p2(col + 2 * p, o, words, off2);
+    }
+    a->d[p] = out0 + oy * out_y + ox * out_x;
+    if (++ox == x1) {
+      ox = x0;
+      ++oy;
+    }
   }
-  if (k & 3) {
-    const int32_t wa = weight_tail(w - (k & ~3), k), wb = weight_tail(w - (k & ~3) + stride, k);
-    const int32_t wae = __sxtb16(wa), wao = mcb_dsp_sxtb16_ror8(wa);
-    const int32_t wbe = __sxtb16(wb), wbo = mcb_dsp_sxtb16_ror8(wb);
-    a00 = __smlad(col[0], wae, __smlad(col[1], wao, a00));
-    a01 = __smlad(col[0], wbe, __smlad(col[1], wbo, a01));
-    a10 = __smlad(col[2], wae, __smlad(col[3], wao, a10));
-    a11 = __smlad(col[2], wbe, __smlad(col[3], wbo, a11));
+  for (; p < np; ++p) {
+    /* past the end: the last pixel again (same column, same output bytes) */
+    int32_t g;
+    for (g = 0; g < words; ++g) {
+      col[2 * np * g + 2 * p] = col[2 * np * g + 2 * (m - 1)];
+      col[2 * np * g + 2 * p + 1] = col[2 * np * g + 2 * (m - 1) + 1];
+    }
+    a->d[p] = a->d[m - 1];
   }
-  acc[0] = a00;
-  acc[1] = a01;
-  acc[2] = a10;
-  acc[3] = a11;
+  *cursor_y = oy;
+  *cursor_x = ox;
 }
 
-/* acc[p] += column p . weight row, for 4 pixels and one output channel (columns interleaved per group of 4
- * values as [p0 even][p0 odd] ... [p3 odd]: four LDRDs per weight word). */
-MCB_DSP_INLINE void dot_1x4(const int32_t *col, const int8_t *w, int32_t k, int32_t acc[4]) {
-  int32_t a0 = acc[0], a1 = acc[1], a2 = acc[2], a3 = acc[3];
-  int32_t n = k >> 2;
-  if (n > 0) {
-    /* 17 instructions per 16 MACs, each weight word unpacked once for four pixels. */
-    int32_t we, wo, x0, x1;
-    __asm__ volatile(
-        "1:\n\t"
-        "ldr %[wo], [%[w]], #4\n\t"
-        "sxtb16 %[we], %[wo]\n\t"
-        "sxtb16 %[wo], %[wo], ror #8\n\t"
-        "ldrd %[x0], %[x1], [%[col]], #8\n\t"
-        "smlad %[a0], %[x0], %[we], %[a0]\n\t"
-        "smlad %[a0], %[x1], %[wo], %[a0]\n\t"
-        "ldrd %[x0], %[x1], [%[col]], #8\n\t"
-        "smlad %[a1], %[x0], %[we], %[a1]\n\t"
-        "smlad %[a1], %[x1], %[wo], %[a1]\n\t"
-        "ldrd %[x0], %[x1], [%[col]], #8\n\t"
-        "smlad %[a2], %[x0], %[we], %[a2]\n\t"
-        "smlad %[a2], %[x1], %[wo], %[a2]\n\t"
-        "ldrd %[x0], %[x1], [%[col]], #8\n\t"
-        "smlad %[a3], %[x0], %[we], %[a3]\n\t"
-        "smlad %[a3], %[x1], %[wo], %[a3]\n\t"
-        "subs %[n], %[n], #1\n\t"
-        "bne 1b\n\t"
-        : [a0] "+r"(a0), [a1] "+r"(a1), [a2] "+r"(a2), [a3] "+r"(a3), [col] "+r"(col), [w] "+r"(w), [n] "+r"(n),
-          [we] "=&r"(we), [wo] "=&r"(wo), [x0] "=&r"(x0), [x1] "=&r"(x1)
-        :
-        : "cc", "memory");
+/* f->h rows of `words` words each, row_step bytes apart, from o into the column at dst. */
+static void rows_words(int32_t *dst, const int8_t *o, int32_t rows, int32_t words, int32_t row_step, int32_t off2,
+                       int32_t np) {
+  if (np == 4) {
+    for (; rows > 0; --rows, o += row_step) dst = unpack_p4(dst, o, words, off2);
+  } else {
+    for (; rows > 0; --rows, o += row_step) dst = unpack_p2(dst, o, words, off2);
   }
-  if (k & 3) {
-    const int32_t wt = weight_tail(w - (k & ~3), k);
-    const int32_t we = __sxtb16(wt), wo = mcb_dsp_sxtb16_ror8(wt);
-    a0 = __smlad(col[0], we, __smlad(col[1], wo, a0));
-    a1 = __smlad(col[2], we, __smlad(col[3], wo, a1));
-    a2 = __smlad(col[4], we, __smlad(col[5], wo, a2));
-    a3 = __smlad(col[6], we, __smlad(col[7], wo, a3));
-  }
-  acc[0] = a0;
-  acc[1] = a1;
-  acc[2] = a2;
-  acc[3] = a3;
 }
 
-/* One requantized output; the output offset rides in rq->half (see mcb_dsp_rq_fold_offset). */
-/* any_shift == EXACT: the reference's own 64-bit requantization (a call with a channel whose accumulator may
- * reach 2^30, e.g. a "dead" channel with bias 2^30), the MAC loops stay fast. */
+/* The same through the byte column: rows of run_bytes bytes, then the padding of the last word. */
+static void rows_bytes(int32_t *dst, const int8_t *o, int32_t rows, int32_t run_bytes, int32_t row_step,
+                       const conv_call *c, int32_t np) {
+  int8_t *s = c->stage;
+  for (; rows > 0; --rows, o += row_step) s = copy_bytes(s, o, run_bytes);
+  fill_bytes(s, (int8_t)-c->p->input_offset, 4 * c->k4 - c->k);
+  if (np == 4) {
+    unpack_p4(dst, c->stage, c->k4, c->off2);
+  } else {
+    unpack_p2(dst, c->stage, c->k4, c->off2);
+  }
+}
+
+/* The block of np pixels from the cursor (oy, ox) on, n of them left in the region (the last one repeated
+ * past the end): their columns into col, their output pointers into a->d; the cursor moves past them. */
+static void gather_block(const conv_call *c, int32_t *cursor_y, int32_t *cursor_x, int32_t n, int32_t np,
+                         int32_t *col, block_args *a) {
+  const int32_t oy_lo = c->oy_lo, oy_hi = c->oy_hi, ox_lo = c->ox_lo, ox_hi = c->ox_hi, x0 = c->r->x0, x1 = c->r->x1;
+  const int32_t rows = c->f->h, run_bytes = c->run_bytes, row_step = c->row_step;
+  const int one_run = c->runs == 1, words = c->stage == NULL;
+  const int32_t m = n < np ? n : np;
+  int32_t oy = *cursor_y, ox = *cursor_x, p;
+  for (p = 0; p < m; ++p) {
+    int32_t *dst = col + 2 * p;
+    if (oy >= oy_lo && oy < oy_hi && ox >= ox_lo && ox < ox_hi) {
+      const int8_t *o = c->origin + oy * c->origin_y + ox * c->origin_x;
+      if (one_run && words) {
+        rows_words(dst, o, rows, run_bytes >> 2, row_step, c->off2, np);
+      } else if (one_run) {
+        rows_bytes(dst, o, rows, run_bytes, row_step, c, np);
+      } else {
+        gather_inside(c, o, dst, np);
+      }
+    } else {
+      gather_edge(c, oy, ox, dst, np);
+    }
+    a->d[p] = c->out0 + oy * c->out_y + ox * c->out_x;
+    if (++ox == x1) {
+      ox = x0;
+      ++oy;
+    }
+  }
+  for (; p < np; ++p) {
+    /* past the end: the last pixel again (same column, same output bytes) */
+    int32_t g;
+    for (g = 0; g < c->k4; ++g) {
+      col[2 * np * g + 2 * p] = col[2 * np * g + 2 * (m - 1)];
+      col[2 * np * g + 2 * p + 1] = col[2 * np * g + 2 * (m - 1) + 1];
+    }
+    a->d[p] = a->d[m - 1];
+  }
+  *cursor_y = oy;
+  *cursor_x = ox;
+}
+
+/* First output index o with o * stride - pad + reach <= limit - 1 failing, given the first that passes
+ * o * stride - pad >= 0: the interior range [lo, hi) of one axis (empty when the kernel never fits). */
+static void interior(int32_t stride, int32_t pad, int32_t reach, int32_t full, int32_t *lo, int32_t *hi) {
+  const int32_t last = full - 1 - reach + pad; /* o * stride <= last */
+  *lo = (pad + stride - 1) / stride;
+  *hi = last < 0 ? 0 : last / stride + 1;
+  if (*hi < *lo) *hi = *lo;
+}
+
+/* ------------------------------------------------------------------------------------- requantization */
+
+/* C requantization of a special channel: any_shift == EXACT takes the reference's own 64-bit arithmetic (a
+ * channel whose accumulator may reach 2^30, e.g. a "dead" channel with bias 2^30 and a tiny scale). */
 #define EXACT 2
-MCB_DSP_INLINE int32_t out_value(int32_t acc, const mcb_dsp_rq *rq, int32_t lo, int32_t hi, int any_shift,
-                                 int full) {
-  if (any_shift == EXACT) {
+static inline int32_t out_value(int32_t acc, const mcb_dsp_rq *rq, int32_t lo, int32_t hi, int mode) {
+  if (mode == EXACT) {
     return mcb_clamp(mcb_multiply_by_quantized_multiplier(acc, rq->mult, rq->shl - 1 - rq->shr) + rq->off, lo, hi);
   }
-  return mcb_dsp_clamp(mcb_dsp_rq_apply(acc, rq, any_shift), lo, hi, full);
+  return mcb_dsp_clamp(mcb_dsp_rq_apply(acc, rq, 1), lo, hi, 0);
 }
 
-/* Output channels [oc0, oc1) of the pixel pair (d0, d1; d1 may equal d0 for a lone pixel). Instantiated per
- * (any_shift, full range): nearly every call has right shifts only and a [-128, 127] range. */
-MCB_DSP_INLINE void channels(const conv_call *c, const mcb_dsp_rq *rq, int32_t oc0, int32_t oc1, const int32_t *col,
-                             int8_t *d0, int8_t *d1, int any_shift, int full) {
-  const int32_t k = c->k, lo = c->lo, hi = c->hi;
-  const int8_t *w = c->f->data + oc0 * k;
+/* A chunk of output channels split into the kernels' three tables. */
+typedef struct chunk {
+  int32_t *tabs;      /* cap entries: the fast table from the front, the wide one from the back */
+  int32_t *special;   /* the special table (ACC_CHUNK entries) */
+  mcb_dsp_rq *rq;     /* the special channels' constants */
+  int32_t *acc;       /* their raw accumulators, np per channel */
+  int32_t cap, special_cap, nfast, nwide, nspecial;
+} chunk;
+
+/* Fills the tables from channel oc0 on, until one is full; returns the first channel left out. A channel goes
+ * to the fast table when FINISH_FAST reproduces the reference for it (a multiplier of 0 always does: the
+ * constant H = 2 offset + 1 with shift 1 gives the offset for either sign), else to the wide table when
+ * FINISH_WIDE does (any accumulator: the "dead" channels of bias 2^30 and a tiny scale), else to the special
+ * one (C). */
+enum { FAST_CHANNEL, WIDE_CHANNEL, SPECIAL_CHANNEL };
+
+/* Which table channel oc goes to; *ok: mcb_dsp_rq_init took the k * 128 * 255 bound (into *r). */
+static int classify(const conv_call *c, int32_t oc, mcb_dsp_rq *r, int *ok) {
+  const int32_t qi = c->q->count == 1 ? 0 : oc;
+  const int32_t mult = c->q->multiplier[qi], shift = c->q->shift[qi];
+  const int32_t b = c->bias ? c->bias[oc] : 0;
+  const int full = c->p->act_min == -128 && c->p->act_max == 127;
+  *ok = mcb_dsp_rq_init(r, mult, shift, (int64_t)c->k * 128 * 255 + (b < 0 ? -(int64_t)b : b));
+  if (full && (mult == 0 || (*ok && shift <= -1 && shift >= -21 && mult > 0))) return FAST_CHANNEL;
+  if (full && mult > 0 && shift <= -2) return WIDE_CHANNEL;
+  return SPECIAL_CHANNEL;
+}
+
+static int32_t prepare_chunk(const conv_call *c, chunk *t, int32_t oc0) {
+  const mcb_channel_quant *q = c->q;
+  const int32_t offset = c->p->output_offset;
   int32_t oc;
-  for (oc = oc0; oc + 1 < oc1; oc += 2, rq += 2, w += 2 * k) {
-    int32_t acc[4], v0, v1, v2, v3;
-    acc[0] = acc[2] = rq[0].bias;
-    acc[1] = acc[3] = rq[1].bias;
-    dot_2x2(col, w, k, k, acc);
-    /* All four values before any store: int8 stores may alias anything, which would force reloads. */
-    v0 = out_value(acc[0], &rq[0], lo, hi, any_shift, full);
-    v2 = out_value(acc[2], &rq[0], lo, hi, any_shift, full);
-    v1 = out_value(acc[1], &rq[1], lo, hi, any_shift, full);
-    v3 = out_value(acc[3], &rq[1], lo, hi, any_shift, full);
-    d1[oc] = (int8_t)v2;
-    d1[oc + 1] = (int8_t)v3;
-    d0[oc] = (int8_t)v0;
-    d0[oc + 1] = (int8_t)v1;
-  }
-  if (oc < oc1) {
-    /* A lone last channel (odd count) pairs with itself: a row stride of 0. */
-    int32_t acc[4], v0, v2;
-    acc[0] = acc[1] = acc[2] = acc[3] = rq[0].bias;
-    dot_2x2(col, w, k, 0, acc);
-    v0 = out_value(acc[0], &rq[0], lo, hi, any_shift, full);
-    v2 = out_value(acc[2], &rq[0], lo, hi, any_shift, full);
-    d1[oc] = (int8_t)v2;
-    d0[oc] = (int8_t)v0;
-  }
-}
-
-/* Output channels [oc0, oc1) of a block of 4 pixels (d[p]; repeated pixels repeat their pointer). */
-MCB_DSP_INLINE void channels4(const conv_call *c, const mcb_dsp_rq *rq, int32_t oc0, int32_t oc1, const int32_t *col,
-                              int8_t *const *d, int any_shift, int full) {
-  const int32_t k = c->k, lo = c->lo, hi = c->hi;
-  const int8_t *w = c->f->data + oc0 * k;
-  int8_t *d0 = d[0], *d1 = d[1], *d2 = d[2], *d3 = d[3];
-  int32_t oc;
-  for (oc = oc0; oc < oc1; ++oc, ++rq, w += k) {
-    int32_t acc[4], v0, v1, v2, v3;
-    acc[0] = acc[1] = acc[2] = acc[3] = rq->bias;
-    dot_1x4(col, w, k, acc);
-    v0 = out_value(acc[0], rq, lo, hi, any_shift, full);
-    v1 = out_value(acc[1], rq, lo, hi, any_shift, full);
-    v2 = out_value(acc[2], rq, lo, hi, any_shift, full);
-    v3 = out_value(acc[3], rq, lo, hi, any_shift, full);
-    d3[oc] = (int8_t)v3;
-    d2[oc] = (int8_t)v2;
-    d1[oc] = (int8_t)v1;
-    d0[oc] = (int8_t)v0;
-  }
-}
-
-/* One block: its np columns in col, its np output pixels in d. */
-typedef void channels_fn(const conv_call *c, const mcb_dsp_rq *rq, int32_t oc0, int32_t oc1, const int32_t *col,
-                         int8_t *const *d);
-
-#define CHANNELS_VARIANT(name, any_shift, full)                                                              \
-  static void name##_2(const conv_call *c, const mcb_dsp_rq *rq, int32_t oc0, int32_t oc1, const int32_t *col, \
-                       int8_t *const *d) {                                                                    \
-    channels(c, rq, oc0, oc1, col, d[0], d[1], any_shift, full);                                              \
-  }                                                                                                           \
-  static void name##_4(const conv_call *c, const mcb_dsp_rq *rq, int32_t oc0, int32_t oc1, const int32_t *col, \
-                       int8_t *const *d) {                                                                    \
-    channels4(c, rq, oc0, oc1, col, d, any_shift, full);                                                      \
-  }
-CHANNELS_VARIANT(channels_shr_full, 0, 1)
-CHANNELS_VARIANT(channels_shr_range, 0, 0)
-CHANNELS_VARIANT(channels_any_full, 1, 1)
-CHANNELS_VARIANT(channels_any_range, 1, 0)
-CHANNELS_VARIANT(channels_exact, EXACT, 0)
-
-static int8_t *out_at(const conv_call *c, int32_t oy, int32_t ox) {
-  return c->out->data + ((oy - c->out->y0) * c->out->w + (ox - c->out->x0)) * c->out->c;
-}
-
-/* Requantization constants and biases of output channels [oc0, oc1) (already checked by the caller). */
-static void prepare_chunk(const conv_call *c, const mcb_channel_quant *quant, mcb_dsp_rq *rq, int32_t oc0, int32_t oc1) {
-  int32_t oc;
-  for (oc = oc0; oc < oc1; ++oc) {
-    const int32_t qi = quant->count == 1 ? 0 : oc;
-    mcb_dsp_rq_init(&rq[oc - oc0], quant->multiplier[qi], quant->shift[qi], 0);
-    if (c->exact) {
-      rq[oc - oc0].off = c->p->output_offset; /* out_value's exact path adds it */
+  t->nfast = t->nwide = t->nspecial = 0;
+  for (oc = oc0; oc < c->f->out_c; ++oc) {
+    const int32_t qi = q->count == 1 ? 0 : oc;
+    const int32_t mult = q->multiplier[qi], shift = q->shift[qi];
+    const int32_t b = c->bias ? c->bias[oc] : 0;
+    const int64_t babs = b < 0 ? -(int64_t)b : b;
+    const int8_t *w = c->wpad && oc == c->f->out_c - 1 ? (const int8_t *)c->wpad : c->f->data + oc * c->k;
+    int32_t *e;
+    mcb_dsp_rq r;
+    int ok;
+    const int kind = classify(c, oc, &r, &ok);
+    if (kind == FAST_CHANNEL) {
+      if (t->nfast + t->nwide == t->cap) break;
+      e = t->tabs + TAB * t->nfast++;
+      e[2] = mult;
+      e[3] = mult == 0 ? 2 * offset + 1 : (int32_t)(((uint32_t)1 << (-shift - 1)) + ((uint32_t)offset << -shift));
+      e[4] = mult == 0 ? 1 : -shift;
+    } else if (kind == WIDE_CHANNEL) {
+      if (t->nfast + t->nwide == t->cap) break;
+      e = t->tabs + TAB * (t->cap - ++t->nwide);
+      e[2] = mult;
+      e[3] = (int32_t)1 << (-shift - 2); /* K_hi: 2^(e+30) / 2^32 */
+      e[4] = -shift - 1;
     } else {
-      mcb_dsp_rq_fold_offset(&rq[oc - oc0], c->p->output_offset);
+      if (t->nspecial == t->special_cap) break;
+      ok = ok || mcb_dsp_rq_init(&r, mult, shift, mcb_dsp_abs_sum(c->f->data + oc * c->k, c->k) * 255 + babs);
+      if (!ok) {
+        mcb_dsp_rq_init(&r, mult, shift, 0);
+        r.off = offset; /* out_value's exact path adds it */
+      } else {
+        mcb_dsp_rq_fold_offset(&r, offset); /* else the offset stays in r.off for the any_shift path */
+      }
+      t->rq[t->nspecial] = r;
+      e = t->special + TAB * t->nspecial++;
+      e[2] = ok ? 1 : EXACT;
     }
-    rq[oc - oc0].bias = c->bias ? c->bias[oc] : 0;
+    e[0] = b;
+    e[1] = (int32_t)(intptr_t)w;
+    e[5] = oc;
+  }
+  return oc;
+}
+
+/* The chunk's channels of a block of np pixels whose columns are in a->col and output pixels in a->d. */
+static void run_block(const conv_call *c, block_args *a, const chunk *t, int32_t np) {
+  if (t->nfast > 0) {
+    a->tab = t->tabs;
+    a->end = t->tabs + TAB * t->nfast;
+    c->fast_kernel[np >> 2](a);
+  }
+  if (t->nwide > 0) {
+    a->tab = t->tabs + TAB * (t->cap - t->nwide);
+    a->end = t->tabs + TAB * t->cap;
+    c->wide_kernel[np >> 2](a);
+  }
+  if (t->nspecial > 0) {
+    const int32_t lo = c->p->act_min, hi = c->p->act_max;
+    const int32_t *acc = t->acc;
+    int32_t j, p;
+    a->tab = t->special;
+    a->end = t->special + TAB * t->nspecial;
+    a->acc = t->acc;
+    c->acc_kernel[np >> 2](a);
+    for (j = 0; j < t->nspecial; ++j, acc += np) {
+      const int32_t *e = t->special + TAB * j;
+      for (p = 0; p < np; ++p) {
+        a->d[p][e[5]] = (int8_t)out_value(acc[p], &t->rq[j], lo, hi, e[2]);
+      }
+    }
   }
 }
 
-/* Output pixel i of the region (row-major), or the pair's first one past the end (a lone last pixel). */
-static void region_pixel(const mcb_region *r, int32_t i, int32_t pixels, int32_t *oy, int32_t *ox) {
-  const int32_t w = r->x1 - r->x0;
-  if (i >= pixels) i = pixels - 1;
-  *oy = r->y0 + i / w;
-  *ox = r->x0 + i % w;
+/* Stack words per special channel: its table entry, accumulators and constants. */
+#define SPECIAL_WORDS (TAB + 4 + (int32_t)(sizeof(mcb_dsp_rq) / 4))
+
+/* Channels of the call that go to the special table (at most ACC_CHUNK counted). */
+static int32_t count_special(const conv_call *c) {
+  int32_t oc, n = 0;
+  for (oc = 0; oc < c->f->out_c && n < ACC_CHUNK; ++oc) {
+    mcb_dsp_rq r;
+    int ok;
+    n += classify(c, oc, &r, &ok) == SPECIAL_CHANNEL;
+  }
+  return n;
 }
 
-/* Columns of pixels i .. i + np - 1 (the last pixel repeated past the end) and their output pointers. */
-static void gather_block(const conv_call *c, const mcb_region *r, int32_t i, int32_t pixels, int32_t *col,
-                         int8_t **d) {
-  int32_t oy, ox, p;
-  if (!c->pointwise) {
-    memset(col, 0, (size_t)((c->k + 3) >> 2) * 16 * (size_t)c->np / 2);
-  }
-  for (p = 0; p < c->np; ++p) {
-    region_pixel(r, i + p, pixels, &oy, &ox);
-    gather(c, oy, ox, p, col);
-    d[p] = out_at(c, oy, ox);
-  }
+/* Words of the stack area a block of np pixels leaves for the fast and wide tables (negative: no room). */
+static int32_t table_room(const conv_call *c, int32_t np, int32_t extra, int32_t special_cap) {
+  return COL_WORDS - 2 * np * c->k4 - extra - special_cap * SPECIAL_WORDS;
+}
+
+/* Estimated instructions of the call with np pixels per block (kernel loop, per-channel overhead, gathers). */
+static int64_t estimate(const conv_call *c, int32_t np, int32_t pixels, int32_t cap) {
+  const int64_t blocks = (pixels + np - 1) / np, out_c = c->f->out_c;
+  const int64_t per_channel = np == 4 ? 13 * (int64_t)c->k4 + 31 : 8 * (int64_t)c->k4 + 19;
+  return blocks * (out_c * per_channel + (out_c + cap - 1) / cap * np * c->k4 * 5);
 }
 
 mcb_status mcb_conv_2d_s8_dsp(const mcb_conv_params *params, const mcb_channel_quant *quant,
                               const mcb_view_s8 *input, const mcb_filter_s8 *filter, const int32_t *bias,
                               mcb_view_s8 *output, const mcb_region *region, const mcb_context *ctx) {
-  int32_t col[COL_WORDS] __attribute__((aligned(8))); /* the interleaved columns of a pixel block */
-  int8_t *d[4];
-  mcb_dsp_rq rq[CHUNK];
+  /* The block's columns, the staging areas, the special channels' table, constants and accumulators, and the
+   * fast table in what is left. */
+  int32_t mem[COL_WORDS] __attribute__((aligned(8)));
+  int32_t *at;
+  block_args a;
   mcb__window_call call;
   conv_call c;
-  int64_t bound;
-  int32_t oc0, pixels, i;
-  int any_shift = 0, exact = 0;
-  channels_fn *run;
+  chunk t;
+  int32_t oc0, pixels, i, extra, room4, room2, steps, variant;
   if (mcb__conv_2d_s8_check(params, quant, input, filter, output, region, ctx, &call) != MCB_OK || call.empty ||
-      filter->in_c != input->c || ((int64_t)filter->h * filter->w * filter->in_c + 3) / 4 * 4 > COL_WORDS) {
+      filter->in_c != input->c || (int64_t)filter->h * filter->w * filter->in_c > 4 * COL_WORDS) {
     return MCB_ERR_UNSUPPORTED;
   }
   c.p = params;
   c.in = input;
   c.f = filter;
   c.bias = bias;
+  c.q = quant;
   c.out = output;
   c.k = filter->h * filter->w * filter->in_c;
-  c.np = ((c.k + 3) >> 2) * 8 <= COL_WORDS ? 4 : 2; /* 4 pixels per block when their columns fit */
-  c.lo = params->act_min;
-  c.hi = params->act_max;
-  c.pointwise = filter->h == 1 && filter->w == 1 && params->pad_top == 0 && params->pad_left == 0;
-  /* |sum w * (x + offset)| <= k * 128 * 255. */
-  bound = (int64_t)c.k * 128 * 255;
+  c.k4 = (c.k + 3) >> 2;
+  c.off2 = (int32_t)(((uint32_t)params->input_offset & 0xFFFFu) | ((uint32_t)params->input_offset << 16));
   pixels = (call.r.y1 - call.r.y0) * (call.r.x1 - call.r.x0);
-  /* Every channel must take the fast requantization before anything is written. */
-  for (oc0 = 0; oc0 < filter->out_c; ++oc0) {
-    const int32_t qi = quant->count == 1 ? 0 : oc0;
-    const int64_t b = bias ? (bias[oc0] < 0 ? -(int64_t)bias[oc0] : bias[oc0]) : 0;
-    if (!mcb_dsp_rq_init(&rq[0], quant->multiplier[qi], quant->shift[qi], bound + b) &&
-        !mcb_dsp_rq_init(&rq[0], quant->multiplier[qi], quant->shift[qi],
-                         mcb_dsp_abs_sum(filter->data + (int64_t)oc0 * c.k, c.k) * 255 + b)) {
-      /* not even the channel's own |weights| bound keeps the fast requantization exact */
-      exact = 1;
-    }
-    any_shift |= !mcb_dsp_rq_fold_offset(&rq[0], params->output_offset);
+  extra = ((input->c & 3) ? c.k4 : 0) + ((c.k & 3) ? c.k4 : 0);
+  t.special_cap = count_special(&c);
+  room4 = table_room(&c, 4, extra, t.special_cap) / TAB;
+  room2 = table_room(&c, 2, extra, t.special_cap) / TAB;
+  if (room2 < 1) {
+    return MCB_ERR_UNSUPPORTED;
   }
-  c.exact = exact;
-  if (exact) {
-    run = c.np == 4 ? channels_exact_4 : channels_exact_2;
-  } else if (c.np == 4) {
-    run = c.lo == -128 && c.hi == 127 ? (any_shift ? channels_any_full_4 : channels_shr_full_4)
-                                       : (any_shift ? channels_any_range_4 : channels_shr_range_4);
-  } else {
-    run = c.lo == -128 && c.hi == 127 ? (any_shift ? channels_any_full_2 : channels_shr_full_2)
-                                       : (any_shift ? channels_any_range_2 : channels_shr_range_2);
+  if (room4 > CHUNK) room4 = CHUNK;
+  if (room2 > CHUNK) room2 = CHUNK;
+  c.np = room4 >= 1 && estimate(&c, 4, pixels, room4) <= estimate(&c, 2, pixels, room2) ? 4 : 2;
+  t.cap = c.np == 4 ? room4 : room2;
+  at = mem + 2 * c.np * c.k4;
+  c.stage = (input->c & 3) ? (int8_t *)at : NULL;
+  at += (input->c & 3) ? c.k4 : 0;
+  c.wpad = (c.k & 3) ? at : NULL;
+  at += (c.k & 3) ? c.k4 : 0;
+  t.special = at;
+  at += t.special_cap * TAB;
+  t.acc = at;
+  at += t.special_cap * 4;
+  t.rq = (mcb_dsp_rq *)at;
+  at += t.special_cap * (int32_t)(sizeof(mcb_dsp_rq) / 4);
+  t.tabs = at;
+  steps = c.k4 - 1;
+  variant = (steps & 1) + (steps >= 2 ? 2 : 0);
+  a.pairs = steps >> 1;
+  a.col = mem;
+  a.offset = params->output_offset;
+  c.fast_kernel[0] = k2_FAST[variant];
+  c.fast_kernel[1] = k4_FAST[variant];
+  c.wide_kernel[0] = k2_WIDE[variant];
+  c.wide_kernel[1] = k4_WIDE[variant];
+  c.acc_kernel[0] = k2_ACC[variant];
+  c.acc_kernel[1] = k4_ACC[variant];
+  c.r = &call.r;
+  interior(params->stride_h, params->pad_top, (filter->h - 1) * params->dilation_h, input->full_h, &c.oy_lo, &c.oy_hi);
+  interior(params->stride_w, params->pad_left, (filter->w - 1) * params->dilation_w, input->full_w, &c.ox_lo, &c.ox_hi);
+  c.row_step = params->dilation_h * input->w * input->c;
+  c.runs = params->dilation_w == 1 ? 1 : filter->w;
+  c.run_bytes = params->dilation_w == 1 ? filter->w * input->c : input->c;
+  c.tap_step = params->dilation_w * input->c;
+  /* Pointer arithmetic only for interior pixels, whose origins lie inside the view. */
+  c.origin_y = params->stride_h * input->w * input->c;
+  c.origin_x = params->stride_w * input->c;
+  c.origin = input->data + ((-params->pad_top - input->y0) * input->w + (-params->pad_left - input->x0)) * input->c;
+  c.out_y = output->w * output->c;
+  c.out_x = output->c;
+  c.out0 = output->data - (output->y0 * output->w + output->x0) * output->c;
+  c.gather = filter->h == 1 && filter->w == 1 && params->pad_top == 0 && params->pad_left == 0 && c.stage == NULL &&
+                     c.oy_lo <= call.r.y0 && c.oy_hi >= call.r.y1 && c.ox_lo <= call.r.x0 && c.ox_hi >= call.r.x1
+                 ? gather_block_pointwise
+                 : gather_block;
+  if (c.wpad) {
+    /* The last row, zero padded: its words never read past the filter. */
+    memset(c.wpad, 0, 4 * (size_t)c.k4);
+    memcpy(c.wpad, filter->data + (filter->out_c - 1) * c.k, (size_t)c.k);
   }
-  if (!call.inplace || filter->out_c <= CHUNK) {
-    /* Channel chunks outside: each chunk's constants prepared once, the columns gathered again per chunk. */
-    for (oc0 = 0; oc0 < filter->out_c; oc0 += CHUNK) {
-      const int32_t oc1 = filter->out_c - oc0 > CHUNK ? oc0 + CHUNK : filter->out_c;
-      prepare_chunk(&c, quant, rq, oc0, oc1);
-      for (i = 0; i < pixels; i += c.np) {
-        gather_block(&c, &call.r, i, pixels, col, d);
-        run(&c, rq, oc0, oc1, col, d);
+  if (!call.inplace) {
+    /* Chunks outside: each chunk's tables prepared once, the columns gathered again per chunk. */
+    for (oc0 = 0; oc0 < filter->out_c;) {
+      const int32_t oc1 = prepare_chunk(&c, &t, oc0);
+      int32_t oy = call.r.y0, ox = call.r.x0;
+      for (i = 0; i < pixels;) {
+        const int32_t np = c.np == 4 && pixels - i <= 2 ? 2 : c.np;
+        c.gather(&c, &oy, &ox, pixels - i, np, mem, &a);
+        run_block(&c, &a, &t, np);
+        i += np;
       }
+      oc0 = oc1;
     }
   } else {
-    /* In place with more channels than a chunk: a pixel pair's input is gathered once, before any of its outputs
-     * overwrite it, and every chunk's constants are prepared again per pair. */
-    for (i = 0; i < pixels; i += c.np) {
-      gather_block(&c, &call.r, i, pixels, col, d);
-      for (oc0 = 0; oc0 < filter->out_c; oc0 += CHUNK) {
-        const int32_t oc1 = filter->out_c - oc0 > CHUNK ? oc0 + CHUNK : filter->out_c;
-        prepare_chunk(&c, quant, rq, oc0, oc1);
-        run(&c, rq, oc0, oc1, col, d);
+    /* In place: a block's input is gathered once, before any of its outputs overwrite it; the tables are
+     * prepared again per block unless one chunk holds every channel. */
+    int32_t oc1 = prepare_chunk(&c, &t, 0), oy = call.r.y0, ox = call.r.x0;
+    const int one_chunk = oc1 == filter->out_c;
+    for (i = 0; i < pixels;) {
+      const int32_t np = c.np == 4 && pixels - i <= 2 ? 2 : c.np;
+      c.gather(&c, &oy, &ox, pixels - i, np, mem, &a);
+      for (oc0 = 0; oc0 < filter->out_c; oc0 = oc1) {
+        if (!one_chunk) oc1 = prepare_chunk(&c, &t, oc0);
+        run_block(&c, &a, &t, np);
       }
+      i += np;
     }
   }
   return MCB_OK;

@@ -31,7 +31,7 @@ describe('mcubench build', () => {
     expect(code).toBe(0);
     expect(fs.readFileSync(elf).readUInt32BE(0)).toBe(0x7f454c46);
     expect(fs.existsSync(path.join(outDir, 'emu-f412.bin'))).toBe(true);
-    expect(out).toMatch(/emu-f412\.elf \(emu-f412(, cached)?\): text \d+ {2}data \d+ {2}bss \d+ {2}model 0 bytes/);
+    expect(out).toMatch(/emu-f412\.elf \(emu-f412, -O2(, cached)?\): text \d+ {2}data \d+ {2}bss \d+ {2}model 0 bytes/);
   });
 
   it('turns a link overflow into a one-line "does not fit" message', async () => {
