@@ -78,7 +78,7 @@ export interface StreamPlan {
 }
 
 /** Rings the C executor tracks at once (MCB_STREAM_MAX_RINGS in runtime_internal.h). */
-export const MAX_RINGS = 96;
+export const MAX_RINGS = 64;
 
 /** Most strips the search tries for the segment from the input. */
 export const MAX_STREAM_STRIPS = 4;

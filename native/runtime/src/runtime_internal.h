@@ -56,7 +56,8 @@ mcb_status mcb_patch_run(const mcb_model *m, const mcb_arena *arena, mcb_input_s
 mcb_status mcb_patch_check(const mcb_model *m, mcb_diag *diag);
 
 /* Row-band streaming (stream_executor.c): the section's checks, the segment starting at an op, running it. */
-#define MCB_STREAM_MAX_RINGS 96u
+/* 64: the shared models' stream plans use at most 55; each ring costs 8 bytes of the executor's stack. */
+#define MCB_STREAM_MAX_RINGS 64u
 mcb_status mcb_stream_load(mcb_model *m, const uint8_t *data, uint32_t size, mcb_diag *diag);
 const mcb_img_stream_segment *mcb_stream_segment_at(const mcb_model *m, uint32_t op);
 mcb_status mcb_stream_run(const mcb_model *m, const mcb_arena *arena, const mcb_img_stream_segment *seg,
