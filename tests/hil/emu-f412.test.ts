@@ -2,6 +2,7 @@
 // says so before building, naming both figures and a patch plan that fits; that patch plan then runs bit-exact.
 import * as fs from 'fs';
 import { BuildError } from '../../harness/build';
+import { BENCH_STACK_BYTES } from '../../harness/build/bench-firmware';
 import { main } from '../../harness/cli/main';
 import { loadModel } from '../../harness/model';
 import { NativeModel } from '../../harness/native';
@@ -40,7 +41,7 @@ describe('emu-f412: mcunet-in3', () => {
     expect(need).toBe(arena + staticBytes + stack);
     expect(have).toBe(F412_SRAM);
     expect(need).toBeGreaterThan(have);
-    expect(stack).toBe(8192);
+    expect(stack).toBe(BENCH_STACK_BYTES);
     // The layer-based image receives its input straight into the arena: static holds little besides the 1000-byte output.
     expect(staticBytes).toBeLessThan(8 * 1024);
     expect([split2, p1, p2]).toEqual([split, patches, patches]);

@@ -56,6 +56,7 @@ mcb_status mcb_patch_run(const mcb_model *m, const mcb_arena *arena, mcb_input_s
 mcb_status mcb_patch_check(const mcb_model *m, mcb_diag *diag);
 
 /* Row-band streaming (stream_executor.c): the section's checks, the segment starting at an op, running it. */
+/* 64: the shared models' stream plans use at most 55; each ring's state lives on the executor's stack. */
 #define MCB_STREAM_MAX_RINGS 64u
 /* Tallest and widest ringed tensor (rows, columns): the executor keeps a ring's rows and window in 8 bits. */
 #define MCB_STREAM_MAX_RING_SIDE 255

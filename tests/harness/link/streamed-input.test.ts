@@ -14,20 +14,21 @@ const [H, W, PX] = [12, 10, 3];
 /** 2×2 patches with a one-pixel halo, as a 3×3 convolution's input windows overlap. */
 const PATCHES: [number, number, number, number][] = [[0, 0, 7, 6], [0, 4, 7, 6], [5, 0, 7, 6], [5, 4, 7, 6]];
 
-async function setup(streamed: Partial<NonNullable<FakeBoardOptions['streamed']>> = {}, faults: { host?: FaultOptions; board?: FaultOptions } = {}) {
+async function setup(streamed: Partial<NonNullable<FakeBoardOptions['streamed']>> = {}, faults: { host?: FaultOptions; board?: FaultOptions } = {},
+  client: BoardClientOptions = {}) {
   const [hostEnd, boardEnd] = MemoryTransport.pair({ name: 'memory:host', faults: faults.host }, { name: 'memory:board', faults: faults.board });
   await hostEnd.open();
   await boardEnd.open();
   const board = new FakeBoard(boardEnd, { streamed: { height: H, width: W, pixelBytes: PX, regions: PATCHES, partBytes: 50, ...streamed } });
-  const client = new BoardClient(hostEnd, FAST);
-  return { hostEnd, board, client };
+  return { hostEnd, board, client: new BoardClient(hostEnd, { ...FAST, ...client }) };
 }
 
 const image = (seed: number) => Uint8Array.from({ length: H * W * PX }, (_, i) => (i * 13 + seed * 29) & 0xff);
 
 describe('streamed input', () => {
   it('HELLO_ACK says the board streams; RUN needs no upload; the regions arrive in parts and the output is exact', async () => {
-    const { client, board, hostEnd } = await setup();
+    // Generous waits on both ends: this test counts exchanges, so a loaded machine must not cause resends.
+    const { client, board, hostEnd } = await setup({ timeoutMs: 3000 }, {}, { replyTimeoutMs: 3000 });
     const hello = await client.hello();
     expect(hello).toMatchObject({ inputStreamed: true, inputCapacity: 0 });
     const input = image(1);
