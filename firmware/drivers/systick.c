@@ -19,13 +19,17 @@ void mcb_systick_init(uint32_t cpu_hz) {
 uint32_t mcb_systick_millis(void) { return millis; }
 
 uint32_t mcb_systick_cycles(void) {
-    uint32_t ms;
-    uint32_t down;
-    /* Re-read if a tick landed between the two reads, so ms and the counter belong together. */
-    do {
-        ms = millis;
+    uint32_t ms, down, primask = mcb_irq_save();
+    /* Masked, the tick handler cannot run between the two reads; a wrap it has not yet counted shows as a pending
+     * SysTick, and then the counter is read again, after the wrap. Without this a read landing between a wrap and
+     * its handler came out one millisecond early, and an interval measured across it one millisecond off. */
+    ms = millis;
+    down = MCB_SYST_CVR;
+    if (MCB_SCB_ICSR & MCB_SCB_ICSR_PENDSTSET) {
         down = MCB_SYST_CVR;
-    } while (ms != millis);
+        ms += 1u;
+    }
+    mcb_irq_restore(primask);
     return ms * cycles_per_tick + (cycles_per_tick - 1u - down);
 }
 
