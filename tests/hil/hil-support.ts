@@ -164,14 +164,18 @@ export function instructionsPerTick(boardId: string): number {
  * inference, as the runtime leaves them out of every operator.)
  */
 export function expectPerOpLatency(run: BoardRun, types: string[], tick: number): void {
+  // With streamed input the inference's total has the waits for the host taken out. Seen only on a loaded machine:
+  // across such a wait (the CPU asleep while QEMU's virtual clock jumps) the SysTick clock has misplaced one
+  // millisecond, in either direction, so one millisecond (1e6 in these nanosecond units) is allowed then.
+  const waitSlack = run.results.sram?.inputStreamed ? 1e6 : 0;
   expect(run.results.ops!.map((o) => o.type)).toEqual(types);
   expect(run.results.ops!.map((o) => o.index)).toEqual(types.map((_, i) => i));
   for (const s of journalOpLatencies(run.outDir)) {
     expect(s.opLatency).toHaveLength(types.length);
     for (const v of [s.latency, ...s.opLatency]) expect(v % tick).toBe(0);
     const sum = s.opLatency.reduce((a, b) => a + b, 0);
-    expect(sum).toBeLessThanOrEqual(s.latency);
-    expect(s.latency - sum).toBeLessThan(0.01 * s.latency);
+    expect(sum).toBeLessThanOrEqual(s.latency + waitSlack);
+    expect(s.latency - sum).toBeLessThan(0.01 * s.latency + waitSlack);
   }
 }
 
